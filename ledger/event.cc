@@ -1,0 +1,217 @@
+#include "ledger/event.h"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "ledger/canonical.h"
+#include "ledger/formats.h"
+#include "ledger/money.h"
+#include "ledger/schema.h"
+
+namespace fundledger {
+namespace {
+
+using Kind = JsonDoc::Kind;
+
+Status invalid_id_error() {
+  return Status::error("invalid_id",
+                       "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -, "
+                       "starting with a letter or digit",
+                       "id");
+}
+
+// Checks that object `node` has exactly the members `names`, all strings
+// but `data` (an object) and `seq` (an integer). Unknown members come
+// first: a client that sends `seq` hears that it may not, not that `id` is
+// missing. Fills `at` with the node of each name, in the order given.
+Status check_members(const JsonDoc& doc, std::uint32_t node,
+                     std::initializer_list<std::string_view> names, std::uint32_t* at) {
+  if (doc[node].kind != Kind::kObject) {
+    return Status::error("invalid_type", "an event must be a JSON object");
+  }
+  std::fill(at, at + names.size(), 0);
+  for (std::uint32_t member : doc.children(node)) {
+    const std::string_view key = doc[member].key;
+    const auto it = std::find(names.begin(), names.end(), key);
+    if (it == names.end()) {
+      return Status::error("unknown_field", "an event has no field \"" + std::string(key) + "\"",
+                           std::string(key));
+    }
+    at[it - names.begin()] = member;
+  }
+  std::size_t i = 0;
+  for (std::string_view name : names) {
+    const std::uint32_t member = at[i++];
+    if (member == 0) {
+      return Status::error("missing_field", "an event requires \"" + std::string(name) + "\"",
+                           std::string(name));
+    }
+    const Kind expected = name == "data" ? Kind::kObject : name == "seq" ? Kind::kInteger
+                                                                          : Kind::kString;
+    if (doc[member].kind != expected) {
+      return Status::error("invalid_type",
+                           expected == Kind::kObject    ? "must be an object"
+                           : expected == Kind::kInteger ? "must be an integer"
+                                                        : "must be a string",
+                           std::string(name));
+    }
+  }
+  return Status::ok();
+}
+
+Result<EventType> decode_type(std::string_view name) {
+  const auto type = event_type_from_name(name);
+  if (!type) {
+    return Status::error("unknown_type",
+                         "\"" + std::string(name.substr(0, 64)) + "\" is not an event type", "type");
+  }
+  return *type;
+}
+
+}  // namespace
+
+const DataField* EventData::find(std::string_view name) const {
+  for (const DataField& f : fields_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const std::string* EventData::get(std::string_view name) const {
+  const DataField* f = find(name);
+  return f != nullptr && !f->is_list ? &f->value : nullptr;
+}
+
+const std::vector<std::string>* EventData::list(std::string_view name) const {
+  const DataField* f = find(name);
+  return f != nullptr && f->is_list ? &f->list : nullptr;
+}
+
+void EventData::set(std::string_view name, std::string value) {
+  for (DataField& f : fields_) {
+    if (f.name != name) continue;
+    FL_CHECK(!f.is_list);
+    f.value = std::move(value);
+    return;
+  }
+  FL_CHECK(false);  // the field must be present
+}
+
+void EventData::add(DataField field) {
+  FL_CHECK(fields_.empty() || fields_.back().name < field.name);
+  fields_.push_back(std::move(field));
+}
+
+void EventData::append_canonical(std::string& out) const {
+  out += '{';
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const DataField& f = fields_[i];
+    if (i != 0) out += ',';
+    append_canonical_string(out, f.name);
+    out += ':';
+    if (!f.is_list) {
+      append_canonical_string(out, f.value);
+      continue;
+    }
+    out += '[';
+    for (std::size_t k = 0; k < f.list.size(); ++k) {
+      if (k != 0) out += ',';
+      append_canonical_string(out, f.list[k]);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+Result<Draft> decode_draft(std::string_view text) {
+  if (text.size() > kEventBytesMax) {
+    return Status::error("event_too_large", "an event is " + std::to_string(text.size()) +
+                                                " bytes; at most " +
+                                                std::to_string(kEventBytesMax) + " are allowed");
+  }
+  Result<JsonDoc> doc = parse_json_doc(text, kEventJsonLimits);
+  if (!doc) return doc.status();
+  return decode_draft(*doc, JsonDoc::kRoot);
+}
+
+Result<Draft> decode_draft(const JsonDoc& doc, std::uint32_t node) {
+  std::uint32_t at[3];
+  FL_RETURN_IF_ERROR(check_members(doc, node, {"data", "id", "type"}, at));
+  Draft draft;
+  draft.id.assign(doc[at[1]].text);
+  if (!is_event_id(draft.id)) return invalid_id_error();
+  const Result<EventType> type = decode_type(doc[at[2]].text);
+  if (!type) return type.status();
+  draft.type = *type;
+  FL_RETURN_IF_ERROR(validate_data(draft.type, doc, at[0], draft.data).under("data"));
+  draft.data.append_canonical(draft.data_bytes);
+  if (draft.data_bytes.size() > kEventBytesMax) {
+    return Status::error("event_too_large",
+                         "an event's data is over " + std::to_string(kEventBytesMax) + " bytes",
+                         "data");
+  }
+  return draft;
+}
+
+Status normalise_written_off_amount(Draft& draft, int minor_units) {
+  FL_CHECK(draft.type == EventType::kPledgeWrittenOff);
+  const Result<std::int64_t> minor = parse_amount(*draft.data.get("amount"), minor_units);
+  if (!minor) return minor.status().under("data.amount");
+  draft.data.set("amount", format_amount(*minor, minor_units));
+  draft.data_bytes.clear();
+  draft.data.append_canonical(draft.data_bytes);
+  return Status::ok();
+}
+
+std::string event_bytes(const Draft& draft, std::uint64_t seq,
+                        std::string_view recorded_at, std::string_view actor) {
+  std::string out;
+  write_event_bytes(out, draft, seq, recorded_at, actor);
+  return out;
+}
+
+void write_event_bytes(std::string& out, const Draft& draft, std::uint64_t seq,
+                       std::string_view recorded_at, std::string_view actor) {
+  out.clear();
+  out += "{\"actor\":";
+  append_canonical_string(out, actor);
+  out += ",\"data\":";
+  out += draft.data_bytes;
+  out += ",\"id\":";
+  append_canonical_string(out, draft.id);
+  out += ",\"recorded_at\":";
+  append_canonical_string(out, recorded_at);
+  out += ",\"seq\":";
+  out += std::to_string(seq);
+  out += ",\"type\":";
+  append_canonical_string(out, event_type_name(draft.type));
+  out += '}';
+}
+
+Result<Event> decode_event(std::string_view bytes) {
+  Result<JsonDoc> parsed = parse_json_doc(bytes, kEventJsonLimits);
+  if (!parsed) return parsed.status();
+  const JsonDoc& doc = *parsed;
+  std::uint32_t at[6];
+  FL_RETURN_IF_ERROR(check_members(doc, JsonDoc::kRoot,
+                                   {"actor", "data", "id", "recorded_at", "seq", "type"}, at));
+  Event event;
+  if (doc[at[4]].integer < 1) return Status::error("invalid_value", "must be 1 or more", "seq");
+  event.seq = static_cast<std::uint64_t>(doc[at[4]].integer);
+  event.id.assign(doc[at[2]].text);
+  if (!is_event_id(event.id)) return invalid_id_error();
+  const Result<EventType> type = decode_type(doc[at[5]].text);
+  if (!type) return type.status();
+  event.type = *type;
+  event.actor.assign(doc[at[0]].text);
+  if (!is_actor(event.actor)) return Status::error("invalid_value", "must be ROLE:NAME", "actor");
+  event.recorded_at.assign(doc[at[3]].text);
+  if (!parse_timestamp(event.recorded_at)) {
+    return Status::error("invalid_value", "must be an RFC 3339 UTC time with milliseconds",
+                         "recorded_at");
+  }
+  FL_RETURN_IF_ERROR(validate_data(event.type, doc, at[1], event.data).under("data"));
+  return event;
+}
+
+}  // namespace fundledger

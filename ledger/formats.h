@@ -1,0 +1,49 @@
+#pragma once
+// The formats of single fields (SPEC 1.1 and 1.3): identifiers, business
+// dates, the ledger's timestamps, UN regional groups and actors.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fundledger {
+
+// An event's idempotency key: ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$
+bool is_event_id(std::string_view s);
+// A donor, pledge, call, ... id: ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+bool is_business_id(std::string_view s);
+
+// The earliest and latest years a business date may carry. Wider than any
+// fund's life, narrow enough to catch "0214-06-27" and "20140-06-27".
+inline constexpr int kDateYearMin = 1900;
+inline constexpr int kDateYearMax = 2999;
+
+// A business date: YYYY-MM-DD naming a day that exists (2016-02-29 yes,
+// 2015-02-29 no) between kDateYearMin and kDateYearMax.
+bool is_business_date(std::string_view s);
+
+// The five UN regional groups, in the order views list them.
+inline constexpr std::array<std::string_view, 5> kRegions = {
+    "AFR", "APG", "EEG", "GRULAC", "WEOG"};
+// Index of `s` in kRegions, or nullopt.
+std::optional<std::size_t> region_index(std::string_view s);
+
+// Milliseconds since the Unix epoch, UTC.
+using Millis = std::int64_t;
+Millis to_millis(std::chrono::system_clock::time_point t);
+// RFC 3339 with milliseconds in UTC: "2026-11-23T10:15:30.123Z".
+std::string format_timestamp(Millis ms);
+// Parses exactly the form format_timestamp writes; nullopt otherwise.
+std::optional<Millis> parse_timestamp(std::string_view s);
+
+// Roles of SPEC 6. Only a manager appends events.
+inline constexpr std::array<std::string_view, 3> kRoles = {"manager", "board",
+                                                           "auditor"};
+// An actor: ROLE:NAME with a role of kRoles and a NAME of 1 to 64 characters
+// from [A-Za-z0-9._@-], starting with a letter or digit.
+bool is_actor(std::string_view s);
+
+}  // namespace fundledger

@@ -1,0 +1,20 @@
+#pragma once
+// Lookup tables for the ISO codes the ledger accepts: ISO 4217 currency codes
+// (with the number of decimals an amount in that currency may carry) and
+// ISO 3166-1 alpha-3 country codes. Both lookups are exact and case-sensitive.
+
+#include <optional>
+#include <string_view>
+
+namespace fundledger {
+
+// Minor units (number of decimal places) of an ISO 4217 alphabetic currency
+// code, or std::nullopt when the code is not in the table. Case-sensitive:
+// codes are upper case.
+std::optional<int> currency_minor_units(std::string_view code);
+
+// True when `code` is an ISO 3166-1 alpha-3 country code (officially
+// assigned). Upper case only.
+bool is_country_code(std::string_view code);
+
+}  // namespace fundledger

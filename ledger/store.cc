@@ -1,0 +1,513 @@
+#include "ledger/store.h"
+
+#include <cstring>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "ledger/check.h"
+#include "ledger/log.h"
+
+namespace fundledger {
+namespace {
+
+constexpr std::string_view kFormat = "fundledger-1";
+constexpr std::string_view kHeadKey = "head";
+constexpr std::string_view kFormatKey = "format";
+constexpr std::string_view kOriginKey = "origin";
+
+// Column family names, indexed by Family. The meta family is RocksDB's
+// default one, which every database has.
+const std::vector<std::string>& family_names() {
+  static const std::vector<std::string> kNames = {
+      rocksdb::kDefaultColumnFamilyName, "events", "chain", "ids"};
+  return kNames;
+}
+
+void put_be64(char* out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xFF);
+    v >>= 8;
+  }
+}
+
+std::uint64_t get_be64(const char* in) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  return v;
+}
+
+std::string encode_head(const Head& head) {
+  std::string out = seq_key(head.size);
+  out.append(hash_bytes(head.chain));
+  return out;
+}
+
+std::optional<Head> decode_head(std::string_view value) {
+  if (value.size() != 40) return std::nullopt;
+  return Head{get_be64(value.data()), *hash_from_bytes(value.substr(8))};
+}
+
+rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+
+Status storage_error(const std::string& what, const rocksdb::Status& s) {
+  log::error("storage error", {{"during", what}, {"rocksdb", s.ToString()}});
+  return Status::error("storage_error", what + ": " + s.ToString());
+}
+
+// Options chosen on purpose; see the README's "Storage" section for why.
+rocksdb::DBOptions db_options(rocksdb::Env* env) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = false;
+  o.create_missing_column_families = false;
+  // Check every file read and refuse to run on any inconsistency found.
+  o.paranoid_checks = true;
+  // Every acknowledged append was synced, so only the last, unacknowledged
+  // record of the WAL can be torn by a crash. A torn tail is dropped; any
+  // other damage refuses the open rather than losing an acknowledged event.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Record WAL files in the MANIFEST, so a WAL file lost from the directory
+  // is reported at open instead of silently dropping what it held.
+  o.track_and_verify_wals_in_manifest = true;
+  o.max_background_jobs = 2;  // the machine has two cores
+  // One thread writes (the Writer's leader), and the id index keeps its
+  // memtable in a hash table, which takes writes from one thread only.
+  o.allow_concurrent_memtable_write = false;
+  o.bytes_per_sync = 1 << 20;
+  o.keep_log_file_num = 5;
+  o.max_log_file_size = 8 << 20;
+  if (env != nullptr) o.env = env;
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions family_options(Family family) {
+  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.block_size = 16 << 10;
+  t.checksum = rocksdb::kXXH3;
+  t.format_version = 5;
+  if (family == Family::kIds) {
+    // Most lookups are for ids not yet in the log: Bloom filters, on the
+    // tables and on the memtable, answer those without searching.
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    o.memtable_whole_key_filtering = true;
+    o.memtable_prefix_bloom_size_ratio = 0.1;
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  if (family == Family::kEvents || family == Family::kChain) {
+    // Keys are seqs, written in increasing order: a hint of where the last
+    // one went makes each memtable insert cheap. All seqs below 2^32 share
+    // their first four bytes, and so the hint.
+    o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
+  }
+  o.level_compaction_dynamic_level_bytes = true;
+  o.write_buffer_size = family == Family::kMeta ? (4 << 20) : family == Family::kIds ? (8 << 20) : (64 << 20);
+  // Hashes do not compress; JSON and ids do.
+  o.compression = family == Family::kChain ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
+  return o;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> family_descriptors() {
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  for (std::size_t i = 0; i < family_names().size(); ++i) {
+    out.emplace_back(family_names()[i], family_options(static_cast<Family>(i)));
+  }
+  return out;
+}
+
+rocksdb::WriteOptions synced() {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  w.disableWAL = false;
+  return w;
+}
+
+}  // namespace
+
+std::string seq_key(std::uint64_t seq) {
+  std::string out(8, '\0');
+  put_be64(out.data(), seq);
+  return out;
+}
+
+std::optional<std::uint64_t> seq_from_key(std::string_view key) {
+  if (key.size() != 8) return std::nullopt;
+  return get_be64(key.data());
+}
+
+std::string encode_hashes(const EventHashes& h) {
+  std::string out(hash_bytes(h.leaf));
+  out.append(hash_bytes(h.chain));
+  return out;
+}
+
+std::optional<EventHashes> decode_hashes(std::string_view value) {
+  if (value.size() != 64) return std::nullopt;
+  return EventHashes{*hash_from_bytes(value.substr(0, 32)), *hash_from_bytes(value.substr(32))};
+}
+
+// --- StoreBatch ---------------------------------------------------------------
+
+StoreBatch::StoreBatch(const Store& store)
+    : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+StoreBatch::~StoreBatch() = default;
+
+void StoreBatch::put_event(std::uint64_t seq, std::string_view bytes, const EventHashes& hashes) {
+  char key[8];
+  put_be64(key, seq);
+  char value[64];
+  std::memcpy(value, hashes.leaf.data(), 32);
+  std::memcpy(value + 32, hashes.chain.data(), 32);
+  FL_CHECK(batch_->Put(store_.handle(Family::kEvents), {key, 8}, slice(bytes)).ok());
+  FL_CHECK(batch_->Put(store_.handle(Family::kChain), {key, 8}, {value, 64}).ok());
+  puts_ += 2;
+}
+
+void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
+  char value[8];
+  put_be64(value, seq);
+  FL_CHECK(batch_->Put(store_.handle(Family::kIds), slice(id), {value, 8}).ok());
+  ++puts_;
+}
+
+void StoreBatch::set_save_point() {
+  batch_->SetSavePoint();
+  save_points_.push_back(puts_);
+}
+
+void StoreBatch::rollback_to_save_point() {
+  FL_CHECK(!save_points_.empty());
+  FL_CHECK(batch_->RollbackToSavePoint().ok());
+  puts_ = save_points_.back();
+  save_points_.pop_back();
+}
+
+void StoreBatch::pop_save_point() {
+  FL_CHECK(!save_points_.empty());
+  FL_CHECK(batch_->PopSavePoint().ok());
+  save_points_.pop_back();
+}
+
+std::size_t StoreBatch::puts() const { return puts_; }
+
+// --- StoreReader --------------------------------------------------------------
+
+StoreReader::StoreReader(const Store& store, const rocksdb::Snapshot* snapshot)
+    : store_(store), snapshot_(snapshot) {}
+
+StoreReader::~StoreReader() {
+  if (snapshot_ != nullptr) store_.db_->ReleaseSnapshot(snapshot_);
+}
+
+Result<std::optional<std::string>> StoreReader::get(Family family, std::string_view key) const {
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot_;
+  r.verify_checksums = true;
+  std::string value;
+  const rocksdb::Status s = store_.db_->Get(r, store_.handle(family), slice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return storage_error("reading the ledger", s);
+  return std::optional<std::string>(std::move(value));
+}
+
+namespace {
+
+class RocksCursor : public StoreCursor {
+ public:
+  explicit RocksCursor(rocksdb::Iterator* it) : it_(it) {}
+  bool valid() const override { return it_->Valid(); }
+  std::string_view key() const override { return {it_->key().data(), it_->key().size()}; }
+  std::string_view value() const override {
+    return {it_->value().data(), it_->value().size()};
+  }
+  void next() override { it_->Next(); }
+  Status status() const override {
+    if (it_->status().ok()) return Status::ok();
+    return storage_error("scanning the ledger", it_->status());
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+std::unique_ptr<StoreCursor> StoreReader::cursor(Family family, std::string_view from_key) const {
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot_;
+  r.verify_checksums = true;
+  r.fill_cache = false;  // a long scan would only evict what readers need
+  r.readahead_size = 2 << 20;
+  auto* it = store_.db_->NewIterator(r, store_.handle(family));
+  it->Seek(slice(from_key));
+  return std::make_unique<RocksCursor>(it);
+}
+
+Status StoreReader::scan(
+    Family family, std::string_view from_key,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  const auto c = cursor(family, from_key);
+  for (; c->valid(); c->next()) {
+    if (!visit(c->key(), c->value())) break;
+  }
+  return c->status();
+}
+
+Result<std::optional<std::string>> StoreReader::event(std::uint64_t seq) const {
+  return get(Family::kEvents, seq_key(seq));
+}
+
+Result<std::optional<EventHashes>> StoreReader::hashes(std::uint64_t seq) const {
+  auto value = get(Family::kChain, seq_key(seq));
+  if (!value) return value.status();
+  if (!value->has_value()) return std::optional<EventHashes>();
+  const auto h = decode_hashes(**value);
+  if (!h) {
+    return Status::error("store_corrupt",
+                         "the hashes of event " + std::to_string(seq) + " are damaged");
+  }
+  return std::optional<EventHashes>(*h);
+}
+
+Result<std::optional<std::uint64_t>> StoreReader::seq_of_id(std::string_view id) const {
+  auto value = get(Family::kIds, id);
+  if (!value) return value.status();
+  if (!value->has_value()) return std::optional<std::uint64_t>();
+  const auto seq = seq_from_key(**value);
+  if (!seq) return Status::error("store_corrupt", "the id index entry of \"" + std::string(id) + "\" is damaged");
+  return std::optional<std::uint64_t>(*seq);
+}
+
+Result<std::vector<std::optional<std::uint64_t>>> StoreReader::seqs_of_ids(
+    const std::vector<std::string_view>& ids) const {
+  std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot_;
+  r.verify_checksums = true;
+  store_.db_->MultiGet(r, store_.handle(Family::kIds), keys.size(), keys.data(), values.data(),
+                       statuses.data());
+  std::vector<std::optional<std::uint64_t>> out(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return storage_error("reading the id index", statuses[i]);
+    out[i] = seq_from_key({values[i].data(), values[i].size()});
+    if (!out[i]) {
+      return Status::error("store_corrupt",
+                           "the id index entry of \"" + std::string(ids[i]) + "\" is damaged");
+    }
+  }
+  return out;
+}
+
+// --- Store ----------------------------------------------------------------------
+
+Status Store::create(const std::filesystem::path& dir, std::string_view origin) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return Status::error("storage_error", "cannot create " + dir.string() + ": " + ec.message());
+  }
+  rocksdb::DBOptions o = db_options(nullptr);
+  o.create_if_missing = true;
+  o.error_if_exists = true;
+  o.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(o, dir.string(), family_descriptors(), &handles, &db);
+  if (s.IsInvalidArgument() && s.ToString().find("exists") != std::string::npos) {
+    return Status::error("ledger_exists", "there is already a ledger at " + dir.string());
+  }
+  if (!s.ok()) return storage_error("creating the ledger", s);
+  rocksdb::WriteBatch batch;
+  batch.Put(handles[0], slice(kFormatKey), slice(kFormat));
+  batch.Put(handles[0], slice(kOriginKey), slice(origin));
+  batch.Put(handles[0], slice(kHeadKey), encode_head(Head{}));
+  s = db->Write(synced(), &batch);
+  for (auto* h : handles) FL_CHECK(db->DestroyColumnFamilyHandle(h).ok());
+  const rocksdb::Status closed = db->Close();
+  delete db;
+  if (!s.ok()) return storage_error("creating the ledger", s);
+  if (!closed.ok()) return storage_error("closing the new ledger", closed);
+  return Status::ok();
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
+                                           const OpenOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / "CURRENT", ec)) {
+    return Status::error("no_ledger", "there is no ledger at " + dir.string() +
+                                          "; create one with `fundledger init`");
+  }
+  std::unique_ptr<Store> store(new Store());
+  store->dir_ = dir;
+  store->read_only_ = options.read_only;
+  rocksdb::DBOptions o = db_options(options.env);
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(o, dir.string(), family_descriptors(), &store->handles_,
+                                     &store->db_);
+  } else {
+    s = rocksdb::DB::Open(o, dir.string(), family_descriptors(), &store->handles_, &store->db_);
+  }
+  if (!s.ok()) {
+    if (s.ToString().find("LOCK") != std::string::npos) {
+      return Status::error("ledger_in_use", "the ledger at " + dir.string() +
+                                                " is already open for writing, by another "
+                                                "process or by this one");
+    }
+    if (s.IsInvalidArgument() && s.ToString().find("Column famil") != std::string::npos) {
+      return Status::error("not_a_ledger", dir.string() + " holds a database that is not a ledger");
+    }
+    return storage_error("opening the ledger", s);
+  }
+  const auto reader = store->reader();
+  auto format = reader->get(Family::kMeta, kFormatKey);
+  if (!format) return format.status();
+  if (*format != std::optional<std::string>(std::string(kFormat))) {
+    return Status::error("not_a_ledger", dir.string() + " holds a database that is not a ledger");
+  }
+  auto origin = reader->get(Family::kMeta, kOriginKey);
+  if (!origin) return origin.status();
+  store->origin_ = origin->value_or("");
+  auto head = reader->get(Family::kMeta, kHeadKey);
+  if (!head) return head.status();
+  const auto decoded = head->has_value() ? decode_head(**head) : std::nullopt;
+  if (!decoded) return Status::error("store_corrupt", "the ledger's head record is damaged");
+  store->head_ = *decoded;
+  const Status checked = store->check_head();
+  if (!checked) {
+    if (options.check_head) return checked;
+    store->head_problem_ = checked.message();
+  }
+  return store;
+}
+
+// The head must name the last event exactly: its seq is the last key of
+// `events` and of `chain`, its chain hash is the stored one, and that hash
+// follows from the event's bytes and the chain hash before it.
+Status Store::check_head() {
+  const auto corrupt = [this](const std::string& why) {
+    return Status::error("store_corrupt",
+                         "the ledger's head (size " + std::to_string(head_.size) + ") " + why +
+                             "; run `fundledger verify` to find the first damaged event");
+  };
+  rocksdb::ReadOptions r;
+  r.verify_checksums = true;
+  for (Family f : {Family::kEvents, Family::kChain}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, handle(f)));
+    it->SeekToLast();
+    if (!it->status().ok()) return storage_error("reading the last event", it->status());
+    const auto last = it->Valid() ? seq_from_key({it->key().data(), it->key().size()})
+                                  : std::optional<std::uint64_t>(0);
+    if (last != head_.size) {
+      return corrupt("does not match the last " + family_names()[static_cast<int>(f)] +
+                     " record (" + (last ? std::to_string(*last) : "a malformed key") + ")");
+    }
+  }
+  if (head_.size == 0) return head_.chain == kZeroHash ? Status::ok() : corrupt("is not empty");
+  const auto reader = this->reader();
+  auto bytes = reader->event(head_.size);
+  if (!bytes) return bytes.status();
+  auto hashes = reader->hashes(head_.size);
+  if (!hashes) return hashes.status();
+  Hash previous = kZeroHash;
+  if (head_.size > 1) {
+    auto before = reader->hashes(head_.size - 1);
+    if (!before) return before.status();
+    if (!before->has_value()) return corrupt("follows a missing event");
+    previous = (*before)->chain;
+  }
+  const Hash leaf = leaf_hash(**bytes);
+  if ((*hashes)->leaf != leaf || (*hashes)->chain != chain_hash(previous, leaf) ||
+      (*hashes)->chain != head_.chain) {
+    return corrupt("does not match the hashes of the last event");
+  }
+  return Status::ok();
+}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  if (!read_only_) {
+    // Everything is already durable in the WAL; flushing it into tables now
+    // spares the next open from replaying it, which read-only opens (verify,
+    // events) would otherwise do every time.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    const rocksdb::Status flushed = db_->Flush(flush, handles_);
+    if (!flushed.ok()) log::warn("flushing the ledger at close", {{"rocksdb", flushed.ToString()}});
+  }
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  const rocksdb::Status s = db_->Close();
+  if (!s.ok()) log::error("closing the ledger", {{"rocksdb", s.ToString()}});
+  delete db_;
+}
+
+Head Store::head() const {
+  std::lock_guard lock(mu_);
+  return head_;
+}
+
+std::uint64_t Store::writes() const {
+  std::lock_guard lock(mu_);
+  return writes_;
+}
+
+std::unique_ptr<StoreReader> Store::reader() const {
+  // A read-only database never changes, so it needs no snapshot.
+  const rocksdb::Snapshot* snapshot = read_only_ ? nullptr : db_->GetSnapshot();
+  std::unique_ptr<StoreReader> reader(new StoreReader(*this, snapshot));
+  // Only the writer moves the head, and it moves it in the same write as the
+  // events: whatever head the snapshot holds covers exactly its events. The
+  // in-memory head may already be newer, so it is not used here.
+  reader->head_ = head();
+  std::string value;
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot;
+  const rocksdb::Status s =
+      db_->Get(r, handle(Family::kMeta), slice(kHeadKey), &value);
+  if (s.ok()) {
+    if (const auto decoded = decode_head(value)) reader->head_ = *decoded;
+  }
+  return reader;
+}
+
+Status Store::write(StoreBatch& batch, const Head& new_head) {
+  FL_CHECK(&batch.store_ == this);
+  FL_CHECK(batch.save_points_.empty());
+  if (read_only_) return Status::error("read_only", "the ledger was opened read-only");
+  {
+    std::lock_guard lock(mu_);
+    if (failed_) {
+      return Status::error("store_failed",
+                           "an earlier write to the ledger failed; nothing more is appended "
+                           "until the ledger is reopened");
+    }
+    FL_CHECK(new_head.size >= head_.size);
+  }
+  FL_CHECK(batch.batch_->Put(handle(Family::kMeta), slice(kHeadKey), encode_head(new_head)).ok());
+  const rocksdb::Status s = db_->Write(synced(), batch.batch_.get());
+  std::lock_guard lock(mu_);
+  if (!s.ok()) {
+    failed_ = true;
+    return storage_error("writing to the ledger", s);
+  }
+  head_ = new_head;
+  ++writes_;
+  return Status::ok();
+}
+
+rocksdb::ColumnFamilyHandle* Store::handle(Family family) const {
+  return handles_[static_cast<std::size_t>(family)];
+}
+
+}  // namespace fundledger

@@ -1,0 +1,196 @@
+#pragma once
+// The ledger's database: RocksDB with one column family per kind of record.
+//
+//   events  8-byte big-endian seq -> the event's canonical bytes, exactly (SPEC 1.2)
+//   chain   8-byte big-endian seq -> leaf hash (32 bytes) || chain hash (32 bytes)
+//   ids     event id -> 8-byte big-endian seq (idempotency)
+//   meta    (RocksDB's default family) "format", "origin", and "head":
+//           size (8 bytes, big-endian) || chain hash of the last event
+//
+// Every append is one synced WriteBatch holding the events, their hashes, their
+// ids and the new head, so the head always covers exactly the events on disk.
+// Only the Writer (ledger/writer.h) writes; anyone may read.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/hash.h"
+#include "ledger/status.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Env;
+class Snapshot;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace fundledger {
+
+enum class Family { kMeta, kEvents, kChain, kIds };
+
+struct Head {
+  std::uint64_t size = 0;
+  Hash chain = kZeroHash;
+  bool operator==(const Head&) const = default;
+};
+
+struct EventHashes {
+  Hash leaf;
+  Hash chain;
+};
+
+// The 8-byte big-endian key of a seq, and back (nullopt unless 8 bytes).
+std::string seq_key(std::uint64_t seq);
+std::optional<std::uint64_t> seq_from_key(std::string_view key);
+
+// The value stored in `chain` for one event, and back.
+std::string encode_hashes(const EventHashes& h);
+std::optional<EventHashes> decode_hashes(std::string_view value);
+
+struct OpenOptions {
+  // Read-only opens take no lock: they read the ledger as it stood when they
+  // opened it, beside a process that writes.
+  bool read_only = false;
+  // When false, a head that disagrees with the last events is reported by
+  // head_problem() instead of refusing the open (verify uses this to name
+  // the problem).
+  bool check_head = true;
+  // Tests inject faults through their own RocksDB environment.
+  rocksdb::Env* env = nullptr;
+};
+
+class Store;
+
+// A batch of writes that lands atomically, or not at all.
+class StoreBatch {
+ public:
+  explicit StoreBatch(const Store& store);
+  ~StoreBatch();
+  StoreBatch(const StoreBatch&) = delete;
+  StoreBatch& operator=(const StoreBatch&) = delete;
+
+  void put_event(std::uint64_t seq, std::string_view bytes, const EventHashes& hashes);
+  void put_id(std::string_view id, std::uint64_t seq);
+  // Save points nest; rollback undoes every put since the latest one.
+  void set_save_point();
+  void rollback_to_save_point();
+  void pop_save_point();
+  std::size_t puts() const;
+
+ private:
+  friend class Store;
+  const Store& store_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  std::vector<std::size_t> save_points_;  // puts() at each save point
+  std::size_t puts_ = 0;
+};
+
+// Walks one column family in key order. Not thread-safe; one per thread.
+class StoreCursor {
+ public:
+  virtual ~StoreCursor() = default;
+  virtual bool valid() const = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual void next() = 0;
+  // A storage error met while walking; valid() is false after one.
+  virtual Status status() const = 0;
+};
+
+// A consistent view of the store at one instant. Its methods may be called
+// from several threads at once.
+class StoreReader {
+ public:
+  ~StoreReader();
+  StoreReader(const StoreReader&) = delete;
+  StoreReader& operator=(const StoreReader&) = delete;
+
+  // The head as of this reader's instant.
+  const Head& head() const { return head_; }
+  Result<std::optional<std::string>> get(Family family, std::string_view key) const;
+  // A cursor on the first key at or after `from_key`. Reads ahead: meant
+  // for long scans.
+  std::unique_ptr<StoreCursor> cursor(Family family, std::string_view from_key) const;
+  // Calls `visit` with each key and value of `family` from `from_key` on, in
+  // key order, until it returns false.
+  Status scan(Family family, std::string_view from_key,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  Result<std::optional<std::string>> event(std::uint64_t seq) const;
+  Result<std::optional<EventHashes>> hashes(std::uint64_t seq) const;
+  Result<std::optional<std::uint64_t>> seq_of_id(std::string_view id) const;
+  // seq_of_id for many ids in one batched lookup: one answer per id, in order.
+  Result<std::vector<std::optional<std::uint64_t>>> seqs_of_ids(
+      const std::vector<std::string_view>& ids) const;
+
+ private:
+  friend class Store;
+  StoreReader(const Store& store, const rocksdb::Snapshot* snapshot);
+  const Store& store_;
+  const rocksdb::Snapshot* snapshot_;  // null for a read-only store
+  Head head_;
+};
+
+class Store {
+ public:
+  // Creates an empty ledger at `dir` (the directory may exist, but not a
+  // database in it). `origin` names the log in its checkpoints.
+  static Status create(const std::filesystem::path& dir, std::string_view origin);
+
+  // Opens the ledger at `dir`. Refusals: no_ledger (nothing there),
+  // ledger_in_use (another process, or this one, has it open for writing),
+  // not_a_ledger, store_corrupt (the head disagrees with the last events and
+  // check_head is set), storage_error.
+  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& dir,
+                                             const OpenOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::filesystem::path& dir() const { return dir_; }
+  bool read_only() const { return read_only_; }
+  // The committed head. Thread-safe.
+  Head head() const;
+  // What the open-time head check found wrong, or "" when nothing was.
+  const std::string& head_problem() const { return head_problem_; }
+  const std::string& origin() const { return origin_; }
+
+  std::unique_ptr<StoreReader> reader() const;
+
+  // Writes `batch` together with `new_head`, synced. After a failed write the
+  // store refuses every later write (store_failed) until it is reopened: a
+  // failed sync may have left the disk in any state, and retrying would hide
+  // it. Only one thread may call this at a time (the Writer's leader).
+  Status write(StoreBatch& batch, const Head& new_head);
+  // Synced writes made since open, for statistics.
+  std::uint64_t writes() const;
+
+ private:
+  friend class StoreBatch;
+  friend class StoreReader;
+  Store() = default;
+  Status check_head();
+  rocksdb::ColumnFamilyHandle* handle(Family family) const;
+
+  std::filesystem::path dir_;
+  bool read_only_ = false;
+  std::string origin_;
+  std::string head_problem_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Family
+
+  mutable std::mutex mu_;
+  Head head_;          // guarded by mu_
+  bool failed_ = false;  // guarded by mu_
+  std::uint64_t writes_ = 0;  // guarded by mu_
+};
+
+}  // namespace fundledger

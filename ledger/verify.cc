@@ -1,0 +1,367 @@
+#include "ledger/verify.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "ledger/check.h"
+#include "ledger/event.h"
+#include "ledger/formats.h"
+#include "ledger/json.h"
+
+namespace fundledger {
+namespace {
+
+// Events per unit of work. Each chunk starts from the chain hash stored for
+// the event before it; the chunk before checks that hash, so splitting the
+// work checks exactly what one pass would.
+constexpr std::uint64_t kChunkEvents = 1 << 16;
+// Chunks finished but not yet consumed, at most: bounds the memory held.
+constexpr std::size_t kChunksAheadMax = 8;
+
+VerifyFailure failure(std::uint64_t seq, std::string reason, std::string message,
+                      std::string expected = {}, std::string found = {}) {
+  return {seq, std::move(reason), std::move(message), std::move(expected), std::move(found)};
+}
+
+// A keyed 64-bit hash of an id. The id index is compared with the events'
+// ids through it; the key is random for each run, so a mismatch slips
+// through only with probability 2^-64.
+std::uint64_t keyed_hash(std::string_view s, std::uint64_t key) {
+  std::uint64_t h = key ^ (s.size() * 0x9E3779B97F4A7C15ull);
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001B3ull;
+    h ^= h >> 29;
+  }
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  return h | 1;  // 0 means "no id" in the tables below
+}
+
+struct Chunk {
+  std::uint64_t first = 0;  // seqs first..last, inclusive
+  std::uint64_t last = 0;
+  std::vector<Hash> leaves;
+  std::optional<VerifyFailure> failure;
+  Status status;  // a storage error, which ends the whole verification
+  Millis first_recorded = 0;
+  Millis last_recorded = 0;
+  Hash last_chain = kZeroHash;
+};
+
+struct TopFields {
+  const TopLevelScalar* actor = nullptr;
+  const TopLevelScalar* id = nullptr;
+  const TopLevelScalar* recorded_at = nullptr;
+  const TopLevelScalar* seq = nullptr;
+  const TopLevelScalar* type = nullptr;
+};
+
+std::optional<std::string> check_envelope(const std::vector<TopLevelScalar>& top, TopFields& f) {
+  for (const TopLevelScalar& s : top) {
+    if (s.key == "actor" && !s.is_integer) f.actor = &s;
+    else if (s.key == "id" && !s.is_integer) f.id = &s;
+    else if (s.key == "recorded_at" && !s.is_integer) f.recorded_at = &s;
+    else if (s.key == "seq" && s.is_integer) f.seq = &s;
+    else if (s.key == "type" && !s.is_integer) f.type = &s;
+    else return "unexpected member \"" + s.key + "\"";
+  }
+  if (!f.actor || !is_actor(f.actor->text)) return std::string("no valid actor");
+  if (!f.id || !is_event_id(f.id->text)) return std::string("no valid id");
+  if (!f.recorded_at || !parse_timestamp(f.recorded_at->text)) return std::string("no valid recorded_at");
+  if (!f.seq) return std::string("no seq");
+  if (!f.type || !event_type_from_name(f.type->text)) return std::string("no valid type");
+  return std::nullopt;
+}
+
+class Verifier {
+ public:
+  Verifier(const StoreReader& reader, const VerifyHooks& hooks)
+      : reader_(reader), hooks_(hooks), size_(reader.head().size),
+        id_key_(std::random_device{}() * 0x100000001ull ^ std::random_device{}()),
+        event_ids_(size_ + 1, 0), index_ids_(size_ + 1, 0) {}
+
+  Result<VerifyReport> run();
+
+ private:
+  void verify_chunk(Chunk& c);
+  std::optional<VerifyFailure> verify_event(std::uint64_t seq, std::string_view bytes,
+                                            std::string_view hashes_value, Chunk& c,
+                                            Hash& chain, std::vector<TopLevelScalar>& top);
+  void scan_ids();
+  void work();
+  Result<std::optional<VerifyFailure>> consume(Hash& chain);
+  Result<std::optional<VerifyFailure>> check_tail(const Hash& chain);
+  std::optional<VerifyFailure> compare_ids(std::uint64_t limit);
+
+  const StoreReader& reader_;
+  const VerifyHooks& hooks_;
+  const std::uint64_t size_;
+  const std::uint64_t id_key_;
+  std::vector<std::uint64_t> event_ids_;  // by seq, written by the chunk that holds it
+  std::vector<std::uint64_t> index_ids_;  // by seq, written by scan_ids
+  std::vector<VerifyFailure> index_failures_;
+  Status index_status_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t chunks_ = 0;
+  std::uint64_t next_chunk_ = 0;       // guarded by mu_
+  std::uint64_t stop_after_ = UINT64_MAX;  // guarded by mu_: no chunk after this is needed
+  std::deque<std::unique_ptr<Chunk>> done_;  // guarded by mu_, any order
+  bool ids_scanned_ = false;           // guarded by mu_
+};
+
+std::optional<VerifyFailure> Verifier::verify_event(std::uint64_t seq, std::string_view bytes,
+                                                    std::string_view hashes_value, Chunk& c,
+                                                    Hash& chain, std::vector<TopLevelScalar>& top) {
+  const Status canonical = check_canonical(bytes, kEventJsonLimits, &top);
+  if (!canonical) {
+    return failure(seq, "not_canonical", "the stored bytes are not canonical JSON: " +
+                                             canonical.to_string());
+  }
+  TopFields f;
+  if (auto bad = check_envelope(top, f)) return failure(seq, "invalid_envelope", *bad);
+  if (f.seq->integer != static_cast<std::int64_t>(seq)) {
+    return failure(seq, "seq_mismatch", "the event stored at seq " + std::to_string(seq) +
+                                            " says it is seq " + std::to_string(f.seq->integer),
+                   std::to_string(seq), std::to_string(f.seq->integer));
+  }
+  const Millis recorded = *parse_timestamp(f.recorded_at->text);
+  if (seq == c.first) c.first_recorded = recorded;
+  if (seq != c.first && recorded < c.last_recorded) {
+    return failure(seq, "recorded_at_decreasing", "recorded before the event it follows",
+                   format_timestamp(c.last_recorded), f.recorded_at->text);
+  }
+  c.last_recorded = recorded;
+  const auto stored = decode_hashes(hashes_value);
+  if (!stored) return failure(seq, "missing_hashes", "the stored hashes are damaged");
+  const Hash leaf = leaf_hash(bytes);
+  if (leaf != stored->leaf) {
+    return failure(seq, "leaf_hash_mismatch", "the event's bytes do not give its leaf hash",
+                   to_hex(stored->leaf), to_hex(leaf));
+  }
+  const Hash next = chain_hash(chain, leaf);
+  if (next != stored->chain) {
+    return failure(seq, "chain_hash_mismatch", "the chain hash does not follow from the one before",
+                   to_hex(stored->chain), to_hex(next));
+  }
+  chain = next;
+  c.leaves.push_back(leaf);
+  event_ids_[seq] = keyed_hash(f.id->text, id_key_);
+  return std::nullopt;
+}
+
+void Verifier::verify_chunk(Chunk& c) {
+  Hash chain = kZeroHash;
+  if (c.first > 1) {
+    auto before = reader_.hashes(c.first - 1);
+    if (!before) {
+      c.status = before.status();
+      return;
+    }
+    // A missing record before is reported by the chunk that holds it.
+    if (!before->has_value()) {
+      c.failure = failure(c.first - 1, "missing_hashes", "no hashes are stored for this event");
+      return;
+    }
+    chain = (*before)->chain;
+  }
+  c.leaves.reserve(c.last - c.first + 1);
+  const auto events = reader_.cursor(Family::kEvents, seq_key(c.first));
+  const auto hashes = reader_.cursor(Family::kChain, seq_key(c.first));
+  std::vector<TopLevelScalar> top;
+  for (std::uint64_t seq = c.first; seq <= c.last; ++seq, events->next(), hashes->next()) {
+    const std::string key = seq_key(seq);
+    if (!events->valid() || events->key() != key) {
+      c.status = events->status();
+      if (events->valid() && events->key().size() != 8) {
+        c.failure = failure(seq, "malformed_key", "a record with a key that is not a seq");
+      } else {
+        c.failure = failure(seq, "missing_event", "no event is stored at this seq");
+      }
+      return;
+    }
+    if (!hashes->valid() || hashes->key() != key) {
+      c.status = hashes->status();
+      c.failure = failure(seq, "missing_hashes", "no hashes are stored for this event");
+      return;
+    }
+    c.failure = verify_event(seq, events->value(), hashes->value(), c, chain, top);
+    if (c.failure) return;
+  }
+  c.last_chain = chain;
+}
+
+void Verifier::scan_ids() {
+  std::vector<VerifyFailure> problems;
+  index_status_ = reader_.scan(Family::kIds, "", [&](std::string_view id, std::string_view value) {
+    const auto seq = seq_from_key(value);
+    const std::uint64_t at = seq && *seq >= 1 ? *seq : size_ + 1;
+    if (!seq || *seq < 1 || *seq > size_ || index_ids_[*seq] != 0) {
+      problems.push_back(failure(at, "id_index_mismatch",
+                                 "the id index names an event that does not hold this id",
+                                 {}, std::string(id)));
+    } else {
+      index_ids_[*seq] = keyed_hash(id, id_key_);
+    }
+    return problems.size() < 1000;
+  });
+  index_failures_ = std::move(problems);
+}
+
+void Verifier::work() {
+  for (;;) {
+    std::unique_ptr<Chunk> c;
+    {
+      std::unique_lock lock(mu_);
+      if (!ids_scanned_) {
+        ids_scanned_ = true;
+        lock.unlock();
+        scan_ids();
+        continue;
+      }
+      cv_.wait(lock, [&] { return done_.size() < kChunksAheadMax || next_chunk_ >= chunks_; });
+      if (next_chunk_ >= chunks_ || next_chunk_ > stop_after_) return;
+      c = std::make_unique<Chunk>();
+      c->first = next_chunk_ * kChunkEvents + 1;
+      c->last = std::min(size_, (next_chunk_ + 1) * kChunkEvents);
+      ++next_chunk_;
+    }
+    verify_chunk(*c);
+    std::lock_guard lock(mu_);
+    if (c->failure || !c->status) stop_after_ = std::min(stop_after_, (c->first - 1) / kChunkEvents);
+    done_.push_back(std::move(c));
+    cv_.notify_all();
+  }
+}
+
+// Takes the chunks in seq order as workers finish them. Returns the first
+// failure, or nullopt when every event checked out; `chain` ends as the
+// chain hash of the last event.
+Result<std::optional<VerifyFailure>> Verifier::consume(Hash& chain) {
+  Millis last_recorded = 0;
+  for (std::uint64_t index = 0; index < chunks_; ++index) {
+    std::unique_ptr<Chunk> c;
+    {
+      std::unique_lock lock(mu_);
+      const std::uint64_t first = index * kChunkEvents + 1;
+      auto is_next = [&](const auto& p) { return p->first == first; };
+      cv_.wait(lock, [&] { return std::any_of(done_.begin(), done_.end(), is_next); });
+      const auto it = std::find_if(done_.begin(), done_.end(), is_next);
+      c = std::move(*it);
+      done_.erase(it);
+      cv_.notify_all();
+    }
+    if (!c->status) return c->status;
+    std::optional<VerifyFailure> found = c->failure;
+    if (index > 0 && !(found && found->seq == c->first) && c->first_recorded < last_recorded) {
+      found = failure(c->first, "recorded_at_decreasing", "recorded before the event it follows",
+                      format_timestamp(last_recorded), format_timestamp(c->first_recorded));
+    }
+    if (hooks_.on_leaf) {
+      for (std::size_t i = 0; i < c->leaves.size(); ++i) {
+        if (found && c->first + i >= found->seq) break;
+        hooks_.on_leaf(c->first + i, c->leaves[i]);
+      }
+    }
+    if (found) return std::optional<VerifyFailure>(found);
+    last_recorded = c->last_recorded;
+    chain = c->last_chain;
+    if (hooks_.on_progress) hooks_.on_progress(c->last, size_);
+  }
+  return std::optional<VerifyFailure>();
+}
+
+// After every event checked out: nothing may lie beyond the head or before
+// seq 1, and the head must hold the last chain hash.
+Result<std::optional<VerifyFailure>> Verifier::check_tail(const Hash& chain) {
+  for (Family f : {Family::kEvents, Family::kChain}) {
+    const char* reason = f == Family::kEvents ? "event_beyond_head" : "hashes_beyond_head";
+    const auto first = reader_.cursor(f, "");
+    if (!first->status()) return first->status();
+    if (first->valid() && first->key() < seq_key(1)) {
+      return std::optional<VerifyFailure>(
+          failure(0, "malformed_key", "a record is stored before seq 1"));
+    }
+    const auto beyond = reader_.cursor(f, seq_key(size_ + 1));
+    if (!beyond->status()) return beyond->status();
+    if (beyond->valid()) {
+      const auto seq = seq_from_key(beyond->key());
+      return std::optional<VerifyFailure>(failure(
+          seq.value_or(size_ + 1), reason,
+          "a record lies beyond the head (size " + std::to_string(size_) + ")"));
+    }
+  }
+  if (chain != reader_.head().chain) {
+    return std::optional<VerifyFailure>(
+        failure(size_, "head_mismatch", "the head's chain hash is not the last event's",
+                to_hex(reader_.head().chain), to_hex(chain)));
+  }
+  return std::optional<VerifyFailure>();
+}
+
+// The first seq below `limit` where the id index and the events disagree.
+std::optional<VerifyFailure> Verifier::compare_ids(std::uint64_t limit) {
+  std::optional<VerifyFailure> first;
+  for (const VerifyFailure& f : index_failures_) {
+    if (f.seq < limit && (!first || f.seq < first->seq)) first = f;
+  }
+  const std::uint64_t end = std::min<std::uint64_t>(limit, first ? first->seq : limit);
+  for (std::uint64_t seq = 1; seq < end && seq <= size_; ++seq) {
+    if (index_ids_[seq] == event_ids_[seq]) continue;
+    if (index_ids_[seq] == 0) {
+      return failure(seq, "id_not_indexed", "the id index has no entry for this event's id");
+    }
+    return failure(seq, "id_index_mismatch", "the id index and the event disagree on its id");
+  }
+  return first;
+}
+
+Result<VerifyReport> Verifier::run() {
+  chunks_ = (size_ + kChunkEvents - 1) / kChunkEvents;
+  const unsigned workers = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
+  Hash chain = kZeroHash;
+  Result<std::optional<VerifyFailure>> found = consume(chain);
+  {
+    std::lock_guard lock(mu_);
+    stop_after_ = 0;
+    next_chunk_ = chunks_;
+    cv_.notify_all();
+  }
+  for (auto& t : threads) t.join();
+  if (!found) return found.status();
+  FL_RETURN_IF_ERROR(index_status_);
+  VerifyReport report;
+  report.size = size_;
+  report.chain = chain;
+  std::optional<VerifyFailure> failed = *found;
+  if (!failed) {
+    Result<std::optional<VerifyFailure>> tail = check_tail(chain);
+    if (!tail) return tail.status();
+    failed = *tail;
+  }
+  const std::uint64_t limit = failed ? failed->seq : size_ + 1;
+  if (auto ids = compare_ids(limit)) failed = ids;
+  report.failure = failed;
+  return report;
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_log(const Store& store, const VerifyHooks& hooks) {
+  const auto reader = store.reader();
+  Verifier verifier(*reader, hooks);
+  return verifier.run();
+}
+
+}  // namespace fundledger

@@ -1,0 +1,238 @@
+#include "ledger/writer.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+#include "ledger/check.h"
+#include "ledger/log.h"
+
+namespace fundledger {
+
+struct Writer::Request {
+  std::vector<Draft>* drafts;
+  const std::string* actor;
+  AppendResult result;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+// An event accepted into the group being written. The draft it came from
+// lives until the group is written.
+struct Writer::Pending {
+  std::uint64_t seq;
+  const Draft* draft;
+  EventHashes hashes;
+};
+
+// One synced write being assembled by the leader: the batch, the head it
+// will move to, and the events it already holds, by id.
+class Writer::Group {
+ public:
+  Group(Writer& writer, const StoreReader& reader)
+      : writer_(writer), reader_(reader), batch_(writer.store_), head_(reader.head()),
+        last_recorded_(writer.last_recorded_) {}
+
+  // Adds one request, or nothing of it when any of its events is refused.
+  AppendResult add(Request& request) {
+    batch_.set_save_point();
+    const std::size_t state_mark = writer_.state_.mark();
+    const Head head = head_;
+    const Millis last_recorded = last_recorded_;
+    std::vector<std::string_view> ids;
+    AppendResult result = add_events(*request.drafts, *request.actor, ids);
+    if (result.status) {
+      batch_.pop_save_point();
+      return result;
+    }
+    batch_.rollback_to_save_point();
+    writer_.state_.rollback(state_mark);
+    head_ = head;
+    last_recorded_ = last_recorded;
+    for (std::string_view id : ids) pending_.erase(id);
+    return result;
+  }
+
+  StoreBatch& batch() { return batch_; }
+  const Head& head() const { return head_; }
+  Millis last_recorded() const { return last_recorded_; }
+
+ private:
+  AppendResult add_events(std::vector<Draft>& drafts, const std::string& actor,
+                          std::vector<std::string_view>& ids) {
+    AppendResult result;
+    last_recorded_ = std::max(writer_.options_.clock(), last_recorded_);
+    const std::string recorded_at = format_timestamp(last_recorded_);
+    // Which ids the log already holds, looked up together.
+    result.receipts.reserve(drafts.size());
+    ids.reserve(drafts.size());
+    pending_.reserve(pending_.size() + drafts.size());
+    std::vector<std::string_view> wanted;
+    wanted.reserve(drafts.size());
+    for (const Draft& d : drafts) wanted.push_back(d.id);
+    Result<std::vector<std::optional<std::uint64_t>>> in_log = reader_.seqs_of_ids(wanted);
+    if (!in_log) return {in_log.status(), std::nullopt, {}};
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+      Result<Receipt> receipt = add_event(drafts[i], (*in_log)[i], actor, recorded_at, ids);
+      if (!receipt) return {receipt.status(), i, {}};
+      result.receipts.push_back(std::move(*receipt));
+    }
+    return result;
+  }
+
+  // `in_log` is the seq the log already holds the draft's id at, if any.
+  Result<Receipt> add_event(Draft& draft, std::optional<std::uint64_t> in_log,
+                            const std::string& actor, const std::string& recorded_at,
+                            std::vector<std::string_view>& ids) {
+    FL_RETURN_IF_ERROR(writer_.state_.prepare(draft));
+    Result<std::optional<Receipt>> repeat = repeat_of(draft, in_log);
+    if (!repeat) return repeat.status();
+    if (repeat->has_value()) return std::move(**repeat);
+    const std::uint64_t seq = head_.size + 1;
+    write_event_bytes(bytes_, draft, seq, recorded_at, actor);
+    const Hash leaf = leaf_hash(bytes_);
+    const EventHashes hashes{leaf, chain_hash(head_.chain, leaf)};
+    batch_.put_event(seq, bytes_, hashes);
+    batch_.put_id(draft.id, seq);
+    writer_.state_.apply(draft);
+    pending_.emplace(draft.id, Pending{seq, &draft, hashes});
+    ids.push_back(draft.id);
+    head_ = Head{seq, hashes.chain};
+    return Receipt{seq, draft.id, hashes.leaf, hashes.chain, false};
+  }
+
+  // When `draft`'s id is already taken, in this group or in the log: the
+  // original's receipt if the content is the same, id_conflict if not.
+  Result<std::optional<Receipt>> repeat_of(const Draft& draft,
+                                           std::optional<std::uint64_t> in_log) const {
+    const auto same = [&](std::uint64_t seq, EventType type, std::string_view data_bytes,
+                          const EventHashes& hashes) -> Result<std::optional<Receipt>> {
+      if (type != draft.type || data_bytes != draft.data_bytes) {
+        return Status::error("id_conflict",
+                             "event " + std::to_string(seq) + " already has the id \"" +
+                                 draft.id + "\" with other content",
+                             "id");
+      }
+      return std::optional<Receipt>(Receipt{seq, draft.id, hashes.leaf, hashes.chain, true});
+    };
+    if (const auto it = pending_.find(draft.id); it != pending_.end()) {
+      const Pending& p = it->second;
+      return same(p.seq, p.draft->type, p.draft->data_bytes, p.hashes);
+    }
+    if (!in_log) return std::optional<Receipt>();
+    const std::uint64_t seq = *in_log;
+    auto bytes = reader_.event(seq);
+    if (!bytes) return bytes.status();
+    auto hashes = reader_.hashes(seq);
+    if (!hashes) return hashes.status();
+    Result<Event> event = bytes->has_value()
+                              ? decode_event(**bytes)
+                              : Result<Event>(Status::error("store_corrupt", "missing"));
+    if (!event || !hashes->has_value()) {
+      return Status::error("store_corrupt", "the id index names event " + std::to_string(seq) +
+                                                " for \"" + draft.id + "\", which cannot be read");
+    }
+    std::string data_bytes;
+    event->data.append_canonical(data_bytes);
+    return same(seq, event->type, data_bytes, **hashes);
+  }
+
+  Writer& writer_;
+  const StoreReader& reader_;
+  StoreBatch batch_;
+  Head head_;
+  Millis last_recorded_;
+  std::unordered_map<std::string_view, Pending> pending_;  // keys view the drafts' ids
+  std::string bytes_;  // the event being added, reused from one to the next
+};
+
+Writer::Writer(Store& store, WriterOptions options)
+    : store_(store), options_(std::move(options)) {
+  FL_CHECK(!store_.read_only());
+}
+
+AppendResult Writer::append(std::vector<Draft> drafts, const std::string& actor) {
+  Request request{&drafts, &actor, {}, false, {}};
+  std::unique_lock lock(mu_);
+  queue_.push_back(&request);
+  request.cv.wait(lock, [&] { return request.done || queue_.front() == &request; });
+  if (request.done) return std::move(request.result);
+
+  // This thread leads: it writes for the requests queued from the front.
+  std::vector<Request*> group;
+  std::size_t events = 0;
+  for (Request* r : queue_) {
+    if (!group.empty() && events + r->drafts->size() > options_.group_events_max) break;
+    group.push_back(r);
+    events += r->drafts->size();
+  }
+  lock.unlock();
+  lead(group);
+  lock.lock();
+  ++groups_;
+  largest_group_ = std::max(largest_group_, events);
+  for (Request* r : group) {
+    FL_CHECK(queue_.front() == r);
+    queue_.pop_front();
+    r->done = true;
+    if (r != &request) r->cv.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  return std::move(request.result);
+}
+
+void Writer::lead(std::vector<Request*>& requests) {
+  const auto fail_all = [&](const Status& status) {
+    for (Request* r : requests) {
+      if (r->result.status) r->result = AppendResult{status, std::nullopt, {}};
+    }
+  };
+  if (!state_loaded_) {
+    const Status loaded = load_state();
+    if (!loaded) return fail_all(loaded);
+  }
+  const auto reader = store_.reader();
+  const Head before = reader->head();
+  Group group(*this, *reader);
+  for (Request* r : requests) r->result = group.add(*r);
+  if (group.head().size == before.size) return;  // only refusals and repeats
+
+  const Status written = store_.write(group.batch(), group.head());
+  if (!written) {
+    state_.rollback(0);
+    return fail_all(written);
+  }
+  FL_CHECK(store_.head() == group.head());
+  state_.commit();
+  last_recorded_ = group.last_recorded();
+}
+
+Status Writer::load_state() {
+  const auto reader = store_.reader();
+  FL_RETURN_IF_ERROR(state_.load(*reader));
+  if (reader->head().size > 0) {
+    auto last = reader->event(reader->head().size);
+    if (!last) return last.status();
+    Result<Event> event = last->has_value() ? decode_event(**last)
+                                            : Result<Event>(Status::error("store_corrupt", "missing"));
+    if (!event) {
+      return Status::error("store_corrupt", "the last event cannot be read; run `fundledger verify`");
+    }
+    last_recorded_ = *parse_timestamp(event->recorded_at);
+  }
+  state_loaded_ = true;
+  log::debug("writer state loaded", {{"events", reader->head().size}});
+  return Status::ok();
+}
+
+std::uint64_t Writer::groups() const {
+  std::lock_guard lock(mu_);
+  return groups_;
+}
+
+std::size_t Writer::largest_group() const {
+  std::lock_guard lock(mu_);
+  return largest_group_;
+}
+
+}  // namespace fundledger

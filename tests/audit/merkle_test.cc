@@ -1,0 +1,44 @@
+// The Merkle root built leaf by leaf equals RFC 6962's recursive definition,
+// MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])) with k the largest
+// power of two below n, at every size.
+
+#include <catch2/catch.hpp>
+
+#include "audit/merkle.h"
+
+namespace fundledger {
+namespace {
+
+Hash reference_root(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
+  const std::size_t n = end - begin;
+  if (n == 0) return sha256("");
+  if (n == 1) return leaves[begin];
+  std::size_t k = 1;
+  while (k * 2 < n) k *= 2;
+  return node_hash(reference_root(leaves, begin, begin + k), reference_root(leaves, begin + k, end));
+}
+
+TEST_CASE("the streamed root equals RFC 6962's recursive root at every size", "[merkle]") {
+  std::vector<Hash> leaves;
+  RootBuilder tree;
+  CHECK(tree.root() == reference_root(leaves, 0, 0));
+  for (int i = 0; i < 70; ++i) {
+    leaves.push_back(leaf_hash("leaf " + std::to_string(i)));
+    tree.add_leaf(leaves.back());
+    INFO("size " << leaves.size());
+    CHECK(tree.root() == reference_root(leaves, 0, leaves.size()));
+  }
+  CHECK(tree.size() == 70);
+}
+
+TEST_CASE("node hashes are domain-separated from leaf hashes", "[merkle]") {
+  const Hash a = leaf_hash("a");
+  const Hash b = leaf_hash("b");
+  Sha256 h;
+  CHECK(node_hash(a, b) == h.update_byte(0x01).update(a).update(b).finish());
+  CHECK(leaf_hash("a") == h.update_byte(0x00).update("a").finish());
+  CHECK(node_hash(a, b) != node_hash(b, a));
+}
+
+}  // namespace
+}  // namespace fundledger

@@ -1,0 +1,243 @@
+// The store and the writer: idempotency, atomicity, durability across
+// reopening, exclusive opening, and what a failed write leaves behind.
+
+#include <atomic>
+
+#include <catch2/catch.hpp>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include "ledger/verify.h"
+#include "tests/support.h"
+
+namespace fundledger {
+namespace {
+
+const char* kDonor = R"({"id":"donor-JPN","type":"donor.registered","data":{"donor":"JPN","name":"Japan","kind":"government"}})";
+const char* kDonorOther = R"({"id":"donor-JPN","type":"donor.registered","data":{"donor":"JPN","name":"Nippon","kind":"government"}})";
+const char* kProgramme = R"({"id":"prog-spp","type":"programme.registered","data":{"programme":"spp","name":"Sustainable public procurement"}})";
+
+TEST_CASE("the same id and content returns the original event", "[store]") {
+  test::Ledger ledger;
+  const auto first = ledger.append(std::string(kDonor) + "\n" + kProgramme);
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].seq == 1);
+  CHECK_FALSE(first[0].repeat);
+  const auto again = ledger.append(kDonor);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].seq == 1);
+  CHECK(again[0].repeat);
+  CHECK(again[0].leaf == first[0].leaf);
+  CHECK(again[0].chain == first[0].chain);
+  CHECK(ledger.store->head().size == 2);
+  // Amounts are compared once normalised: "100" and "100.00" are the same.
+  const char* pledge = R"({"id":"pl","type":"pledge.recorded","data":{"pledge":"p","donor":"JPN","amount":"100","currency":"USD","pledged_on":"2014-06-27"}})";
+  const char* same = R"({"id":"pl","type":"pledge.recorded","data":{"pledged_on":"2014-06-27","pledge":"p","donor":"JPN","amount":"100.00","currency":"USD"}})";
+  CHECK(ledger.append(pledge)[0].seq == 3);
+  CHECK(ledger.append(same)[0].seq == 3);
+  CHECK(ledger.append(same)[0].repeat);
+}
+
+TEST_CASE("the same id with other content is an id_conflict and appends nothing", "[store]") {
+  test::Ledger ledger;
+  ledger.append(kDonor);
+  const AppendResult r = ledger.try_append(std::string(kProgramme) + "\n" + kDonorOther);
+  CHECK(r.status.code() == "id_conflict");
+  CHECK(r.status.field() == "id");
+  CHECK(r.status.message() == "event 1 already has the id \"donor-JPN\" with other content");
+  CHECK(r.failed_at == std::optional<std::size_t>(1));
+  CHECK(ledger.store->head().size == 1);
+  // Another type with the same id conflicts too.
+  const AppendResult t = ledger.try_append(
+      R"({"id":"donor-JPN","type":"programme.registered","data":{"programme":"JPN","name":"Japan"}})");
+  CHECK(t.status.code() == "id_conflict");
+}
+
+TEST_CASE("within one request, a repeated id is a repeat or a conflict", "[store]") {
+  test::Ledger ledger;
+  const auto r = ledger.append(std::string(kDonor) + "\n" + kProgramme + "\n" + kDonor);
+  REQUIRE(r.size() == 3);
+  CHECK(r[2].seq == 1);
+  CHECK(r[2].repeat);
+  CHECK(ledger.store->head().size == 2);
+  const AppendResult c = ledger.try_append(
+      R"({"id":"x","type":"programme.registered","data":{"programme":"x","name":"X"}})"
+      "\n"
+      R"({"id":"x","type":"programme.registered","data":{"programme":"x","name":"Y"}})");
+  CHECK(c.status.code() == "id_conflict");
+  CHECK(ledger.store->head().size == 2);
+}
+
+TEST_CASE("a request whose 500th event is refused appends nothing", "[store]") {
+  test::Ledger ledger;
+  ledger.append(kDonor);
+  const Head before = ledger.store->head();
+  std::vector<Draft> drafts = test::drafts(test::generated(499, 11));
+  // The 500th reuses the first generated id with other content.
+  drafts.push_back(test::drafts(
+      R"({"id":"ev-00000001","type":"programme.registered","data":{"programme":"zz","name":"Z"}})")[0]);
+  const AppendResult r = ledger.writer->append(std::move(drafts), "manager:alice");
+  CHECK(r.status.code() == "id_conflict");
+  CHECK(r.failed_at == std::optional<std::size_t>(499));
+  CHECK(ledger.store->head() == before);
+  ledger.reopen();
+  CHECK(ledger.store->head() == before);
+  const auto reader = ledger.store->reader();
+  CHECK_FALSE(reader->event(2)->has_value());
+  CHECK_FALSE(reader->seq_of_id("ev-00000001")->has_value());
+}
+
+TEST_CASE("a refused request in a group leaves the others whole", "[store]") {
+  test::Ledger ledger;
+  ledger.append(kDonor);
+  // A write-off of a pledge nobody recorded is refused by the writer.
+  const AppendResult bad = ledger.try_append(
+      R"({"id":"w","type":"pledge.written_off","data":{"pledge":"nope","amount":"1","written_off_on":"2016-12-31","reason":"r"}})");
+  CHECK(bad.status.code() == "unknown_pledge");
+  CHECK(bad.status.field() == "data.pledge");
+  const auto good = ledger.append(kProgramme);
+  CHECK(good[0].seq == 2);
+}
+
+TEST_CASE("a write-off takes the decimals of its pledge's currency", "[store]") {
+  test::Ledger ledger;
+  ledger.append(R"({"id":"pl","type":"pledge.recorded","data":{"pledge":"p","donor":"JPN","amount":"300000000","currency":"JPY","pledged_on":"2014-06-27"}})");
+  const AppendResult bad = ledger.try_append(
+      R"({"id":"w","type":"pledge.written_off","data":{"pledge":"p","amount":"10.5","written_off_on":"2016-12-31","reason":"r"}})");
+  CHECK(bad.status.code() == "invalid_amount");
+  CHECK(bad.status.field() == "data.amount");
+  ledger.append(R"({"id":"w","type":"pledge.written_off","data":{"pledge":"p","amount":"1000","written_off_on":"2016-12-31","reason":"r"}})");
+  // The pledge is known after reopening too: the writer reloads what it needs.
+  ledger.reopen();
+  ledger.append(R"({"id":"pl2","type":"pledge.recorded","data":{"pledge":"p2","donor":"DEU","amount":"5","currency":"EUR","pledged_on":"2014-06-27"}})");
+  const auto r = ledger.append(
+      R"({"id":"w2","type":"pledge.written_off","data":{"pledge":"p2","amount":"1.5","written_off_on":"2016-12-31","reason":"r"}})");
+  CHECK(**ledger.store->reader()->event(r[0].seq) ==
+        R"({"actor":"manager:alice","data":{"amount":"1.50","pledge":"p2","reason":"r","written_off_on":"2016-12-31"},"id":"w2","recorded_at":"2026-11-23T10:15:30.125Z","seq":4,"type":"pledge.written_off"})");
+}
+
+TEST_CASE("recorded_at never goes back, even when the clock does", "[store]") {
+  test::Ledger ledger;
+  ledger.append(kDonor);
+  ledger.writer.reset();
+  WriterOptions past;
+  past.clock = [] { return Millis{0}; };
+  ledger.writer = std::make_unique<Writer>(*ledger.store, past);
+  const auto r = ledger.append(kProgramme);
+  Result<Event> e = decode_event(**ledger.store->reader()->event(r[0].seq));
+  CHECK(e->recorded_at == "2026-11-23T10:15:30.123Z");
+}
+
+TEST_CASE("closing and reopening keeps the size and the head", "[store]") {
+  test::Ledger ledger;
+  ledger.append(test::generated(300, 3));
+  const Head before = ledger.store->head();
+  REQUIRE(before.size == 300);
+  ledger.reopen();
+  CHECK(ledger.store->head() == before);
+  ledger.append(kDonor);
+  CHECK(ledger.store->head().size == 301);
+  Result<VerifyReport> report = verify_log(*ledger.store);
+  REQUIRE(report.is_ok());
+  CHECK(report->ok());
+  CHECK(report->size == 301);
+}
+
+TEST_CASE("a ledger opened for writing twice at once is refused", "[store]") {
+  test::Ledger ledger;
+  Result<std::unique_ptr<Store>> second = Store::open(ledger.dir.path());
+  CHECK(second.status().code() == "ledger_in_use");
+  CHECK(second.status().message() == "the ledger at " + ledger.dir.str() +
+                                         " is already open for writing, by another process or by this one");
+  // A read-only open may stand beside the writer.
+  Result<std::unique_ptr<Store>> reader = Store::open(ledger.dir.path(), OpenOptions{.read_only = true});
+  CHECK(reader.is_ok());
+}
+
+TEST_CASE("opening where there is no ledger, or creating over one, is refused", "[store]") {
+  test::TempDir dir;
+  Result<std::unique_ptr<Store>> none = Store::open(dir.path() / "nothing");
+  CHECK(none.status().code() == "no_ledger");
+  REQUIRE(Store::create(dir.path() / "l", "o").is_ok());
+  CHECK(Store::create(dir.path() / "l", "o").code() == "ledger_exists");
+}
+
+// A file system that fails every write and sync of the write-ahead log
+// while `failing` is set: a disk that has gone bad under the ledger.
+class FailingFs : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FailingFs(std::atomic<bool>& failing)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
+  const char* Name() const override { return "FailingFs"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
+    if (s.ok() && name.size() > 4 && name.substr(name.size() - 4) == ".log") {
+      *result = std::make_unique<File>(std::move(*result), failing_);
+    }
+    return s;
+  }
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile>&& f, std::atomic<bool>& failing)
+        : FSWritableFileOwnerWrapper(std::move(f)), failing_(failing) {}
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
+      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
+      return FSWritableFileOwnerWrapper::Sync(o, d);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
+      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
+      return FSWritableFileOwnerWrapper::Fsync(o, d);
+    }
+
+   private:
+    std::atomic<bool>& failing_;
+  };
+  std::atomic<bool>& failing_;
+};
+
+TEST_CASE("after a failed sync the store refuses appends until it is reopened", "[store]") {
+  test::TempDir dir;
+  REQUIRE(Store::create(dir.path(), "o").is_ok());
+  std::atomic<bool> failing{false};
+  auto fs = std::make_shared<FailingFs>(failing);
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  {
+    Result<std::unique_ptr<Store>> opened = Store::open(dir.path(), OpenOptions{.env = env.get()});
+    REQUIRE(opened.is_ok());
+    Store& store = **opened;
+    Writer writer(store, test::fixed_clock_options());
+    REQUIRE(writer.append(test::drafts(kDonor), "manager:alice").status.is_ok());
+    failing = true;
+    const AppendResult failed = writer.append(test::drafts(kProgramme), "manager:alice");
+    CHECK(failed.status.code() == "storage_error");
+    CHECK(store.head().size == 1);
+    failing = false;
+    // The disk may be fine again; the store does not pretend to know.
+    const AppendResult after = writer.append(
+        test::drafts(R"({"id":"p2","type":"programme.registered","data":{"programme":"x","name":"X"}})"),
+        "manager:alice");
+    CHECK(after.status.code() == "store_failed");
+    CHECK(store.head().size == 1);
+  }
+  // Reopened, the log is whole. The append whose sync failed may or may not
+  // have reached the disk; sending it again with the same id is safe either
+  // way: it lands once.
+  Result<std::unique_ptr<Store>> again = Store::open(dir.path());
+  REQUIRE(again.is_ok());
+  Writer writer(**again, test::fixed_clock_options());
+  const AppendResult retry = writer.append(test::drafts(kProgramme), "manager:alice");
+  REQUIRE(retry.status.is_ok());
+  CHECK(retry.receipts[0].seq == 2);
+  CHECK((*again)->head().size == 2);
+  Result<VerifyReport> report = verify_log(**again);
+  REQUIRE(report.is_ok());
+  CHECK(report->ok());
+}
+
+}  // namespace
+}  // namespace fundledger

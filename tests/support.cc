@@ -1,0 +1,160 @@
+#include "tests/support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <rocksdb/db.h>
+
+#include "tools/generator.h"
+
+namespace fundledger::test {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "fundledger-test-XXXXXX").string();
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+WriterOptions fixed_clock_options() {
+  WriterOptions o;
+  auto now = std::make_shared<Millis>(1795428930123);  // 2026-11-23T10:15:30.123Z
+  o.clock = [now] { return (*now)++; };
+  return o;
+}
+
+std::vector<Draft> drafts(std::string_view jsonl) {
+  std::vector<Draft> out;
+  std::istringstream in{std::string(jsonl)};
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    Result<Draft> d = decode_draft(line);
+    INFO(line);
+    REQUIRE(d.status().to_string() == "ok");
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+Ledger::Ledger() {
+  REQUIRE(Store::create(dir.path(), "test.example/ledger").is_ok());
+  reopen();
+}
+
+std::vector<Receipt> Ledger::append(std::string_view jsonl) {
+  AppendResult r = try_append(jsonl);
+  REQUIRE(r.status.to_string() == "ok");
+  return r.receipts;
+}
+
+AppendResult Ledger::try_append(std::string_view jsonl) {
+  return writer->append(drafts(jsonl), "manager:alice");
+}
+
+void Ledger::close() {
+  writer.reset();
+  store.reset();
+}
+
+void Ledger::reopen() {
+  close();
+  Result<std::unique_ptr<Store>> opened = Store::open(dir.path());
+  REQUIRE(opened.status().to_string() == "ok");
+  store = std::move(*opened);
+  writer = std::make_unique<Writer>(*store, fixed_clock_options());
+}
+
+struct RawDb::Impl {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+};
+
+RawDb::RawDb(const std::filesystem::path& dir) : impl_(std::make_unique<Impl>()) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : {"default", "events", "chain", "ids"}) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  rocksdb::DBOptions options;
+  const rocksdb::Status s =
+      rocksdb::DB::Open(options, dir.string(), families, &impl_->handles, &impl_->db);
+  REQUIRE(s.ToString() == "OK");
+}
+
+RawDb::~RawDb() {
+  for (auto* h : impl_->handles) impl_->db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  impl_->db->Close().PermitUncheckedError();
+  delete impl_->db;
+}
+
+std::string RawDb::get(Family family, std::string_view key) {
+  std::string value;
+  const rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(),
+                                           impl_->handles[static_cast<int>(family)],
+                                           rocksdb::Slice(key.data(), key.size()), &value);
+  REQUIRE(s.ToString() == "OK");
+  return value;
+}
+
+void RawDb::put(Family family, std::string_view key, std::string_view value) {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  REQUIRE(impl_->db
+              ->Put(w, impl_->handles[static_cast<int>(family)],
+                    rocksdb::Slice(key.data(), key.size()),
+                    rocksdb::Slice(value.data(), value.size()))
+              .ok());
+}
+
+void RawDb::remove(Family family, std::string_view key) {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  REQUIRE(impl_->db
+              ->Delete(w, impl_->handles[static_cast<int>(family)],
+                       rocksdb::Slice(key.data(), key.size()))
+              .ok());
+}
+
+namespace {
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+Run run_cli(const std::string& args, const std::string& input) {
+  TempDir io;
+  const auto in = io.path() / "in";
+  const auto out = io.path() / "out";
+  const auto err = io.path() / "err";
+  std::ofstream(in, std::ios::binary) << input;
+  const std::string command = std::string(FUNDLEDGER_BIN) + " " + args + " <" + in.string() +
+                              " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(command.c_str());
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string generated(std::size_t count, std::uint64_t seed) {
+  Generator gen(GeneratorOptions{seed, "2014-01-01"});
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out += gen.next();
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace fundledger::test

@@ -1,0 +1,85 @@
+#pragma once
+// Fixtures shared by the tests: a directory that cleans itself up, a ledger
+// built from JSON lines with a fixed clock, raw access to the database for
+// corrupting it, and a way to run the `fundledger` binary.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/event.h"
+#include "ledger/store.h"
+#include "ledger/writer.h"
+
+namespace fundledger::test {
+
+// A fresh directory under the system's temporary directory, removed with
+// everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The clock every test ledger runs on: 2026-11-23T10:15:30.123Z, moving one
+// millisecond each time it is read.
+WriterOptions fixed_clock_options();
+
+// Decodes JSON lines into drafts; a line that does not decode fails the test.
+std::vector<Draft> drafts(std::string_view jsonl);
+
+// A ledger in a temporary directory, open for writing, with its writer.
+struct Ledger {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Writer> writer;
+
+  Ledger();
+  // Appends the lines as one request, as manager:alice; requires success.
+  std::vector<Receipt> append(std::string_view jsonl);
+  // Appends and returns the whole result, refusals included.
+  AppendResult try_append(std::string_view jsonl);
+  // Closes the store (and writer), as a process would on exit.
+  void close();
+  void reopen();
+};
+
+// The database underneath a closed ledger, opened directly so that tests can
+// change what no fundledger code would: the tamperer's view.
+class RawDb {
+ public:
+  explicit RawDb(const std::filesystem::path& dir);
+  ~RawDb();
+  std::string get(Family family, std::string_view key);
+  void put(Family family, std::string_view key, std::string_view value);
+  void remove(Family family, std::string_view key);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// What a run of the fundledger binary printed, and how it exited.
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs the fundledger binary with `args` (shell words), feeding `input` on
+// stdin.
+Run run_cli(const std::string& args, const std::string& input = "");
+
+// `count` generated events, as JSON lines, from seed `seed`.
+std::string generated(std::size_t count, std::uint64_t seed);
+
+}  // namespace fundledger::test

@@ -1,0 +1,174 @@
+// The command line as a fund manager and an auditor use it: what each
+// subcommand prints on stdout and stderr, and how it exits.
+
+#include <cstdlib>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ledger/hash.h"
+#include "tests/support.h"
+
+namespace fundledger {
+namespace {
+
+using test::run_cli;
+
+const char* kThree =
+    R"({"id":"donor-JPN","type":"donor.registered","data":{"donor":"JPN","name":"Japan","kind":"government","country":"JPN"}})"
+    "\n"
+    R"({"id":"prog-spp","type":"programme.registered","data":{"programme":"spp","name":"Sustainable public procurement"}})"
+    "\n"
+    R"({"id":"pledge-JPN","type":"pledge.recorded","data":{"pledge":"p-JPN","donor":"JPN","amount":"2500000","currency":"USD","pledged_on":"2014-06-27"}})"
+    "\n";
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    out.push_back(nlohmann::json::parse(text.substr(start, end - start)));
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  return out;
+}
+
+TEST_CASE("init, append, events and verify", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + (dir.path() / "ledger").string();
+  const test::Run init = run_cli("init --origin fund.example/ledger" + data);
+  CHECK(init.exit_code == 0);
+  CHECK(json_lines(init.out)[0]["origin"] == "fund.example/ledger");
+
+  const test::Run append = run_cli("append -" + data, kThree);
+  REQUIRE(append.exit_code == 0);
+  CHECK(append.err.empty());
+  const auto receipts = json_lines(append.out);
+  REQUIRE(receipts.size() == 3);
+  CHECK(append.out.rfind(R"({"seq":1,"id":"donor-JPN","leaf_hash":")", 0) == 0);
+  CHECK(receipts[2]["seq"] == 3);
+  CHECK(receipts[2]["id"] == "pledge-JPN");
+  CHECK(hash_from_hex(receipts[2]["chain_hash"].get<std::string>()).has_value());
+
+  const test::Run events = run_cli("events --from 3 --limit 5" + data);
+  CHECK(events.exit_code == 0);
+  const auto listed = json_lines(events.out);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["seq"] == 3);
+  CHECK(listed[0]["data"]["amount"] == "2500000.00");
+  CHECK(listed[0]["leaf_hash"] == receipts[2]["leaf_hash"]);
+  CHECK(listed[0]["chain_hash"] == receipts[2]["chain_hash"]);
+  CHECK(listed[0]["actor"].get<std::string>().rfind("manager:", 0) == 0);
+  CHECK(json_lines(run_cli("events" + data).out).size() == 3);
+
+  const test::Run verify = run_cli("verify" + data);
+  CHECK(verify.exit_code == 0);
+  const auto v = json_lines(verify.out)[0];
+  CHECK(v["ok"] == true);
+  CHECK(v["tree_size"] == 3);
+  CHECK(v["chain_hash"] == receipts[2]["chain_hash"]);
+  CHECK(verify.out.rfind(R"({"ok":true,"tree_size":3,"root_hash":")", 0) == 0);
+}
+
+TEST_CASE("a refused append names the line and the field, and appends nothing", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str();
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  REQUIRE(run_cli("append -" + data, kThree).exit_code == 0);
+  const std::string bad =
+      std::string(
+          R"({"id":"prog-ci","type":"programme.registered","data":{"programme":"ci","name":"Consumer information"}})") +
+      "\n\n" +
+      R"({"id":"d1","type":"disbursement.made","data":{"disbursement":"d","proposal":"p","amount_usd":"1.234","paid_on":"2015-03-20"}})" +
+      "\n";
+  const test::Run r = run_cli("append" + data, bad);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        R"({"error":{"code":"invalid_amount","message":"\"1.234\" is not a valid amount: at most 2 decimal places are allowed for this currency","field":"data.amount_usd","line":3}})"
+        "\n");
+  CHECK(json_lines(run_cli("events" + data).out).size() == 3);
+}
+
+TEST_CASE("a file whose 500th line is bad appends nothing", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str();
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  std::string file = test::generated(499, 3);
+  file += R"({"id":"ev-00000001","type":"programme.registered","data":{"programme":"other","name":"Other"}})";
+  file += "\n";
+  const test::Run r = run_cli("append" + data, file);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err ==
+        R"({"error":{"code":"id_conflict","message":"event 1 already has the id \"ev-00000001\" with other content","field":"id","line":500}})"
+        "\n");
+  CHECK(run_cli("events" + data).out.empty());
+  CHECK(json_lines(run_cli("verify" + data).out)[0]["tree_size"] == 0);
+}
+
+TEST_CASE("verify exits 1 and names the first bad event", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str();
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  REQUIRE(run_cli("append" + data, test::generated(50, 4)).exit_code == 0);
+  {
+    test::RawDb db(dir.path());
+    db.remove(Family::kEvents, seq_key(17));
+  }
+  const test::Run r = run_cli("verify" + data);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out ==
+        R"({"ok":false,"first_bad_seq":17,"reason":"missing_event","message":"no event is stored at this seq","tree_size":50})"
+        "\n");
+}
+
+TEST_CASE("usage errors exit 2 with a JSON error", "[cli]") {
+  test::TempDir dir;
+  const test::Run none = run_cli("events --data " + (dir.path() / "absent").string());
+  CHECK(none.exit_code == 2);
+  CHECK(json_lines(none.err)[0]["error"]["code"] == "no_ledger");
+  const test::Run unknown = run_cli("frobnicate");
+  CHECK(unknown.exit_code == 2);
+  CHECK(json_lines(unknown.err)[0]["error"]["code"] == "usage");
+  const test::Run bad_option = run_cli("events --from 0 --data " + dir.str());
+  CHECK(bad_option.exit_code == 2);
+  REQUIRE(run_cli("init --data " + dir.str()).exit_code == 0);
+  const test::Run actor = run_cli("append --actor board:bob --data " + dir.str(), kThree);
+  CHECK(actor.exit_code == 2);
+  CHECK(json_lines(actor.err)[0]["error"]["message"] ==
+        "--actor must be manager:NAME; only a manager appends");
+  const test::Run again = run_cli("init --data " + dir.str());
+  CHECK(again.exit_code == 1);
+  CHECK(json_lines(again.err)[0]["error"]["code"] == "ledger_exists");
+}
+
+TEST_CASE("the ledger's directory comes from --data or FUNDLEDGER_DATA", "[cli]") {
+  test::TempDir dir;
+  REQUIRE(run_cli("init --data " + dir.str()).exit_code == 0);
+  setenv("FUNDLEDGER_DATA", dir.str().c_str(), 1);
+  const test::Run r = run_cli("verify");
+  unsetenv("FUNDLEDGER_DATA");
+  CHECK(r.exit_code == 0);
+  CHECK(json_lines(r.out)[0]["tree_size"] == 0);
+}
+
+TEST_CASE("gen prints a deterministic stream and demo builds the illustrative ledger once", "[cli]") {
+  const test::Run gen = run_cli("gen --events 3 --seed 9");
+  CHECK(gen.exit_code == 0);
+  CHECK(gen.out == test::generated(3, 9));
+  test::TempDir dir;
+  const test::Run first = run_cli("demo --data " + dir.str());
+  CHECK(first.exit_code == 0);
+  const auto made = json_lines(first.out)[0];
+  CHECK(made["created"] == true);
+  CHECK(made["appended"] == made["events"]);
+  const test::Run second = run_cli("demo --data " + dir.str());
+  const auto again = json_lines(second.out)[0];
+  CHECK(again["created"] == false);
+  CHECK(again["appended"] == 0);
+  CHECK(again["chain_hash"] == made["chain_hash"]);
+  CHECK(json_lines(run_cli("verify --data " + dir.str()).out)[0]["ok"] == true);
+}
+
+}  // namespace
+}  // namespace fundledger

@@ -1,0 +1,94 @@
+#include "tools/cli.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace fundledger::cli {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string with_commas(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_data_option(CLI::App& command, std::string& dir) {
+  const char* env = std::getenv("FUNDLEDGER_DATA");
+  dir = env != nullptr && *env != '\0' ? env : "./fundledger-data";
+  command.add_option("--data", dir, "The ledger's directory (default $FUNDLEDGER_DATA or ./fundledger-data)");
+}
+
+void print_json(const nlohmann::ordered_json& value) {
+  std::cout << value.dump() << '\n';
+}
+
+void print_json(const nlohmann::json& value) { std::cout << value.dump() << '\n'; }
+
+int fail(const Status& status, const nlohmann::ordered_json& extra) {
+  nlohmann::ordered_json error;
+  error["code"] = status.code();
+  error["message"] = status.message();
+  if (!status.field().empty()) error["field"] = status.field();
+  for (const auto& [key, value] : extra.items()) error[key] = value;
+  nlohmann::ordered_json out;
+  out["error"] = error;
+  std::cout.flush();
+  std::cerr << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  const bool usage = status.code() == "usage" || status.code() == "no_ledger";
+  return usage ? kExitUsage : kExitRefused;
+}
+
+std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
+                                  int& exit_code) {
+  Result<std::unique_ptr<Store>> store = Store::open(dir, options);
+  if (!store) {
+    exit_code = fail(store.status());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+Progress::Progress(std::string what)
+    : what_(std::move(what)), enabled_(isatty(STDERR_FILENO) == 1), started_ms_(now_ms()) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(std::uint64_t done, std::uint64_t total) {
+  if (!enabled_) return;
+  const std::int64_t now = now_ms();
+  if (drawn_ && now - last_ms_ < 100 && done != total) return;
+  last_ms_ = now;
+  drawn_ = true;
+  const auto elapsed_ms = static_cast<std::uint64_t>(now - started_ms_);
+  const std::uint64_t rate = elapsed_ms == 0 ? 0 : done * 1000 / elapsed_ms;
+  const std::uint64_t percent = total == 0 ? 100 : done * 100 / total;
+  std::fprintf(stderr, "\r\033[K%s: %s / %s events (%llu%%), %s events/s", what_.c_str(),
+               with_commas(done).c_str(), with_commas(total).c_str(),
+               static_cast<unsigned long long>(percent), with_commas(rate).c_str());
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (!enabled_ || !drawn_) return;
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+  drawn_ = false;
+}
+
+}  // namespace fundledger::cli

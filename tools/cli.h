@@ -1,0 +1,58 @@
+#pragma once
+// What every subcommand of `fundledger` shares: where the ledger lives, how
+// results and errors are printed, exit codes, and progress on a terminal.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace fundledger::cli {
+
+// Exit codes (SPEC 5).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;  // a refusal or a failed verification
+inline constexpr int kExitUsage = 2;
+
+// Adds `--data DIR` to `command`: the ledger's directory, by default
+// $FUNDLEDGER_DATA or ./fundledger-data.
+void add_data_option(CLI::App& command, std::string& dir);
+
+// Prints one line of JSON on stdout.
+void print_json(const nlohmann::ordered_json& value);
+void print_json(const nlohmann::json& value);
+
+// Prints {"error":{"code","message","field"?,...extra}} on stderr and returns
+// the exit code for it: kExitUsage for mistakes in how the command was called
+// (usage, no_ledger), kExitRefused for everything else.
+int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
+
+// Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.
+std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
+                                  int& exit_code);
+
+// Shows "what: done / total" on stderr, redrawn at most ten times a second,
+// when stderr is a terminal; silent otherwise.
+class Progress {
+ public:
+  explicit Progress(std::string what);
+  ~Progress();
+  void update(std::uint64_t done, std::uint64_t total);
+  // Clears the line.
+  void finish();
+
+ private:
+  std::string what_;
+  bool enabled_;
+  bool drawn_ = false;
+  std::int64_t started_ms_;
+  std::int64_t last_ms_ = 0;
+};
+
+}  // namespace fundledger::cli

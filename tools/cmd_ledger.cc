@@ -1,0 +1,204 @@
+// init, append and events: creating a ledger, adding to it, reading it back.
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/canonical.h"
+#include "ledger/event.h"
+#include "ledger/formats.h"
+#include "ledger/json.h"
+#include "ledger/store.h"
+#include "ledger/writer.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace fundledger::cli {
+namespace {
+
+// Events one `append` may carry. The whole file is one atomic write, held in
+// memory until it lands.
+constexpr std::size_t kAppendEventsMax = 1'000'000;
+// Events one `events` call prints when no --limit is given: all of them.
+constexpr std::uint64_t kEventsLimitDefault = UINT64_MAX;
+constexpr std::string_view kOriginDefault = "localhost/fundledger";
+
+std::string default_actor() {
+  const char* user = std::getenv("USER");
+  const std::string name = user != nullptr && *user != '\0' ? user : "cli";
+  const std::string actor = "manager:" + name;
+  return is_actor(actor) ? actor : "manager:cli";
+}
+
+// --- init -------------------------------------------------------------------
+
+struct InitOptions {
+  std::string data;
+  std::string origin{kOriginDefault};
+};
+
+int run_init(const InitOptions& o) {
+  const Status created = Store::create(o.data, o.origin);
+  if (!created) return fail(created);
+  nlohmann::ordered_json out;
+  out["data"] = o.data;
+  out["origin"] = o.origin;
+  print_json(out);
+  return kExitOk;
+}
+
+// --- append -----------------------------------------------------------------
+
+struct AppendOptions {
+  std::string data;
+  std::string file = "-";
+  std::string actor = default_actor();
+};
+
+// Reads and decodes every line of `in`; on the first bad line, prints why
+// and returns false. Blank lines are skipped; line numbers count them.
+bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::size_t>& lines,
+                 int& exit_code) {
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (drafts.size() == kAppendEventsMax) {
+      exit_code = fail(Status::error("too_many_events",
+                                     "one append takes at most " +
+                                         std::to_string(kAppendEventsMax) +
+                                         " events; split the file"),
+                       {{"line", number}});
+      return false;
+    }
+    Result<Draft> draft = decode_draft(line);
+    if (!draft) {
+      exit_code = fail(draft.status(), {{"line", number}});
+      return false;
+    }
+    drafts.push_back(std::move(*draft));
+    lines.push_back(number);
+  }
+  if (in.bad()) {
+    exit_code = fail(Status::error("io_error", "cannot read the events"));
+    return false;
+  }
+  return true;
+}
+
+int run_append(const AppendOptions& o) {
+  if (!is_actor(o.actor) || o.actor.rfind("manager:", 0) != 0) {
+    return fail(Status::error("usage", "--actor must be manager:NAME; only a manager appends"));
+  }
+  std::ifstream file;
+  if (o.file != "-") {
+    file.open(o.file, std::ios::binary);
+    if (!file) return fail(Status::error("usage", "cannot open " + o.file));
+  }
+  std::istream& in = o.file == "-" ? std::cin : file;
+  int exit_code = kExitOk;
+  std::vector<Draft> drafts;
+  std::vector<std::size_t> lines;
+  if (!read_drafts(in, drafts, lines, exit_code)) return exit_code;
+
+  const auto store = open_store(o.data, OpenOptions{}, exit_code);
+  if (!store) return exit_code;
+  Writer writer(*store);
+  const AppendResult result = writer.append(std::move(drafts), o.actor);
+  if (!result.status) {
+    nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+    if (result.failed_at) extra["line"] = lines[*result.failed_at];
+    return fail(result.status, extra);
+  }
+  std::string out;
+  for (const Receipt& r : result.receipts) {
+    nlohmann::ordered_json line;
+    line["seq"] = r.seq;
+    line["id"] = r.id;
+    line["leaf_hash"] = to_hex(r.leaf);
+    line["chain_hash"] = to_hex(r.chain);
+    out += line.dump();
+    out += '\n';
+  }
+  std::cout << out;
+  return kExitOk;
+}
+
+// --- events -----------------------------------------------------------------
+
+struct EventsOptions {
+  std::string data;
+  std::uint64_t from = 1;
+  std::uint64_t limit = kEventsLimitDefault;
+};
+
+int run_events(const EventsOptions& o) {
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
+  if (!store) return exit_code;
+  const auto reader = store->reader();
+  const std::uint64_t size = reader->head().size;
+  const auto events = reader->cursor(Family::kEvents, seq_key(o.from));
+  const auto hashes = reader->cursor(Family::kChain, seq_key(o.from));
+  std::string out;
+  std::uint64_t printed = 0;
+  for (std::uint64_t seq = o.from; seq <= size && printed < o.limit;
+       ++seq, ++printed, events->next(), hashes->next()) {
+    const std::string key = seq_key(seq);
+    const auto decoded = hashes->valid() && hashes->key() == key
+                             ? decode_hashes(hashes->value())
+                             : std::nullopt;
+    Result<nlohmann::json> body =
+        events->valid() && events->key() == key
+            ? parse_json(events->value(), kEventJsonLimits)
+            : Result<nlohmann::json>(Status::error("store_corrupt", "missing"));
+    if (!body || !decoded) {
+      std::cout << out;
+      return fail(Status::error("store_corrupt", "event " + std::to_string(seq) +
+                                                     " cannot be read; run `fundledger verify`"));
+    }
+    (*body)["leaf_hash"] = to_hex(decoded->leaf);
+    (*body)["chain_hash"] = to_hex(decoded->chain);
+    append_canonical_json(out, *body);
+    out += '\n';
+    if (out.size() > (1 << 20)) {
+      std::cout << out;
+      out.clear();
+    }
+  }
+  if (!events->status()) return fail(events->status());
+  std::cout << out;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_ledger_commands(CLI::App& app, Action& action) {
+  auto init = std::make_shared<InitOptions>();
+  CLI::App* c = app.add_subcommand("init", "Create a ledger");
+  add_data_option(*c, init->data);
+  c->add_option("--origin", init->origin, "The log's name in its checkpoints")
+      ->capture_default_str();
+  c->callback([init, &action] { action = [init] { return run_init(*init); }; });
+
+  auto append = std::make_shared<AppendOptions>();
+  c = app.add_subcommand("append", "Append events, one JSON object per line: all of them or none");
+  add_data_option(*c, append->data);
+  c->add_option("file", append->file, "A file of events, or - for stdin")->capture_default_str();
+  c->add_option("--actor", append->actor, "Who appends, as manager:NAME")->capture_default_str();
+  c->callback([append, &action] { action = [append] { return run_append(*append); }; });
+
+  auto events = std::make_shared<EventsOptions>();
+  c = app.add_subcommand("events", "Print events with their leaf and chain hashes");
+  add_data_option(*c, events->data);
+  c->add_option("--from", events->from, "The first seq to print")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  c->add_option("--limit", events->limit, "How many events to print at most (default: all)");
+  c->callback([events, &action] { action = [events] { return run_events(*events); }; });
+}
+
+}  // namespace fundledger::cli

@@ -1,0 +1,18 @@
+#pragma once
+// The subcommands of `fundledger`. Each add_* function adds its subcommands
+// to the app; when one is chosen on the command line, `action` is set to the
+// function that runs it and returns the exit code.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace fundledger::cli {
+
+using Action = std::function<int()>;
+
+void add_ledger_commands(CLI::App& app, Action& action);  // init, append, events
+void add_verify_command(CLI::App& app, Action& action);   // verify
+void add_gen_commands(CLI::App& app, Action& action);     // gen, demo
+
+}  // namespace fundledger::cli

@@ -1,0 +1,32 @@
+// fundledger: the command line. It parses arguments and calls the parts;
+// the work is done in ledger/, audit/ and api/.
+
+#include <iostream>
+
+#include "ledger/log.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace fundledger;
+  CLI::App app("fundledger: the ledger of a multi-donor trust fund", "fundledger");
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show the help of every subcommand");
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log more on stderr");
+  cli::Action action;
+  cli::add_ledger_commands(app, action);
+  cli::add_verify_command(app, action);
+  cli::add_gen_commands(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return cli::fail(Status::error("usage", e.what()));
+  }
+  log::set_level(verbose ? log::Level::kDebug : log::Level::kWarn);
+  return action ? action() : cli::kExitUsage;
+}
