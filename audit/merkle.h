@@ -20,13 +20,28 @@ Hash empty_root();
 // make (one per bit of the count).
 class RootBuilder {
  public:
-  void add_leaf(const Hash& leaf);
+  struct Subtree {
+    Hash root;
+    std::uint64_t size;  // leaves, a power of two
+  };
+
+  void add_leaf(const Hash& leaf) { add_subtree(leaf, 1); }
+  // Appends the `size` leaves of a perfect subtree whose root is `root`.
+  // `size` must be a power of two no larger than the smallest subtree held,
+  // so that the leaves so far fill whole subtrees of that size: then a tree
+  // can be built from parts built apart (as verify's chunks are).
+  void add_subtree(const Hash& root, std::uint64_t size);
+  // Appends every leaf `other` holds, as its subtrees.
+  void append(const RootBuilder& other);
+
   std::uint64_t size() const { return size_; }
+  // The perfect subtrees, largest (leftmost) first.
+  const std::vector<Subtree>& subtrees() const { return subtrees_; }
   // The RFC 6962 root of the leaves added so far.
   Hash root() const;
 
  private:
-  std::vector<Hash> subtrees_;  // largest first
+  std::vector<Subtree> subtrees_;
   std::uint64_t size_ = 0;
 };
 

@@ -1,6 +1,9 @@
 #include "ledger/event.h"
 
+#include <string.h>
+
 #include <algorithm>
+#include <cstring>
 #include <initializer_list>
 
 #include "ledger/canonical.h"
@@ -186,6 +189,89 @@ void write_event_bytes(std::string& out, const Draft& draft, std::uint64_t seq,
   out += ",\"type\":";
   append_canonical_string(out, event_type_name(draft.type));
   out += '}';
+}
+
+namespace {
+
+// Reads the stored bytes backwards, one envelope member at a time. Values
+// are strings without escapes (ids, times, types) or digits, so each ends
+// at the quote before it.
+class BackReader {
+ public:
+  explicit BackReader(std::string_view s) : begin_(s.data()), end_(s.data() + s.size()) {}
+  // Removes `literal` from the end; false when the text does not end so.
+  bool literal(std::string_view literal) {
+    if (static_cast<std::size_t>(end_ - begin_) < literal.size() ||
+        std::memcmp(end_ - literal.size(), literal.data(), literal.size()) != 0) {
+      return false;
+    }
+    end_ -= literal.size();
+    return true;
+  }
+  // Removes a string's value and its opening quote (its closing quote is
+  // already gone), returning the value.
+  std::optional<std::string_view> string() {
+    const void* quote = memrchr(begin_, '"', static_cast<std::size_t>(end_ - begin_));
+    if (quote == nullptr) return std::nullopt;
+    const char* q = static_cast<const char*>(quote);
+    const std::string_view value(q + 1, static_cast<std::size_t>(end_ - q - 1));
+    end_ = q;
+    return value;
+  }
+  std::string_view digits() {
+    const char* p = end_;
+    while (p > begin_ && p[-1] >= '0' && p[-1] <= '9') --p;
+    const std::string_view value(p, static_cast<std::size_t>(end_ - p));
+    end_ = p;
+    return value;
+  }
+  std::string_view rest() const { return {begin_, static_cast<std::size_t>(end_ - begin_)}; }
+
+ private:
+  const char* begin_;
+  const char* end_;
+};
+
+}  // namespace
+
+std::optional<Envelope> read_envelope(std::string_view bytes) {
+  constexpr std::string_view kActor = "{\"actor\":\"";
+  constexpr std::string_view kData = "\",\"data\":";
+  if (!bytes.starts_with(kActor)) return std::nullopt;
+  BackReader r(bytes);
+  Envelope e;
+  if (!r.literal("\"}")) return std::nullopt;
+  const auto type_name = r.string();
+  if (!type_name || !r.literal(",\"type\":")) return std::nullopt;
+  const std::string_view seq = r.digits();
+  if (seq.empty() || seq.size() > 16 || seq[0] == '0' || !r.literal(",\"seq\":") ||
+      !r.literal("\"")) {
+    return std::nullopt;
+  }
+  for (char c : seq) e.seq = e.seq * 10 + static_cast<std::uint64_t>(c - '0');
+  const auto recorded_at = r.string();
+  if (!recorded_at || !r.literal(",\"recorded_at\":") || !r.literal("\"")) return std::nullopt;
+  const auto id = r.string();
+  if (!id || !r.literal(",\"id\":")) return std::nullopt;
+  // What is left is {"actor":"NAME","data":{...}
+  const std::string_view rest = r.rest();
+  const std::size_t actor_end = rest.find('"', kActor.size());
+  if (actor_end == std::string_view::npos || rest.substr(actor_end, kData.size()) != kData) {
+    return std::nullopt;
+  }
+  e.actor = rest.substr(kActor.size(), actor_end - kActor.size());
+  e.data = rest.substr(actor_end + kData.size());
+  e.id = *id;
+  e.recorded_at = *recorded_at;
+  const auto known = event_type_from_name(*type_name);
+  const auto recorded_ms = parse_timestamp(e.recorded_at);
+  if (!known || !recorded_ms || !is_actor(e.actor) || !is_event_id(e.id) || e.data.size() < 2 ||
+      e.data.front() != '{' || e.data.back() != '}') {
+    return std::nullopt;
+  }
+  e.type = *known;
+  e.recorded_ms = *recorded_ms;
+  return e;
 }
 
 Result<Event> decode_event(std::string_view bytes) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/formats.h"
 #include "ledger/json.h"
 #include "ledger/status.h"
 
@@ -120,6 +121,23 @@ std::string event_bytes(const Draft& draft, std::uint64_t seq,
                         std::string_view recorded_at, std::string_view actor);
 void write_event_bytes(std::string& out, const Draft& draft, std::uint64_t seq,
                        std::string_view recorded_at, std::string_view actor);
+
+// The envelope of stored bytes, read by their fixed shape without parsing
+// the data: {"actor":"..","data":{..},"id":"..","recorded_at":"..",
+// "seq":N,"type":".."}. Views point into the bytes. nullopt when the bytes
+// do not have that shape or a member is not valid (an actor, an id, a
+// timestamp, a seq without leading zeros, a known type). Verification uses
+// it on bytes whose leaf hash it has already checked.
+struct Envelope {
+  std::string_view actor;
+  std::string_view data;
+  std::string_view id;
+  std::string_view recorded_at;
+  Millis recorded_ms = 0;  // recorded_at, read
+  std::uint64_t seq = 0;
+  EventType type = EventType::kDonorRegistered;
+};
+std::optional<Envelope> read_envelope(std::string_view bytes);
 
 // Decodes stored bytes into an Event, checking the envelope and the data's
 // schema. It does not check that the bytes are canonical: check_canonical

@@ -76,25 +76,39 @@ std::string format_timestamp(Millis ms) {
 }
 
 std::optional<Millis> parse_timestamp(std::string_view s) {
-  // 2026-11-23T10:15:30.123Z
-  if (s.size() != 24 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-      s[19] != '.' || s[23] != 'Z' || !is_business_date(s.substr(0, 10))) {
+  // 2026-11-23T10:15:30.123Z: fixed punctuation, digits everywhere else.
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (s.size() != kShape.size()) return std::nullopt;
+  int digits[17];
+  int n = 0;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    if (kShape[i] == 'd') {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      digits[n++] = s[i] - '0';
+    } else if (s[i] != kShape[i]) {
+      return std::nullopt;
+    }
+  }
+  int y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+  const int m = digits[4] * 10 + digits[5];
+  const int d = digits[6] * 10 + digits[7];
+  const int h = digits[8] * 10 + digits[9];
+  const int mi = digits[10] * 10 + digits[11];
+  const int sec = digits[12] * 10 + digits[13];
+  const int milli = digits[14] * 100 + digits[15] * 10 + digits[16];
+  if (y < kDateYearMin || y > kDateYearMax || m < 1 || m > 12 || d < 1 ||
+      d > days_in_month(y, m) || h > 23 || mi > 59 || sec > 59) {
     return std::nullopt;
   }
-  const int h = read_digits(s, 11, 2);
-  const int mi = read_digits(s, 14, 2);
-  const int sec = read_digits(s, 17, 2);
-  const int milli = read_digits(s, 20, 3);
-  if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || milli < 0) {
-    return std::nullopt;
-  }
-  using namespace std::chrono;
-  const year_month_day ymd{year(read_digits(s, 0, 4)),
-                           month(static_cast<unsigned>(read_digits(s, 5, 2))),
-                           day(static_cast<unsigned>(read_digits(s, 8, 2)))};
-  const auto t = sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec) +
-                 milliseconds(milli);
-  return duration_cast<milliseconds>(t.time_since_epoch()).count();
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+  // days_from_civil): verify reads a timestamp per event.
+  y -= m <= 2 ? 1 : 0;
+  const int era = y / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60 * 1000 + sec * 1000 + milli;
 }
 
 bool is_actor(std::string_view s) {

@@ -14,6 +14,9 @@ Status LedgerState::load(const StoreReader& reader) {
       Family::kEvents, seq_key(1), [&](std::string_view key, std::string_view value) {
         const auto seq = seq_from_key(key);
         if (!seq || *seq > size) return false;
+        // Only pledges matter here; the envelope says which events are.
+        const std::optional<Envelope> envelope = read_envelope(value);
+        if (envelope && envelope->type != EventType::kPledgeRecorded) return true;
         Result<Event> event = decode_event(value);
         if (!event) {
           failed = Status::error("store_corrupt", "event " + std::to_string(*seq) +
@@ -21,9 +24,7 @@ Status LedgerState::load(const StoreReader& reader) {
                                                       event.status().to_string());
           return false;
         }
-        if (event->type == EventType::kPledgeRecorded) {
-          apply(Draft{event->id, event->type, std::move(event->data), {}});
-        }
+        apply(Draft{event->id, event->type, std::move(event->data), {}});
         return true;
       }));
   commit();

@@ -76,8 +76,8 @@ rocksdb::DBOptions db_options(rocksdb::Env* env) {
   // is reported at open instead of silently dropping what it held.
   o.track_and_verify_wals_in_manifest = true;
   o.max_background_jobs = 2;  // the machine has two cores
-  // One thread writes (the Writer's leader), and the id index keeps its
-  // memtable in a hash table, which takes writes from one thread only.
+  // One thread writes (the Writer's leader). Concurrent memtable writes
+  // would also switch off the insert hints below.
   o.allow_concurrent_memtable_write = false;
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
@@ -91,7 +91,9 @@ rocksdb::ColumnFamilyOptions family_options(Family family) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
-  t.block_size = 16 << 10;
+  // Events and hashes are mostly read in long runs (verify, export,
+  // replay): larger blocks mean fewer to fetch and decompress.
+  t.block_size = family == Family::kEvents || family == Family::kChain ? (32 << 10) : (16 << 10);
   t.checksum = rocksdb::kXXH3;
   t.format_version = 5;
   if (family == Family::kIds) {
@@ -109,6 +111,8 @@ rocksdb::ColumnFamilyOptions family_options(Family family) {
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
   }
   o.level_compaction_dynamic_level_bytes = true;
+  // Ids arrive in no order: a small memtable keeps each insert into its
+  // skip list within the processor's caches.
   o.write_buffer_size = family == Family::kMeta ? (4 << 20) : family == Family::kIds ? (8 << 20) : (64 << 20);
   // Hashes do not compress; JSON and ids do.
   o.compression = family == Family::kChain ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
@@ -143,16 +147,26 @@ std::optional<std::uint64_t> seq_from_key(std::string_view key) {
   return get_be64(key.data());
 }
 
-std::string encode_hashes(const EventHashes& h) {
-  std::string out(hash_bytes(h.leaf));
-  out.append(hash_bytes(h.chain));
-  return out;
+namespace {
+
+// The hashes of the event at `index` of a page (which must hold it).
+EventHashes page_entry(std::string_view page, std::size_t index) {
+  EventHashes h;
+  std::memcpy(h.leaf.data(), page.data() + index * kHashBytes, 32);
+  std::memcpy(h.chain.data(), page.data() + index * kHashBytes + 32, 32);
+  return h;
 }
 
-std::optional<EventHashes> decode_hashes(std::string_view value) {
-  if (value.size() != 64) return std::nullopt;
-  return EventHashes{*hash_from_bytes(value.substr(0, 32)), *hash_from_bytes(value.substr(32))};
+// The number of events a page holds, or 0 when it is damaged.
+std::size_t page_count(std::string_view key, std::string_view page) {
+  if (key.size() != 8 || page.empty() || page.size() % kHashBytes != 0 ||
+      page.size() / kHashBytes > kHashesPerPage || get_be64(key.data()) == 0) {
+    return 0;
+  }
+  return page.size() / kHashBytes;
 }
+
+}  // namespace
 
 // --- StoreBatch ---------------------------------------------------------------
 
@@ -160,15 +174,24 @@ StoreBatch::StoreBatch(const Store& store)
     : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
 StoreBatch::~StoreBatch() = default;
 
-void StoreBatch::put_event(std::uint64_t seq, std::string_view bytes, const EventHashes& hashes) {
+void StoreBatch::put_event(std::uint64_t seq, std::string_view bytes) {
   char key[8];
   put_be64(key, seq);
-  char value[64];
-  std::memcpy(value, hashes.leaf.data(), 32);
-  std::memcpy(value + 32, hashes.chain.data(), 32);
   FL_CHECK(batch_->Put(store_.handle(Family::kEvents), {key, 8}, slice(bytes)).ok());
-  FL_CHECK(batch_->Put(store_.handle(Family::kChain), {key, 8}, {value, 64}).ok());
-  puts_ += 2;
+  ++puts_;
+}
+
+void StoreBatch::put_hashes(std::uint64_t first_seq, const EventHashes* hashes, std::size_t count) {
+  FL_CHECK(count >= 1 && count <= kHashesPerPage);
+  char key[8];
+  put_be64(key, first_seq);
+  char page[kHashesPerPage * kHashBytes];
+  for (std::size_t i = 0; i < count; ++i) {
+    std::memcpy(page + i * kHashBytes, hashes[i].leaf.data(), 32);
+    std::memcpy(page + i * kHashBytes + 32, hashes[i].chain.data(), 32);
+  }
+  FL_CHECK(batch_->Put(store_.handle(Family::kChain), {key, 8}, {page, count * kHashBytes}).ok());
+  ++puts_;
 }
 
 void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
@@ -265,16 +288,84 @@ Result<std::optional<std::string>> StoreReader::event(std::uint64_t seq) const {
   return get(Family::kEvents, seq_key(seq));
 }
 
-Result<std::optional<EventHashes>> StoreReader::hashes(std::uint64_t seq) const {
-  auto value = get(Family::kChain, seq_key(seq));
-  if (!value) return value.status();
-  if (!value->has_value()) return std::optional<EventHashes>();
-  const auto h = decode_hashes(**value);
-  if (!h) {
-    return Status::error("store_corrupt",
-                         "the hashes of event " + std::to_string(seq) + " are damaged");
+namespace {
+
+class PageCursor : public HashesCursor {
+ public:
+  PageCursor(rocksdb::Iterator* it, std::uint64_t from) : it_(it) {
+    // The page holding `from` starts at or before it.
+    it_->SeekForPrev(slice(seq_key(from)));
+    if (!it_->Valid()) it_->Seek(slice(seq_key(from)));
+    load();
+    while (valid() && seq() < from) next();
   }
-  return std::optional<EventHashes>(*h);
+  bool valid() const override { return count_ != 0; }
+  std::uint64_t seq() const override { return first_ + index_; }
+  EventHashes hashes() const override { return page_entry(page_, index_); }
+  void next() override {
+    if (++index_ < count_) return;
+    it_->Next();
+    load();
+  }
+  Status status() const override { return status_; }
+
+ private:
+  void load() {
+    count_ = 0;
+    index_ = 0;
+    if (!it_->Valid()) {
+      if (!it_->status().ok()) status_ = storage_error("reading the hashes", it_->status());
+      return;
+    }
+    const std::string_view key(it_->key().data(), it_->key().size());
+    page_ = {it_->value().data(), it_->value().size()};
+    count_ = page_count(key, page_);
+    if (count_ == 0) {
+      status_ = Status::error("store_corrupt", "a page of hashes is damaged" +
+                                                   (key.size() == 8 ? " at seq " + std::to_string(get_be64(key.data())) : ""));
+      return;
+    }
+    first_ = get_be64(key.data());
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string_view page_;
+  std::uint64_t first_ = 0;
+  std::size_t count_ = 0;
+  std::size_t index_ = 0;
+  Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<HashesCursor> StoreReader::hashes_from(std::uint64_t seq) const {
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot_;
+  r.verify_checksums = true;
+  r.fill_cache = false;
+  r.readahead_size = 2 << 20;
+  return std::make_unique<PageCursor>(store_.db_->NewIterator(r, store_.handle(Family::kChain)), seq);
+}
+
+Result<std::optional<EventHashes>> StoreReader::hashes(std::uint64_t seq) const {
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot_;
+  r.verify_checksums = true;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db_->NewIterator(r, store_.handle(Family::kChain)));
+  it->SeekForPrev(slice(seq_key(seq)));
+  if (!it->Valid()) {
+    if (!it->status().ok()) return storage_error("reading the hashes", it->status());
+    return std::optional<EventHashes>();
+  }
+  const std::string_view key(it->key().data(), it->key().size());
+  const std::string_view page(it->value().data(), it->value().size());
+  const std::size_t count = page_count(key, page);
+  if (count == 0) {
+    return Status::error("store_corrupt", "the hashes of event " + std::to_string(seq) + " are damaged");
+  }
+  const std::uint64_t first = get_be64(key.data());
+  if (seq - first >= count) return std::optional<EventHashes>();
+  return std::optional<EventHashes>(page_entry(page, seq - first));
 }
 
 Result<std::optional<std::uint64_t>> StoreReader::seq_of_id(std::string_view id) const {
@@ -403,23 +494,25 @@ Status Store::check_head() {
   };
   rocksdb::ReadOptions r;
   r.verify_checksums = true;
-  for (Family f : {Family::kEvents, Family::kChain}) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, handle(f)));
-    it->SeekToLast();
-    if (!it->status().ok()) return storage_error("reading the last event", it->status());
-    const auto last = it->Valid() ? seq_from_key({it->key().data(), it->key().size()})
-                                  : std::optional<std::uint64_t>(0);
-    if (last != head_.size) {
-      return corrupt("does not match the last " + family_names()[static_cast<int>(f)] +
-                     " record (" + (last ? std::to_string(*last) : "a malformed key") + ")");
-    }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, handle(Family::kEvents)));
+  it->SeekToLast();
+  if (!it->status().ok()) return storage_error("reading the last event", it->status());
+  const auto last = it->Valid() ? seq_from_key({it->key().data(), it->key().size()})
+                                : std::optional<std::uint64_t>(0);
+  if (last != head_.size) {
+    return corrupt("does not match the last event stored (" +
+                   (last ? std::to_string(*last) : std::string("a malformed key")) + ")");
   }
-  if (head_.size == 0) return head_.chain == kZeroHash ? Status::ok() : corrupt("is not empty");
   const auto reader = this->reader();
+  const auto beyond = reader->hashes_from(head_.size + 1);
+  FL_RETURN_IF_ERROR(beyond->status());
+  if (beyond->valid()) return corrupt("is followed by the hashes of event " + std::to_string(beyond->seq()));
+  if (head_.size == 0) return head_.chain == kZeroHash ? Status::ok() : corrupt("is not empty");
   auto bytes = reader->event(head_.size);
   if (!bytes) return bytes.status();
   auto hashes = reader->hashes(head_.size);
   if (!hashes) return hashes.status();
+  if (!hashes->has_value()) return corrupt("has no hashes stored for its last event");
   Hash previous = kZeroHash;
   if (head_.size > 1) {
     auto before = reader->hashes(head_.size - 1);

@@ -2,7 +2,11 @@
 // The ledger's database: RocksDB with one column family per kind of record.
 //
 //   events  8-byte big-endian seq -> the event's canonical bytes, exactly (SPEC 1.2)
-//   chain   8-byte big-endian seq -> leaf hash (32 bytes) || chain hash (32 bytes)
+//   chain   8-byte big-endian seq -> a page of hashes: leaf hash (32 bytes) ||
+//           chain hash (32 bytes) of that event and of up to kHashesPerPage - 1
+//           events after it. One page per run of events written together,
+//           so that a batch of a thousand events adds four records, not a
+//           thousand, and reading the hashes in order is cheap.
 //   ids     event id -> 8-byte big-endian seq (idempotency)
 //   meta    (RocksDB's default family) "format", "origin", and "head":
 //           size (8 bytes, big-endian) || chain hash of the last event
@@ -51,9 +55,9 @@ struct EventHashes {
 std::string seq_key(std::uint64_t seq);
 std::optional<std::uint64_t> seq_from_key(std::string_view key);
 
-// The value stored in `chain` for one event, and back.
-std::string encode_hashes(const EventHashes& h);
-std::optional<EventHashes> decode_hashes(std::string_view value);
+// Events whose hashes one page holds, at most.
+inline constexpr std::size_t kHashesPerPage = 256;
+inline constexpr std::size_t kHashBytes = 64;  // one event's leaf and chain hash
 
 struct OpenOptions {
   // Read-only opens take no lock: they read the ledger as it stood when they
@@ -77,7 +81,10 @@ class StoreBatch {
   StoreBatch(const StoreBatch&) = delete;
   StoreBatch& operator=(const StoreBatch&) = delete;
 
-  void put_event(std::uint64_t seq, std::string_view bytes, const EventHashes& hashes);
+  void put_event(std::uint64_t seq, std::string_view bytes);
+  // One page of hashes: those of `count` (1 to kHashesPerPage) consecutive
+  // events from `first_seq` on.
+  void put_hashes(std::uint64_t first_seq, const EventHashes* hashes, std::size_t count);
   void put_id(std::string_view id, std::uint64_t seq);
   // Save points nest; rollback undoes every put since the latest one.
   void set_save_point();
@@ -105,6 +112,20 @@ class StoreCursor {
   virtual Status status() const = 0;
 };
 
+// Walks the stored hashes seq by seq, across pages.
+class HashesCursor {
+ public:
+  virtual ~HashesCursor() = default;
+  // False past the last page, at a damaged page, or after a storage error.
+  virtual bool valid() const = 0;
+  virtual std::uint64_t seq() const = 0;
+  virtual EventHashes hashes() const = 0;
+  virtual void next() = 0;
+  // ok at the end of the pages; store_corrupt at a damaged page (the field
+  // names no field; the message says where); storage_error.
+  virtual Status status() const = 0;
+};
+
 // A consistent view of the store at one instant. Its methods may be called
 // from several threads at once.
 class StoreReader {
@@ -126,6 +147,9 @@ class StoreReader {
 
   Result<std::optional<std::string>> event(std::uint64_t seq) const;
   Result<std::optional<EventHashes>> hashes(std::uint64_t seq) const;
+  // A cursor on the hashes of `seq`, or of the first seq after it that has
+  // hashes stored.
+  std::unique_ptr<HashesCursor> hashes_from(std::uint64_t seq) const;
   Result<std::optional<std::uint64_t>> seq_of_id(std::string_view id) const;
   // seq_of_id for many ids in one batched lookup: one answer per id, in order.
   Result<std::vector<std::optional<std::uint64_t>>> seqs_of_ids(

@@ -12,15 +12,14 @@
 #include "ledger/check.h"
 #include "ledger/event.h"
 #include "ledger/formats.h"
-#include "ledger/json.h"
 
 namespace fundledger {
 namespace {
 
-// Events per unit of work. Each chunk starts from the chain hash stored for
-// the event before it; the chunk before checks that hash, so splitting the
-// work checks exactly what one pass would.
-constexpr std::uint64_t kChunkEvents = 1 << 16;
+// Each chunk starts from the chain hash stored for the event before it; the
+// chunk before checks that hash, so splitting the work checks exactly what
+// one pass would.
+constexpr std::uint64_t kChunkEvents = kVerifyChunkEvents;
 // Chunks finished but not yet consumed, at most: bounds the memory held.
 constexpr std::size_t kChunksAheadMax = 8;
 
@@ -48,38 +47,13 @@ std::uint64_t keyed_hash(std::string_view s, std::uint64_t key) {
 struct Chunk {
   std::uint64_t first = 0;  // seqs first..last, inclusive
   std::uint64_t last = 0;
-  std::vector<Hash> leaves;
+  std::vector<Hash> leaves;  // kept only for VerifyHooks::on_chunk
   std::optional<VerifyFailure> failure;
   Status status;  // a storage error, which ends the whole verification
   Millis first_recorded = 0;
   Millis last_recorded = 0;
   Hash last_chain = kZeroHash;
 };
-
-struct TopFields {
-  const TopLevelScalar* actor = nullptr;
-  const TopLevelScalar* id = nullptr;
-  const TopLevelScalar* recorded_at = nullptr;
-  const TopLevelScalar* seq = nullptr;
-  const TopLevelScalar* type = nullptr;
-};
-
-std::optional<std::string> check_envelope(const std::vector<TopLevelScalar>& top, TopFields& f) {
-  for (const TopLevelScalar& s : top) {
-    if (s.key == "actor" && !s.is_integer) f.actor = &s;
-    else if (s.key == "id" && !s.is_integer) f.id = &s;
-    else if (s.key == "recorded_at" && !s.is_integer) f.recorded_at = &s;
-    else if (s.key == "seq" && s.is_integer) f.seq = &s;
-    else if (s.key == "type" && !s.is_integer) f.type = &s;
-    else return "unexpected member \"" + s.key + "\"";
-  }
-  if (!f.actor || !is_actor(f.actor->text)) return std::string("no valid actor");
-  if (!f.id || !is_event_id(f.id->text)) return std::string("no valid id");
-  if (!f.recorded_at || !parse_timestamp(f.recorded_at->text)) return std::string("no valid recorded_at");
-  if (!f.seq) return std::string("no seq");
-  if (!f.type || !event_type_from_name(f.type->text)) return std::string("no valid type");
-  return std::nullopt;
-}
 
 class Verifier {
  public:
@@ -93,8 +67,7 @@ class Verifier {
  private:
   void verify_chunk(Chunk& c);
   std::optional<VerifyFailure> verify_event(std::uint64_t seq, std::string_view bytes,
-                                            std::string_view hashes_value, Chunk& c,
-                                            Hash& chain, std::vector<TopLevelScalar>& top);
+                                            const EventHashes& stored, Chunk& c, Hash& chain);
   void scan_ids();
   void work();
   Result<std::optional<VerifyFailure>> consume(Hash& chain);
@@ -120,42 +93,35 @@ class Verifier {
 };
 
 std::optional<VerifyFailure> Verifier::verify_event(std::uint64_t seq, std::string_view bytes,
-                                                    std::string_view hashes_value, Chunk& c,
-                                                    Hash& chain, std::vector<TopLevelScalar>& top) {
-  const Status canonical = check_canonical(bytes, kEventJsonLimits, &top);
-  if (!canonical) {
-    return failure(seq, "not_canonical", "the stored bytes are not canonical JSON: " +
-                                             canonical.to_string());
-  }
-  TopFields f;
-  if (auto bad = check_envelope(top, f)) return failure(seq, "invalid_envelope", *bad);
-  if (f.seq->integer != static_cast<std::int64_t>(seq)) {
+                                                    const EventHashes& stored, Chunk& c,
+                                                    Hash& chain) {
+  const std::optional<Envelope> e = read_envelope(bytes);
+  if (!e) return failure(seq, "invalid_envelope", "the stored bytes are not an event");
+  if (e->seq != seq) {
     return failure(seq, "seq_mismatch", "the event stored at seq " + std::to_string(seq) +
-                                            " says it is seq " + std::to_string(f.seq->integer),
-                   std::to_string(seq), std::to_string(f.seq->integer));
+                                            " says it is seq " + std::to_string(e->seq),
+                   std::to_string(seq), std::to_string(e->seq));
   }
-  const Millis recorded = *parse_timestamp(f.recorded_at->text);
+  const Millis recorded = e->recorded_ms;
   if (seq == c.first) c.first_recorded = recorded;
   if (seq != c.first && recorded < c.last_recorded) {
     return failure(seq, "recorded_at_decreasing", "recorded before the event it follows",
-                   format_timestamp(c.last_recorded), f.recorded_at->text);
+                   format_timestamp(c.last_recorded), std::string(e->recorded_at));
   }
   c.last_recorded = recorded;
-  const auto stored = decode_hashes(hashes_value);
-  if (!stored) return failure(seq, "missing_hashes", "the stored hashes are damaged");
   const Hash leaf = leaf_hash(bytes);
-  if (leaf != stored->leaf) {
+  if (leaf != stored.leaf) {
     return failure(seq, "leaf_hash_mismatch", "the event's bytes do not give its leaf hash",
-                   to_hex(stored->leaf), to_hex(leaf));
+                   to_hex(stored.leaf), to_hex(leaf));
   }
   const Hash next = chain_hash(chain, leaf);
-  if (next != stored->chain) {
+  if (next != stored.chain) {
     return failure(seq, "chain_hash_mismatch", "the chain hash does not follow from the one before",
-                   to_hex(stored->chain), to_hex(next));
+                   to_hex(stored.chain), to_hex(next));
   }
   chain = next;
-  c.leaves.push_back(leaf);
-  event_ids_[seq] = keyed_hash(f.id->text, id_key_);
+  if (hooks_.on_chunk) c.leaves.push_back(leaf);
+  event_ids_[seq] = keyed_hash(e->id, id_key_);
   return std::nullopt;
 }
 
@@ -174,10 +140,9 @@ void Verifier::verify_chunk(Chunk& c) {
     }
     chain = (*before)->chain;
   }
-  c.leaves.reserve(c.last - c.first + 1);
+  if (hooks_.on_chunk) c.leaves.reserve(c.last - c.first + 1);
   const auto events = reader_.cursor(Family::kEvents, seq_key(c.first));
-  const auto hashes = reader_.cursor(Family::kChain, seq_key(c.first));
-  std::vector<TopLevelScalar> top;
+  const auto hashes = reader_.hashes_from(c.first);
   for (std::uint64_t seq = c.first; seq <= c.last; ++seq, events->next(), hashes->next()) {
     const std::string key = seq_key(seq);
     if (!events->valid() || events->key() != key) {
@@ -189,15 +154,21 @@ void Verifier::verify_chunk(Chunk& c) {
       }
       return;
     }
-    if (!hashes->valid() || hashes->key() != key) {
-      c.status = hashes->status();
-      c.failure = failure(seq, "missing_hashes", "no hashes are stored for this event");
+    if (!hashes->valid() || hashes->seq() != seq) {
+      const Status why = hashes->status();
+      if (why.code() == "storage_error") c.status = why;
+      c.failure = failure(seq, "missing_hashes",
+                          why.is_ok() ? "no hashes are stored for this event" : why.message());
       return;
     }
-    c.failure = verify_event(seq, events->value(), hashes->value(), c, chain, top);
+    c.failure = verify_event(seq, events->value(), hashes->hashes(), c, chain);
     if (c.failure) return;
   }
   c.last_chain = chain;
+  if (hooks_.on_chunk) {
+    hooks_.on_chunk(c.first, c.leaves);
+    c.leaves = {};
+  }
 }
 
 void Verifier::scan_ids() {
@@ -266,12 +237,6 @@ Result<std::optional<VerifyFailure>> Verifier::consume(Hash& chain) {
       found = failure(c->first, "recorded_at_decreasing", "recorded before the event it follows",
                       format_timestamp(last_recorded), format_timestamp(c->first_recorded));
     }
-    if (hooks_.on_leaf) {
-      for (std::size_t i = 0; i < c->leaves.size(); ++i) {
-        if (found && c->first + i >= found->seq) break;
-        hooks_.on_leaf(c->first + i, c->leaves[i]);
-      }
-    }
     if (found) return std::optional<VerifyFailure>(found);
     last_recorded = c->last_recorded;
     chain = c->last_chain;
@@ -283,22 +248,27 @@ Result<std::optional<VerifyFailure>> Verifier::consume(Hash& chain) {
 // After every event checked out: nothing may lie beyond the head or before
 // seq 1, and the head must hold the last chain hash.
 Result<std::optional<VerifyFailure>> Verifier::check_tail(const Hash& chain) {
+  const std::string beyond_head = "a record lies beyond the head (size " + std::to_string(size_) + ")";
   for (Family f : {Family::kEvents, Family::kChain}) {
-    const char* reason = f == Family::kEvents ? "event_beyond_head" : "hashes_beyond_head";
     const auto first = reader_.cursor(f, "");
     if (!first->status()) return first->status();
     if (first->valid() && first->key() < seq_key(1)) {
       return std::optional<VerifyFailure>(
           failure(0, "malformed_key", "a record is stored before seq 1"));
     }
-    const auto beyond = reader_.cursor(f, seq_key(size_ + 1));
-    if (!beyond->status()) return beyond->status();
-    if (beyond->valid()) {
-      const auto seq = seq_from_key(beyond->key());
-      return std::optional<VerifyFailure>(failure(
-          seq.value_or(size_ + 1), reason,
-          "a record lies beyond the head (size " + std::to_string(size_) + ")"));
-    }
+  }
+  const auto event = reader_.cursor(Family::kEvents, seq_key(size_ + 1));
+  if (!event->status()) return event->status();
+  if (event->valid()) {
+    const auto seq = seq_from_key(event->key());
+    return std::optional<VerifyFailure>(
+        failure(seq.value_or(size_ + 1), "event_beyond_head", beyond_head));
+  }
+  const auto hashes = reader_.hashes_from(size_ + 1);
+  if (hashes->status().code() == "storage_error") return hashes->status();
+  if (hashes->valid() || !hashes->status()) {
+    return std::optional<VerifyFailure>(failure(hashes->valid() ? hashes->seq() : size_ + 1,
+                                                "hashes_beyond_head", beyond_head));
   }
   if (chain != reader_.head().chain) {
     return std::optional<VerifyFailure>(
@@ -350,7 +320,9 @@ Result<VerifyReport> Verifier::run() {
     if (!tail) return tail.status();
     failed = *tail;
   }
-  const std::uint64_t limit = failed ? failed->seq : size_ + 1;
+  // Index entries that name no event (beyond the head, say) count too when
+  // every event is fine.
+  const std::uint64_t limit = failed ? failed->seq : UINT64_MAX;
   if (auto ids = compare_ids(limit)) failed = ids;
   report.failure = failed;
   return report;

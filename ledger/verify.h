@@ -1,10 +1,10 @@
 #pragma once
 // Proves that the stored log is exactly what was appended, or names the
 // first event that is not. Every leaf and chain hash is recomputed from the
-// stored bytes and compared with the hashes recorded at append time; the
-// bytes must be canonical, the seqs continuous, the times never decreasing,
-// the id index must name every event and nothing else, and the head must
-// cover exactly the last event.
+// stored bytes and compared with the hashes recorded at append time; each
+// event's envelope must be well formed and say its own seq, the seqs be
+// continuous, the times never decreasing, the id index must name every
+// event and nothing else, and the head must cover exactly the last event.
 //
 // What this cannot catch alone: someone who rewrites the log and recomputes
 // every hash and the head (a shortened log, say) leaves a log that is
@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ledger/hash.h"
 #include "ledger/status.h"
@@ -23,8 +24,8 @@ namespace fundledger {
 
 struct VerifyFailure {
   std::uint64_t seq = 0;  // the first seq that is wrong (first_bad_seq)
-  // missing_event, malformed_key, event_beyond_head, missing_hashes,
-  // not_canonical, seq_mismatch, invalid_envelope, recorded_at_decreasing,
+  // missing_event, malformed_key, event_beyond_head, hashes_beyond_head,
+  // missing_hashes, invalid_envelope, seq_mismatch, recorded_at_decreasing,
   // leaf_hash_mismatch, chain_hash_mismatch, head_mismatch,
   // id_index_mismatch, id_not_indexed
   std::string reason;
@@ -40,9 +41,15 @@ struct VerifyReport {
   bool ok() const { return !failure.has_value(); }
 };
 
+// Events are verified in chunks of kVerifyChunkEvents consecutive seqs, the
+// first starting at seq 1, by worker threads.
+inline constexpr std::uint64_t kVerifyChunkEvents = 1 << 14;
+
 struct VerifyHooks {
-  // Each event's recomputed leaf hash, in seq order, up to the first failure.
-  std::function<void(std::uint64_t seq, const Hash& leaf)> on_leaf;
+  // The recomputed leaf hashes of a chunk that verified, from `first_seq`
+  // on. Called from worker threads, concurrently and in any order, once per
+  // chunk that verified; chunks after a failure may not be reported.
+  std::function<void(std::uint64_t first_seq, const std::vector<Hash>& leaves)> on_chunk;
   // Called now and then from the calling thread.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };

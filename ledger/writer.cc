@@ -31,7 +31,7 @@ class Writer::Group {
  public:
   Group(Writer& writer, const StoreReader& reader)
       : writer_(writer), reader_(reader), batch_(writer.store_), head_(reader.head()),
-        last_recorded_(writer.last_recorded_) {}
+        first_seq_(head_.size + 1), last_recorded_(writer.last_recorded_) {}
 
   // Adds one request, or nothing of it when any of its events is refused.
   AppendResult add(Request& request) {
@@ -39,6 +39,7 @@ class Writer::Group {
     const std::size_t state_mark = writer_.state_.mark();
     const Head head = head_;
     const Millis last_recorded = last_recorded_;
+    const std::size_t hashes = hashes_.size();
     std::vector<std::string_view> ids;
     AppendResult result = add_events(*request.drafts, *request.actor, ids);
     if (result.status) {
@@ -49,11 +50,20 @@ class Writer::Group {
     writer_.state_.rollback(state_mark);
     head_ = head;
     last_recorded_ = last_recorded;
+    hashes_.resize(hashes);
     for (std::string_view id : ids) pending_.erase(id);
     return result;
   }
 
-  StoreBatch& batch() { return batch_; }
+  // Adds the pages of hashes of every event the group holds; call once,
+  // after the last add().
+  StoreBatch& finish() {
+    for (std::size_t i = 0; i < hashes_.size(); i += kHashesPerPage) {
+      batch_.put_hashes(first_seq_ + i, hashes_.data() + i,
+                        std::min(kHashesPerPage, hashes_.size() - i));
+    }
+    return batch_;
+  }
   const Head& head() const { return head_; }
   Millis last_recorded() const { return last_recorded_; }
 
@@ -92,8 +102,9 @@ class Writer::Group {
     write_event_bytes(bytes_, draft, seq, recorded_at, actor);
     const Hash leaf = leaf_hash(bytes_);
     const EventHashes hashes{leaf, chain_hash(head_.chain, leaf)};
-    batch_.put_event(seq, bytes_, hashes);
+    batch_.put_event(seq, bytes_);
     batch_.put_id(draft.id, seq);
+    hashes_.push_back(hashes);
     writer_.state_.apply(draft);
     pending_.emplace(draft.id, Pending{seq, &draft, hashes});
     ids.push_back(draft.id);
@@ -125,22 +136,22 @@ class Writer::Group {
     if (!bytes) return bytes.status();
     auto hashes = reader_.hashes(seq);
     if (!hashes) return hashes.status();
-    Result<Event> event = bytes->has_value()
-                              ? decode_event(**bytes)
-                              : Result<Event>(Status::error("store_corrupt", "missing"));
-    if (!event || !hashes->has_value()) {
+    // The stored bytes hold the original's canonical data as they are.
+    const std::optional<Envelope> original =
+        bytes->has_value() ? read_envelope(**bytes) : std::nullopt;
+    if (!original || original->id != draft.id || !hashes->has_value()) {
       return Status::error("store_corrupt", "the id index names event " + std::to_string(seq) +
                                                 " for \"" + draft.id + "\", which cannot be read");
     }
-    std::string data_bytes;
-    event->data.append_canonical(data_bytes);
-    return same(seq, event->type, data_bytes, **hashes);
+    return same(seq, original->type, original->data, **hashes);
   }
 
   Writer& writer_;
   const StoreReader& reader_;
   StoreBatch batch_;
   Head head_;
+  const std::uint64_t first_seq_;      // the seq the group's first new event gets
+  std::vector<EventHashes> hashes_;    // of the group's new events, in seq order
   Millis last_recorded_;
   std::unordered_map<std::string_view, Pending> pending_;  // keys view the drafts' ids
   std::string bytes_;  // the event being added, reused from one to the next
@@ -197,7 +208,7 @@ void Writer::lead(std::vector<Request*>& requests) {
   for (Request* r : requests) r->result = group.add(*r);
   if (group.head().size == before.size) return;  // only refusals and repeats
 
-  const Status written = store_.write(group.batch(), group.head());
+  const Status written = store_.write(group.finish(), group.head());
   if (!written) {
     state_.rollback(0);
     return fail_all(written);
@@ -213,12 +224,11 @@ Status Writer::load_state() {
   if (reader->head().size > 0) {
     auto last = reader->event(reader->head().size);
     if (!last) return last.status();
-    Result<Event> event = last->has_value() ? decode_event(**last)
-                                            : Result<Event>(Status::error("store_corrupt", "missing"));
-    if (!event) {
+    const std::optional<Envelope> envelope = last->has_value() ? read_envelope(**last) : std::nullopt;
+    if (!envelope) {
       return Status::error("store_corrupt", "the last event cannot be read; run `fundledger verify`");
     }
-    last_recorded_ = *parse_timestamp(event->recorded_at);
+    last_recorded_ = envelope->recorded_ms;
   }
   state_loaded_ = true;
   log::debug("writer state loaded", {{"events", reader->head().size}});

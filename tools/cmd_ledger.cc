@@ -142,14 +142,14 @@ int run_events(const EventsOptions& o) {
   const auto reader = store->reader();
   const std::uint64_t size = reader->head().size;
   const auto events = reader->cursor(Family::kEvents, seq_key(o.from));
-  const auto hashes = reader->cursor(Family::kChain, seq_key(o.from));
+  const auto hashes = reader->hashes_from(o.from);
   std::string out;
   std::uint64_t printed = 0;
   for (std::uint64_t seq = o.from; seq <= size && printed < o.limit;
        ++seq, ++printed, events->next(), hashes->next()) {
     const std::string key = seq_key(seq);
-    const auto decoded = hashes->valid() && hashes->key() == key
-                             ? decode_hashes(hashes->value())
+    const auto decoded = hashes->valid() && hashes->seq() == seq
+                             ? std::optional<EventHashes>(hashes->hashes())
                              : std::nullopt;
     Result<nlohmann::json> body =
         events->valid() && events->key() == key

@@ -194,5 +194,40 @@ TEST_CASE("an event's bytes are its canonical JSON, and decode back", "[event]")
             .field() == "seq");
 }
 
+TEST_CASE("the envelope of stored bytes is read by its shape", "[event]") {
+  const std::string bytes =
+      R"({"actor":"manager:alice","data":{"call":"c1","closed_on":"2014-12-15"},"id":"e.1:x","recorded_at":"2026-11-23T10:15:30.123Z","seq":42,"type":"call.closed"})";
+  const std::optional<Envelope> e = read_envelope(bytes);
+  REQUIRE(e.has_value());
+  CHECK(e->actor == "manager:alice");
+  CHECK(e->data == R"({"call":"c1","closed_on":"2014-12-15"})");
+  CHECK(e->id == "e.1:x");
+  CHECK(e->recorded_at == "2026-11-23T10:15:30.123Z");
+  CHECK(e->seq == 42);
+  CHECK(e->type == EventType::kCallClosed);
+  // A data object whose text holds the envelope's words is still read right.
+  const std::string tricky =
+      R"({"actor":"manager:alice","data":{"name":"x","id":"y","programme":"p"},"id":"e","recorded_at":"2026-11-23T10:15:30.123Z","seq":1,"type":"programme.registered"})";
+  REQUIRE(read_envelope(tricky).has_value());
+  CHECK(read_envelope(tricky)->id == "e");
+  const auto broken = [&](std::string from, std::string to) {
+    std::string b = bytes;
+    b.replace(b.find(from), from.size(), to);
+    return !read_envelope(b).has_value();
+  };
+  CHECK(broken("\"seq\":42", "\"seq\":042"));
+  CHECK(broken("\"seq\":42", "\"seq\":-42"));
+  CHECK(broken("\"seq\":42", "\"seq\":\"42\""));
+  CHECK(broken("{\"actor\"", "{ \"actor\""));
+  CHECK(broken("manager:alice", "admin:alice"));
+  CHECK(broken("e.1:x", "e 1"));
+  CHECK(broken("10:15:30.123Z", "10:15:30Z"));
+  CHECK(broken("call.closed", "call.reopened"));
+  CHECK(broken(",\"recorded_at\"", ",\"recorded\""));
+  CHECK(broken("\"data\":{", "\"data\":["));
+  CHECK_FALSE(read_envelope("").has_value());
+  CHECK_FALSE(read_envelope("{\"actor\":\"").has_value());
+}
+
 }  // namespace
 }  // namespace fundledger

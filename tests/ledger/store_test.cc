@@ -143,6 +143,31 @@ TEST_CASE("closing and reopening keeps the size and the head", "[store]") {
   CHECK(report->size == 301);
 }
 
+TEST_CASE("hashes are read back across pages and requests", "[store]") {
+  test::Ledger ledger;
+  // 600 events in one request make pages of 256, 256 and 88; single
+  // events after it make a page each.
+  const auto batch = ledger.append(test::generated(600, 8));
+  const auto one = ledger.append(kDonor);
+  const auto two = ledger.append(kProgramme);
+  const auto reader = ledger.store->reader();
+  for (std::uint64_t seq : {1, 256, 257, 512, 513, 600}) {
+    const auto h = reader->hashes(seq);
+    REQUIRE(h->has_value());
+    CHECK((*h)->leaf == batch[seq - 1].leaf);
+    CHECK((*h)->chain == batch[seq - 1].chain);
+  }
+  CHECK((*reader->hashes(601))->chain == one[0].chain);
+  CHECK((*reader->hashes(602))->chain == two[0].chain);
+  CHECK_FALSE(reader->hashes(603)->has_value());
+  std::uint64_t expected = 250;
+  for (auto c = reader->hashes_from(250); c->valid(); c->next(), ++expected) {
+    CHECK(c->seq() == expected);
+  }
+  CHECK(expected == 603);
+  CHECK_FALSE(reader->hashes_from(603)->valid());
+}
+
 TEST_CASE("a ledger opened for writing twice at once is refused", "[store]") {
   test::Ledger ledger;
   Result<std::unique_ptr<Store>> second = Store::open(ledger.dir.path());

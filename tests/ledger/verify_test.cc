@@ -13,7 +13,8 @@ namespace {
 
 constexpr std::uint64_t kEvents = 200;
 
-// A closed ledger of kEvents generated events, ready to be corrupted.
+// A closed ledger of kEvents generated events, ready to be corrupted. They
+// were appended in one request, so their hashes are one page, at seq 1.
 struct Corruptible {
   test::Ledger ledger;
   Head head;
@@ -35,6 +36,9 @@ struct Corruptible {
 };
 
 std::string hex_of(const std::string& bytes) { return to_hex(*hash_from_bytes(bytes)); }
+
+// Where the hashes of `seq` sit in the one page of a Corruptible ledger.
+std::size_t page_offset(std::uint64_t seq) { return (seq - 1) * kHashBytes; }
 
 TEST_CASE("an untouched log verifies", "[verify]") {
   Corruptible c;
@@ -65,7 +69,7 @@ TEST_CASE("a changed byte is caught at its event", "[verify]") {
     bytes[at + 11] = '8';  // ev-00000057 -> ev-00000058: still canonical JSON
     changed = bytes;
     db.put(Family::kEvents, seq_key(57), bytes);
-    stored_leaf = db.get(Family::kChain, seq_key(57)).substr(0, 32);
+    stored_leaf = db.get(Family::kChain, seq_key(1)).substr(page_offset(57), 32);
   }
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
@@ -75,7 +79,7 @@ TEST_CASE("a changed byte is caught at its event", "[verify]") {
   CHECK(r.failure->found == to_hex(leaf_hash(changed)));
 }
 
-TEST_CASE("a byte that breaks the JSON is caught at its event", "[verify]") {
+TEST_CASE("bytes that are not an event are caught at their seq", "[verify]") {
   Corruptible c;
   {
     test::RawDb db(c.ledger.dir.path());
@@ -86,7 +90,7 @@ TEST_CASE("a byte that breaks the JSON is caught at its event", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 10);
-  CHECK(r.failure->reason == "not_canonical");
+  CHECK(r.failure->reason == "invalid_envelope");
 }
 
 TEST_CASE("a deleted event is caught at its seq", "[verify]") {
@@ -158,14 +162,41 @@ TEST_CASE("a rewritten stored hash is caught at its event", "[verify]") {
   Corruptible c;
   {
     test::RawDb db(c.ledger.dir.path());
-    std::string hashes = db.get(Family::kChain, seq_key(33));
-    hashes[40] ^= 1;  // a bit of the chain hash
-    db.put(Family::kChain, seq_key(33), hashes);
+    std::string page = db.get(Family::kChain, seq_key(1));
+    page[page_offset(33) + 40] ^= 1;  // a bit of event 33's chain hash
+    db.put(Family::kChain, seq_key(1), page);
   }
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 33);
   CHECK(r.failure->reason == "chain_hash_mismatch");
+}
+
+TEST_CASE("hashes stored beyond the head are caught", "[verify]") {
+  Corruptible c;
+  {
+    test::RawDb db(c.ledger.dir.path());
+    db.put(Family::kChain, seq_key(kEvents + 1), std::string(kHashBytes, '\1'));
+  }
+  const VerifyReport r = c.verify();
+  REQUIRE(r.failure.has_value());
+  CHECK(r.failure->seq == kEvents + 1);
+  CHECK(r.failure->reason == "hashes_beyond_head");
+}
+
+TEST_CASE("a damaged page of hashes is caught at its first event", "[verify]") {
+  Corruptible c;
+  {
+    test::RawDb db(c.ledger.dir.path());
+    std::string page = db.get(Family::kChain, seq_key(1));
+    page.pop_back();  // no longer a whole number of entries
+    db.put(Family::kChain, seq_key(1), page);
+  }
+  const VerifyReport r = c.verify();
+  REQUIRE(r.failure.has_value());
+  CHECK(r.failure->seq == 1);
+  CHECK(r.failure->reason == "missing_hashes");
+  CHECK(r.failure->message == "a page of hashes is damaged at seq 1");
 }
 
 TEST_CASE("an id index that names the wrong event is caught", "[verify]") {
@@ -178,6 +209,19 @@ TEST_CASE("an id index that names the wrong event is caught", "[verify]") {
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 20);
   CHECK(r.failure->reason == "id_not_indexed");
+}
+
+TEST_CASE("an id index entry that names no event is caught", "[verify]") {
+  Corruptible c;
+  {
+    test::RawDb db(c.ledger.dir.path());
+    db.put(Family::kIds, "ev-phantom", seq_key(kEvents + 5));
+  }
+  const VerifyReport r = c.verify();
+  REQUIRE(r.failure.has_value());
+  CHECK(r.failure->seq == kEvents + 5);
+  CHECK(r.failure->reason == "id_index_mismatch");
+  CHECK(r.failure->found == "ev-phantom");
 }
 
 TEST_CASE("a missing id index entry is caught", "[verify]") {
@@ -210,14 +254,14 @@ TEST_CASE("the last events removed with the head rewritten: verify sees a shorte
   Corruptible c;
   {
     test::RawDb db(c.ledger.dir.path());
-    const std::string new_last_hashes = db.get(Family::kChain, seq_key(190));
+    const std::string page = db.get(Family::kChain, seq_key(1)).substr(0, page_offset(191));
     for (std::uint64_t seq = 191; seq <= kEvents; ++seq) {
       db.remove(Family::kEvents, seq_key(seq));
-      db.remove(Family::kChain, seq_key(seq));
       db.remove(Family::kIds, "ev-" + std::string(8 - std::to_string(seq).size(), '0') +
                                   std::to_string(seq));
     }
-    db.put(Family::kMeta, "head", seq_key(190) + new_last_hashes.substr(32));
+    db.put(Family::kChain, seq_key(1), page);
+    db.put(Family::kMeta, "head", seq_key(190) + page.substr(page_offset(190) + 32, 32));
   }
   // Consistent with itself: verify passes and reports 190 events where 200
   // were appended. Only a checkpoint the auditor kept can show the loss.
