@@ -85,7 +85,6 @@ class JsonDoc {
   Children children(std::uint32_t i) const { return {this, i + 1, nodes_[i].size}; }
   // The member `key` of object `i`, or nullptr.
   const Node* member(std::uint32_t i, std::string_view key) const;
-  std::size_t node_count() const { return nodes_.size(); }
 
  private:
   friend class DocSink;

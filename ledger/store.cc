@@ -178,7 +178,6 @@ void StoreBatch::put_event(std::uint64_t seq, std::string_view bytes) {
   char key[8];
   put_be64(key, seq);
   FL_CHECK(batch_->Put(store_.handle(Family::kEvents), {key, 8}, slice(bytes)).ok());
-  ++puts_;
 }
 
 void StoreBatch::put_hashes(std::uint64_t first_seq, const EventHashes* hashes, std::size_t count) {
@@ -191,35 +190,30 @@ void StoreBatch::put_hashes(std::uint64_t first_seq, const EventHashes* hashes, 
     std::memcpy(page + i * kHashBytes + 32, hashes[i].chain.data(), 32);
   }
   FL_CHECK(batch_->Put(store_.handle(Family::kChain), {key, 8}, {page, count * kHashBytes}).ok());
-  ++puts_;
 }
 
 void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
   char value[8];
   put_be64(value, seq);
   FL_CHECK(batch_->Put(store_.handle(Family::kIds), slice(id), {value, 8}).ok());
-  ++puts_;
 }
 
 void StoreBatch::set_save_point() {
   batch_->SetSavePoint();
-  save_points_.push_back(puts_);
+  ++save_points_;
 }
 
 void StoreBatch::rollback_to_save_point() {
-  FL_CHECK(!save_points_.empty());
+  FL_CHECK(save_points_ > 0);
   FL_CHECK(batch_->RollbackToSavePoint().ok());
-  puts_ = save_points_.back();
-  save_points_.pop_back();
+  --save_points_;
 }
 
 void StoreBatch::pop_save_point() {
-  FL_CHECK(!save_points_.empty());
+  FL_CHECK(save_points_ > 0);
   FL_CHECK(batch_->PopSavePoint().ok());
-  save_points_.pop_back();
+  --save_points_;
 }
-
-std::size_t StoreBatch::puts() const { return puts_; }
 
 // --- StoreReader --------------------------------------------------------------
 
@@ -234,6 +228,7 @@ Result<std::optional<std::string>> StoreReader::get(Family family, std::string_v
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
   std::string value;
   const rocksdb::Status s = store_.db_->Get(r, store_.handle(family), slice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -267,6 +262,7 @@ std::unique_ptr<StoreCursor> StoreReader::cursor(Family family, std::string_view
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
   r.fill_cache = false;  // a long scan would only evict what readers need
   r.readahead_size = 2 << 20;
   auto* it = store_.db_->NewIterator(r, store_.handle(family));
@@ -342,6 +338,7 @@ std::unique_ptr<HashesCursor> StoreReader::hashes_from(std::uint64_t seq) const 
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
   r.fill_cache = false;
   r.readahead_size = 2 << 20;
   return std::make_unique<PageCursor>(store_.db_->NewIterator(r, store_.handle(Family::kChain)), seq);
@@ -351,6 +348,7 @@ Result<std::optional<EventHashes>> StoreReader::hashes(std::uint64_t seq) const 
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
   std::unique_ptr<rocksdb::Iterator> it(store_.db_->NewIterator(r, store_.handle(Family::kChain)));
   it->SeekForPrev(slice(seq_key(seq)));
   if (!it->Valid()) {
@@ -385,6 +383,7 @@ Result<std::vector<std::optional<std::uint64_t>>> StoreReader::seqs_of_ids(
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
   store_.db_->MultiGet(r, store_.handle(Family::kIds), keys.size(), keys.data(), values.data(),
                        statuses.data());
   std::vector<std::optional<std::uint64_t>> out(ids.size());
@@ -475,11 +474,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   const auto decoded = head->has_value() ? decode_head(**head) : std::nullopt;
   if (!decoded) return Status::error("store_corrupt", "the ledger's head record is damaged");
   store->head_ = *decoded;
-  const Status checked = store->check_head();
-  if (!checked) {
-    if (options.check_head) return checked;
-    store->head_problem_ = checked.message();
-  }
+  if (options.check_head) FL_RETURN_IF_ERROR(store->check_head());
   return store;
 }
 
@@ -494,6 +489,7 @@ Status Store::check_head() {
   };
   rocksdb::ReadOptions r;
   r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(r, handle(Family::kEvents)));
   it->SeekToLast();
   if (!it->status().ok()) return storage_error("reading the last event", it->status());
@@ -576,7 +572,7 @@ std::unique_ptr<StoreReader> Store::reader() const {
 
 Status Store::write(StoreBatch& batch, const Head& new_head) {
   FL_CHECK(&batch.store_ == this);
-  FL_CHECK(batch.save_points_.empty());
+  FL_CHECK(batch.save_points_ == 0);
   if (read_only_) return Status::error("read_only", "the ledger was opened read-only");
   {
     std::lock_guard lock(mu_);

@@ -63,9 +63,8 @@ struct OpenOptions {
   // Read-only opens take no lock: they read the ledger as it stood when they
   // opened it, beside a process that writes.
   bool read_only = false;
-  // When false, a head that disagrees with the last events is reported by
-  // head_problem() instead of refusing the open (verify uses this to name
-  // the problem).
+  // When false, a head that disagrees with the last events does not refuse
+  // the open: verify opens so, to name the problem.
   bool check_head = true;
   // Tests inject faults through their own RocksDB environment.
   rocksdb::Env* env = nullptr;
@@ -90,14 +89,12 @@ class StoreBatch {
   void set_save_point();
   void rollback_to_save_point();
   void pop_save_point();
-  std::size_t puts() const;
 
  private:
   friend class Store;
   const Store& store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
-  std::vector<std::size_t> save_points_;  // puts() at each save point
-  std::size_t puts_ = 0;
+  std::size_t save_points_ = 0;  // open save points
 };
 
 // Walks one column family in key order. Not thread-safe; one per thread.
@@ -183,8 +180,6 @@ class Store {
   bool read_only() const { return read_only_; }
   // The committed head. Thread-safe.
   Head head() const;
-  // What the open-time head check found wrong, or "" when nothing was.
-  const std::string& head_problem() const { return head_problem_; }
   const std::string& origin() const { return origin_; }
 
   std::unique_ptr<StoreReader> reader() const;
@@ -207,7 +202,6 @@ class Store {
   std::filesystem::path dir_;
   bool read_only_ = false;
   std::string origin_;
-  std::string head_problem_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Family
 

@@ -77,10 +77,14 @@ void Progress::update(std::uint64_t done, std::uint64_t total) {
   drawn_ = true;
   const auto elapsed_ms = static_cast<std::uint64_t>(now - started_ms_);
   const std::uint64_t rate = elapsed_ms == 0 ? 0 : done * 1000 / elapsed_ms;
-  const std::uint64_t percent = total == 0 ? 100 : done * 100 / total;
-  std::fprintf(stderr, "\r\033[K%s: %s / %s events (%llu%%), %s events/s", what_.c_str(),
-               with_commas(done).c_str(), with_commas(total).c_str(),
-               static_cast<unsigned long long>(percent), with_commas(rate).c_str());
+  if (total == 0) {
+    std::fprintf(stderr, "\r\033[K%s: %s events, %s events/s", what_.c_str(),
+                 with_commas(done).c_str(), with_commas(rate).c_str());
+  } else {
+    std::fprintf(stderr, "\r\033[K%s: %s / %s events (%llu%%), %s events/s", what_.c_str(),
+                 with_commas(done).c_str(), with_commas(total).c_str(),
+                 static_cast<unsigned long long>(done * 100 / total), with_commas(rate).c_str());
+  }
   std::fflush(stderr);
 }
 

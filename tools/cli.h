@@ -37,8 +37,9 @@ int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::o
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
                                   int& exit_code);
 
-// Shows "what: done / total" on stderr, redrawn at most ten times a second,
-// when stderr is a terminal; silent otherwise.
+// Shows "what: done / total events" on stderr (or "what: done events" when
+// the total is not known, 0), redrawn at most ten times a second, when
+// stderr is a terminal; silent otherwise.
 class Progress {
  public:
   explicit Progress(std::string what);

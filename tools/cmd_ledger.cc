@@ -63,8 +63,10 @@ struct AppendOptions {
 // and returns false. Blank lines are skipped; line numbers count them.
 bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::size_t>& lines,
                  int& exit_code) {
+  Progress progress("append: reading");
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (number % 4096 == 0) progress.update(drafts.size(), 0);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (drafts.size() == kAppendEventsMax) {
       exit_code = fail(Status::error("too_many_events",
@@ -107,7 +109,10 @@ int run_append(const AppendOptions& o) {
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
   Writer writer(*store);
+  Progress progress("append: writing");
+  progress.update(0, drafts.size());
   const AppendResult result = writer.append(std::move(drafts), o.actor);
+  progress.finish();
   if (!result.status) {
     nlohmann::ordered_json extra = nlohmann::ordered_json::object();
     if (result.failed_at) extra["line"] = lines[*result.failed_at];
