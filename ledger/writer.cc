@@ -40,6 +40,7 @@ class Writer::Group {
     const Head head = head_;
     const Millis last_recorded = last_recorded_;
     const std::size_t hashes = hashes_.size();
+    const std::size_t new_ids = new_ids_.size();
     std::vector<std::string_view> ids;
     AppendResult result = add_events(*request.drafts, *request.actor, ids);
     if (result.status) {
@@ -51,17 +52,22 @@ class Writer::Group {
     head_ = head;
     last_recorded_ = last_recorded;
     hashes_.resize(hashes);
+    new_ids_.resize(new_ids);
     for (std::string_view id : ids) pending_.erase(id);
     return result;
   }
 
-  // Adds the pages of hashes of every event the group holds; call once,
-  // after the last add().
+  // Adds the pages of hashes and the id index entries of every event the
+  // group holds; call once, after the last add().
   StoreBatch& finish() {
     for (std::size_t i = 0; i < hashes_.size(); i += kHashesPerPage) {
       batch_.put_hashes(first_seq_ + i, hashes_.data() + i,
                         std::min(kHashesPerPage, hashes_.size() - i));
     }
+    // In key order: each insert into the memtable then starts where the one
+    // before it ended, instead of searching from the top.
+    std::sort(new_ids_.begin(), new_ids_.end());
+    for (const auto& [id, seq] : new_ids_) batch_.put_id(id, seq);
     return batch_;
   }
   const Head& head() const { return head_; }
@@ -103,8 +109,8 @@ class Writer::Group {
     const Hash leaf = leaf_hash(bytes_);
     const EventHashes hashes{leaf, chain_hash(head_.chain, leaf)};
     batch_.put_event(seq, bytes_);
-    batch_.put_id(draft.id, seq);
     hashes_.push_back(hashes);
+    new_ids_.emplace_back(draft.id, seq);
     writer_.state_.apply(draft);
     pending_.emplace(draft.id, Pending{seq, &draft, hashes});
     ids.push_back(draft.id);
@@ -152,6 +158,8 @@ class Writer::Group {
   Head head_;
   const std::uint64_t first_seq_;      // the seq the group's first new event gets
   std::vector<EventHashes> hashes_;    // of the group's new events, in seq order
+  // The group's new ids and their seqs; the ids view the drafts.
+  std::vector<std::pair<std::string_view, std::uint64_t>> new_ids_;
   Millis last_recorded_;
   std::unordered_map<std::string_view, Pending> pending_;  // keys view the drafts' ids
   std::string bytes_;  // the event being added, reused from one to the next
