@@ -45,4 +45,21 @@ Hash RootBuilder::root() const {
   return acc;
 }
 
+void PartedRootBuilder::add_run(std::uint64_t first_index, const std::vector<Hash>& leaves) {
+  RootBuilder part;
+  for (const Hash& leaf : leaves) part.add_leaf(leaf);
+  std::lock_guard lock(mu_);
+  parts_.emplace(first_index, std::move(part));
+}
+
+RootBuilder PartedRootBuilder::join() const {
+  std::lock_guard lock(mu_);
+  RootBuilder tree;
+  for (const auto& [first_index, part] : parts_) {
+    FL_CHECK(first_index == tree.size());
+    tree.append(part);
+  }
+  return tree;
+}
+
 }  // namespace fundledger

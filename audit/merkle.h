@@ -4,6 +4,8 @@
 // nodes are SHA-256(0x01 || left || right).
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include "ledger/hash.h"
@@ -43,6 +45,24 @@ class RootBuilder {
  private:
   std::vector<Subtree> subtrees_;
   std::uint64_t size_ = 0;
+};
+
+// A tree whose leaves arrive in runs, from several threads and in any
+// order (verify's chunks): each run's part of the tree is built by the
+// thread that adds it, and join() puts the parts together in order. Every
+// run but the last must hold a power-of-two number of leaves and start at
+// a multiple of it, as the chunks do.
+class PartedRootBuilder {
+ public:
+  // Thread-safe. `first_index` is the index of the run's first leaf.
+  void add_run(std::uint64_t first_index, const std::vector<Hash>& leaves);
+  // The whole tree; the runs must cover the leaves from index 0 without a
+  // gap.
+  RootBuilder join() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::uint64_t, RootBuilder> parts_;  // by first index
 };
 
 }  // namespace fundledger

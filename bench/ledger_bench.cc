@@ -9,8 +9,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -69,6 +67,15 @@ std::unique_ptr<Store> fresh_store(const std::filesystem::path& dir) {
   return std::move(*store);
 }
 
+// Appends `drafts` through `writer`, kBatchEvents to a request.
+void append_in_batches(Writer& writer, std::vector<Draft>& drafts) {
+  for (std::size_t i = 0; i < drafts.size(); i += kBatchEvents) {
+    std::vector<Draft> batch(std::make_move_iterator(drafts.begin() + i),
+                             std::make_move_iterator(drafts.begin() + std::min(drafts.size(), i + kBatchEvents)));
+    FL_CHECK(writer.append(std::move(batch), "manager:bench").status.is_ok());
+  }
+}
+
 // Appends pre-decoded events through the writer, 1,000 to a synced write.
 void BM_AppendDecoded(benchmark::State& state) {
   const auto dir = bench_dir("append");
@@ -78,12 +85,7 @@ void BM_AppendDecoded(benchmark::State& state) {
     auto store = fresh_store(dir);
     Writer writer(*store);
     state.ResumeTiming();
-    for (std::size_t i = 0; i < drafts.size(); i += kBatchEvents) {
-      std::vector<Draft> batch(std::make_move_iterator(drafts.begin() + i),
-                               std::make_move_iterator(drafts.begin() + std::min(drafts.size(), i + kBatchEvents)));
-      const AppendResult r = writer.append(std::move(batch), "manager:bench");
-      FL_CHECK(r.status.is_ok());
-    }
+    append_in_batches(writer, drafts);
     state.PauseTiming();
     store.reset();
     std::filesystem::remove_all(dir);
@@ -127,31 +129,21 @@ void BM_Verify(benchmark::State& state) {
     auto store = fresh_store(dir);
     Writer writer(*store);
     std::vector<Draft> drafts = decode_all();
-    for (std::size_t i = 0; i < drafts.size(); i += kBatchEvents) {
-      std::vector<Draft> batch(std::make_move_iterator(drafts.begin() + i),
-                               std::make_move_iterator(drafts.begin() + std::min(drafts.size(), i + kBatchEvents)));
-      FL_CHECK(writer.append(std::move(batch), "manager:bench").status.is_ok());
-    }
+    append_in_batches(writer, drafts);
   }
   Result<std::unique_ptr<Store>> store = Store::open(dir, OpenOptions{.read_only = true});
   FL_CHECK(store.is_ok());
   for (auto _ : state) {
     // As `fundledger verify` does: each chunk's part of the tree on the
     // worker that verified it, joined at the end.
-    std::mutex mu;
-    std::map<std::uint64_t, RootBuilder> parts;
+    PartedRootBuilder parts;
     VerifyHooks hooks;
-    hooks.on_chunk = [&](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
-      RootBuilder part;
-      for (const Hash& leaf : leaves) part.add_leaf(leaf);
-      std::lock_guard lock(mu);
-      parts.emplace(first_seq, std::move(part));
+    hooks.on_chunk = [&parts](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
+      parts.add_run(first_seq - 1, leaves);
     };
     Result<VerifyReport> report = verify_log(**store, hooks);
     FL_CHECK(report.is_ok() && report->ok());
-    RootBuilder tree;
-    for (const auto& [first, part] : parts) tree.append(part);
-    benchmark::DoNotOptimize(tree.root());
+    benchmark::DoNotOptimize(parts.join().root());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
   store->reset();

@@ -1,9 +1,7 @@
 // verify: recompute every hash of the stored log and name the first event
 // that is not what was appended.
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "audit/merkle.h"
@@ -27,15 +25,11 @@ int run_verify(const VerifyOptions& o) {
   if (!store) return exit_code;
   // Each verified chunk's part of the Merkle tree is built on the worker
   // that verified it; the parts are joined in seq order at the end.
-  std::mutex parts_mu;
-  std::map<std::uint64_t, RootBuilder> parts;
+  PartedRootBuilder parts;
   Progress progress("verify");
   VerifyHooks hooks;
-  hooks.on_chunk = [&](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
-    RootBuilder part;
-    for (const Hash& leaf : leaves) part.add_leaf(leaf);
-    std::lock_guard lock(parts_mu);
-    parts.emplace(first_seq, std::move(part));
+  hooks.on_chunk = [&parts](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
+    parts.add_run(first_seq - 1, leaves);
   };
   hooks.on_progress = [&progress](std::uint64_t done, std::uint64_t total) {
     progress.update(done, total);
@@ -45,11 +39,7 @@ int run_verify(const VerifyOptions& o) {
   if (!report) return fail(report.status());
   nlohmann::ordered_json out;
   if (report->ok()) {
-    RootBuilder tree;
-    for (const auto& [first_seq, part] : parts) {
-      FL_CHECK(first_seq == tree.size() + 1);
-      tree.append(part);
-    }
+    const RootBuilder tree = parts.join();
     FL_CHECK(tree.size() == report->size);
     out["ok"] = true;
     out["tree_size"] = report->size;
