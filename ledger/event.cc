@@ -274,6 +274,32 @@ std::optional<Envelope> read_envelope(std::string_view bytes) {
   return e;
 }
 
+bool append_event_with_hashes(std::string& out, std::string_view bytes, const Hash& leaf,
+                              const Hash& chain) {
+  const std::optional<Envelope> e = read_envelope(bytes);
+  if (!e) return false;
+  // Keys in RFC 8785 order: actor, chain_hash, data, id, leaf_hash,
+  // recorded_at, seq, type. The envelope's strings need no escapes.
+  out += "{\"actor\":\"";
+  out += e->actor;
+  out += "\",\"chain_hash\":\"";
+  out += to_hex(chain);
+  out += "\",\"data\":";
+  out += e->data;
+  out += ",\"id\":\"";
+  out += e->id;
+  out += "\",\"leaf_hash\":\"";
+  out += to_hex(leaf);
+  out += "\",\"recorded_at\":\"";
+  out += e->recorded_at;
+  out += "\",\"seq\":";
+  out += std::to_string(e->seq);
+  out += ",\"type\":\"";
+  out += event_type_name(e->type);
+  out += "\"}";
+  return true;
+}
+
 Result<Event> decode_event(std::string_view bytes) {
   Result<JsonDoc> parsed = parse_json_doc(bytes, kEventJsonLimits);
   if (!parsed) return parsed.status();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ledger/formats.h"
+#include "ledger/hash.h"
 #include "ledger/json.h"
 #include "ledger/status.h"
 
@@ -138,6 +139,13 @@ struct Envelope {
   EventType type = EventType::kDonorRegistered;
 };
 std::optional<Envelope> read_envelope(std::string_view bytes);
+
+// Appends the stored event `bytes` with its hashes added, as `events` and
+// the API show an event: canonical JSON with "chain_hash" and "leaf_hash"
+// in their places among the members. False (and nothing appended) when the
+// bytes are not an event.
+bool append_event_with_hashes(std::string& out, std::string_view bytes, const Hash& leaf,
+                              const Hash& chain);
 
 // Decodes stored bytes into an Event, checking the envelope and the data's
 // schema. It does not check that the bytes are canonical: check_canonical

@@ -8,10 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/canonical.h"
 #include "ledger/event.h"
 #include "ledger/formats.h"
-#include "ledger/json.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
@@ -152,22 +150,14 @@ int run_events(const EventsOptions& o) {
   std::uint64_t printed = 0;
   for (std::uint64_t seq = o.from; seq <= size && printed < o.limit;
        ++seq, ++printed, events->next(), hashes->next()) {
-    const std::string key = seq_key(seq);
-    const auto decoded = hashes->valid() && hashes->seq() == seq
-                             ? std::optional<EventHashes>(hashes->hashes())
-                             : std::nullopt;
-    Result<nlohmann::json> body =
-        events->valid() && events->key() == key
-            ? parse_json(events->value(), kEventJsonLimits)
-            : Result<nlohmann::json>(Status::error("store_corrupt", "missing"));
-    if (!body || !decoded) {
+    const bool present = events->valid() && events->key() == seq_key(seq) &&
+                         hashes->valid() && hashes->seq() == seq;
+    if (!present || !append_event_with_hashes(out, events->value(), hashes->hashes().leaf,
+                                              hashes->hashes().chain)) {
       std::cout << out;
       return fail(Status::error("store_corrupt", "event " + std::to_string(seq) +
                                                      " cannot be read; run `fundledger verify`"));
     }
-    (*body)["leaf_hash"] = to_hex(decoded->leaf);
-    (*body)["chain_hash"] = to_hex(decoded->chain);
-    append_canonical_json(out, *body);
     out += '\n';
     if (out.size() > (1 << 20)) {
       std::cout << out;

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "ledger/canonical.h"
 #include "ledger/event.h"
 #include "ledger/formats.h"
 
@@ -192,6 +193,22 @@ TEST_CASE("an event's bytes are its canonical JSON, and decode back", "[event]")
   CHECK(decode_event(R"({"actor":"manager:alice","data":{"call":"c1","closed_on":"2014-12-15"},"id":"e","recorded_at":"2026-11-23T10:15:30.123Z","seq":0,"type":"call.closed"})")
             .status()
             .field() == "seq");
+}
+
+TEST_CASE("an event is shown with its hashes among its members, in canonical order", "[event]") {
+  const std::string bytes =
+      R"({"actor":"manager:alice","data":{"call":"c1","closed_on":"2014-12-15"},"id":"e","recorded_at":"2026-11-23T10:15:30.123Z","seq":42,"type":"call.closed"})";
+  const Hash leaf = sha256("leaf");
+  const Hash chain = sha256("chain");
+  std::string out;
+  REQUIRE(append_event_with_hashes(out, bytes, leaf, chain));
+  Result<nlohmann::json> parsed = parse_json(bytes, kEventJsonLimits);
+  (*parsed)["leaf_hash"] = to_hex(leaf);
+  (*parsed)["chain_hash"] = to_hex(chain);
+  CHECK(out == canonical_json(*parsed));
+  std::string none;
+  CHECK_FALSE(append_event_with_hashes(none, "{}", leaf, chain));
+  CHECK(none.empty());
 }
 
 TEST_CASE("the envelope of stored bytes is read by its shape", "[event]") {
