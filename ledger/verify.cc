@@ -30,7 +30,7 @@ VerifyFailure failure(std::uint64_t seq, std::string reason, std::string message
 
 // A keyed 64-bit hash of an id. The id index is compared with the events'
 // ids through it; the key is random for each run, so a mismatch slips
-// through only with probability 2^-64.
+// through only with a probability of about 2^-63.
 std::uint64_t keyed_hash(std::string_view s, std::uint64_t key) {
   std::uint64_t h = key ^ (s.size() * 0x9E3779B97F4A7C15ull);
   for (char c : s) {
@@ -80,7 +80,7 @@ class Verifier {
   const std::uint64_t id_key_;
   std::vector<std::uint64_t> event_ids_;  // by seq, written by the chunk that holds it
   std::vector<std::uint64_t> index_ids_;  // by seq, written by scan_ids
-  std::vector<VerifyFailure> index_failures_;
+  std::optional<VerifyFailure> index_failure_;  // the lowest seq scan_ids found wrong
   Status index_status_;
 
   std::mutex mu_;
@@ -172,20 +172,22 @@ void Verifier::verify_chunk(Chunk& c) {
 }
 
 void Verifier::scan_ids() {
-  std::vector<VerifyFailure> problems;
   index_status_ = reader_.scan(Family::kIds, "", [&](std::string_view id, std::string_view value) {
     const auto seq = seq_from_key(value);
-    const std::uint64_t at = seq && *seq >= 1 ? *seq : size_ + 1;
-    if (!seq || *seq < 1 || *seq > size_ || index_ids_[*seq] != 0) {
-      problems.push_back(failure(at, "id_index_mismatch",
-                                 "the id index names an event that does not hold this id",
-                                 {}, std::string(id)));
-    } else {
+    if (seq && *seq >= 1 && *seq <= size_ && index_ids_[*seq] == 0) {
       index_ids_[*seq] = keyed_hash(id, id_key_);
+      return true;
     }
-    return problems.size() < 1000;
+    // An entry that names no event, or an event another entry names:
+    // keep the one at the lowest seq.
+    const std::uint64_t at = seq && *seq >= 1 ? *seq : size_ + 1;
+    if (!index_failure_ || at < index_failure_->seq) {
+      index_failure_ = failure(at, "id_index_mismatch",
+                               "the id index names an event that does not hold this id", {},
+                               std::string(id));
+    }
+    return true;
   });
-  index_failures_ = std::move(problems);
 }
 
 void Verifier::work() {
@@ -281,9 +283,7 @@ Result<std::optional<VerifyFailure>> Verifier::check_tail(const Hash& chain) {
 // The first seq below `limit` where the id index and the events disagree.
 std::optional<VerifyFailure> Verifier::compare_ids(std::uint64_t limit) {
   std::optional<VerifyFailure> first;
-  for (const VerifyFailure& f : index_failures_) {
-    if (f.seq < limit && (!first || f.seq < first->seq)) first = f;
-  }
+  if (index_failure_ && index_failure_->seq < limit) first = index_failure_;
   const std::uint64_t end = std::min<std::uint64_t>(limit, first ? first->seq : limit);
   for (std::uint64_t seq = 1; seq < end && seq <= size_; ++seq) {
     if (index_ids_[seq] == event_ids_[seq]) continue;
