@@ -26,7 +26,7 @@ constexpr std::string_view kOriginKey = "origin";
 // default one, which every database has.
 const std::vector<std::string>& family_names() {
   static const std::vector<std::string> kNames = {
-      rocksdb::kDefaultColumnFamilyName, "events", "chain", "ids"};
+      rocksdb::kDefaultColumnFamilyName, "events", "chain", "ids", "state", "snapshots"};
   return kNames;
 }
 
@@ -198,6 +198,11 @@ void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
   FL_CHECK(batch_->Put(store_.handle(Family::kIds), slice(id), {value, 8}).ok());
 }
 
+void StoreBatch::put(Family family, std::string_view key, std::string_view value) {
+  FL_CHECK(family == Family::kState || family == Family::kSnapshots);
+  FL_CHECK(batch_->Put(store_.handle(family), slice(key), slice(value)).ok());
+}
+
 void StoreBatch::set_save_point() {
   batch_->SetSavePoint();
   ++save_points_;
@@ -258,13 +263,16 @@ class RocksCursor : public StoreCursor {
 
 }  // namespace
 
-std::unique_ptr<StoreCursor> StoreReader::cursor(Family family, std::string_view from_key) const {
+std::unique_ptr<StoreCursor> StoreReader::cursor(Family family, std::string_view from_key,
+                                                 bool long_scan) const {
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
   r.ignore_range_deletions = true;  // the ledger never deletes a range
-  r.fill_cache = false;  // a long scan would only evict what readers need
-  r.readahead_size = 2 << 20;
+  if (long_scan) {
+    r.fill_cache = false;  // a long scan would only evict what readers need
+    r.readahead_size = 2 << 20;
+  }
   auto* it = store_.db_->NewIterator(r, store_.handle(family));
   it->Seek(slice(from_key));
   return std::make_unique<RocksCursor>(it);
@@ -442,6 +450,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   store->dir_ = dir;
   store->read_only_ = options.read_only;
   rocksdb::DBOptions o = db_options(options.env);
+  // A ledger made before a family was added gets it, empty, when opened
+  // for writing.
+  o.create_missing_column_families = !options.read_only;
   rocksdb::Status s;
   if (options.read_only) {
     s = rocksdb::DB::OpenForReadOnly(o, dir.string(), family_descriptors(), &store->handles_,
@@ -551,9 +562,9 @@ std::uint64_t Store::writes() const {
   return writes_;
 }
 
-std::unique_ptr<StoreReader> Store::reader() const {
+std::unique_ptr<StoreReader> Store::reader(bool consistent) const {
   // A read-only database never changes, so it needs no snapshot.
-  const rocksdb::Snapshot* snapshot = read_only_ ? nullptr : db_->GetSnapshot();
+  const rocksdb::Snapshot* snapshot = read_only_ || !consistent ? nullptr : db_->GetSnapshot();
   std::unique_ptr<StoreReader> reader(new StoreReader(*this, snapshot));
   // Only the writer moves the head, and it moves it in the same write as the
   // events: whatever head the snapshot holds covers exactly its events. The
@@ -592,6 +603,19 @@ Status Store::write(StoreBatch& batch, const Head& new_head) {
   }
   head_ = new_head;
   ++writes_;
+  return Status::ok();
+}
+
+Status Store::reset(Family family) {
+  FL_CHECK(family == Family::kState || family == Family::kSnapshots);
+  if (read_only_) return Status::error("read_only", "the ledger was opened read-only");
+  const auto index = static_cast<std::size_t>(family);
+  rocksdb::Status s = db_->DropColumnFamily(handles_[index]);
+  if (!s.ok()) return storage_error("dropping the projection", s);
+  FL_CHECK(db_->DestroyColumnFamilyHandle(handles_[index]).ok());
+  handles_[index] = nullptr;
+  s = db_->CreateColumnFamily(family_options(family), family_names()[index], &handles_[index]);
+  if (!s.ok()) return storage_error("creating the projection's family", s);
   return Status::ok();
 }
 

@@ -8,6 +8,9 @@
 //           so that a batch of a thousand events adds four records, not a
 //           thousand, and reading the hashes in order is cheap.
 //   ids     event id -> 8-byte big-endian seq (idempotency)
+//   state   the projection's snapshots (ledger/snapshots.h): entity key, 0x00,
+//           8-byte big-endian (~snapshot seq) -> the entity's record then
+//   snapshots  8-byte big-endian snapshot seq -> records written at it
 //   meta    (RocksDB's default family) "format", "origin", and "head":
 //           size (8 bytes, big-endian) || chain hash of the last event
 //
@@ -38,7 +41,7 @@ class WriteBatch;
 
 namespace fundledger {
 
-enum class Family { kMeta, kEvents, kChain, kIds };
+enum class Family { kMeta, kEvents, kChain, kIds, kState, kSnapshots };
 
 struct Head {
   std::uint64_t size = 0;
@@ -85,6 +88,8 @@ class StoreBatch {
   // events from `first_seq` on.
   void put_hashes(std::uint64_t first_seq, const EventHashes* hashes, std::size_t count);
   void put_id(std::string_view id, std::uint64_t seq);
+  // A record of the projection's snapshots (ledger/snapshots.h).
+  void put(Family family, std::string_view key, std::string_view value);
   // Save points nest; rollback undoes every put since the latest one.
   void set_save_point();
   void rollback_to_save_point();
@@ -134,9 +139,11 @@ class StoreReader {
   // The head as of this reader's instant.
   const Head& head() const { return head_; }
   Result<std::optional<std::string>> get(Family family, std::string_view key) const;
-  // A cursor on the first key at or after `from_key`. Reads ahead: meant
-  // for long scans.
-  std::unique_ptr<StoreCursor> cursor(Family family, std::string_view from_key) const;
+  // A cursor on the first key at or after `from_key`. With `long_scan` it
+  // reads ahead and leaves the block cache alone; without, it suits a seek
+  // that reads a record or two.
+  std::unique_ptr<StoreCursor> cursor(Family family, std::string_view from_key,
+                                      bool long_scan = true) const;
   // Calls `visit` with each key and value of `family` from `from_key` on, in
   // key order, until it returns false.
   Status scan(Family family, std::string_view from_key,
@@ -182,7 +189,13 @@ class Store {
   Head head() const;
   const std::string& origin() const { return origin_; }
 
-  std::unique_ptr<StoreReader> reader() const;
+  // A reader of one instant. With `consistent` false it reads whatever is
+  // latest at each call instead (for readers that only look up records
+  // that never change once written).
+  std::unique_ptr<StoreReader> reader(bool consistent = true) const;
+  // Empties a family by dropping it and creating it again; for rebuilding
+  // the projection. No reader or batch may be using the family.
+  Status reset(Family family);
 
   // Writes `batch` together with `new_head`, synced. After a failed write the
   // store refuses every later write (store_failed) until it is reopened: a

@@ -5,13 +5,13 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "ledger/check.h"
 #include "ledger/event.h"
 #include "ledger/formats.h"
+#include "ledger/keyed_hash.h"
 
 namespace fundledger {
 namespace {
@@ -26,22 +26,6 @@ constexpr std::size_t kChunksAheadMax = 8;
 VerifyFailure failure(std::uint64_t seq, std::string reason, std::string message,
                       std::string expected = {}, std::string found = {}) {
   return {seq, std::move(reason), std::move(message), std::move(expected), std::move(found)};
-}
-
-// A keyed 64-bit hash of an id. The id index is compared with the events'
-// ids through it; the key is random for each run, so a mismatch slips
-// through only with a probability of about 2^-63.
-std::uint64_t keyed_hash(std::string_view s, std::uint64_t key) {
-  std::uint64_t h = key ^ (s.size() * 0x9E3779B97F4A7C15ull);
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001B3ull;
-    h ^= h >> 29;
-  }
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDull;
-  h ^= h >> 33;
-  return h | 1;  // 0 means "no id" in the tables below
 }
 
 struct Chunk {
@@ -59,7 +43,7 @@ class Verifier {
  public:
   Verifier(const StoreReader& reader, const VerifyHooks& hooks)
       : reader_(reader), hooks_(hooks), size_(reader.head().size),
-        id_key_(std::random_device{}() * 0x100000001ull ^ std::random_device{}()),
+        id_key_(random_hash_key()),
         event_ids_(size_ + 1, 0), index_ids_(size_ + 1, 0) {}
 
   Result<VerifyReport> run();

@@ -5,7 +5,9 @@
 #include <utility>
 
 #include "ledger/check.h"
+#include "ledger/data_view.h"
 #include "ledger/log.h"
+#include "ledger/snapshots.h"
 
 namespace fundledger {
 
@@ -30,13 +32,13 @@ struct Writer::Pending {
 class Writer::Group {
  public:
   Group(Writer& writer, const StoreReader& reader)
-      : writer_(writer), reader_(reader), batch_(writer.store_), head_(reader.head()),
-        first_seq_(head_.size + 1), last_recorded_(writer.last_recorded_) {}
+      : writer_(writer), state_(*writer.state_), reader_(reader), batch_(writer.store_),
+        head_(reader.head()), first_seq_(head_.size + 1), last_recorded_(writer.last_recorded_) {}
 
   // Adds one request, or nothing of it when any of its events is refused.
   AppendResult add(Request& request) {
     batch_.set_save_point();
-    const std::size_t state_mark = writer_.state_.mark();
+    const FundState::Mark state_mark = state_.mark();
     const Head head = head_;
     const Millis last_recorded = last_recorded_;
     const std::size_t hashes = hashes_.size();
@@ -48,7 +50,7 @@ class Writer::Group {
       return result;
     }
     batch_.rollback_to_save_point();
-    writer_.state_.rollback(state_mark);
+    state_.rollback(state_mark);
     head_ = head;
     last_recorded_ = last_recorded;
     hashes_.resize(hashes);
@@ -58,8 +60,13 @@ class Writer::Group {
   }
 
   // Adds the pages of hashes and the id index entries of every event the
-  // group holds; call once, after the last add().
+  // group holds, and a snapshot when one is due; call once, after the last
+  // add().
   StoreBatch& finish() {
+    if (snapshot_due(first_seq_ - 1, head_.size)) {
+      snapshot_ = true;
+      write_snapshot(state_, head_.size, batch_);
+    }
     for (std::size_t i = 0; i < hashes_.size(); i += kHashesPerPage) {
       batch_.put_hashes(first_seq_ + i, hashes_.data() + i,
                         std::min(kHashesPerPage, hashes_.size() - i));
@@ -71,6 +78,7 @@ class Writer::Group {
     return batch_;
   }
   const Head& head() const { return head_; }
+  bool wrote_snapshot() const { return snapshot_; }
   Millis last_recorded() const { return last_recorded_; }
 
  private:
@@ -100,10 +108,12 @@ class Writer::Group {
   Result<Receipt> add_event(Draft& draft, std::optional<std::uint64_t> in_log,
                             const std::string& actor, const std::string& recorded_at,
                             std::vector<std::string_view>& ids) {
-    FL_RETURN_IF_ERROR(writer_.state_.prepare(draft));
+    FL_RETURN_IF_ERROR(state_.prepare(draft));
     Result<std::optional<Receipt>> repeat = repeat_of(draft, in_log);
     if (!repeat) return repeat.status();
     if (repeat->has_value()) return std::move(**repeat);
+    const DataView data = DataView::of(draft.data);
+    FL_RETURN_IF_ERROR(state_.check(draft.type, data));
     const std::uint64_t seq = head_.size + 1;
     write_event_bytes(bytes_, draft, seq, recorded_at, actor);
     const Hash leaf = leaf_hash(bytes_);
@@ -111,7 +121,7 @@ class Writer::Group {
     batch_.put_event(seq, bytes_);
     hashes_.push_back(hashes);
     new_ids_.emplace_back(draft.id, seq);
-    writer_.state_.apply(draft);
+    state_.apply(draft.type, data, seq);
     pending_.emplace(draft.id, Pending{seq, &draft, hashes});
     ids.push_back(draft.id);
     head_ = Head{seq, hashes.chain};
@@ -153,8 +163,10 @@ class Writer::Group {
   }
 
   Writer& writer_;
+  FundState& state_;
   const StoreReader& reader_;
   StoreBatch batch_;
+  bool snapshot_ = false;
   Head head_;
   const std::uint64_t first_seq_;      // the seq the group's first new event gets
   std::vector<EventHashes> hashes_;    // of the group's new events, in seq order
@@ -169,6 +181,8 @@ Writer::Writer(Store& store, WriterOptions options)
     : store_(store), options_(std::move(options)) {
   FL_CHECK(!store_.read_only());
 }
+
+Writer::~Writer() = default;
 
 AppendResult Writer::append(std::vector<Draft> drafts, const std::string& actor) {
   Request request{&drafts, &actor, {}, false, {}};
@@ -206,31 +220,47 @@ void Writer::lead(std::vector<Request*>& requests) {
       if (r->result.status) r->result = AppendResult{status, std::nullopt, {}};
     }
   };
-  if (!state_loaded_) {
-    const Status loaded = load_state();
-    if (!loaded) return fail_all(loaded);
-  }
+  std::lock_guard state_lock(state_mu_);
+  const Status loaded = load_state();
+  if (!loaded) return fail_all(loaded);
   const auto reader = store_.reader();
   const Head before = reader->head();
+  const FundState::Mark start = state_->mark();
   Group group(*this, *reader);
   for (Request* r : requests) r->result = group.add(*r);
-  if (group.head().size == before.size) return;  // only refusals and repeats
-
+  if (group.head().size == before.size) {  // only refusals and repeats
+    state_->commit();
+    return;
+  }
   const Status written = store_.write(group.finish(), group.head());
   if (!written) {
-    state_.rollback(0);
+    state_->rollback(start);
+    state_->commit();
     return fail_all(written);
   }
   FL_CHECK(store_.head() == group.head());
-  state_.commit();
+  FL_CHECK(state_->seq() == group.head().size);
+  state_->commit();
+  if (group.wrote_snapshot()) state_->clear_dirty();
   last_recorded_ = group.last_recorded();
 }
 
 Status Writer::load_state() {
+  if (state_) return Status::ok();
+  // The source reads records that never change once written, so it needs
+  // no fixed instant and can live as long as the state.
+  const std::shared_ptr<const StoreReader> latest = store_.reader(/*consistent=*/false);
   const auto reader = store_.reader();
-  FL_RETURN_IF_ERROR(state_.load(*reader));
-  if (reader->head().size > 0) {
-    auto last = reader->event(reader->head().size);
+  const std::uint64_t size = reader->head().size;
+  Result<std::uint64_t> snapshot = snapshot_at_or_before(*reader, size);
+  if (!snapshot) return snapshot.status();
+  auto state = std::make_unique<FundState>(snapshot_source(latest, *snapshot));
+  state->set_seq(*snapshot);
+  // What changed after the snapshot goes into the next one.
+  FL_RETURN_IF_ERROR(replay(*reader, *state, size));
+  FL_RETURN_IF_ERROR(state->source_status());
+  if (size > 0) {
+    auto last = reader->event(size);
     if (!last) return last.status();
     const std::optional<Envelope> envelope = last->has_value() ? read_envelope(**last) : std::nullopt;
     if (!envelope) {
@@ -238,9 +268,16 @@ Status Writer::load_state() {
     }
     last_recorded_ = envelope->recorded_ms;
   }
-  state_loaded_ = true;
-  log::debug("writer state loaded", {{"events", reader->head().size}});
+  state_ = std::move(state);
+  log::debug("writer state loaded", {{"events", size}, {"snapshot", *snapshot}});
   return Status::ok();
+}
+
+Status Writer::read_state(const std::function<void(const FundState&, const Head&)>& read) {
+  std::lock_guard lock(state_mu_);
+  FL_RETURN_IF_ERROR(load_state());
+  read(*state_, store_.head());
+  return state_->source_status();
 }
 
 std::uint64_t Writer::groups() const {

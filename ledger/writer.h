@@ -1,15 +1,22 @@
 #pragma once
 // The single writer. Every append in the process goes through it: it gives
-// events their seq, time and hashes, checks them against the ledger so far,
-// and makes them durable. Appends from many threads are gathered into one
-// synced write (group commit): the first waiting thread leads, writes for
-// everyone queued behind it, and each caller learns its own seqs.
+// events their seq, time and hashes, checks them against the rules and the
+// fund as it stands, and makes them durable. Appends from many threads are
+// gathered into one synced write (group commit): the first waiting thread
+// leads, writes for everyone queued behind it, and each caller learns its
+// own seqs. The rules are checked by that one leader, in order, so two
+// appends can never both pass a check only one of them may pass.
+//
+// The writer keeps the fund's current state (ledger/state.h); readers see it
+// through read_state(), never half way through a write.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -53,12 +60,17 @@ class Writer {
  public:
   // `store` must be open for writing and outlive the writer.
   Writer(Store& store, WriterOptions options = {});
+  ~Writer();
 
   // Appends `drafts` atomically, as `actor`: all of them land or none does.
   // Blocks until they are synced to disk (or refused). Thread-safe.
-  // Refusals: id_conflict, the state's codes (LedgerState::prepare),
-  // store_failed and storage_error.
+  // Refusals: id_conflict, the rules' codes (FundState::check, prepare),
+  // store_failed, storage_error, store_corrupt.
   AppendResult append(std::vector<Draft> drafts, const std::string& actor);
+
+  // Calls `read` with the fund's current state and the head it stands at,
+  // under the state lock (so no write is half applied). Thread-safe.
+  Status read_state(const std::function<void(const FundState&, const Head&)>& read);
 
   // Synced writes made so far, and the events of the largest one.
   std::uint64_t groups() const;
@@ -70,6 +82,8 @@ class Writer {
   class Group;
 
   void lead(std::vector<Request*>& group);
+  // Builds the state from the last snapshot and the events after it, once.
+  // Requires state_mu_.
   Status load_state();
 
   Store& store_;
@@ -80,10 +94,11 @@ class Writer {
   std::uint64_t groups_ = 0;        // guarded by mu_
   std::size_t largest_group_ = 0;   // guarded by mu_
 
-  // Only the leader touches these, and there is one leader at a time.
-  bool state_loaded_ = false;
-  LedgerState state_;
-  Millis last_recorded_ = 0;
+  // The leader holds state_mu_ while it checks, applies and writes a group;
+  // readers hold it while they read.
+  std::mutex state_mu_;
+  std::unique_ptr<FundState> state_;  // guarded by state_mu_; null until loaded
+  Millis last_recorded_ = 0;          // guarded by state_mu_
 };
 
 }  // namespace fundledger

@@ -50,7 +50,8 @@ int fail(const Status& status, const nlohmann::ordered_json& extra) {
   out["error"] = error;
   std::cout.flush();
   std::cerr << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  const bool usage = status.code() == "usage" || status.code() == "no_ledger";
+  const bool usage =
+      status.code() == "usage" || status.code() == "no_ledger" || status.code() == "invalid_as_of";
   return usage ? kExitUsage : kExitRefused;
 }
 

@@ -30,7 +30,7 @@ void print_json(const nlohmann::json& value);
 
 // Prints {"error":{"code","message","field"?,...extra}} on stderr and returns
 // the exit code for it: kExitUsage for mistakes in how the command was called
-// (usage, no_ledger), kExitRefused for everything else.
+// (usage, no_ledger, invalid_as_of), kExitRefused for everything else.
 int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
 // Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audit/merkle.h"
+#include "ledger/replay.h"
 #include "ledger/verify.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -34,9 +35,19 @@ int run_verify(const VerifyOptions& o) {
   hooks.on_progress = [&progress](std::uint64_t done, std::uint64_t total) {
     progress.update(done, total);
   };
-  const Result<VerifyReport> report = verify_log(*store, hooks);
+  Result<VerifyReport> report = verify_log(*store, hooks);
   progress.finish();
   if (!report) return fail(report.status());
+  // The log is what was appended; now the projection must be what the log
+  // gives, and every event must pass the rules.
+  if (report->ok()) {
+    Progress replay_progress("verify: replay");
+    report = verify_projection(*store, [&replay_progress](std::uint64_t done, std::uint64_t total) {
+      replay_progress.update(done, total);
+    });
+    replay_progress.finish();
+    if (!report) return fail(report.status());
+  }
   nlohmann::ordered_json out;
   if (report->ok()) {
     const RootBuilder tree = parts.join();

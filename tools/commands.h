@@ -14,5 +14,6 @@ using Action = std::function<int()>;
 void add_ledger_commands(CLI::App& app, Action& action);  // init, append, events
 void add_verify_command(CLI::App& app, Action& action);   // verify
 void add_gen_commands(CLI::App& app, Action& action);     // gen, demo
+void add_view_commands(CLI::App& app, Action& action);    // view, rebuild
 
 }  // namespace fundledger::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   cli::add_ledger_commands(app, action);
   cli::add_verify_command(app, action);
   cli::add_gen_commands(app, action);
+  cli::add_view_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,176 @@
+#include "ledger/replay.h"
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "ledger/check.h"
+#include "ledger/keyed_hash.h"
+#include "ledger/snapshots.h"
+
+namespace fundledger {
+namespace {
+
+// What a snapshot holds, summed: how many records, and a digest of them.
+struct Summary {
+  std::uint64_t records = 0;
+  std::uint64_t digest = 0;  // XOR of keyed hashes of key and record
+  bool operator==(const Summary&) const = default;
+};
+
+std::uint64_t record_hash(std::string_view key, std::string_view record, std::uint64_t hash_key) {
+  return keyed_hash(key, hash_key) ^ (keyed_hash(record, hash_key) * 0x9E3779B97F4A7C15ull);
+}
+
+VerifyFailure failure(std::uint64_t seq, std::string reason, std::string message) {
+  return {seq, std::move(reason), std::move(message), {}, {}};
+}
+
+// Checks the projection against a replay of the log.
+class ProjectionCheck {
+ public:
+  ProjectionCheck(const StoreReader& reader, const ProgressFn& progress)
+      : reader_(reader), progress_(progress), size_(reader.head().size), hash_key_(random_hash_key()) {}
+
+  Result<VerifyReport> run() {
+    VerifyReport report;
+    report.size = size_;
+    report.chain = reader_.head().chain;
+    FL_RETURN_IF_ERROR(read_marks());
+    if (!failure_) FL_RETURN_IF_ERROR(read_records());
+    if (!failure_) FL_RETURN_IF_ERROR(replay_all());
+    report.failure = failure_;
+    return report;
+  }
+
+ private:
+  // The snapshot marks: seq -> the number of records the writer says it
+  // wrote there.
+  Status read_marks() {
+    return reader_.scan(Family::kSnapshots, "", [&](std::string_view key, std::string_view value) {
+      const auto seq = seq_from_key(key);
+      const auto records = seq_from_key(value);
+      if (!seq || !records || *seq == 0 || *seq > size_) {
+        failure_ = failure(seq.value_or(0), "projection_mismatch",
+                           "a snapshot mark is damaged or lies beyond the head");
+        return false;
+      }
+      marks_[*seq] = *records;
+      return true;
+    });
+  }
+
+  // One pass over every stored record, summed by snapshot.
+  Status read_records() {
+    return reader_.scan(Family::kState, "", [&](std::string_view key, std::string_view value) {
+      std::string_view entity;
+      std::uint64_t seq = 0;
+      if (!split_state_key(key, entity, seq) || !marks_.contains(seq)) {
+        failure_ = failure(split_state_key(key, entity, seq) ? seq : 0, "projection_mismatch",
+                           "a snapshot record lies outside any snapshot");
+        return false;
+      }
+      Summary& s = stored_[seq];
+      ++s.records;
+      s.digest ^= record_hash(key, value, hash_key_);
+      return true;
+    });
+  }
+
+  Status replay_all() {
+    FundState state;
+    auto mark = marks_.begin();
+    const Status replayed = replay(reader_, state, size_, [&](FundState& s) -> Status {
+      if (const std::string broken = s.broken_invariant(); !broken.empty()) {
+        failure_ = failure(s.seq(), "invariant_broken", broken);
+        return Status::error("stop", "");
+      }
+      if (mark != marks_.end() && mark->first == s.seq()) {
+        if (!snapshot_matches(s, mark->first, mark->second)) return Status::error("stop", "");
+        s.clear_dirty();
+        ++mark;
+      }
+      if (progress_ && s.seq() % 65536 == 0) progress_(s.seq(), size_);
+      return Status::ok();
+    });
+    if (replayed.code() == "stop") return Status::ok();
+    if (replayed.code() == "rule_violation" || replayed.code() == "store_corrupt") {
+      failure_ = failure(state.seq() + 1, replayed.code(), replayed.message());
+      return Status::ok();
+    }
+    FL_RETURN_IF_ERROR(replayed);
+    if (progress_) progress_(size_, size_);
+    return Status::ok();
+  }
+
+  // Whether the snapshot stored at `seq` holds exactly the records of what
+  // the replay changed since the snapshot before. On a mismatch, names the
+  // first entity (in key order) that differs.
+  bool snapshot_matches(const FundState& state, std::uint64_t seq, std::uint64_t marked) {
+    Summary replayed;
+    std::vector<std::string> keys(state.dirty().begin(), state.dirty().end());
+    for (const std::string& key : keys) {
+      const std::optional<std::string> record = state.record(key);
+      if (!record) continue;
+      ++replayed.records;
+      replayed.digest ^= record_hash(state_key(key, seq), *record, hash_key_);
+    }
+    const Summary stored = stored_[seq];
+    if (replayed == stored && stored.records == marked) return true;
+    std::sort(keys.begin(), keys.end());
+    std::string which = "it holds " + std::to_string(stored.records) + " records (its mark says " +
+                        std::to_string(marked) + "); the replay changed " +
+                        std::to_string(replayed.records) + " entities";
+    for (const std::string& key : keys) {
+      const std::optional<std::string> record = state.record(key);
+      if (!record) continue;
+      auto found = reader_.get(Family::kState, state_key(key, seq));
+      if (!found.is_ok() || *found != record) {
+        which = "its record of " + std::string(1, key[0]) + " \"" + key.substr(1) +
+                "\" is not what the replay gives";
+        break;
+      }
+    }
+    failure_ = failure(seq, "projection_mismatch", "the snapshot at " + std::to_string(seq) +
+                                                       " does not match the replay: " + which);
+    return false;
+  }
+
+  const StoreReader& reader_;
+  const ProgressFn& progress_;
+  const std::uint64_t size_;
+  const std::uint64_t hash_key_;
+  std::map<std::uint64_t, std::uint64_t> marks_;
+  std::map<std::uint64_t, Summary> stored_;
+  std::optional<VerifyFailure> failure_;
+};
+
+}  // namespace
+
+Status rebuild_projection(Store& store, const ProgressFn& progress) {
+  FL_RETURN_IF_ERROR(store.reset(Family::kState));
+  FL_RETURN_IF_ERROR(store.reset(Family::kSnapshots));
+  const auto reader = store.reader();
+  const std::uint64_t size = reader->head().size;
+  FundState state;
+  for (std::uint64_t to = std::min(kSnapshotEvents, size); state.seq() < size;
+       to = std::min(to + kSnapshotEvents, size)) {
+    FL_RETURN_IF_ERROR(replay(*reader, state, to));
+    if (to % kSnapshotEvents == 0) {
+      StoreBatch batch(store);
+      write_snapshot(state, to, batch);
+      FL_RETURN_IF_ERROR(store.write(batch, store.head()));
+      state.clear_dirty();
+    }
+    if (progress) progress(to, size);
+  }
+  return Status::ok();
+}
+
+Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress) {
+  const auto reader = store.reader();
+  ProjectionCheck check(*reader, progress);
+  return check.run();
+}
+
+}  // namespace fundledger

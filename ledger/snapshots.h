@@ -1,0 +1,74 @@
+#pragma once
+// Snapshots of the projection, so that neither opening a ledger nor asking
+// for an old view replays the whole log.
+//
+// Every kSnapshotEvents events or so (at the end of the first synced write
+// that crosses a multiple of it), the writer stores, in the same write as
+// the events, the record of every entity that changed since the snapshot
+// before, keyed by the entity and the snapshot's seq (family `state`), and
+// marks the snapshot (family `snapshots`: seq -> how many records). The
+// fund as of snapshot S is then, for each entity, its record with the
+// largest snapshot seq at or before S; the fund as of any seq X is the fund
+// of the last snapshot at or before X with events after it up to X applied.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/state.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+#include "ledger/views.h"
+
+namespace fundledger {
+
+inline constexpr std::uint64_t kSnapshotEvents = 8192;
+
+// The key of an entity's record at snapshot `snapshot_seq`, and back.
+std::string state_key(const std::string& entity_key, std::uint64_t snapshot_seq);
+bool split_state_key(std::string_view key, std::string_view& entity_key, std::uint64_t& snapshot_seq);
+
+// Whether a write that moves the log from `before` to `after` events is
+// where a snapshot goes.
+bool snapshot_due(std::uint64_t before, std::uint64_t after);
+
+// Adds to `batch` the records of every entity `state` has changed since its
+// dirty set was last cleared, and the snapshot's mark, as snapshot `seq`.
+// Returns how many records it wrote.
+std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch& batch);
+
+// The last snapshot at or before `seq`; 0 when there is none.
+Result<std::uint64_t> snapshot_at_or_before(const StoreReader& reader, std::uint64_t seq);
+
+// Entities as of snapshot `snapshot_seq`, read through `reader`.
+std::unique_ptr<EntitySource> snapshot_source(std::shared_ptr<const StoreReader> reader,
+                                              std::uint64_t snapshot_seq);
+
+// Applies the events after state.seq() up to `to` to `state`, each checked
+// by the rules first. Refusals: store_corrupt (an event that cannot be
+// read), rule_violation (an event the rules refuse, with the rule's own
+// code in the message), storage_error. `after_each` (optional) sees the
+// state after each event and may stop the replay by returning a Status.
+Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
+              const std::function<Status(FundState&)>& after_each = nullptr);
+
+// The fund as of event `seq` (<= the reader's head): the snapshot at or
+// before it, then the events after it.
+Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader> reader,
+                                               std::uint64_t seq);
+
+// A view of the ledger `reader` reads, as of event `as_of` (its head when
+// nullopt), with the log position it stands at:
+//   {"as_of":{"chain_hash","tree_size"},"view":{...}}
+// Refusals: invalid_as_of (beyond the head), not_found, and those of
+// state_as_of.
+Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,
+                                  std::string_view id, std::optional<std::uint64_t> as_of);
+
+// The as_of block of a view of the ledger as of event `seq`.
+Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq);
+
+}  // namespace fundledger
