@@ -87,12 +87,11 @@ void FundState::apply_pledge(EventType type, const DataView& d, std::uint64_t se
     t.pledged_by_currency[p.currency] += p.amount;
     t.outstanding_by_currency[p.currency] += p.amount;
     ++t.pledges;
-    add_id(EntityKind::kPledge, id, donor.id);
+    add_pledge(id, donor.id);
     donor.pledges.push_back(std::move(p));
     return;
   }
-  load(EntityKind::kPledge, id);
-  Donor& donor = donor_for_change(pledge_donor_.at(std::string(id)));
+  Donor& donor = donor_for_change(std::string(pledge_owner(id)));
   Pledge* p = donor.pledge(id);
   FL_CHECK(p != nullptr);
   const std::int64_t a = amount(d, "amount", p->minor_units);
@@ -118,7 +117,6 @@ void FundState::apply_contribution(const DataView& d) {
   t.received += credited;
   t.received_by_currency[currency] += a;
   ++t.contributions;
-  add_id(EntityKind::kContribution, d.get("contribution"));
   if (!d.has("pledge")) {
     f.unpledged += a;
     return;
@@ -160,9 +158,18 @@ void FundState::apply_call(EventType type, const DataView& d, std::uint64_t seq)
   t.budgets += c.budget;
 }
 
+// The entities a proposal's money touches, looked up once.
+struct FundState::ProposalContext {
+  Proposal& proposal;
+  Call& call;
+  Programme& programme;
+  Totals& totals;
+};
+
 void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t seq) {
   Proposal& p = proposal_for_change(d.get("proposal"));
   Call& c = call_for_change(type == EventType::kProposalSubmitted ? d.get("call") : p.call);
+  Programme& programme = programme_for_change(c.programme);
   Totals& t = totals_for_change();
   RegionFigures* figures[] = {&c.total, nullptr, nullptr};
   if (type == EventType::kProposalSubmitted) {
@@ -182,7 +189,7 @@ void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t 
       ++f->by_status[status_index(ProposalStatus::kSubmitted)];
       f->requested += p.requested;
     }
-    programme_for_change(c.programme).requested += p.requested;
+    programme.requested += p.requested;
     t.requested += p.requested;
     ++t.proposals;
     return;
@@ -204,60 +211,56 @@ void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t 
   }
   const std::int64_t a = amount(d, "approved_usd", kUsdMinorUnits);
   p.approved_initial = a;
-  add_approved(p, a);
+  ProposalContext x{p, c, programme, t};
+  add_approved(x, a);
 }
 
 void FundState::apply_money_out(EventType type, const DataView& d) {
   Proposal& p = proposal_for_change(d.get("proposal"));
+  Call& c = call_for_change(p.call);
+  ProposalContext x{p, c, programme_for_change(c.programme), totals_for_change()};
   const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);
-  Totals& t = totals_for_change();
   switch (type) {
     case EventType::kDisbursementMade:
       ++p.disbursements;
-      ++t.disbursements;
-      add_id(EntityKind::kDisbursement, d.get("disbursement"));
-      add_disbursed(p, a);
+      ++x.totals.disbursements;
+      add_disbursed(x, a);
       break;
     case EventType::kRefundReceived:
       // Money paid back returns to the fund: neither paid nor allocated.
       p.refunded += a;
-      ++t.refunds;
-      add_id(EntityKind::kRefund, d.get("refund"));
-      add_disbursed(p, -a);
-      add_approved(p, -a);
+      ++x.totals.refunds;
+      add_disbursed(x, -a);
+      add_approved(x, -a);
       break;
     default:
       p.released += a;
-      ++t.releases;
-      add_approved(p, -a);
+      ++x.totals.releases;
+      add_approved(x, -a);
   }
   FL_CHECK(p.disbursed >= 0 && p.disbursed <= p.approved);
 }
 
-void FundState::add_approved(const Proposal& p, std::int64_t amount) {
-  Proposal& proposal = proposal_for_change(p.id);
-  Call& c = call_for_change(p.call);
-  Totals& t = totals_for_change();
-  proposal.approved += amount;
-  c.total.approved += amount;
-  c.by_region[p.region].approved += amount;
-  t.regions[p.region].approved += amount;
-  programme_for_change(c.programme).approved += amount;
-  t.approved += amount;
-  FL_CHECK(c.total.approved <= c.budget && t.unallocated() >= 0);
+void FundState::add_approved(ProposalContext& x, std::int64_t amount) {
+  const std::uint8_t r = x.proposal.region;
+  x.proposal.approved += amount;
+  x.call.total.approved += amount;
+  x.call.by_region[r].approved += amount;
+  x.totals.regions[r].approved += amount;
+  x.programme.approved += amount;
+  x.totals.approved += amount;
+  FL_CHECK(x.call.total.approved <= x.call.budget && x.totals.unallocated() >= 0);
 }
 
-void FundState::add_disbursed(const Proposal& p, std::int64_t amount) {
-  Proposal& proposal = proposal_for_change(p.id);
-  Call& c = call_for_change(p.call);
-  Totals& t = totals_for_change();
-  proposal.disbursed += amount;
-  c.total.disbursed += amount;
-  c.by_region[p.region].disbursed += amount;
-  t.regions[p.region].disbursed += amount;
-  programme_for_change(c.programme).disbursed += amount;
-  t.disbursed += amount;
-  FL_CHECK(t.cash() >= 0);
+void FundState::add_disbursed(ProposalContext& x, std::int64_t amount) {
+  const std::uint8_t r = x.proposal.region;
+  x.proposal.disbursed += amount;
+  x.call.total.disbursed += amount;
+  x.call.by_region[r].disbursed += amount;
+  x.totals.regions[r].disbursed += amount;
+  x.programme.disbursed += amount;
+  x.totals.disbursed += amount;
+  FL_CHECK(x.totals.cash() >= 0);
 }
 
 }  // namespace fundledger

@@ -18,8 +18,10 @@ class Reader {
   // holds escapes.
   std::optional<std::string_view> string(std::shared_ptr<std::string>& scratch, std::size_t size_hint) {
     if (!eat('"')) return std::nullopt;
-    const std::size_t end = s_.find_first_of("\"\\");
-    if (end == std::string_view::npos) return std::nullopt;
+    // (find_first_of would call memchr once for every character here.)
+    std::size_t end = 0;
+    while (end < s_.size() && s_[end] != '"' && s_[end] != '\\') ++end;
+    if (end == s_.size()) return std::nullopt;
     if (s_[end] == '"') {
       const std::string_view v = s_.substr(0, end);
       s_.remove_prefix(end + 1);

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "ledger/check.h"
+#include "ledger/data_view.h"
 #include "ledger/keyed_hash.h"
 #include "ledger/snapshots.h"
+#include "ledger/state.h"
 
 namespace fundledger {
 namespace {
@@ -36,9 +38,13 @@ class ProjectionCheck {
     VerifyReport report;
     report.size = size_;
     report.chain = reader_.head().chain;
+    business_event_.assign(size_ + 1, 0);
+    business_index_.assign(size_ + 1, 0);
     FL_RETURN_IF_ERROR(read_marks());
     if (!failure_) FL_RETURN_IF_ERROR(read_records());
+    if (!failure_) FL_RETURN_IF_ERROR(read_business_index());
     if (!failure_) FL_RETURN_IF_ERROR(replay_all());
+    if (!failure_) compare_business();
     report.failure = failure_;
     return report;
   }
@@ -77,10 +83,47 @@ class ProjectionCheck {
     });
   }
 
+  // The id index's business keys: which event created each.
+  Status read_business_index() {
+    return reader_.scan(Family::kIds, "\x01", [&](std::string_view key, std::string_view value) {
+      if (key[0] != '\x01') return false;
+      const auto seq = seq_from_key(value);
+      if (!seq || *seq == 0 || *seq > size_ || business_index_[*seq] != 0) {
+        business_failure(seq && *seq != 0 ? *seq : size_ + 1, key);
+        return true;
+      }
+      business_index_[*seq] = keyed_hash(key, hash_key_);
+      return true;
+    });
+  }
+
+  void business_failure(std::uint64_t seq, std::string_view key) {
+    if (business_failure_ && business_failure_->seq <= seq) return;
+    const auto [what, id] = business_key_parts(key);
+    business_failure_ = failure(seq, "business_index_mismatch",
+                                "the id index's entry for " + std::string(what) + " \"" +
+                                    std::string(id) + "\" does not name the event that created it");
+  }
+
+  void compare_business() {
+    for (std::uint64_t seq = 1; seq <= size_; ++seq) {
+      if (business_event_[seq] == business_index_[seq]) continue;
+      if (!business_failure_ || seq < business_failure_->seq) {
+        business_failure_ = failure(seq, "business_index_mismatch",
+                                    "the id index does not hold the business id of this event as "
+                                    "the event created it");
+      }
+      break;
+    }
+    failure_ = business_failure_;
+  }
+
   Status replay_all() {
     FundState state;
     auto mark = marks_.begin();
-    const Status replayed = replay(reader_, state, size_, [&](FundState& s) -> Status {
+    const Status replayed = replay(reader_, state, size_, [&](FundState& s, EventType type,
+                                                              const DataView& data) -> Status {
+      if (const auto key = business_key(type, data)) business_event_[s.seq()] = keyed_hash(*key, hash_key_);
       if (const std::string broken = s.broken_invariant(); !broken.empty()) {
         failure_ = failure(s.seq(), "invariant_broken", broken);
         return Status::error("stop", "");
@@ -142,6 +185,11 @@ class ProjectionCheck {
   const std::uint64_t hash_key_;
   std::map<std::uint64_t, std::uint64_t> marks_;
   std::map<std::uint64_t, Summary> stored_;
+  // Keyed hashes of business keys by seq: as the events create them, and
+  // as the id index holds them.
+  std::vector<std::uint64_t> business_event_;
+  std::vector<std::uint64_t> business_index_;
+  std::optional<VerifyFailure> business_failure_;
   std::optional<VerifyFailure> failure_;
 };
 

@@ -80,7 +80,7 @@ Status FundState::check_pledge(EventType type, const DataView& d) const {
     if (d.has("programme") && programme(d.get("programme")) == nullptr) {
       return unknown("unknown_programme", "programme", d.get("programme"), "programme");
     }
-    if (has_id(EntityKind::kPledge, id)) return duplicate("pledge", id, "pledge");
+    if (has_pledge(id)) return duplicate("pledge", id, "pledge");
     const std::string currency(d.get("currency"));
     const auto units = currency_minor_units(currency);
     if (!units) return refuse("invalid_currency", in_quotes(currency) + " is not a currency", "currency");
@@ -90,8 +90,8 @@ Status FundState::check_pledge(EventType type, const DataView& d) const {
     const auto it = pledged.find(currency);
     return fits(it == pledged.end() ? 0 : it->second, *a, "pledges in " + currency, "amount");
   }
-  if (!has_id(EntityKind::kPledge, id)) return unknown("unknown_pledge", "pledge", id, "pledge");
-  const Donor* owner = donor(pledge_donor_.at(std::string(id)));
+  if (!has_pledge(id)) return unknown("unknown_pledge", "pledge", id, "pledge");
+  const Donor* owner = donor(pledge_owner(id));
   FL_CHECK(owner != nullptr);
   const Pledge* p = owner->pledge(id);
   FL_CHECK(p != nullptr);
@@ -111,9 +111,6 @@ Status FundState::check_contribution(const DataView& d) const {
   const std::string_view donor_id = d.get("donor");
   const Donor* giver = donor(donor_id);
   if (giver == nullptr) return unknown("unknown_donor", "donor", donor_id, "donor");
-  if (has_id(EntityKind::kContribution, d.get("contribution"))) {
-    return duplicate("contribution", d.get("contribution"), "contribution");
-  }
   const std::string currency(d.get("currency"));
   const auto units = currency_minor_units(currency);
   if (!units) return refuse("invalid_currency", in_quotes(currency) + " is not a currency", "currency");
@@ -123,10 +120,10 @@ Status FundState::check_contribution(const DataView& d) const {
   if (!credited) return credited.status();
   if (d.has("pledge")) {
     const std::string_view pledge_id = d.get("pledge");
-    if (!has_id(EntityKind::kPledge, pledge_id)) {
+    if (!has_pledge(pledge_id)) {
       return unknown("unknown_pledge", "pledge", pledge_id, "pledge");
     }
-    const std::string& owner = pledge_donor_.at(std::string(pledge_id));
+    const std::string owner(pledge_owner(pledge_id));
     const Pledge* p = donor(owner)->pledge(pledge_id);
     if (owner != donor_id || p->currency != currency) {
       return refuse("pledge_mismatch",
@@ -252,9 +249,6 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
   if (!a) return a.status();
   const std::int64_t undisbursed = p->approved - p->disbursed;
   if (type == EventType::kDisbursementMade) {
-    if (has_id(EntityKind::kDisbursement, d.get("disbursement"))) {
-      return duplicate("disbursement", d.get("disbursement"), "disbursement");
-    }
     if (p->status != ProposalStatus::kApproved) {
       return refuse("not_approved",
                     "proposal " + in_quotes(id) + " is " + std::string(status_name(p->status)) +
@@ -276,7 +270,6 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
     return Status::ok();
   }
   if (type == EventType::kRefundReceived) {
-    if (has_id(EntityKind::kRefund, d.get("refund"))) return duplicate("refund", d.get("refund"), "refund");
     if (*a > p->disbursed) {
       return refuse("exceeds_disbursed",
                     "refund of " + usd(*a) + " exceeds the " + usd(p->disbursed) +
@@ -297,8 +290,8 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
 Status FundState::prepare(Draft& draft) const {
   if (draft.type != EventType::kPledgeWrittenOff) return Status::ok();
   const std::string& pledge = *draft.data.get("pledge");
-  if (!has_id(EntityKind::kPledge, pledge)) return unknown("unknown_pledge", "pledge", pledge, "pledge");
-  const Donor* owner = donor(pledge_donor_.at(pledge));
+  if (!has_pledge(pledge)) return unknown("unknown_pledge", "pledge", pledge, "pledge");
+  const Donor* owner = donor(pledge_owner(pledge));
   FL_CHECK(owner != nullptr);
   return normalise_written_off_amount(draft, owner->pledge(pledge)->minor_units);
 }

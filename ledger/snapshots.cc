@@ -1,5 +1,6 @@
 #include "ledger/snapshots.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "ledger/check.h"
@@ -33,7 +34,7 @@ class SnapshotSource : public EntitySource {
   std::optional<std::string> load(EntityKind kind, std::string_view id) override {
     if (seq_ == 0) return std::nullopt;
     const std::string entity = entity_key(kind, id);
-    const auto cursor = reader_->cursor(Family::kState, state_key(entity, seq_), /*long_scan=*/false);
+    const auto cursor = reader_->cursor(Family::kState, state_key(entity, seq_), StoreReader::Seek::kEntity);
     std::string_view found;
     std::uint64_t at = 0;
     if (!cursor->valid() || !split_state_key(cursor->key(), found, at) || found != entity) {
@@ -103,8 +104,15 @@ bool snapshot_due(std::uint64_t before, std::uint64_t after) {
 }
 
 std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch& batch) {
+  // In key order: each insert into the memtable then starts where the one
+  // before it ended, instead of searching from the top.
+  std::vector<const std::string*> keys;
+  keys.reserve(state.dirty().size());
+  for (const std::string& key : state.dirty()) keys.push_back(&key);
+  std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
   std::size_t records = 0;
-  for (const std::string& key : state.dirty()) {
+  for (const std::string* key_ptr : keys) {
+    const std::string& key = *key_ptr;
     // A creation that was taken back leaves no entity to record.
     const std::optional<std::string> record = state.record(key);
     if (!record) continue;
@@ -141,7 +149,7 @@ std::unique_ptr<EntitySource> snapshot_source(std::shared_ptr<const StoreReader>
 }
 
 Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
-              const std::function<Status(FundState&)>& after_each) {
+              const AfterEvent& after_each) {
   const std::uint64_t from = state.seq() + 1;
   if (from > to) return Status::ok();
   const auto events = reader.cursor(Family::kEvents, seq_key(from));
@@ -164,7 +172,7 @@ Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
                            "event " + std::to_string(seq) + " breaks a rule: " + allowed.to_string());
     }
     state.apply(e->type, *data, seq);
-    if (after_each) FL_RETURN_IF_ERROR(after_each(state));
+    if (after_each) FL_RETURN_IF_ERROR(after_each(state, e->type, *data));
   }
   return Status::ok();
 }
@@ -174,7 +182,8 @@ Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader
   FL_CHECK(seq <= reader->head().size);
   Result<std::uint64_t> snapshot = snapshot_at_or_before(*reader, seq);
   if (!snapshot) return snapshot.status();
-  auto state = std::make_unique<FundState>(snapshot_source(reader, *snapshot));
+  auto state = *snapshot == 0 ? std::make_unique<FundState>()
+                              : std::make_unique<FundState>(snapshot_source(reader, *snapshot));
   state->set_seq(*snapshot);
   FL_RETURN_IF_ERROR(replay(*reader, *state, seq));
   FL_RETURN_IF_ERROR(state->source_status());

@@ -51,9 +51,11 @@ std::unique_ptr<EntitySource> snapshot_source(std::shared_ptr<const StoreReader>
 // by the rules first. Refusals: store_corrupt (an event that cannot be
 // read), rule_violation (an event the rules refuse, with the rule's own
 // code in the message), storage_error. `after_each` (optional) sees the
-// state after each event and may stop the replay by returning a Status.
+// state after each event, and the event, and may stop the replay by
+// returning a Status.
+using AfterEvent = std::function<Status(FundState& state, EventType type, const DataView& data)>;
 Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
-              const std::function<Status(FundState&)>& after_each = nullptr);
+              const AfterEvent& after_each = nullptr);
 
 // The fund as of event `seq` (<= the reader's head): the snapshot at or
 // before it, then the events after it.

@@ -1,9 +1,9 @@
 #include "ledger/state.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "ledger/check.h"
-#include "ledger/iso_codes.h"
 #include "ledger/money.h"
 
 namespace fundledger {
@@ -16,151 +16,120 @@ std::string entity_key(EntityKind kind, std::string_view id) {
 
 namespace {
 
-EntityKind kind_of(const std::string& key) { return static_cast<EntityKind>(key[0]); }
-std::string_view id_of(const std::string& key) { return std::string_view(key).substr(1); }
+EntityKind kind_of(std::string_view key) { return static_cast<EntityKind>(key[0]); }
+std::string_view id_of(std::string_view key) { return key.substr(1); }
 
-template <typename Map>
-std::vector<const typename Map::mapped_type*> sorted_values(const Map& map) {
-  std::vector<const typename Map::mapped_type*> out;
-  out.reserve(map.size());
-  for (const auto& [id, value] : map) out.push_back(&value);
+template <typename Table>
+auto* find_in(Table& table, std::string_view id) {
+  const auto it = table.find(id);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+template <typename Table>
+auto sorted_values(const Table& table) {
+  using Value = decltype(Table::mapped_type::value);
+  std::vector<const Value*> out;
+  out.reserve(table.size());
+  for (const auto& [id, slot] : table) out.push_back(&slot.value);
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->id < b->id; });
   return out;
 }
 
 }  // namespace
 
-// --- the journal ----------------------------------------------------------------
+// --- what is in memory ----------------------------------------------------------
 
-FundState::Mark FundState::mark() {
-  journaling_ = true;
-  journalled_.clear();
-  return {journal_.size(), seq_};
-}
-
-void FundState::rollback(const Mark& mark) {
-  FL_CHECK(mark.journal <= journal_.size());
-  seq_ = mark.seq;
-  while (journal_.size() > mark.journal) {
-    Undo undo = std::move(journal_.back());
-    journal_.pop_back();
-    // A snapshot must not hold what was taken back.
-    if (!undo.was_dirty) dirty_.erase(undo.key);
-    put_back(undo.key, std::move(undo.before));
+std::optional<std::string> business_key(EventType type, const DataView& data) {
+  const auto key = [&](char kind, std::string_view field) {
+    std::string k = "\x01";
+    k += kind;
+    k.append(data.get(field));
+    return std::optional<std::string>(std::move(k));
+  };
+  switch (type) {
+    case EventType::kContributionReceived: return key('K', "contribution");
+    case EventType::kDisbursementMade: return key('S', "disbursement");
+    case EventType::kRefundReceived: return key('F', "refund");
+    default: return std::nullopt;
   }
-  journalled_.clear();
 }
 
-void FundState::commit() {
-  journal_.clear();
-  journalled_.clear();
-  journaling_ = false;
+std::pair<std::string_view, std::string_view> business_key_parts(std::string_view key) {
+  if (key.size() < 2) return {"record", key};
+  const std::string_view what = key[1] == 'K' ? "contribution" : key[1] == 'S' ? "disbursement" : "refund";
+  return {what, key.substr(2)};
 }
 
-void FundState::touch(EntityKind kind, std::string_view id) {
+bool FundState::present(EntityKind kind, std::string_view id) const {
+  switch (kind) {
+    case EntityKind::kTotals: return totals_loaded_;
+    case EntityKind::kDonor: return donors_.find(id) != donors_.end();
+    case EntityKind::kProgramme: return programmes_.find(id) != programmes_.end();
+    case EntityKind::kCall: return calls_.find(id) != calls_.end();
+    case EntityKind::kProposal: return proposals_.find(id) != proposals_.end();
+    case EntityKind::kPledge: return pledge_donor_.find(id) != pledge_donor_.end();
+  }
+  return false;
+}
+
+void FundState::load(EntityKind kind, std::string_view id) const {
+  if (!source_ || present(kind, id)) return;
   std::string key = entity_key(kind, id);
-  if (journaling_ && !journalled_.contains(key)) {
-    journal_.push_back({key, copy_of(key), dirty_.contains(key)});
-    journalled_.insert(key);
+  if (absent_.contains(key)) return;
+  const std::optional<std::string> stored = source_->load(kind, id);
+  if (!stored) {
+    absent_.insert(std::move(key));
+    return;
   }
-  dirty_.insert(std::move(key));
+  FL_CHECK(const_cast<FundState*>(this)->restore(kind, id, *stored));
 }
 
-FundState::Copy FundState::copy_of(const std::string& key) const {
-  const std::string id(id_of(key));
-  switch (kind_of(key)) {
-    case EntityKind::kTotals: return totals_;
-    case EntityKind::kDonor:
-      if (auto it = donors_.find(id); it != donors_.end()) return it->second;
-      return {};
-    case EntityKind::kProgramme:
-      if (auto it = programmes_.find(id); it != programmes_.end()) return it->second;
-      return {};
-    case EntityKind::kCall:
-      if (auto it = calls_.find(id); it != calls_.end()) return it->second;
-      return {};
-    case EntityKind::kProposal:
-      if (auto it = proposals_.find(id); it != proposals_.end()) return it->second;
-      return {};
-    case EntityKind::kPledge:
-      if (auto it = pledge_donor_.find(id); it != pledge_donor_.end()) return it->second;
-      return {};
-    case EntityKind::kContribution: return contributions_.contains(id) ? Copy(true) : Copy();
-    case EntityKind::kDisbursement: return disbursements_.contains(id) ? Copy(true) : Copy();
-    case EntityKind::kRefund: return refunds_.contains(id) ? Copy(true) : Copy();
+void FundState::load_all(EntityKind kind) const {
+  if (!source_ || !loaded_kinds_.insert(static_cast<char>(kind)).second) return;
+  for (const auto& [id, stored] : source_->load_all(kind)) {
+    // What is in memory already is newer than the snapshot.
+    if (present(kind, id)) continue;
+    FL_CHECK(const_cast<FundState*>(this)->restore(kind, id, stored));
   }
-  FL_CHECK(false);
-  return {};
-}
-
-void FundState::put_back(const std::string& key, Copy copy) {
-  const std::string id(id_of(key));
-  const bool absent = std::holds_alternative<std::monostate>(copy);
-  const auto restore_map = [&](auto& map, auto* type_tag) {
-    using T = std::remove_pointer_t<decltype(type_tag)>;
-    if (absent) {
-      map.erase(id);
-    } else {
-      map[id] = std::get<T>(std::move(copy));
-    }
-  };
-  const auto restore_set = [&](std::unordered_set<std::string>& set) {
-    if (absent) {
-      set.erase(id);
-    } else {
-      set.insert(id);
-    }
-  };
-  switch (kind_of(key)) {
-    case EntityKind::kTotals: totals_ = std::get<Totals>(std::move(copy)); return;
-    case EntityKind::kDonor: restore_map(donors_, static_cast<Donor*>(nullptr)); return;
-    case EntityKind::kProgramme: restore_map(programmes_, static_cast<Programme*>(nullptr)); return;
-    case EntityKind::kCall: restore_map(calls_, static_cast<Call*>(nullptr)); return;
-    case EntityKind::kProposal: restore_map(proposals_, static_cast<Proposal*>(nullptr)); return;
-    case EntityKind::kPledge: restore_map(pledge_donor_, static_cast<std::string*>(nullptr)); return;
-    case EntityKind::kContribution: restore_set(contributions_); return;
-    case EntityKind::kDisbursement: restore_set(disbursements_); return;
-    case EntityKind::kRefund: restore_set(refunds_); return;
-  }
-  FL_CHECK(false);
 }
 
 // --- snapshots ------------------------------------------------------------------
 
+void FundState::clear_dirty() {
+  // Slots stay where they are in their tables, so the flags can be cleared
+  // without looking the entities up again.
+  for (bool* flag : dirty_flags_) *flag = false;
+  dirty_flags_.clear();
+  dirty_.clear();
+}
+
 std::optional<std::string> FundState::record(const std::string& key) const {
-  const std::string id(id_of(key));
+  const std::string_view id = id_of(key);
   switch (kind_of(key)) {
     case EntityKind::kTotals: return encode(totals_);
     case EntityKind::kDonor:
-      if (auto it = donors_.find(id); it != donors_.end()) return encode(it->second);
+      if (const auto* s = find_in(donors_, id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kProgramme:
-      if (auto it = programmes_.find(id); it != programmes_.end()) return encode(it->second);
+      if (const auto* s = find_in(programmes_, id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kCall:
-      if (auto it = calls_.find(id); it != calls_.end()) return encode(it->second);
+      if (const auto* s = find_in(calls_, id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kProposal:
-      if (auto it = proposals_.find(id); it != proposals_.end()) return encode(it->second);
+      if (const auto* s = find_in(proposals_, id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kPledge:
-      if (auto it = pledge_donor_.find(id); it != pledge_donor_.end()) return it->second;
+      if (const auto* s = find_in(pledge_donor_, id)) return s->value;
       return std::nullopt;
-    case EntityKind::kContribution:
-      return contributions_.contains(id) ? std::optional<std::string>("") : std::nullopt;
-    case EntityKind::kDisbursement:
-      return disbursements_.contains(id) ? std::optional<std::string>("") : std::nullopt;
-    case EntityKind::kRefund:
-      return refunds_.contains(id) ? std::optional<std::string>("") : std::nullopt;
   }
   return std::nullopt;
 }
 
 bool FundState::restore(EntityKind kind, std::string_view id, std::string_view record) {
-  const std::string key(id);
-  const auto put = [&](auto& map, auto decoded) {
+  const auto put = [&](auto& table, auto decoded) {
     if (!decoded || decoded->id != id) return false;
-    map[key] = std::move(*decoded);
+    table[std::string(id)].value = std::move(*decoded);
     return true;
   };
   switch (kind) {
@@ -175,50 +144,11 @@ bool FundState::restore(EntityKind kind, std::string_view id, std::string_view r
     case EntityKind::kProgramme: return put(programmes_, decode_programme(record));
     case EntityKind::kCall: return put(calls_, decode_call(record));
     case EntityKind::kProposal: return put(proposals_, decode_proposal(record));
-    case EntityKind::kPledge: pledge_donor_[key] = std::string(record); return !record.empty();
-    case EntityKind::kContribution: contributions_.insert(key); return record.empty();
-    case EntityKind::kDisbursement: disbursements_.insert(key); return record.empty();
-    case EntityKind::kRefund: refunds_.insert(key); return record.empty();
+    case EntityKind::kPledge:
+      pledge_donor_[std::string(id)].value = std::string(record);
+      return !record.empty();
   }
   return false;
-}
-
-bool FundState::present(const std::string& key) const {
-  const std::string id(id_of(key));
-  switch (kind_of(key)) {
-    case EntityKind::kTotals: return totals_loaded_;
-    case EntityKind::kDonor: return donors_.contains(id);
-    case EntityKind::kProgramme: return programmes_.contains(id);
-    case EntityKind::kCall: return calls_.contains(id);
-    case EntityKind::kProposal: return proposals_.contains(id);
-    case EntityKind::kPledge: return pledge_donor_.contains(id);
-    case EntityKind::kContribution: return contributions_.contains(id);
-    case EntityKind::kDisbursement: return disbursements_.contains(id);
-    case EntityKind::kRefund: return refunds_.contains(id);
-  }
-  return false;
-}
-
-void FundState::load(EntityKind kind, std::string_view id) const {
-  if (!source_) return;
-  std::string key = entity_key(kind, id);
-  if (absent_.contains(key) || present(key)) return;
-  const std::optional<std::string> stored = source_->load(kind, id);
-  if (!stored) {
-    absent_.insert(std::move(key));
-    return;
-  }
-  FL_CHECK(const_cast<FundState*>(this)->restore(kind, id, *stored));
-}
-
-void FundState::load_all(EntityKind kind) const {
-  if (!source_ || !loaded_kinds_.insert(static_cast<char>(kind)).second) return;
-  for (const auto& [id, stored] : source_->load_all(kind)) {
-    const std::string key = entity_key(kind, id);
-    // What is in memory already is newer than the snapshot.
-    if (present(key)) continue;
-    FL_CHECK(const_cast<FundState*>(this)->restore(kind, id, stored));
-  }
 }
 
 // --- reading --------------------------------------------------------------------
@@ -235,26 +165,26 @@ const Totals& FundState::totals() const {
 
 const Donor* FundState::donor(std::string_view id) const {
   load(EntityKind::kDonor, id);
-  const auto it = donors_.find(std::string(id));
-  return it == donors_.end() ? nullptr : &it->second;
+  const auto* s = find_in(donors_, id);
+  return s == nullptr ? nullptr : &s->value;
 }
 
 const Programme* FundState::programme(std::string_view id) const {
   load(EntityKind::kProgramme, id);
-  const auto it = programmes_.find(std::string(id));
-  return it == programmes_.end() ? nullptr : &it->second;
+  const auto* s = find_in(programmes_, id);
+  return s == nullptr ? nullptr : &s->value;
 }
 
 const Call* FundState::call(std::string_view id) const {
   load(EntityKind::kCall, id);
-  const auto it = calls_.find(std::string(id));
-  return it == calls_.end() ? nullptr : &it->second;
+  const auto* s = find_in(calls_, id);
+  return s == nullptr ? nullptr : &s->value;
 }
 
 const Proposal* FundState::proposal(std::string_view id) const {
   load(EntityKind::kProposal, id);
-  const auto it = proposals_.find(std::string(id));
-  return it == proposals_.end() ? nullptr : &it->second;
+  const auto* s = find_in(proposals_, id);
+  return s == nullptr ? nullptr : &s->value;
 }
 
 std::vector<const Donor*> FundState::donors() const {
@@ -272,61 +202,59 @@ std::vector<const Call*> FundState::calls() const {
   return sorted_values(calls_);
 }
 
-bool FundState::has_id(EntityKind kind, std::string_view id) const {
-  load(kind, id);
-  const std::string key(id);
-  switch (kind) {
-    case EntityKind::kContribution: return contributions_.contains(key);
-    case EntityKind::kDisbursement: return disbursements_.contains(key);
-    case EntityKind::kRefund: return refunds_.contains(key);
-    case EntityKind::kPledge: return pledge_donor_.contains(key);
-    default: FL_CHECK(false);
-  }
-  return false;
+std::string_view FundState::pledge_owner(std::string_view pledge) const {
+  load(EntityKind::kPledge, pledge);
+  const auto* s = find_in(pledge_donor_, pledge);
+  return s == nullptr ? std::string_view() : std::string_view(s->value);
 }
 
-void FundState::add_id(EntityKind kind, std::string_view id, std::string_view value) {
-  touch(kind, id);
-  const std::string key(id);
-  switch (kind) {
-    case EntityKind::kContribution: contributions_.insert(key); return;
-    case EntityKind::kDisbursement: disbursements_.insert(key); return;
-    case EntityKind::kRefund: refunds_.insert(key); return;
-    case EntityKind::kPledge: pledge_donor_[key] = std::string(value); return;
-    default: FL_CHECK(false);
-  }
+bool FundState::has_pledge(std::string_view id) const {
+  load(EntityKind::kPledge, id);
+  return present(EntityKind::kPledge, id);
 }
 
 // --- changing -------------------------------------------------------------------
 
+template <typename T>
+T& FundState::for_change(EntityKind kind, Table<T>& table, std::string_view id) {
+  load(kind, id);
+  auto it = table.find(id);
+  if (it == table.end()) {
+    it = table.emplace(std::string(id), Slot<T>{}).first;
+    if (source_) absent_.erase(entity_key(kind, id));
+  }
+  if (!it->second.dirty) {
+    it->second.dirty = true;
+    dirty_.push_back(entity_key(kind, id));
+    dirty_flags_.push_back(&it->second.dirty);
+  }
+  return it->second.value;
+}
+
+void FundState::add_pledge(std::string_view id, std::string_view donor) {
+  for_change(EntityKind::kPledge, pledge_donor_, id) = std::string(donor);
+}
+
 Totals& FundState::totals_for_change() {
   totals();
-  touch(EntityKind::kTotals, "");
+  if (!totals_dirty_) {
+    totals_dirty_ = true;
+    dirty_.push_back(entity_key(EntityKind::kTotals, ""));
+    dirty_flags_.push_back(&totals_dirty_);
+  }
   return totals_;
 }
 
-Donor& FundState::donor_for_change(std::string_view id) {
-  load(EntityKind::kDonor, id);
-  touch(EntityKind::kDonor, id);
-  return donors_[std::string(id)];
-}
+Donor& FundState::donor_for_change(std::string_view id) { return for_change(EntityKind::kDonor, donors_, id); }
 
 Programme& FundState::programme_for_change(std::string_view id) {
-  load(EntityKind::kProgramme, id);
-  touch(EntityKind::kProgramme, id);
-  return programmes_[std::string(id)];
+  return for_change(EntityKind::kProgramme, programmes_, id);
 }
 
-Call& FundState::call_for_change(std::string_view id) {
-  load(EntityKind::kCall, id);
-  touch(EntityKind::kCall, id);
-  return calls_[std::string(id)];
-}
+Call& FundState::call_for_change(std::string_view id) { return for_change(EntityKind::kCall, calls_, id); }
 
 Proposal& FundState::proposal_for_change(std::string_view id) {
-  load(EntityKind::kProposal, id);
-  touch(EntityKind::kProposal, id);
-  return proposals_[std::string(id)];
+  return for_change(EntityKind::kProposal, proposals_, id);
 }
 
 std::int64_t FundState::amount(const DataView& d, std::string_view field, int minor_units) {

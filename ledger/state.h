@@ -3,10 +3,12 @@
 // SPEC section 2 that decide whether the next event may land, and the
 // effect of each event that does.
 //
-// The writer keeps one FundState: complete, in memory, changed only by the
-// leader under the state lock; refused requests and failed writes are taken
-// back through a journal. A view of an older seq builds its own FundState,
-// whose entities are loaded on demand from a snapshot (EntitySource).
+// The writer keeps one FundState, its entities loaded on demand from the
+// last snapshot (EntitySource) and changed only by the leader under the
+// state lock. Changes are never taken back in place: when a request is
+// refused or a write fails, the writer drops its state and loads it again
+// from the store, which holds only what landed. A view of an older seq
+// builds its own FundState the same way, from the snapshot before it.
 //
 // Thread safety: none inside. The Ledger (ledger/ledger.h) guards the
 // writer's state with a shared lock; a state with a source is used by one
@@ -20,7 +22,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
-#include <variant>
 #include <vector>
 
 #include "ledger/data_view.h"
@@ -37,10 +38,7 @@ enum class EntityKind : char {
   kProgramme = 'G',
   kCall = 'C',
   kProposal = 'R',
-  kPledge = 'P',        // pledge id -> the donor that holds it
-  kContribution = 'K',  // business ids, kept to refuse their reuse
-  kDisbursement = 'S',
-  kRefund = 'F',
+  kPledge = 'P',  // pledge id -> the donor that holds it
 };
 
 // Where entities come from when they are not in memory: a snapshot.
@@ -83,22 +81,12 @@ class FundState {
   // The effect of an event that check() accepted, as event `seq`.
   void apply(EventType type, const DataView& data, std::uint64_t seq);
 
-  // Undo. mark() starts a unit (one request); rollback(m) undoes every
-  // change since mark m was taken, seq included; commit() forgets the
-  // journal.
-  struct Mark {
-    std::size_t journal = 0;
-    std::uint64_t seq = 0;
-  };
-  Mark mark();
-  void rollback(const Mark& mark);
-  void commit();
-
-  // Entities changed since clear_dirty(): (kind, id) keys, for snapshots.
-  const std::unordered_set<std::string>& dirty() const { return dirty_; }
-  void clear_dirty() { dirty_.clear(); }
+  // Entities changed since clear_dirty(): (kind, id) keys, each once, in
+  // the order first changed; for snapshots.
+  const std::vector<std::string>& dirty() const { return dirty_; }
+  void clear_dirty();
   // The record a snapshot stores for the entity of `key` (a dirty() key),
-  // or nullopt when it does not exist (its creation was taken back).
+  // or nullopt when there is no such entity.
   std::optional<std::string> record(const std::string& key) const;
   // Puts a stored record back (when a snapshot is loaded). False when the
   // record cannot be decoded.
@@ -121,31 +109,38 @@ class FundState {
   std::string broken_invariant() const;
 
  private:
-  using Copy = std::variant<std::monostate, Totals, Donor, Programme, Call, Proposal, std::string, bool>;
-  struct Undo {
-    std::string key;  // kind byte + id
-    Copy before;      // monostate: the entity did not exist
-    bool was_dirty;   // whether the key was in dirty_ before
+  // Lookups by std::string_view without building a std::string.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  template <typename T>
+  struct Slot {
+    T value;
+    bool dirty = false;  // changed since clear_dirty()
+  };
+  template <typename T>
+  using Table = std::unordered_map<std::string, Slot<T>, StringHash, std::equal_to<>>;
+  using IdSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-  // Mutable access; records the entity in the journal first and marks it
-  // dirty.
+  // Mutable access; loads the entity if needed and marks it dirty.
   Totals& totals_for_change();
   Donor& donor_for_change(std::string_view id);
   Programme& programme_for_change(std::string_view id);
   Call& call_for_change(std::string_view id);
   Proposal& proposal_for_change(std::string_view id);
-  void touch(EntityKind kind, std::string_view id);
-  Copy copy_of(const std::string& key) const;
-  void put_back(const std::string& key, Copy copy);
+  template <typename T>
+  T& for_change(EntityKind kind, Table<T>& table, std::string_view id);
 
-  // Whether the entity of `key` is in memory (without loading it).
-  bool present(const std::string& key) const;
-  bool has_id(EntityKind kind, std::string_view id) const;
-  void add_id(EntityKind kind, std::string_view id, std::string_view value = {});
+  // Whether the entity is in memory (without loading it).
+  bool present(EntityKind kind, std::string_view id) const;
   // Loads an entity from the source into memory, once.
   void load(EntityKind kind, std::string_view id) const;
   void load_all(EntityKind kind) const;
+
+  // The pledge index: which donor holds a pledge.
+  bool has_pledge(std::string_view id) const;
+  void add_pledge(std::string_view id, std::string_view donor);
 
   // Rules by event type (rules.cc) and effects (apply.cc).
   Status check_pledge(EventType type, const DataView& d) const;
@@ -158,35 +153,45 @@ class FundState {
   void apply_call(EventType type, const DataView& d, std::uint64_t seq);
   void apply_proposal(EventType type, const DataView& d, std::uint64_t seq);
   void apply_money_out(EventType type, const DataView& d);
-  // Adds `amount` to the approved (or disbursed) figures of a proposal's
-  // call, region, programme and the fund.
-  void add_approved(const Proposal& p, std::int64_t amount);
-  void add_disbursed(const Proposal& p, std::int64_t amount);
+  // Adds `amount` to the approved (or disbursed) figures of a proposal and
+  // of its call, region, programme and the fund.
+  struct ProposalContext;
+  void add_approved(ProposalContext& x, std::int64_t amount);
+  void add_disbursed(ProposalContext& x, std::int64_t amount);
   // An amount of data that check() has accepted, in minor units.
   static std::int64_t amount(const DataView& d, std::string_view field, int minor_units);
+  // The donor that holds a pledge, "" when there is no such pledge.
+  std::string_view pledge_owner(std::string_view pledge) const;
 
   std::unique_ptr<EntitySource> source_;
   std::uint64_t seq_ = 0;
   mutable Totals totals_;
   mutable bool totals_loaded_ = false;
-  mutable std::unordered_map<std::string, Donor> donors_;
-  mutable std::unordered_map<std::string, Programme> programmes_;
-  mutable std::unordered_map<std::string, Call> calls_;
-  mutable std::unordered_map<std::string, Proposal> proposals_;
-  mutable std::unordered_map<std::string, std::string> pledge_donor_;
-  mutable std::unordered_set<std::string> contributions_, disbursements_, refunds_;
-  // Keys looked for in the source and not found there, so as not to look twice.
-  mutable std::unordered_set<std::string> absent_;
+  bool totals_dirty_ = false;
+  mutable Table<Donor> donors_;
+  mutable Table<Programme> programmes_;
+  mutable Table<Call> calls_;
+  mutable Table<Proposal> proposals_;
+  mutable Table<std::string> pledge_donor_;  // pledge id -> donor id
+  // Keys looked for in the source and not found there, so as not to look
+  // twice; a key leaves when its entity is created.
+  mutable IdSet absent_;
   mutable std::unordered_set<char> loaded_kinds_;
-
-  bool journaling_ = false;  // between mark() and commit()
-  std::vector<Undo> journal_;
-  std::unordered_set<std::string> journalled_;  // keys saved since the last mark
-  std::unordered_set<std::string> dirty_;
+  std::vector<std::string> dirty_;
+  std::vector<bool*> dirty_flags_;  // of the slots in dirty_, to clear them
 };
 
 // The key of an entity in dirty() and in snapshots: its kind's byte, then
 // its id.
 std::string entity_key(EntityKind kind, std::string_view id);
+
+// The id index's key for the business id an event creates, where the ledger
+// refuses to see one twice but the fund keeps no state for it: a
+// contribution, a disbursement or a refund. nullopt for other events. The
+// key starts with 0x01, which no event id can start with.
+std::optional<std::string> business_key(EventType type, const DataView& data);
+// What kind of record a business key names, and its id ("disbursement",
+// "d-2015-1"), for messages.
+std::pair<std::string_view, std::string_view> business_key_parts(std::string_view key);
 
 }  // namespace fundledger

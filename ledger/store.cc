@@ -61,6 +61,20 @@ Status storage_error(const std::string& what, const rocksdb::Status& s) {
   return Status::error("storage_error", what + ": " + s.ToString());
 }
 
+// The keys of family `state` are an entity's key, a 0 byte and 8 bytes of
+// snapshot seq: the prefix is the entity. Ids never hold a 0 byte, so the
+// prefix keeps the keys' order, as RocksDB requires of a prefix.
+class EntityPrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "fundledger.EntityPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), key.size() - 9};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return key.size() >= 10 && key[key.size() - 9] == '\0';
+  }
+};
+
 // Options chosen on purpose; see the README's "Storage" section for why.
 rocksdb::DBOptions db_options(rocksdb::Env* env) {
   rocksdb::DBOptions o;
@@ -101,6 +115,16 @@ rocksdb::ColumnFamilyOptions family_options(Family family) {
     // tables and on the memtable, answer those without searching.
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     o.memtable_whole_key_filtering = true;
+    o.memtable_prefix_bloom_size_ratio = 0.1;
+  }
+  if (family == Family::kState) {
+    // The writer looks up every entity an event creates, to refuse an id
+    // used twice; most are not there. Prefix Bloom filters answer those.
+    static const std::shared_ptr<const rocksdb::SliceTransform> prefix =
+        std::make_shared<EntityPrefix>();
+    o.prefix_extractor = prefix;
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.whole_key_filtering = false;
     o.memtable_prefix_bloom_size_ratio = 0.1;
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
@@ -264,12 +288,16 @@ class RocksCursor : public StoreCursor {
 }  // namespace
 
 std::unique_ptr<StoreCursor> StoreReader::cursor(Family family, std::string_view from_key,
-                                                 bool long_scan) const {
+                                                 Seek seek) const {
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
   r.ignore_range_deletions = true;  // the ledger never deletes a range
-  if (long_scan) {
+  // Families with a prefix extractor (state) iterate in prefix mode unless
+  // told otherwise.
+  r.total_order_seek = seek != Seek::kEntity;
+  r.prefix_same_as_start = seek == Seek::kEntity;
+  if (seek == Seek::kScan) {
     r.fill_cache = false;  // a long scan would only evict what readers need
     r.readahead_size = 2 << 20;
   }

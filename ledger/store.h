@@ -139,11 +139,15 @@ class StoreReader {
   // The head as of this reader's instant.
   const Head& head() const { return head_; }
   Result<std::optional<std::string>> get(Family family, std::string_view key) const;
-  // A cursor on the first key at or after `from_key`. With `long_scan` it
-  // reads ahead and leaves the block cache alone; without, it suits a seek
-  // that reads a record or two.
+  enum class Seek {
+    kScan,    // a long scan in key order: reads ahead, leaves the block cache alone
+    kPoint,   // a seek that reads a record or two
+    kEntity,  // (family state only) a seek that stays within one entity's
+              // records, which Bloom filters can answer when there are none
+  };
+  // A cursor on the first key at or after `from_key`.
   std::unique_ptr<StoreCursor> cursor(Family family, std::string_view from_key,
-                                      bool long_scan = true) const;
+                                      Seek seek = Seek::kScan) const;
   // Calls `visit` with each key and value of `family` from `from_key` on, in
   // key order, until it returns false.
   Status scan(Family family, std::string_view from_key,

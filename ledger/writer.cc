@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "ledger/check.h"
@@ -28,45 +29,29 @@ struct Writer::Pending {
 };
 
 // One synced write being assembled by the leader: the batch, the head it
-// will move to, and the events it already holds, by id.
+// will move to, and the events it already holds, by id. A Group applies
+// each event to the writer's state as it adds it; when a request is
+// refused, the leader throws the Group and the state away and starts again
+// without that request.
 class Writer::Group {
  public:
   Group(Writer& writer, const StoreReader& reader)
       : writer_(writer), state_(*writer.state_), reader_(reader), batch_(writer.store_),
         head_(reader.head()), first_seq_(head_.size + 1), last_recorded_(writer.last_recorded_) {}
 
-  // Adds one request, or nothing of it when any of its events is refused.
-  AppendResult add(Request& request) {
-    batch_.set_save_point();
-    const FundState::Mark state_mark = state_.mark();
-    const Head head = head_;
-    const Millis last_recorded = last_recorded_;
-    const std::size_t hashes = hashes_.size();
-    const std::size_t new_ids = new_ids_.size();
-    std::vector<std::string_view> ids;
-    AppendResult result = add_events(*request.drafts, *request.actor, ids);
-    if (result.status) {
-      batch_.pop_save_point();
-      return result;
-    }
-    batch_.rollback_to_save_point();
-    state_.rollback(state_mark);
-    head_ = head;
-    last_recorded_ = last_recorded;
-    hashes_.resize(hashes);
-    new_ids_.resize(new_ids);
-    for (std::string_view id : ids) pending_.erase(id);
+  // Adds one request. When one of its events is refused after others of
+  // it were added, the Group and the state hold part of it, and `partial`
+  // is set: the caller must throw both away.
+  AppendResult add(Request& request, bool& partial) {
+    const std::uint64_t before = head_.size;
+    AppendResult result = add_events(*request.drafts, *request.actor);
+    partial = !result.status && head_.size != before;
     return result;
   }
 
   // Adds the pages of hashes and the id index entries of every event the
-  // group holds, and a snapshot when one is due; call once, after the last
-  // add().
+  // group holds; call once, after the last add().
   StoreBatch& finish() {
-    if (snapshot_due(first_seq_ - 1, head_.size)) {
-      snapshot_ = true;
-      write_snapshot(state_, head_.size, batch_);
-    }
     for (std::size_t i = 0; i < hashes_.size(); i += kHashesPerPage) {
       batch_.put_hashes(first_seq_ + i, hashes_.data() + i,
                         std::min(kHashesPerPage, hashes_.size() - i));
@@ -78,40 +63,60 @@ class Writer::Group {
     return batch_;
   }
   const Head& head() const { return head_; }
-  bool wrote_snapshot() const { return snapshot_; }
   Millis last_recorded() const { return last_recorded_; }
 
  private:
-  AppendResult add_events(std::vector<Draft>& drafts, const std::string& actor,
-                          std::vector<std::string_view>& ids) {
+  AppendResult add_events(std::vector<Draft>& drafts, const std::string& actor) {
     AppendResult result;
     last_recorded_ = std::max(writer_.options_.clock(), last_recorded_);
     const std::string recorded_at = format_timestamp(last_recorded_);
     // Which ids the log already holds, looked up together.
     result.receipts.reserve(drafts.size());
-    ids.reserve(drafts.size());
     pending_.reserve(pending_.size() + drafts.size());
+    // The event ids, then the business ids (contributions, disbursements,
+    // refunds) the drafts create: which the log already holds, looked up
+    // together.
+    std::vector<std::optional<std::string>> business(drafts.size());
     std::vector<std::string_view> wanted;
-    wanted.reserve(drafts.size());
+    wanted.reserve(drafts.size() * 2);
     for (const Draft& d : drafts) wanted.push_back(d.id);
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+      business[i] = business_key(drafts[i].type, DataView::of(drafts[i].data));
+      if (business[i]) wanted.push_back(*business[i]);
+    }
     Result<std::vector<std::optional<std::uint64_t>>> in_log = reader_.seqs_of_ids(wanted);
     if (!in_log) return {in_log.status(), std::nullopt, {}};
+    std::size_t next_business = drafts.size();
     for (std::size_t i = 0; i < drafts.size(); ++i) {
-      Result<Receipt> receipt = add_event(drafts[i], (*in_log)[i], actor, recorded_at, ids);
+      const std::optional<std::uint64_t> business_in_log =
+          business[i] ? (*in_log)[next_business++] : std::nullopt;
+      Result<Receipt> receipt =
+          add_event(drafts[i], (*in_log)[i], business[i], business_in_log, actor, recorded_at);
       if (!receipt) return {receipt.status(), i, {}};
       result.receipts.push_back(std::move(*receipt));
     }
     return result;
   }
 
-  // `in_log` is the seq the log already holds the draft's id at, if any.
+  // `in_log` is the seq the log already holds the draft's id at, if any;
+  // `business` the business key the draft creates, if any, and
+  // `business_in_log` the seq of the event that created it already.
   Result<Receipt> add_event(Draft& draft, std::optional<std::uint64_t> in_log,
-                            const std::string& actor, const std::string& recorded_at,
-                            std::vector<std::string_view>& ids) {
+                            const std::optional<std::string>& business,
+                            std::optional<std::uint64_t> business_in_log, const std::string& actor,
+                            const std::string& recorded_at) {
     FL_RETURN_IF_ERROR(state_.prepare(draft));
     Result<std::optional<Receipt>> repeat = repeat_of(draft, in_log);
     if (!repeat) return repeat.status();
     if (repeat->has_value()) return std::move(**repeat);
+    if (business) {
+      if (business_in_log || pending_business_.contains(*business)) {
+        const auto [what, id] = business_key_parts(*business);
+        return Status::error("duplicate",
+                             "there is already a " + std::string(what) + " \"" + std::string(id) + "\"",
+                             "data." + std::string(what));
+      }
+    }
     const DataView data = DataView::of(draft.data);
     FL_RETURN_IF_ERROR(state_.check(draft.type, data));
     const std::uint64_t seq = head_.size + 1;
@@ -121,9 +126,18 @@ class Writer::Group {
     batch_.put_event(seq, bytes_);
     hashes_.push_back(hashes);
     new_ids_.emplace_back(draft.id, seq);
+    if (business) {
+      const std::string& kept = *pending_business_.insert(*business).first;
+      new_ids_.emplace_back(kept, seq);
+    }
     state_.apply(draft.type, data, seq);
+    // Snapshots fall on multiples of kSnapshotEvents, within a write or at
+    // its end, holding the fund exactly as of their seq.
+    if (seq % kSnapshotEvents == 0) {
+      write_snapshot(state_, seq, batch_);
+      state_.clear_dirty();
+    }
     pending_.emplace(draft.id, Pending{seq, &draft, hashes});
-    ids.push_back(draft.id);
     head_ = Head{seq, hashes.chain};
     return Receipt{seq, draft.id, hashes.leaf, hashes.chain, false};
   }
@@ -166,12 +180,13 @@ class Writer::Group {
   FundState& state_;
   const StoreReader& reader_;
   StoreBatch batch_;
-  bool snapshot_ = false;
   Head head_;
   const std::uint64_t first_seq_;      // the seq the group's first new event gets
   std::vector<EventHashes> hashes_;    // of the group's new events, in seq order
-  // The group's new ids and their seqs; the ids view the drafts.
+  // The group's new event ids and business keys, with their seqs. The ids
+  // view the drafts, the business keys pending_business_.
   std::vector<std::pair<std::string_view, std::uint64_t>> new_ids_;
+  std::unordered_set<std::string> pending_business_;
   Millis last_recorded_;
   std::unordered_map<std::string_view, Pending> pending_;  // keys view the drafts' ids
   std::string bytes_;  // the event being added, reused from one to the next
@@ -221,28 +236,43 @@ void Writer::lead(std::vector<Request*>& requests) {
     }
   };
   std::lock_guard state_lock(state_mu_);
-  const Status loaded = load_state();
-  if (!loaded) return fail_all(loaded);
-  const auto reader = store_.reader();
-  const Head before = reader->head();
-  const FundState::Mark start = state_->mark();
-  Group group(*this, *reader);
-  for (Request* r : requests) r->result = group.add(*r);
-  if (group.head().size == before.size) {  // only refusals and repeats
-    state_->commit();
-    return;
+  std::vector<Request*> accepted = requests;
+  std::unique_ptr<StoreReader> reader;
+  std::unique_ptr<Group> group;
+  // Add the requests in order; when one is refused, start again from the
+  // state on disk without it. Refusals are rare, so the common path never
+  // copies or undoes anything.
+  for (bool refused = true; refused;) {
+    refused = false;
+    const Status loaded = load_state();
+    if (!loaded) return fail_all(loaded);
+    group.reset();
+    reader = store_.reader();
+    group = std::make_unique<Group>(*this, *reader);
+    for (auto it = accepted.begin(); it != accepted.end();) {
+      bool partial = false;
+      (*it)->result = group->add(**it, partial);
+      if ((*it)->result.status) {
+        ++it;
+        continue;
+      }
+      it = accepted.erase(it);
+      // Refused before any of its events went in: nothing to take back.
+      if (!partial) continue;
+      state_.reset();
+      refused = true;
+      break;
+    }
   }
-  const Status written = store_.write(group.finish(), group.head());
+  if (accepted.empty() || group->head() == store_.head()) return;  // only refusals and repeats
+  const Status written = store_.write(group->finish(), group->head());
   if (!written) {
-    state_->rollback(start);
-    state_->commit();
+    state_.reset();
     return fail_all(written);
   }
-  FL_CHECK(store_.head() == group.head());
-  FL_CHECK(state_->seq() == group.head().size);
-  state_->commit();
-  if (group.wrote_snapshot()) state_->clear_dirty();
-  last_recorded_ = group.last_recorded();
+  FL_CHECK(store_.head() == group->head());
+  FL_CHECK(state_->seq() == group->head().size);
+  last_recorded_ = group->last_recorded();
 }
 
 Status Writer::load_state() {
@@ -254,7 +284,9 @@ Status Writer::load_state() {
   const std::uint64_t size = reader->head().size;
   Result<std::uint64_t> snapshot = snapshot_at_or_before(*reader, size);
   if (!snapshot) return snapshot.status();
-  auto state = std::make_unique<FundState>(snapshot_source(latest, *snapshot));
+  // With no snapshot yet, everything is in the events replayed below.
+  auto state = *snapshot == 0 ? std::make_unique<FundState>()
+                              : std::make_unique<FundState>(snapshot_source(latest, *snapshot));
   state->set_seq(*snapshot);
   // What changed after the snapshot goes into the next one.
   FL_RETURN_IF_ERROR(replay(*reader, *state, size));
