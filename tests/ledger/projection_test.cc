@@ -1,0 +1,459 @@
+// The projection under generated streams: the rules hold whatever mix of
+// valid and invalid events arrives, what the writer keeps as events land is
+// what a replay of the log gives, snapshots and old views agree with a
+// replay, verify catches a tampered snapshot, and threads racing to spend
+// one cash balance never overdraw it.
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ledger/data_view.h"
+#include "ledger/replay.h"
+#include "ledger/snapshots.h"
+#include "ledger/state.h"
+#include "ledger/verify.h"
+#include "ledger/views.h"
+#include "tests/support.h"
+#include "tools/generator.h"
+
+namespace fundledger {
+namespace {
+
+using nlohmann::json;
+
+// A small deterministic random source for choosing mutations (splitmix64).
+class Dice {
+ public:
+  explicit Dice(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  bool one_in(std::uint64_t n) { return next() % n == 0; }
+
+ private:
+  std::uint64_t state_;
+};
+
+// An amount ten times as large: "12.50" -> "125.00", "700" -> "7000".
+std::string tenfold(const std::string& amount) {
+  const std::size_t dot = amount.find('.');
+  if (dot == std::string::npos) return amount + "0";
+  std::string s = amount.substr(0, dot) + amount.substr(dot + 1, 1) + "." + amount.substr(dot + 2) + "0";
+  while (s.size() > 1 && s[0] == '0' && s[1] != '.') s.erase(0, 1);
+  return s;
+}
+
+// A variation of a valid event that the rules may or may not accept: its
+// amounts tenfold, a reference to something that does not exist, or the
+// same record again. It gets its own event id, so that it is a new event.
+std::string mutate(const std::string& line, Dice& dice) {
+  json e = json::parse(line);
+  e["id"] = e["id"].get<std::string>() + "-m";
+  json& d = e["data"];
+  switch (dice.next() % 3) {
+    case 0:
+      for (const char* field : {"amount", "usd", "amount_usd", "approved_usd", "requested_usd", "budget_usd"}) {
+        if (d.contains(field)) d[field] = tenfold(d[field].get<std::string>());
+      }
+      break;
+    case 1:
+      for (const char* field : {"donor", "pledge", "call", "proposal", "programme"}) {
+        if (d.contains(field) && !(e["type"] == "donor.registered" && std::string(field) == "donor") &&
+            !(e["type"] == "programme.registered" && std::string(field) == "programme") &&
+            !(e["type"] == "pledge.recorded" && std::string(field) == "pledge") &&
+            !(e["type"] == "call.opened" && std::string(field) == "call") &&
+            !(e["type"] == "proposal.submitted" && std::string(field) == "proposal")) {
+          d[field] = "no-such-" + std::string(field);
+          break;
+        }
+      }
+      break;
+    default:
+      break;  // the same record under another event id
+  }
+  return e.dump();
+}
+
+// Every view of a fund, as one string: the fund, the lists, and each donor,
+// call and named proposal.
+std::string all_views(const FundState& s, const std::vector<std::string>& proposals) {
+  std::string out;
+  auto add = [&](ViewKind kind, std::string_view id) {
+    Result<json> v = render_view(s, kind, id);
+    REQUIRE(v.status().to_string() == "ok");
+    out += v->dump();
+    out += '\n';
+  };
+  add(ViewKind::kFund, "");
+  add(ViewKind::kDonors, "");
+  add(ViewKind::kCalls, "");
+  add(ViewKind::kProgrammes, "");
+  add(ViewKind::kRegions, "");
+  for (const Donor* d : s.donors()) add(ViewKind::kDonor, d->id);
+  for (const Call* c : s.calls()) add(ViewKind::kCall, c->id);
+  for (const std::string& p : proposals) {
+    if (s.proposal(p) != nullptr) add(ViewKind::kProposal, p);
+  }
+  return out;
+}
+
+std::string fund_view(const FundState& s) {
+  Result<json> v = render_view(s, ViewKind::kFund, "");
+  REQUIRE(v.is_ok());
+  return v->dump();
+}
+
+// The rules SPEC section 2 keeps for every proposal and call, checked from
+// the entities themselves rather than from the fund's running totals.
+std::string broken_rule(const FundState& s, const std::vector<std::string>& proposals) {
+  for (const Call* c : s.calls()) {
+    if (c->total.approved > c->budget) return "call " + c->id + " approved beyond its budget";
+  }
+  for (const std::string& id : proposals) {
+    const Proposal* p = s.proposal(id);
+    if (p == nullptr) continue;
+    if (p->approved_initial > p->requested) return "proposal " + id + " approved beyond its request";
+    if (p->disbursed < 0 || p->disbursed > p->approved) return "proposal " + id + " paid beyond its allocation";
+    if (p->status != ProposalStatus::kApproved && p->disbursements > 0) {
+      return "proposal " + id + " paid without approval";
+    }
+  }
+  return "";
+}
+
+std::string proposal_id(const std::string& line) {
+  json e = json::parse(line);
+  if (e["type"] != "proposal.submitted") return "";
+  return e["data"]["proposal"].get<std::string>();
+}
+
+// The fund as a fresh replay of the log up to `seq` makes it, without any
+// snapshot.
+std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq) {
+  auto state = std::make_unique<FundState>();
+  REQUIRE(replay(*store.reader(), *state, seq).to_string() == "ok");
+  return state;
+}
+
+TEST_CASE("no mix of valid and invalid events breaks a rule or the cash identity", "[property]") {
+  std::uint64_t accepted = 0;
+  std::uint64_t refused = 0;
+  std::map<std::string, std::uint64_t> refusals;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    INFO("seed " << seed);
+    Generator gen({.seed = seed});
+    Dice dice(seed);
+    FundState state;
+    std::vector<std::string> proposals;
+    for (int i = 0; i < 1500; ++i) {
+      const std::string original = gen.next();
+      if (std::string p = proposal_id(original); !p.empty()) proposals.push_back(p);
+      std::vector<std::string> tries;
+      if (dice.one_in(4)) tries.push_back(mutate(original, dice));
+      tries.push_back(original);
+      for (const std::string& line : tries) {
+        INFO(line);
+        Result<Draft> draft = decode_draft(line);
+        REQUIRE(draft.status().to_string() == "ok");
+        Status s = state.prepare(*draft);
+        const DataView data = DataView::of(draft->data);
+        if (s) s = state.check(draft->type, data);
+        if (!s) {
+          ++refused;
+          ++refusals[s.code()];
+          continue;
+        }
+        ++accepted;
+        state.apply(draft->type, data, state.seq() + 1);
+        state.set_seq(state.seq() + 1);
+        REQUIRE(state.broken_invariant() == "");
+        if (draft->type == EventType::kProposalApproved || draft->type == EventType::kDisbursementMade ||
+            draft->type == EventType::kRefundReceived || draft->type == EventType::kAllocationReleased) {
+          REQUIRE(broken_rule(state, proposals) == "");
+        }
+      }
+    }
+    REQUIRE(broken_rule(state, proposals) == "");
+  }
+  // The streams exercised both sides, and refusals of many kinds.
+  CHECK(accepted > 40 * 1500 * 9 / 10);
+  CHECK(refused > 40 * 1500 / 20);
+  for (const char* code : {"duplicate", "unknown_donor", "unknown_pledge", "unknown_call", "unknown_proposal",
+                           "exceeds_outstanding", "exceeds_budget", "insufficient_funds", "already_decided"}) {
+    INFO(code);
+    CHECK(refusals[code] > 0);
+  }
+}
+
+TEST_CASE("what the writer keeps as events land equals a replay of the log", "[property]") {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    INFO("seed " << seed);
+    test::Ledger ledger;
+    Generator gen({.seed = seed});
+    Dice dice(seed + 100);
+    std::vector<std::string> proposals;
+    std::uint64_t refused = 0;
+    auto fund_now = [&] {
+      std::string v;
+      REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head&) { v = fund_view(s); }).is_ok());
+      return v;
+    };
+    while (gen.count() < 1200) {
+      // A request of 1 to 30 valid events, or one variation of an event
+      // alone, which may be refused.
+      std::string request;
+      if (dice.one_in(5)) {
+        const std::string line = gen.next();
+        if (std::string p = proposal_id(line); !p.empty()) proposals.push_back(p);
+        const std::string variation = mutate(line, dice);
+        const Head before = ledger.store->head();
+        const std::string fund_before = fund_now();
+        const AppendResult r = ledger.try_append(variation);
+        if (!r.status) {
+          ++refused;
+          CHECK(ledger.store->head() == before);
+          CHECK(fund_now() == fund_before);
+        }
+        request = line;
+      } else {
+        const std::uint64_t n = 1 + dice.next() % 30;
+        for (std::uint64_t i = 0; i < n; ++i) {
+          const std::string line = gen.next();
+          if (std::string p = proposal_id(line); !p.empty()) proposals.push_back(p);
+          request += line + "\n";
+        }
+      }
+      // After an accepted variation the original may be refused too (its
+      // record now exists, or the money went elsewhere); either way the
+      // log and the fund must stay whole.
+      const Head before = ledger.store->head();
+      const std::string fund_before = fund_now();
+      const AppendResult r = ledger.try_append(request);
+      if (!r.status) {
+        ++refused;
+        CHECK(ledger.store->head() == before);
+        CHECK(fund_now() == fund_before);
+      }
+    }
+    CHECK(refused > 0);
+    const std::uint64_t head = ledger.store->head().size;
+    std::string incremental;
+    REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head& h) {
+                  CHECK(h.size == head);
+                  CHECK(s.seq() == head);
+                  incremental = all_views(s, proposals);
+                }).is_ok());
+    CHECK(incremental == all_views(*replayed(*ledger.store, head), proposals));
+    Result<VerifyReport> report = verify_projection(*ledger.store);
+    REQUIRE(report.status().to_string() == "ok");
+    CHECK(report->ok());
+  }
+}
+
+// Appends `count` generated events in requests of 1,000.
+void append_generated(test::Ledger& ledger, std::size_t count, std::uint64_t seed) {
+  Generator gen({.seed = seed});
+  while (gen.count() < count) {
+    std::string request;
+    for (int i = 0; i < 1000 && gen.count() < count; ++i) request += gen.next() + "\n";
+    ledger.append(request);
+  }
+}
+
+TEST_CASE("snapshots, old views, a reopened ledger and a rebuild agree with a replay", "[property]") {
+  test::Ledger ledger;
+  const std::uint64_t events = 2 * kSnapshotEvents + 3000;
+  append_generated(ledger, events, 7);
+  REQUIRE(ledger.store->head().size == events);
+
+  // The writer stored snapshots at the end of the writes that crossed each
+  // multiple of kSnapshotEvents.
+  {
+    auto reader = ledger.store->reader();
+    Result<std::uint64_t> first = snapshot_at_or_before(*reader, kSnapshotEvents + 999);
+    REQUIRE(first.is_ok());
+    CHECK(*first >= kSnapshotEvents);
+    CHECK(*first < kSnapshotEvents + 1000);
+    Result<std::uint64_t> none = snapshot_at_or_before(*reader, kSnapshotEvents - 1000);
+    REQUIRE(none.is_ok());
+    CHECK(*none == 0);
+  }
+
+  auto views_at = [&](std::uint64_t seq) {
+    std::string out;
+    std::shared_ptr<const StoreReader> reader = ledger.store->reader();
+    for (ViewKind kind : {ViewKind::kFund, ViewKind::kDonors, ViewKind::kCalls, ViewKind::kRegions,
+                          ViewKind::kProgrammes}) {
+      Result<json> v = view_as_of(reader, kind, "", seq);
+      REQUIRE(v.status().to_string() == "ok");
+      CHECK((*v)["as_of"]["tree_size"] == seq);
+      out += (*v)["view"].dump() + "\n";
+    }
+    return out;
+  };
+  auto replayed_views = [&](std::uint64_t seq) {
+    std::unique_ptr<FundState> s = replayed(*ledger.store, seq);
+    std::string out;
+    for (ViewKind kind : {ViewKind::kFund, ViewKind::kDonors, ViewKind::kCalls, ViewKind::kRegions,
+                          ViewKind::kProgrammes}) {
+      Result<json> v = render_view(*s, kind, "");
+      REQUIRE(v.is_ok());
+      out += v->dump() + "\n";
+    }
+    return out;
+  };
+  const std::vector<std::uint64_t> points = {1, 999, kSnapshotEvents - 1, kSnapshotEvents, kSnapshotEvents + 1,
+                                             12345, 2 * kSnapshotEvents + 1, events - 1, events};
+  std::map<std::uint64_t, std::string> expected;
+  for (std::uint64_t seq : points) {
+    INFO("as of " << seq);
+    expected[seq] = replayed_views(seq);
+    CHECK(views_at(seq) == expected[seq]);
+  }
+
+  // Beyond the head is refused.
+  {
+    Result<json> v = view_as_of(ledger.store->reader(), ViewKind::kFund, "", events + 1);
+    CHECK(v.status().code() == "invalid_as_of");
+  }
+
+  // Reopened: the writer starts from the last snapshot and the events after
+  // it, and goes on from there.
+  ledger.reopen();
+  std::string fund_after_reopen;
+  REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head&) { fund_after_reopen = fund_view(s); })
+              .is_ok());
+  CHECK(fund_after_reopen + "\n" == expected[events].substr(0, expected[events].find('\n') + 1));
+  for (std::uint64_t seq : points) CHECK(views_at(seq) == expected[seq]);
+
+  // A rebuild drops the snapshots and writes them again from the events:
+  // the same old views, and verify finds them equal to its own replay.
+  REQUIRE(rebuild_projection(*ledger.store).to_string() == "ok");
+  for (std::uint64_t seq : points) CHECK(views_at(seq) == expected[seq]);
+  Result<VerifyReport> report = verify_projection(*ledger.store);
+  REQUIRE(report.status().to_string() == "ok");
+  CHECK(report->ok());
+}
+
+TEST_CASE("verify finds a snapshot record that is not what the events give", "[property]") {
+  test::Ledger ledger;
+  append_generated(ledger, 2 * kSnapshotEvents + 100, 3);
+  std::uint64_t first = 0;
+  std::uint64_t second = 0;
+  {
+    auto reader = ledger.store->reader();
+    first = *snapshot_at_or_before(*reader, 2 * kSnapshotEvents - 1);
+    second = *snapshot_at_or_before(*reader, ledger.store->head().size);
+  }
+  REQUIRE(first >= kSnapshotEvents);
+  REQUIRE(second > first);
+  ledger.close();
+  {
+    // The fund's totals of the second snapshot, stored as the first's: a
+    // record that decodes and looks plausible, but is not what the events
+    // up to the first snapshot give.
+    test::RawDb db(ledger.dir.path());
+    const std::string totals = entity_key(EntityKind::kTotals, "");
+    const std::string later = db.get(Family::kState, state_key(totals, second));
+    REQUIRE(!later.empty());
+    db.put(Family::kState, state_key(totals, first), later);
+  }
+  ledger.reopen();
+  Result<VerifyReport> report = verify_projection(*ledger.store);
+  REQUIRE(report.status().to_string() == "ok");
+  REQUIRE_FALSE(report->ok());
+  CHECK(report->failure->reason == "projection_mismatch");
+  CHECK(report->failure->seq == first);
+
+  // A rebuild repairs it.
+  REQUIRE(rebuild_projection(*ledger.store).to_string() == "ok");
+  report = verify_projection(*ledger.store);
+  REQUIRE(report.status().to_string() == "ok");
+  CHECK(report->ok());
+}
+
+// A fund of 1,000.00 USD received and four grants of 250.00 approved.
+constexpr std::string_view kFourGrants = R"(
+{"id":"e1","type":"donor.registered","data":{"donor":"jp","name":"Japan","kind":"government"}}
+{"id":"e2","type":"programme.registered","data":{"programme":"spp","name":"Sustainable public procurement"}}
+{"id":"e3","type":"contribution.received","data":{"contribution":"c1","donor":"jp","amount":"1000.00","currency":"USD","usd":"1000.00","received_on":"2015-01-10"}}
+{"id":"e4","type":"call.opened","data":{"call":"call-1","title":"First call","programme":"spp","budget_usd":"1000.00","opened_on":"2015-02-01","closes_on":"2015-03-31"}}
+{"id":"e5","type":"proposal.submitted","data":{"proposal":"p0","call":"call-1","applicant":"A","country":"KEN","region":"AFR","requested_usd":"250.00","submitted_on":"2015-02-10"}}
+{"id":"e6","type":"proposal.submitted","data":{"proposal":"p1","call":"call-1","applicant":"B","country":"VNM","region":"APG","requested_usd":"250.00","submitted_on":"2015-02-10"}}
+{"id":"e7","type":"proposal.submitted","data":{"proposal":"p2","call":"call-1","applicant":"C","country":"BRA","region":"GRULAC","requested_usd":"250.00","submitted_on":"2015-02-10"}}
+{"id":"e8","type":"proposal.submitted","data":{"proposal":"p3","call":"call-1","applicant":"D","country":"UKR","region":"EEG","requested_usd":"250.00","submitted_on":"2015-02-10"}}
+{"id":"e9","type":"proposal.approved","data":{"proposal":"p0","approved_usd":"250.00","decision":"B-1","decided_on":"2015-04-01"}}
+{"id":"e10","type":"proposal.approved","data":{"proposal":"p1","approved_usd":"250.00","decision":"B-1","decided_on":"2015-04-01"}}
+{"id":"e11","type":"proposal.approved","data":{"proposal":"p2","approved_usd":"250.00","decision":"B-1","decided_on":"2015-04-01"}}
+{"id":"e12","type":"proposal.approved","data":{"proposal":"p3","approved_usd":"250.00","decision":"B-1","decided_on":"2015-04-01"}}
+)";
+
+TEST_CASE("threads racing to pay from one cash balance never overdraw it", "[writer][property]") {
+  test::Ledger ledger;
+  ledger.append(kFourGrants);
+  constexpr int kThreads = 8;
+  constexpr int kTries = 20;
+  // 160 payments of 50.00 against 1,000.00 of cash: exactly 20 can land,
+  // five for each grant.
+  std::vector<std::vector<std::vector<Draft>>> requests(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kTries; ++i) {
+      const std::string id = "d-" + std::to_string(t) + "-" + std::to_string(i);
+      const std::string line = R"({"id":")" + id + R"(","type":"disbursement.made","data":{"disbursement":")" + id +
+                               R"(","proposal":"p)" + std::to_string((t + i) % 4) +
+                               R"(","amount_usd":"50.00","paid_on":"2015-05-01"}})";
+      requests[t].push_back(test::drafts(line));
+    }
+  }
+  std::vector<std::vector<AppendResult>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (auto& drafts : requests[t]) results[t].push_back(ledger.writer->append(std::move(drafts), "manager:bob"));
+    });
+  }
+  for (auto& t : threads) t.join();
+  int landed = 0;
+  std::map<std::string, int> codes;
+  for (const auto& per_thread : results) {
+    for (const AppendResult& r : per_thread) {
+      if (r.status) {
+        ++landed;
+      } else {
+        ++codes[r.status.code()];
+      }
+    }
+  }
+  CHECK(landed == 20);
+  // Each refusal is the rule that stops an overdraft: the grant is paid in
+  // full, or the cash is gone.
+  int refused = 0;
+  for (const auto& [code, n] : codes) {
+    INFO(code);
+    CHECK((code == "exceeds_allocation" || code == "insufficient_cash"));
+    refused += n;
+  }
+  CHECK(refused == kThreads * kTries - 20);
+  CHECK(ledger.store->head().size == 12 + 20);
+  REQUIRE(ledger.writer->read_state([](const FundState& s, const Head&) {
+                  CHECK(s.totals().disbursed == 100000);
+                  CHECK(s.totals().cash() == 0);
+                  for (const char* p : {"p0", "p1", "p2", "p3"}) CHECK(s.proposal(p)->disbursed == 25000);
+                }).is_ok());
+  Result<VerifyReport> log = verify_log(*ledger.store);
+  REQUIRE(log.is_ok());
+  CHECK(log->ok());
+  Result<VerifyReport> projection = verify_projection(*ledger.store);
+  REQUIRE(projection.is_ok());
+  CHECK(projection->ok());
+}
+
+}  // namespace
+}  // namespace fundledger
