@@ -1,6 +1,9 @@
-// The event log's speed: appending generated events durably in batches, and
-// verifying the log. Each benchmark runs once per repetition over a whole
-// ledger; run with --benchmark_repetitions=5 and read the medians.
+// The ledger's speed: appending generated events durably in batches (with
+// the fund's rules checked and its projection kept), verifying the log,
+// replaying it into the projection and rebuilding the projection's
+// snapshots, and asking for a view as of an old seq. Each of the big
+// benchmarks runs once per repetition over a whole ledger; run with
+// --benchmark_repetitions=5 and read the medians.
 //
 // FUNDLEDGER_BENCH_EVENTS sets the ledger's size (default 1,000,000) and
 // FUNDLEDGER_BENCH_DIR where the ledgers are made (default /tmp).
@@ -17,8 +20,11 @@
 #include "audit/merkle.h"
 #include "ledger/check.h"
 #include "ledger/event.h"
+#include "ledger/replay.h"
+#include "ledger/snapshots.h"
 #include "ledger/store.h"
 #include "ledger/verify.h"
+#include "ledger/views.h"
 #include "ledger/writer.h"
 #include "tools/generator.h"
 
@@ -121,18 +127,31 @@ void BM_AppendFromJson(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
 }
 
-// Verifies a ledger of FUNDLEDGER_BENCH_EVENTS events, root included, as
-// `fundledger verify` does.
-void BM_Verify(benchmark::State& state) {
-  const auto dir = bench_dir("verify");
-  {
+// A ledger of all the generated events, made once for the benchmarks that
+// read one and removed when the program ends.
+const std::filesystem::path& built_ledger() {
+  static const std::filesystem::path kDir = [] {
+    const auto dir = bench_dir("ledger");
     auto store = fresh_store(dir);
     Writer writer(*store);
     std::vector<Draft> drafts = decode_all();
     append_in_batches(writer, drafts);
-  }
-  Result<std::unique_ptr<Store>> store = Store::open(dir, OpenOptions{.read_only = true});
+    std::atexit([] { std::filesystem::remove_all(bench_dir("ledger")); });
+    return dir;
+  }();
+  return kDir;
+}
+
+std::unique_ptr<Store> open_built(bool read_only) {
+  Result<std::unique_ptr<Store>> store = Store::open(built_ledger(), OpenOptions{.read_only = read_only});
   FL_CHECK(store.is_ok());
+  return std::move(*store);
+}
+
+// Verifies the log's hashes, root included, as `fundledger verify` does
+// before it replays the log.
+void BM_Verify(benchmark::State& state) {
+  auto store = open_built(true);
   for (auto _ : state) {
     // As `fundledger verify` does: each chunk's part of the tree on the
     // worker that verified it, joined at the end.
@@ -141,13 +160,63 @@ void BM_Verify(benchmark::State& state) {
     hooks.on_chunk = [&parts](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
       parts.add_run(first_seq - 1, leaves);
     };
-    Result<VerifyReport> report = verify_log(**store, hooks);
+    Result<VerifyReport> report = verify_log(*store, hooks);
     FL_CHECK(report.is_ok() && report->ok());
     benchmark::DoNotOptimize(parts.join().root());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
-  store->reset();
-  std::filesystem::remove_all(dir);
+}
+
+// Replays the whole log into a fund in memory: reading each stored event,
+// parsing its data, checking the rules and applying it. The part of a
+// rebuild that is not writing snapshots.
+void BM_Replay(benchmark::State& state) {
+  auto store = open_built(true);
+  for (auto _ : state) {
+    FundState fund;
+    FL_CHECK(replay(*store->reader(), fund, store->head().size).is_ok());
+    benchmark::DoNotOptimize(fund.totals().cash());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
+}
+
+// `fundledger rebuild`: drops the snapshots and replays the log, writing
+// them again.
+void BM_Rebuild(benchmark::State& state) {
+  auto store = open_built(false);
+  for (auto _ : state) FL_CHECK(rebuild_projection(*store).is_ok());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
+}
+
+// The replay half of `fundledger verify`: the projection checked against a
+// replay, and the fund's invariants after every event.
+void BM_VerifyProjection(benchmark::State& state) {
+  auto store = open_built(true);
+  for (auto _ : state) {
+    Result<VerifyReport> report = verify_projection(*store);
+    FL_CHECK(report.is_ok() && report->ok());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
+}
+
+// A view as of an old seq, from a ledger already open, as the API serves
+// it: the snapshot at or before the seq, then the events after it. The
+// first argument picks the seq: 0 the middle of the log, 1 the seq just
+// before a snapshot in the middle (the most events to replay after one).
+// The second picks the view. Each iteration is one view, from a fresh
+// reader, with nothing kept from the one before.
+void BM_ViewAsOf(benchmark::State& state) {
+  auto store = open_built(true);
+  const std::uint64_t size = store->head().size;
+  const std::uint64_t middle = size / 2;
+  const std::uint64_t seq = state.range(0) == 0 ? middle : (middle / kSnapshotEvents) * kSnapshotEvents - 1;
+  const auto kind = static_cast<ViewKind>(state.range(1));
+  for (auto _ : state) {
+    Result<nlohmann::json> view = view_as_of(store->reader(), kind, "", seq);
+    FL_CHECK(view.is_ok());
+    benchmark::DoNotOptimize(view->dump().size());
+  }
+  state.SetLabel(std::string(view_name(kind)) + " as of " + std::to_string(seq));
 }
 
 // A yardstick for the machine's speed in the same run: the leaf hash (EVP
@@ -168,6 +237,15 @@ BENCHMARK(BM_LeafHashBaseline)->Iterations(1)->Unit(benchmark::kMillisecond)->Us
 BENCHMARK(BM_AppendDecoded)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AppendFromJson)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Verify)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Replay)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Rebuild)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_VerifyProjection)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ViewAsOf)
+    ->ArgsProduct({{0, 1},
+                   {static_cast<int>(ViewKind::kFund), static_cast<int>(ViewKind::kDonors),
+                    static_cast<int>(ViewKind::kCalls), static_cast<int>(ViewKind::kRegions)}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace fundledger

@@ -1,6 +1,7 @@
 #include "ledger/replay.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <vector>
 
@@ -201,18 +202,33 @@ Status rebuild_projection(Store& store, const ProgressFn& progress) {
   const auto reader = store.reader();
   const std::uint64_t size = reader->head().size;
   FundState state;
+  // Each snapshot is written on a second thread while the replay goes on
+  // to the next one: the records are encoded here, from the state as it
+  // stands at the snapshot's seq, so the write needs nothing of the state.
+  std::future<Status> writing;
+  auto finish_writing = [&writing]() -> Status {
+    return writing.valid() ? writing.get() : Status::ok();
+  };
   for (std::uint64_t to = std::min(kSnapshotEvents, size); state.seq() < size;
        to = std::min(to + kSnapshotEvents, size)) {
-    FL_RETURN_IF_ERROR(replay(*reader, state, to));
+    Status replayed = replay(*reader, state, to);
+    if (!replayed) {
+      // Wait for the write in flight, which uses the store. A failed write
+      // is the graver news (the store refuses writes until reopened);
+      // otherwise the replay's refusal is what to report.
+      const Status written = finish_writing();
+      return written ? replayed : written;
+    }
     if (to % kSnapshotEvents == 0) {
-      StoreBatch batch(store);
-      write_snapshot(state, to, batch);
-      FL_RETURN_IF_ERROR(store.write(batch, store.head()));
+      auto batch = std::make_shared<StoreBatch>(store);
+      write_snapshot(state, to, *batch);
       state.clear_dirty();
+      FL_RETURN_IF_ERROR(finish_writing());
+      writing = std::async(std::launch::async, [&store, batch] { return store.write(*batch, store.head()); });
     }
     if (progress) progress(to, size);
   }
-  return Status::ok();
+  return finish_writing();
 }
 
 Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress) {

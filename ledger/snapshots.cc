@@ -34,35 +34,47 @@ class SnapshotSource : public EntitySource {
   std::optional<std::string> load(EntityKind kind, std::string_view id) override {
     if (seq_ == 0) return std::nullopt;
     const std::string entity = entity_key(kind, id);
-    const auto cursor = reader_->cursor(Family::kState, state_key(entity, seq_), StoreReader::Seek::kEntity);
+    // One cursor serves every load: making a new one costs more than the
+    // seek itself.
+    if (!point_) {
+      point_ = reader_->cursor(Family::kState, state_key(entity, seq_), StoreReader::Seek::kEntity);
+    } else {
+      point_->seek(state_key(entity, seq_));
+    }
     std::string_view found;
     std::uint64_t at = 0;
-    if (!cursor->valid() || !split_state_key(cursor->key(), found, at) || found != entity) {
-      remember(cursor->status());
+    if (!point_->valid() || !split_state_key(point_->key(), found, at) || found != entity) {
+      remember(point_->status());
       return std::nullopt;
     }
-    return std::string(cursor->value());
+    return std::string(point_->value());
   }
 
   std::vector<std::pair<std::string, std::string>> load_all(EntityKind kind) override {
     std::vector<std::pair<std::string, std::string>> out;
     if (seq_ == 0) return out;
     const std::string prefix(1, static_cast<char>(kind));
-    std::string last_owned;
-    const auto c = reader_->cursor(Family::kState, prefix);
-    for (; c->valid(); c->next()) {
+    const auto c = reader_->cursor(Family::kState, prefix, StoreReader::Seek::kPoint);
+    while (c->valid() && c->key().starts_with(prefix)) {
       std::string_view entity;
       std::uint64_t at = 0;
-      if (!c->key().starts_with(prefix)) break;
       if (!split_state_key(c->key(), entity, at)) {
         remember(Status::error("store_corrupt", "a snapshot record's key is damaged"));
         break;
       }
-      // Versions of one entity come newest first: take the first at or
-      // before the snapshot, skip the rest.
-      if (at > seq_ || entity == last_owned) continue;
-      last_owned = entity;
+      // Versions of one entity come newest first. Seek past the newer
+      // ones to the first at or before the snapshot (or, when there is
+      // none, to the next entity); after taking it, seek past the older
+      // ones to the next entity: ids are letters, digits and ._:-, so entity +
+      // 0x01 sorts after all its versions and before any other entity.
+      if (at > seq_) {
+        c->seek(state_key(std::string(entity), seq_));
+        continue;
+      }
+      std::string next_entity(entity);
+      next_entity += '\x01';
       out.emplace_back(std::string(entity.substr(1)), std::string(c->value()));
+      c->seek(next_entity);
     }
     remember(c->status());
     return out;
@@ -77,6 +89,7 @@ class SnapshotSource : public EntitySource {
 
   std::shared_ptr<const StoreReader> reader_;
   std::uint64_t seq_;
+  std::unique_ptr<StoreCursor> point_;  // for load(), made at the first
   Status status_;
 };
 

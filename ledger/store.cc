@@ -276,6 +276,7 @@ class RocksCursor : public StoreCursor {
     return {it_->value().data(), it_->value().size()};
   }
   void next() override { it_->Next(); }
+  void seek(std::string_view key) override { it_->Seek(slice(key)); }
   Status status() const override {
     if (it_->status().ok()) return Status::ok();
     return storage_error("scanning the ledger", it_->status());

@@ -110,6 +110,8 @@ class StoreCursor {
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
   virtual void next() = 0;
+  // Moves to the first key at or after `key`, as a new cursor would start.
+  virtual void seek(std::string_view key) = 0;
   // A storage error met while walking; valid() is false after one.
   virtual Status status() const = 0;
 };
