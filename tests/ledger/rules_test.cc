@@ -1,0 +1,493 @@
+// Every refusal of SPEC section 2 at its boundary: the largest amount (or
+// the last date) that passes and the smallest that is refused, one minor
+// unit (or one day) beyond it. A refusal names its code, the field and the
+// figures in a fund manager's words, and leaves the ledger as it was: the
+// head, the fund's figures and even the refused event's id are untouched.
+
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ledger/views.h"
+#include "tests/support.h"
+
+namespace fundledger {
+namespace {
+
+using nlohmann::json;
+
+std::string event(const std::string& id, const std::string& type, const json& data) {
+  return json{{"id", id}, {"type", type}, {"data", data}}.dump();
+}
+
+std::string programme(const std::string& id) {
+  return event("prog-" + id, "programme.registered", {{"programme", id}, {"name", "Programme " + id}});
+}
+
+std::string donor(const std::string& id) {
+  return event("donor-" + id, "donor.registered", {{"donor", id}, {"name", "Donor " + id}, {"kind", "government"}});
+}
+
+std::string pledge(const std::string& event_id, const std::string& id, const std::string& donor_id,
+                   const std::string& amount, const std::string& currency) {
+  return event(event_id, "pledge.recorded",
+               {{"pledge", id}, {"donor", donor_id}, {"amount", amount}, {"currency", currency},
+                {"pledged_on", "2014-06-10"}});
+}
+
+std::string write_off(const std::string& event_id, const std::string& pledge_id, const std::string& amount) {
+  return event(event_id, "pledge.written_off",
+               {{"pledge", pledge_id}, {"amount", amount}, {"written_off_on", "2015-12-31"},
+                {"reason", "The donor's budget was cut"}});
+}
+
+// A contribution; against a pledge when `pledge_id` is not empty.
+std::string contribution(const std::string& event_id, const std::string& donor_id, const std::string& pledge_id,
+                         const std::string& amount, const std::string& currency, const std::string& usd) {
+  json data = {{"contribution", event_id}, {"donor", donor_id}, {"amount", amount},
+               {"currency", currency},     {"usd", usd},        {"received_on", "2014-07-01"}};
+  if (!pledge_id.empty()) data["pledge"] = pledge_id;
+  return event(event_id, "contribution.received", data);
+}
+
+// A call of programme "spp", open from 2014-06-01 to 2014-09-30.
+std::string call(const std::string& id, const std::string& budget, const json& regions = nullptr) {
+  json data = {{"call", id},           {"title", "Call " + id},     {"programme", "spp"},
+               {"budget_usd", budget}, {"opened_on", "2014-06-01"}, {"closes_on", "2014-09-30"}};
+  if (!regions.is_null()) data["regions"] = regions;
+  return event("open-" + id, "call.opened", data);
+}
+
+std::string close(const std::string& event_id, const std::string& call_id, const std::string& on) {
+  return event(event_id, "call.closed", {{"call", call_id}, {"closed_on", on}});
+}
+
+std::string proposal(const std::string& id, const std::string& call_id, const std::string& requested,
+                     const std::string& region = "AFR", const std::string& on = "2014-07-15") {
+  return event("submit-" + id, "proposal.submitted",
+               {{"proposal", id}, {"call", call_id}, {"applicant", "Applicant " + id}, {"country", "KEN"},
+                {"region", region}, {"requested_usd", requested}, {"submitted_on", on}});
+}
+
+std::string approval(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
+  return event(event_id, "proposal.approved",
+               {{"proposal", proposal_id}, {"approved_usd", amount}, {"decision", "BD/2014/3"},
+                {"decided_on", "2014-10-15"}});
+}
+
+std::string rejection(const std::string& event_id, const std::string& proposal_id) {
+  return event(event_id, "proposal.rejected",
+               {{"proposal", proposal_id}, {"decision", "BD/2014/3"}, {"decided_on", "2014-10-16"},
+                {"reason", "Outside the call's scope"}});
+}
+
+std::string disbursement(const std::string& id, const std::string& proposal_id, const std::string& amount) {
+  return event(id, "disbursement.made",
+               {{"disbursement", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"paid_on", "2014-11-01"}});
+}
+
+std::string refund(const std::string& id, const std::string& proposal_id, const std::string& amount) {
+  return event(id, "refund.received",
+               {{"refund", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"received_on", "2015-06-30"}});
+}
+
+std::string release(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
+  return event(event_id, "allocation.released",
+               {{"proposal", proposal_id}, {"amount_usd", amount}, {"released_on", "2015-07-01"},
+                {"reason", "The project cost less than planned"}});
+}
+
+std::string lines(std::initializer_list<std::string> events) {
+  std::string out;
+  for (const std::string& e : events) out += e + "\n";
+  return out;
+}
+
+// A ledger whose refusals are checked whole.
+struct Fund : test::Ledger {
+  json fund_view() {
+    json out;
+    REQUIRE(writer
+                ->read_state([&](const FundState& state, const Head&) {
+                  out = *render_view(state, ViewKind::kFund, "");
+                })
+                .is_ok());
+    return out;
+  }
+
+  // Requires `jsonl` to be refused with exactly this code, field and
+  // message, and the ledger to be exactly as it was.
+  void refuses(const std::string& jsonl, const std::string& code, const std::string& field,
+               const std::string& message) {
+    const Head head = store->head();
+    const json before = fund_view();
+    const AppendResult r = try_append(jsonl);
+    INFO(jsonl);
+    CHECK(r.status.code() == code);
+    CHECK(r.status.field() == field);
+    CHECK(r.status.message() == message);
+    CHECK(r.receipts.empty());
+    CHECK(store->head() == head);
+    CHECK(fund_view() == before);
+  }
+
+  // A fund with programme "spp", donors JPN and USA, and 200,000.00 USD
+  // received from USA.
+  void with_cash() {
+    append(lines({programme("spp"), donor("JPN"), donor("USA"),
+                  contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00")}));
+  }
+};
+
+TEST_CASE("a donor, programme, pledge, call or proposal is recorded once: duplicate", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({pledge("pledge-1", "P1", "JPN", "100", "JPY"), call("C1", "1000.00"),
+                  proposal("A", "C1", "10.00")}));
+  f.refuses(event("donor-JPN-again", "donor.registered", {{"donor", "JPN"}, {"name", "Japan"}, {"kind", "government"}}),
+            "duplicate", "data.donor", "there is already a donor \"JPN\"");
+  f.refuses(event("prog-spp-again", "programme.registered", {{"programme", "spp"}, {"name", "SPP"}}), "duplicate",
+            "data.programme", "there is already a programme \"spp\"");
+  f.refuses(pledge("pledge-1-again", "P1", "USA", "5.00", "USD"), "duplicate", "data.pledge",
+            "there is already a pledge \"P1\"");
+  f.refuses(event("open-C1-again", "call.opened",
+                  {{"call", "C1"}, {"title", "Again"}, {"programme", "spp"}, {"budget_usd", "5.00"},
+                   {"opened_on", "2014-06-01"}, {"closes_on", "2014-06-30"}}),
+            "duplicate", "data.call", "there is already a call \"C1\"");
+  f.refuses(event("submit-A-again", "proposal.submitted",
+                  {{"proposal", "A"}, {"call", "C1"}, {"applicant", "Other"}, {"country", "PER"},
+                   {"region", "GRULAC"}, {"requested_usd", "1.00"}, {"submitted_on", "2014-07-01"}}),
+            "duplicate", "data.proposal", "there is already a proposal \"A\"");
+  // A new id of each kind passes.
+  f.append(lines({donor("DEU"), programme("ci"), pledge("pledge-2", "P2", "USA", "5.00", "USD"),
+                  call("C2", "5.00"), proposal("B", "C1", "1.00")}));
+  CHECK(f.store->head().size == 12);
+}
+
+TEST_CASE("a reference to a donor, programme, pledge, call or proposal that does not exist", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.refuses(pledge("pledge-1", "P1", "FRA", "100.00", "EUR"), "unknown_donor", "data.donor",
+            "there is no donor \"FRA\"");
+  json earmarked = json::parse(pledge("pledge-1", "P1", "JPN", "100", "JPY"));
+  earmarked["data"]["programme"] = "energy";
+  f.refuses(earmarked.dump(), "unknown_programme", "data.programme", "there is no programme \"energy\"");
+  f.refuses(contribution("c-fra", "FRA", "", "1.00", "USD", "1.00"), "unknown_donor", "data.donor",
+            "there is no donor \"FRA\"");
+  f.refuses(contribution("c-jpn", "JPN", "P9", "100", "JPY", "1.00"), "unknown_pledge", "data.pledge",
+            "there is no pledge \"P9\"");
+  f.refuses(write_off("w-1", "P9", "1"), "unknown_pledge", "data.pledge", "there is no pledge \"P9\"");
+  json other_programme = json::parse(call("C1", "10.00"));
+  other_programme["data"]["programme"] = "energy";
+  f.refuses(other_programme.dump(), "unknown_programme", "data.programme", "there is no programme \"energy\"");
+  f.refuses(close("close-C9", "C9", "2014-08-01"), "unknown_call", "data.call", "there is no call \"C9\"");
+  f.refuses(proposal("A", "C9", "10.00"), "unknown_call", "data.call", "there is no call \"C9\"");
+  f.refuses(approval("approve-X", "X", "1.00"), "unknown_proposal", "data.proposal", "there is no proposal \"X\"");
+  f.refuses(rejection("reject-X", "X"), "unknown_proposal", "data.proposal", "there is no proposal \"X\"");
+  f.refuses(disbursement("d-X", "X", "1.00"), "unknown_proposal", "data.proposal", "there is no proposal \"X\"");
+  f.refuses(refund("r-X", "X", "1.00"), "unknown_proposal", "data.proposal", "there is no proposal \"X\"");
+  f.refuses(release("release-X", "X", "1.00"), "unknown_proposal", "data.proposal", "there is no proposal \"X\"");
+  // Once they exist, the same events pass: the refusals left no trace, not
+  // even their ids.
+  f.append(lines({pledge("pledge-1", "P1", "JPN", "100", "JPY"), call("C1", "10.00"),
+                  proposal("A", "C1", "10.00")}));
+  CHECK(f.store->head().size == 7);
+}
+
+TEST_CASE("a contribution or write-off of the pledge's outstanding passes, one minor unit more is refused: "
+          "exceeds_outstanding",
+          "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({pledge("pledge-jpn", "pledge-jpn", "JPN", "1000000", "JPY"),
+                  contribution("c-jpn-1", "JPN", "pledge-jpn", "400000", "JPY", "3600.00")}));
+
+  SECTION("contribution, in yen (no minor unit)") {
+    f.refuses(contribution("c-jpn-2", "JPN", "pledge-jpn", "600001", "JPY", "5400.01"), "exceeds_outstanding",
+              "data.amount", "contribution of 600,001 JPY exceeds the 600,000 JPY outstanding on pledge \"pledge-jpn\"");
+    f.append(contribution("c-jpn-2", "JPN", "pledge-jpn", "600000", "JPY", "5400.00"));
+    f.refuses(contribution("c-jpn-3", "JPN", "pledge-jpn", "1", "JPY", "0.01"), "exceeds_outstanding",
+              "data.amount", "contribution of 1 JPY exceeds the 0 JPY outstanding on pledge \"pledge-jpn\"");
+    // Without a pledge, a contribution is not bounded by one.
+    f.append(contribution("c-jpn-3", "JPN", "", "1", "JPY", "0.01"));
+  }
+  SECTION("write-off, in euro") {
+    f.append(lines({donor("DEU"), pledge("pledge-deu", "pledge-deu", "DEU", "500000.00", "EUR"),
+                    contribution("c-deu-1", "DEU", "pledge-deu", "200000.00", "EUR", "220000.00")}));
+    f.refuses(write_off("w-deu-1", "pledge-deu", "300000.01"), "exceeds_outstanding", "data.amount",
+              "write-off of 300,000.01 EUR exceeds the 300,000.00 EUR outstanding on pledge \"pledge-deu\"");
+    f.append(write_off("w-deu-1", "pledge-deu", "300000"));
+    f.refuses(write_off("w-deu-2", "pledge-deu", "0.01"), "exceeds_outstanding", "data.amount",
+              "write-off of 0.01 EUR exceeds the 0.00 EUR outstanding on pledge \"pledge-deu\"");
+    f.refuses(contribution("c-deu-2", "DEU", "pledge-deu", "0.01", "EUR", "0.01"), "exceeds_outstanding",
+              "data.amount", "contribution of 0.01 EUR exceeds the 0.00 EUR outstanding on pledge \"pledge-deu\"");
+  }
+}
+
+TEST_CASE("a contribution against another donor's pledge, or in another currency: pledge_mismatch", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(pledge("pledge-jpn", "pledge-jpn", "JPN", "1000000", "JPY"));
+  f.refuses(contribution("c-usa-2", "USA", "pledge-jpn", "100", "JPY", "0.90"), "pledge_mismatch", "data.pledge",
+            "pledge \"pledge-jpn\" is donor \"JPN\"'s, in JPY; this contribution is donor \"USA\"'s, in JPY");
+  f.refuses(contribution("c-jpn-1", "JPN", "pledge-jpn", "100.00", "USD", "100.00"), "pledge_mismatch",
+            "data.pledge", "pledge \"pledge-jpn\" is donor \"JPN\"'s, in JPY; this contribution is donor \"JPN\"'s, in USD");
+  f.append(contribution("c-jpn-1", "JPN", "pledge-jpn", "100", "JPY", "0.90"));
+}
+
+TEST_CASE("a contribution in US dollars credits exactly its amount: usd_mismatch", "[rules]") {
+  // A rule within one event: it is checked as the event is read, before the
+  // writer sees it.
+  const Result<Draft> over = decode_draft(contribution("c-1", "USA", "", "100.00", "USD", "100.01"));
+  CHECK(over.status().code() == "usd_mismatch");
+  CHECK(over.status().field() == "data.usd");
+  CHECK(over.status().message() == "a contribution in USD credits exactly its amount: 100.00 USD, not 100.01");
+  const Result<Draft> under = decode_draft(contribution("c-1", "USA", "", "100.00", "USD", "99.99"));
+  CHECK(under.status().code() == "usd_mismatch");
+  CHECK(decode_draft(contribution("c-1", "USA", "", "100", "USD", "100.00")).is_ok());
+  // In another currency the US dollar figure is the rate of the day's.
+  CHECK(decode_draft(contribution("c-1", "USA", "", "100.00", "EUR", "108.37")).is_ok());
+}
+
+TEST_CASE("a call closes on or after the day it opens: invalid_dates", "[rules]") {
+  json opened = json::parse(call("C1", "10.00"));
+  opened["data"]["closes_on"] = "2014-05-31";
+  const Result<Draft> early = decode_draft(opened.dump());
+  CHECK(early.status().code() == "invalid_dates");
+  CHECK(early.status().field() == "data.closes_on");
+  CHECK(early.status().message() == "the call closes before it opens");
+  opened["data"]["closes_on"] = "2014-06-01";
+  CHECK(decode_draft(opened.dump()).is_ok());
+
+  Fund f;
+  f.with_cash();
+  f.append(call("C1", "10.00"));
+  f.refuses(close("close-C1", "C1", "2014-05-31"), "invalid_dates", "data.closed_on",
+            "call \"C1\" cannot close on 2014-05-31, before it opened on 2014-06-01");
+  f.append(close("close-C1", "C1", "2014-06-01"));
+}
+
+TEST_CASE("a proposal comes in while its call is open, from opening day to closing day: call_not_open", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(call("C1", "1000.00"));
+  f.refuses(proposal("A", "C1", "10.00", "AFR", "2014-05-31"), "call_not_open", "data.submitted_on",
+            "call \"C1\" takes proposals from 2014-06-01 to 2014-09-30, not on 2014-05-31");
+  f.append(proposal("A", "C1", "10.00", "AFR", "2014-06-01"));
+  f.refuses(proposal("B", "C1", "10.00", "AFR", "2014-10-01"), "call_not_open", "data.submitted_on",
+            "call \"C1\" takes proposals from 2014-06-01 to 2014-09-30, not on 2014-10-01");
+  f.append(proposal("B", "C1", "10.00", "AFR", "2014-09-30"));
+  // Closed early, it takes no more, and it closes once.
+  f.append(close("close-C1", "C1", "2014-08-01"));
+  f.refuses(proposal("C", "C1", "10.00", "AFR", "2014-07-15"), "call_not_open", "data.call",
+            "call \"C1\" closed on 2014-08-01");
+  f.refuses(close("close-C1-again", "C1", "2014-08-02"), "call_not_open", "data.call",
+            "call \"C1\" already closed on 2014-08-01");
+}
+
+TEST_CASE("a proposal comes from a region its call is open to: region_not_eligible", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "1000.00", {"GRULAC", "AFR"}), call("C2", "1000.00")}));
+  f.refuses(proposal("A", "C1", "10.00", "APG"), "region_not_eligible", "data.region",
+            "call \"C1\" is open to AFR, GRULAC, not to APG");
+  f.refuses(proposal("A", "C1", "10.00", "WEOG"), "region_not_eligible", "data.region",
+            "call \"C1\" is open to AFR, GRULAC, not to WEOG");
+  f.append(lines({proposal("A", "C1", "10.00", "GRULAC"), proposal("B", "C1", "10.00", "AFR")}));
+  // A call that names no regions is open to all five.
+  for (const char* region : {"AFR", "APG", "EEG", "GRULAC", "WEOG"}) {
+    f.append(proposal(std::string("C2-") + region, "C2", "10.00", region));
+  }
+  CHECK(f.store->head().size == 13);
+}
+
+TEST_CASE("the Board decides a proposal once: already_decided", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "1000.00"), proposal("A", "C1", "100.00"), proposal("B", "C1", "100.00")}));
+  f.append(lines({approval("approve-A", "A", "100.00"), rejection("reject-B", "B")}));
+  f.refuses(approval("approve-A-again", "A", "50.00"), "already_decided", "data.proposal",
+            "proposal \"A\" was already approved on 2014-10-15");
+  f.refuses(rejection("reject-A", "A"), "already_decided", "data.proposal",
+            "proposal \"A\" was already approved on 2014-10-15");
+  f.refuses(approval("approve-B", "B", "50.00"), "already_decided", "data.proposal",
+            "proposal \"B\" was already rejected on 2014-10-16");
+  // The same decision sent again is a repeat, not a second decision.
+  const auto again = f.append(approval("approve-A", "A", "100.00"));
+  CHECK(again[0].repeat);
+  CHECK(again[0].seq == 8);
+}
+
+TEST_CASE("an approval up to the amount requested passes, a cent more is refused: exceeds_request", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "100000.00"), proposal("A", "C1", "50000.00")}));
+  f.refuses(approval("approve-A", "A", "50000.01"), "exceeds_request", "data.approved_usd",
+            "approval of 50,000.01 USD exceeds the 50,000.00 USD requested");
+  f.append(approval("approve-A", "A", "50000.00"));
+}
+
+TEST_CASE("approvals up to the call's budget pass, a cent more is refused: exceeds_budget", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "100000.00"), proposal("A", "C1", "60000.00"), proposal("B", "C1", "50000.00"),
+                  proposal("C", "C1", "10000.00"), approval("approve-A", "A", "60000.00")}));
+  f.refuses(approval("approve-B", "B", "40000.01"), "exceeds_budget", "data.approved_usd",
+            "approval of 40,000.01 USD exceeds the 40,000.00 USD left in call \"C1\"'s budget of 100,000.00 USD");
+  f.append(approval("approve-B", "B", "40000.00"));
+  f.refuses(approval("approve-C", "C", "0.01"), "exceeds_budget", "data.approved_usd",
+            "approval of 0.01 USD exceeds the 0.00 USD left in call \"C1\"'s budget of 100,000.00 USD");
+  // The budget counts net approvals: what A releases, C may have.
+  f.append(release("release-A", "A", "5000.00"));
+  f.refuses(approval("approve-C", "C", "5000.01"), "exceeds_budget", "data.approved_usd",
+            "approval of 5,000.01 USD exceeds the 5,000.00 USD left in call \"C1\"'s budget of 100,000.00 USD");
+  f.append(approval("approve-C", "C", "5000.00"));
+}
+
+TEST_CASE("approvals up to the fund's unallocated money pass, a cent more is refused: insufficient_funds",
+          "[rules]") {
+  Fund f;
+  f.append(lines({programme("spp"), donor("USA"), contribution("c-usa", "USA", "", "80000.00", "USD", "80000.00"),
+                  call("C1", "1000000.00"), proposal("A", "C1", "30000.00"), proposal("B", "C1", "60000.00"),
+                  approval("approve-A", "A", "30000.00")}));
+  f.refuses(approval("approve-B", "B", "50000.01"), "insufficient_funds", "data.approved_usd",
+            "approval of 50,000.01 USD exceeds the fund's unallocated 50,000.00 USD");
+  f.append(approval("approve-B", "B", "50000.00"));
+  CHECK(f.fund_view()["unallocated"] == "0.00");
+}
+
+TEST_CASE("money is paid only to an approved proposal: not_approved", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "1000.00"), proposal("A", "C1", "100.00"), proposal("B", "C1", "100.00"),
+                  rejection("reject-B", "B")}));
+  f.refuses(disbursement("d-A", "A", "10.00"), "not_approved", "data.proposal",
+            "proposal \"A\" is submitted, not approved");
+  f.refuses(disbursement("d-B", "B", "10.00"), "not_approved", "data.proposal",
+            "proposal \"B\" is rejected, not approved");
+  f.append(lines({approval("approve-A", "A", "100.00"), disbursement("d-A", "A", "10.00")}));
+}
+
+TEST_CASE("payments up to a proposal's allocation pass, a cent more is refused: exceeds_allocation", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "100000.00"), proposal("A", "C1", "50000.00"), approval("approve-A", "A", "50000.00"),
+                  disbursement("d-A-1", "A", "20000.00")}));
+  f.refuses(disbursement("d-A-2", "A", "30000.01"), "exceeds_allocation", "data.amount_usd",
+            "disbursement of 30,000.01 USD exceeds the 30,000.00 USD of proposal \"A\"'s allocation not yet paid");
+  f.append(disbursement("d-A-2", "A", "30000.00"));
+  f.refuses(disbursement("d-A-3", "A", "0.01"), "exceeds_allocation", "data.amount_usd",
+            "disbursement of 0.01 USD exceeds the 0.00 USD of proposal \"A\"'s allocation not yet paid");
+}
+
+TEST_CASE("a disbursement equal to the cash passes, a cent more is refused: insufficient_cash", "[rules]") {
+  // Approvals never exceed what was received, so a proposal's unpaid
+  // allocation never exceeds the cash: a payment beyond the cash is beyond
+  // the allocation too, and the cash, checked first, is what it names.
+  Fund f;
+  f.append(lines({programme("spp"), donor("USA"), contribution("c-usa", "USA", "", "80000.00", "USD", "80000.00"),
+                  call("C1", "1000000.00"), proposal("A", "C1", "200000.00"), approval("approve-A", "A", "80000.00")}));
+  f.refuses(disbursement("d-A-1", "A", "120000.00"), "insufficient_cash", "data.amount_usd",
+            "disbursement of 120,000.00 USD exceeds the cash on hand of 80,000.00 USD");
+  f.refuses(disbursement("d-A-1", "A", "80000.01"), "insufficient_cash", "data.amount_usd",
+            "disbursement of 80,000.01 USD exceeds the cash on hand of 80,000.00 USD");
+  f.append(disbursement("d-A-1", "A", "80000.00"));
+  const json fund = f.fund_view();
+  CHECK(fund["cash"] == "0.00");
+  CHECK(fund["disbursed"] == "80000.00");
+}
+
+TEST_CASE("refunds up to what was paid pass, a cent more is refused: exceeds_disbursed", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "100000.00"), proposal("A", "C1", "50000.00"), approval("approve-A", "A", "50000.00")}));
+  f.refuses(refund("r-A-1", "A", "0.01"), "exceeds_disbursed", "data.amount_usd",
+            "refund of 0.01 USD exceeds the 0.00 USD paid to proposal \"A\"");
+  f.append(disbursement("d-A-1", "A", "30000.00"));
+  f.refuses(refund("r-A-1", "A", "30000.01"), "exceeds_disbursed", "data.amount_usd",
+            "refund of 30,000.01 USD exceeds the 30,000.00 USD paid to proposal \"A\"");
+  f.append(refund("r-A-1", "A", "30000.00"));
+  f.refuses(refund("r-A-2", "A", "0.01"), "exceeds_disbursed", "data.amount_usd",
+            "refund of 0.01 USD exceeds the 0.00 USD paid to proposal \"A\"");
+  // A refund returns the money to the fund: neither paid nor allocated.
+  const json fund = f.fund_view();
+  CHECK(fund["approved"] == "20000.00");
+  CHECK(fund["disbursed"] == "0.00");
+  CHECK(fund["cash"] == "200000.00");
+}
+
+TEST_CASE("releases up to the unpaid allocation pass, a cent more is refused: exceeds_undisbursed", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "100000.00"), proposal("A", "C1", "50000.00"), approval("approve-A", "A", "50000.00"),
+                  disbursement("d-A-1", "A", "20000.00")}));
+  f.refuses(release("release-A", "A", "30000.01"), "exceeds_undisbursed", "data.amount_usd",
+            "release of 30,000.01 USD exceeds the 30,000.00 USD of proposal \"A\"'s allocation not yet paid");
+  f.append(release("release-A", "A", "30000.00"));
+  f.refuses(release("release-A-2", "A", "0.01"), "exceeds_undisbursed", "data.amount_usd",
+            "release of 0.01 USD exceeds the 0.00 USD of proposal \"A\"'s allocation not yet paid");
+  const json fund = f.fund_view();
+  CHECK(fund["approved"] == "20000.00");
+  CHECK(fund["unallocated"] == "180000.00");
+}
+
+TEST_CASE("a total the ledger cannot count is refused, not wrapped: amount_overflow", "[rules]") {
+  // 922 pledges of 10^12 CLF (four decimals) count 9,220,000,000,000,000,000
+  // ten-thousandths; a 64-bit total holds 3,372,036,854,775,807 more.
+  Fund f;
+  f.with_cash();
+  std::string many;
+  for (int i = 0; i < 922; ++i) {
+    many += pledge("pledge-clf-" + std::to_string(i), "CLF-" + std::to_string(i), "JPN", "1000000000000", "CLF") +
+            "\n";
+  }
+  f.append(many);
+  f.refuses(pledge("pledge-clf-last", "CLF-last", "JPN", "337203685477.5808", "CLF"), "amount_overflow",
+            "data.amount", "the fund's pledges in CLF would exceed what the ledger can count");
+  f.append(pledge("pledge-clf-last", "CLF-last", "JPN", "337203685477.5807", "CLF"));
+  const json clf = f.fund_view()["pledges_by_currency"][0];
+  CHECK(clf["currency"] == "CLF");
+  CHECK(clf["pledged"] == "922337203685477.5807");
+  CHECK(clf["outstanding"] == "922337203685477.5807");
+}
+
+TEST_CASE("a request lands whole or not at all, each event checked against the ones before it", "[rules]") {
+  Fund f;
+  f.with_cash();
+  f.append(lines({call("C1", "300000.00"), proposal("A", "C1", "150000.00"), proposal("B", "C1", "150000.00")}));
+  const Head head = f.store->head();
+
+  SECTION("an event refused late in a request takes the earlier ones with it") {
+    const AppendResult r = f.try_append(lines({approval("approve-A", "A", "150000.00"),
+                                               disbursement("d-A-1", "A", "100000.00"),
+                                               disbursement("d-A-2", "A", "50000.01")}));
+    CHECK(r.status.code() == "exceeds_allocation");
+    CHECK(r.failed_at == std::optional<std::size_t>(2));
+    CHECK(r.receipts.empty());
+    CHECK(f.store->head() == head);
+    f.reopen();
+    CHECK(f.store->head() == head);
+    CHECK(f.fund_view()["approved"] == "0.00");
+  }
+  SECTION("two payments that together exceed the cash: the second is refused, and so is the request") {
+    f.append(lines({approval("approve-A", "A", "150000.00"), approval("approve-B", "B", "50000.00")}));
+    const Head approved = f.store->head();
+    const AppendResult r = f.try_append(lines({disbursement("d-A-1", "A", "150000.00"),
+                                               disbursement("d-B-1", "B", "50000.01")}));
+    CHECK(r.status.code() == "insufficient_cash");
+    CHECK(r.status.message() == "disbursement of 50,000.01 USD exceeds the cash on hand of 50,000.00 USD");
+    CHECK(r.failed_at == std::optional<std::size_t>(1));
+    CHECK(f.store->head() == approved);
+    const auto ok = f.append(lines({disbursement("d-A-1", "A", "150000.00"), disbursement("d-B-1", "B", "50000.00")}));
+    CHECK(ok[1].seq == approved.size + 2);
+    CHECK(f.fund_view()["cash"] == "0.00");
+  }
+  SECTION("an approval earlier in the request is what lets a payment in") {
+    const auto ok = f.append(lines({approval("approve-A", "A", "150000.00"), disbursement("d-A-1", "A", "150000.00")}));
+    CHECK(ok[1].seq == head.size + 2);
+  }
+}
+
+}  // namespace
+}  // namespace fundledger
