@@ -1,7 +1,6 @@
 #include "ledger/snapshots.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "ledger/check.h"
 #include "ledger/data_view.h"
@@ -9,19 +8,6 @@
 
 namespace fundledger {
 namespace {
-
-void put_be64(char* out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<char>(v & 0xFF);
-    v >>= 8;
-  }
-}
-
-std::uint64_t get_be64(const char* in) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
-  return v;
-}
 
 // Reads entities as of one snapshot: for each, the record with the largest
 // snapshot seq at or before it. Newer records sort first (the seq is
@@ -98,9 +84,7 @@ class SnapshotSource : public EntitySource {
 std::string state_key(const std::string& entity_key, std::uint64_t snapshot_seq) {
   std::string key = entity_key;
   key += '\0';
-  char seq[8];
-  put_be64(seq, ~snapshot_seq);
-  key.append(seq, 8);
+  key += seq_key(~snapshot_seq);  // newest first
   return key;
 }
 
@@ -108,7 +92,7 @@ bool split_state_key(std::string_view key, std::string_view& entity_key,
                      std::uint64_t& snapshot_seq) {
   if (key.size() < 10 || key[key.size() - 9] != '\0') return false;
   entity_key = key.substr(0, key.size() - 9);
-  snapshot_seq = ~get_be64(key.data() + key.size() - 8);
+  snapshot_seq = ~*seq_from_key(key.substr(key.size() - 8));
   return true;
 }
 
@@ -132,9 +116,8 @@ std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch
     batch.put(Family::kState, state_key(key, seq), *record);
     ++records;
   }
-  char mark[8];
-  put_be64(mark, records);
-  batch.put(Family::kSnapshots, seq_key(seq), std::string_view(mark, 8));
+  // The mark's value, the count of records, is 8 big-endian bytes like a seq.
+  batch.put(Family::kSnapshots, seq_key(seq), seq_key(records));
   return records;
 }
 
