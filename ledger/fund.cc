@@ -70,8 +70,11 @@ const Pledge* Donor::pledge(std::string_view id) const {
   return const_cast<Donor*>(this)->pledge(id);
 }
 
+// Each encoder reserves about what it writes: a string that grows is
+// copied each time it does.
 std::string encode(const Donor& d) {
   std::string out;
+  out.reserve(96 + 32 * d.currencies.size() + 64 * d.pledges.size());
   Encoder e(out);
   e.u64(kRecordVersion).str(d.id).str(d.name).str(d.kind).str(d.country).u64(d.seq);
   e.u64(d.currencies.size());
@@ -128,6 +131,7 @@ std::optional<Donor> decode_donor(std::string_view bytes) {
 
 std::string encode(const Programme& p) {
   std::string out;
+  out.reserve(256);
   Encoder e(out);
   e.u64(kRecordVersion).str(p.id).str(p.name).u64(p.seq).u64(p.calls);
   e.i64(p.budget).i64(p.requested).i64(p.approved).i64(p.disbursed).i64(p.earmarked_received);
@@ -152,6 +156,7 @@ std::optional<Programme> decode_programme(std::string_view bytes) {
 
 std::string encode(const Call& c) {
   std::string out;
+  out.reserve(256);
   Encoder e(out);
   e.u64(kRecordVersion).str(c.id).str(c.title).str(c.programme).str(c.opened_on);
   e.str(c.closes_on).str(c.closed_on).u64(c.regions).u64(c.seq).i64(c.budget);
@@ -180,6 +185,8 @@ std::optional<Call> decode_call(std::string_view bytes) {
 
 std::string encode(const Proposal& p) {
   std::string out;
+  out.reserve(128 + p.id.size() + p.call.size() + p.applicant.size() + p.focal_point.size() +
+              p.decision.size() + p.reason.size());
   Encoder e(out);
   e.u64(kRecordVersion).str(p.id).str(p.call).str(p.applicant).str(p.country).u64(p.region);
   e.str(p.focal_point).str(p.submitted_on).u64(p.seq).i64(p.requested);
@@ -219,6 +226,7 @@ std::optional<Proposal> decode_proposal(std::string_view bytes) {
 
 std::string encode(const Totals& t) {
   std::string out;
+  out.reserve(512);
   Encoder e(out);
   e.u64(kRecordVersion).i64(t.received).i64(t.approved).i64(t.disbursed);
   e.i64(t.requested).i64(t.budgets);

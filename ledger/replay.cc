@@ -196,39 +196,98 @@ class ProjectionCheck {
 
 }  // namespace
 
-Status rebuild_projection(Store& store, const ProgressFn& progress) {
+namespace {
+
+// One snapshot of a rebuild: its seq and its records in key order.
+struct SnapshotRun {
+  std::uint64_t seq = 0;
+  SnapshotRecords records;
+};
+
+// Loads snapshots into the store as table files, several at a time, each
+// group with its marks in one atomic step. The runs of a group interleave
+// (the keys are entity first), so they are merged: for one entity the
+// newer snapshot's record comes first, as state_key orders them.
+Status load_snapshots(Store& store, const std::vector<SnapshotRun>& runs) {
+  struct Next {
+    const SnapshotRun* run;
+    std::size_t index;
+    const std::string& key() const { return run->records[index].first; }
+  };
+  // The heap's top is the smallest key; between two records of one entity,
+  // the newer snapshot's.
+  const auto after = [](const Next& a, const Next& b) {
+    const int c = a.key().compare(b.key());
+    return c != 0 ? c > 0 : a.run->seq < b.run->seq;
+  };
+  std::vector<Next> heap;
+  for (const SnapshotRun& run : runs) {
+    if (!run.records.empty()) heap.push_back({&run, 0});
+  }
+  std::make_heap(heap.begin(), heap.end(), after);
+  StoreLoad load(store);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), after);
+    Next& next = heap.back();
+    const auto& [key, record] = next.run->records[next.index];
+    FL_RETURN_IF_ERROR(load.put(Family::kState, state_key(key, next.run->seq), record));
+    if (++next.index < next.run->records.size()) {
+      std::push_heap(heap.begin(), heap.end(), after);
+    } else {
+      heap.pop_back();
+    }
+  }
+  // The marks, in seq order: 8 big-endian bytes of the count of records.
+  for (const SnapshotRun& run : runs) {
+    FL_RETURN_IF_ERROR(load.put(Family::kSnapshots, seq_key(run.seq), seq_key(run.records.size())));
+  }
+  return load.commit();
+}
+
+}  // namespace
+
+Status rebuild_projection(Store& store, const ProgressFn& progress, std::size_t load_bytes) {
   FL_RETURN_IF_ERROR(store.reset(Family::kState));
   FL_RETURN_IF_ERROR(store.reset(Family::kSnapshots));
   const auto reader = store.reader();
   const std::uint64_t size = reader->head().size;
   FundState state;
-  // Each snapshot is written on a second thread while the replay goes on
-  // to the next one: the records are encoded here, from the state as it
-  // stands at the snapshot's seq, so the write needs nothing of the state.
-  std::future<Status> writing;
-  auto finish_writing = [&writing]() -> Status {
-    return writing.valid() ? writing.get() : Status::ok();
+  // Snapshots are gathered, load_bytes at a time, and loaded on a second
+  // thread while the replay goes on. The records are encoded here, from
+  // the state as it stands at each snapshot's seq, so the load needs
+  // nothing of the state.
+  std::vector<SnapshotRun> gathered;
+  std::size_t gathered_bytes = 0;
+  std::future<Status> loading;
+  auto finish_loading = [&loading]() -> Status { return loading.valid() ? loading.get() : Status::ok(); };
+  auto start_loading = [&]() -> Status {
+    FL_RETURN_IF_ERROR(finish_loading());
+    loading = std::async(std::launch::async, [&store, runs = std::move(gathered)] {
+      return load_snapshots(store, runs);
+    });
+    gathered.clear();
+    gathered_bytes = 0;
+    return Status::ok();
   };
-  for (std::uint64_t to = std::min(kSnapshotEvents, size); state.seq() < size;
-       to = std::min(to + kSnapshotEvents, size)) {
-    Status replayed = replay(*reader, state, to);
-    if (!replayed) {
-      // Wait for the write in flight, which uses the store. A failed write
-      // is the graver news (the store refuses writes until reopened);
-      // otherwise the replay's refusal is what to report.
-      const Status written = finish_writing();
-      return written ? replayed : written;
-    }
-    if (to % kSnapshotEvents == 0) {
-      auto batch = std::make_shared<StoreBatch>(store);
-      write_snapshot(state, to, *batch);
-      state.clear_dirty();
-      FL_RETURN_IF_ERROR(finish_writing());
-      writing = std::async(std::launch::async, [&store, batch] { return store.write(*batch, store.head()); });
-    }
-    if (progress) progress(to, size);
+  const Status replayed = replay(*reader, state, size, [&](FundState& s, EventType, const DataView&) -> Status {
+    if (s.seq() % kSnapshotEvents != 0) return Status::ok();
+    SnapshotRun run{s.seq(), snapshot_records(s)};
+    s.clear_dirty();
+    for (const auto& [key, record] : run.records) gathered_bytes += key.size() + record.size();
+    gathered.push_back(std::move(run));
+    if (gathered_bytes >= load_bytes) FL_RETURN_IF_ERROR(start_loading());
+    if (progress) progress(s.seq(), size);
+    return Status::ok();
+  });
+  if (!replayed) {
+    // Wait for the load in flight, which uses the store; a failed load is
+    // the graver news.
+    const Status loaded = finish_loading();
+    return loaded ? replayed : loaded;
   }
-  return finish_writing();
+  if (progress) progress(size, size);
+  if (!gathered.empty()) FL_RETURN_IF_ERROR(start_loading());
+  return finish_loading();
 }
 
 Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress) {

@@ -16,9 +16,15 @@ using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 // Drops the projection's snapshots and replays the log from its first
 // event, writing a snapshot every kSnapshotEvents events, as the writer
-// would have. `store` must be open for writing and no writer may be using
-// it. Refusals: those of replay() (ledger/snapshots.h), storage_error.
-Status rebuild_projection(Store& store, const ProgressFn& progress = nullptr);
+// would have. The snapshots go in as table files, a group of them at a
+// time, each group with its marks atomically: a rebuild that stops
+// half-way leaves the snapshots of the groups it loaded, each whole.
+// `store` must be open for writing and no writer may be using it.
+// `load_bytes`: how many bytes of records make a group (tests make it
+// small, to see many groups in a small ledger). Refusals: those of replay() (ledger/snapshots.h), storage_error.
+inline constexpr std::size_t kRebuildLoadBytes = 32 << 20;
+Status rebuild_projection(Store& store, const ProgressFn& progress = nullptr,
+                          std::size_t load_bytes = kRebuildLoadBytes);
 
 // Replays the log into a fresh fund and checks, after every event, the
 // rules (an event they refuse: rule_violation) and the fund's invariants

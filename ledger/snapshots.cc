@@ -1,6 +1,10 @@
 #include "ledger/snapshots.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "ledger/check.h"
 #include "ledger/data_view.h"
@@ -100,25 +104,29 @@ bool snapshot_due(std::uint64_t before, std::uint64_t after) {
   return after / kSnapshotEvents != before / kSnapshotEvents;
 }
 
-std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch& batch) {
-  // In key order: each insert into the memtable then starts where the one
-  // before it ended, instead of searching from the top.
+SnapshotRecords snapshot_records(const FundState& state) {
   std::vector<const std::string*> keys;
   keys.reserve(state.dirty().size());
   for (const std::string& key : state.dirty()) keys.push_back(&key);
   std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
-  std::size_t records = 0;
-  for (const std::string* key_ptr : keys) {
-    const std::string& key = *key_ptr;
+  SnapshotRecords out;
+  out.reserve(keys.size());
+  for (const std::string* key : keys) {
     // A creation that was taken back leaves no entity to record.
-    const std::optional<std::string> record = state.record(key);
-    if (!record) continue;
-    batch.put(Family::kState, state_key(key, seq), *record);
-    ++records;
+    std::optional<std::string> record = state.record(*key);
+    if (record) out.emplace_back(*key, std::move(*record));
   }
+  return out;
+}
+
+std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch& batch) {
+  // In key order: each insert into the memtable then starts where the one
+  // before it ended, instead of searching from the top.
+  const SnapshotRecords records = snapshot_records(state);
+  for (const auto& [key, record] : records) batch.put(Family::kState, state_key(key, seq), record);
   // The mark's value, the count of records, is 8 big-endian bytes like a seq.
-  batch.put(Family::kSnapshots, seq_key(seq), seq_key(records));
-  return records;
+  batch.put(Family::kSnapshots, seq_key(seq), seq_key(records.size()));
+  return records.size();
 }
 
 Result<std::uint64_t> snapshot_at_or_before(const StoreReader& reader, std::uint64_t seq) {
@@ -144,31 +152,182 @@ std::unique_ptr<EntitySource> snapshot_source(std::shared_ptr<const StoreReader>
   return std::make_unique<SnapshotSource>(std::move(reader), snapshot_seq);
 }
 
+namespace {
+
+// An event read from the log and parsed, for replay() to apply.
+struct ReadEvent {
+  std::uint64_t seq = 0;
+  EventType type = EventType::kDonorRegistered;
+  DataView data;
+};
+
+// Consecutive events read together: their bytes in one buffer, which the
+// parsed events point into.
+struct EventRun {
+  std::string bytes;
+  std::vector<ReadEvent> events;
+  Status status;  // why the run ends before its last seq, ok when it does not
+};
+
+Status unreadable(std::uint64_t seq) {
+  return Status::error("store_corrupt",
+                       "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+}
+
+// Reads events `first` to `last` from `cursor`, which stands on `first`,
+// into `run` (emptied first), and leaves the cursor on the event after.
+// Stops at the first event that cannot be read, with run.status saying so.
+void read_run(StoreCursor& cursor, std::uint64_t first, std::uint64_t last, EventRun& run) {
+  run.bytes.clear();
+  run.events.clear();
+  run.status = Status::ok();
+  // The bytes first, then the views into them, which would not survive
+  // the buffer growing.
+  std::vector<std::size_t> ends;
+  ends.reserve(last - first + 1);
+  for (std::uint64_t seq = first; seq <= last; ++seq, cursor.next()) {
+    if (!cursor.valid() || cursor.key() != seq_key(seq)) {
+      run.status = cursor.status().is_ok() ? unreadable(seq) : cursor.status();
+      break;
+    }
+    run.bytes.append(cursor.value());
+    ends.push_back(run.bytes.size());
+  }
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const std::uint64_t seq = first + i;
+    const std::string_view bytes(run.bytes.data() + begin, ends[i] - begin);
+    begin = ends[i];
+    const std::optional<Envelope> e = read_envelope(bytes);
+    std::optional<DataView> data = e && e->seq == seq ? DataView::parse(e->data) : std::nullopt;
+    if (!data) {
+      run.status = unreadable(seq);
+      break;
+    }
+    run.events.push_back({seq, e->type, std::move(*data)});
+  }
+}
+
+// Reads a long stretch of the log on a thread of its own, a run ahead of
+// the replay, which then spends its time on the rules alone.
+class ReadAhead {
+ public:
+  static constexpr std::uint64_t kRunEvents = 2048;
+  static constexpr std::size_t kRunsAhead = 4;
+
+  ReadAhead(const StoreReader& reader, std::uint64_t from, std::uint64_t to)
+      : reader_(reader), from_(from), to_(to), thread_([this] { read_all(); }) {}
+
+  ~ReadAhead() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  // The next run, or null after the last.
+  std::unique_ptr<EventRun> next() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return !ready_.empty() || done_; });
+    if (ready_.empty()) return nullptr;
+    auto run = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return run;
+  }
+
+  // Gives back a run read, for its buffers to be used again.
+  void recycle(std::unique_ptr<EventRun> run) {
+    std::lock_guard lock(mu_);
+    spare_.push_back(std::move(run));
+  }
+
+ private:
+  void read_all() {
+    const auto cursor = reader_.cursor(Family::kEvents, seq_key(from_));
+    for (std::uint64_t first = from_; first <= to_; first += kRunEvents) {
+      std::unique_ptr<EventRun> run;
+      {
+        std::unique_lock lock(mu_);
+        changed_.wait(lock, [this] { return ready_.size() < kRunsAhead || stopping_; });
+        if (stopping_) break;
+        if (!spare_.empty()) {
+          run = std::move(spare_.back());
+          spare_.pop_back();
+        }
+      }
+      if (!run) run = std::make_unique<EventRun>();
+      read_run(*cursor, first, std::min(to_, first + kRunEvents - 1), *run);
+      const bool stopped = !run->status.is_ok();
+      {
+        std::lock_guard lock(mu_);
+        ready_.push_back(std::move(run));
+      }
+      changed_.notify_all();
+      if (stopped) break;
+    }
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  const StoreReader& reader_;
+  const std::uint64_t from_;
+  const std::uint64_t to_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<EventRun>> ready_;  // guarded by mu_
+  std::vector<std::unique_ptr<EventRun>> spare_;  // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  bool done_ = false;      // guarded by mu_
+  std::thread thread_;     // last: it starts reading at once
+};
+
+// Applies the events of `run`, each checked by the rules first; then the
+// run's own refusal, if it ended early.
+Status apply_run(const EventRun& run, FundState& state, const AfterEvent& after_each) {
+  // Most events name a proposal, one of hundreds of thousands, in no order:
+  // each would wait on memory for it. Ask for it some events ahead.
+  constexpr std::size_t kSlotAhead = 8, kEntryAhead = 4;
+  const std::size_t n = run.events.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kSlotAhead < n) state.prefetch(run.events[i + kSlotAhead].data, false);
+    if (i + kEntryAhead < n) state.prefetch(run.events[i + kEntryAhead].data, true);
+    const ReadEvent& e = run.events[i];
+    const Status allowed = state.check(e.type, e.data);
+    if (!allowed) {
+      return Status::error("rule_violation",
+                           "event " + std::to_string(e.seq) + " breaks a rule: " + allowed.to_string());
+    }
+    state.apply(e.type, e.data, e.seq);
+    if (after_each) FL_RETURN_IF_ERROR(after_each(state, e.type, e.data));
+  }
+  return run.status;
+}
+
+// Below this many events, a replay reads them itself.
+constexpr std::uint64_t kReadAheadEvents = 4 * ReadAhead::kRunEvents;
+
+}  // namespace
+
 Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
               const AfterEvent& after_each) {
   const std::uint64_t from = state.seq() + 1;
   if (from > to) return Status::ok();
-  const auto events = reader.cursor(Family::kEvents, seq_key(from));
-  for (std::uint64_t seq = from; seq <= to; ++seq, events->next()) {
-    const auto unreadable = [&] {
-      return Status::error("store_corrupt", "event " + std::to_string(seq) +
-                                                " cannot be read; run `fundledger verify`");
-    };
-    if (!events->valid() || events->key() != seq_key(seq)) {
-      FL_RETURN_IF_ERROR(events->status());
-      return unreadable();
-    }
-    const std::optional<Envelope> e = read_envelope(events->value());
-    if (!e || e->seq != seq) return unreadable();
-    const std::optional<DataView> data = DataView::parse(e->data);
-    if (!data) return unreadable();
-    const Status allowed = state.check(e->type, *data);
-    if (!allowed) {
-      return Status::error("rule_violation",
-                           "event " + std::to_string(seq) + " breaks a rule: " + allowed.to_string());
-    }
-    state.apply(e->type, *data, seq);
-    if (after_each) FL_RETURN_IF_ERROR(after_each(state, e->type, *data));
+  if (to - from + 1 < kReadAheadEvents) {
+    EventRun run;
+    const auto cursor = reader.cursor(Family::kEvents, seq_key(from));
+    read_run(*cursor, from, to, run);
+    return apply_run(run, state, after_each);
+  }
+  ReadAhead ahead(reader, from, to);
+  while (std::unique_ptr<EventRun> run = ahead.next()) {
+    FL_RETURN_IF_ERROR(apply_run(*run, state, after_each));
+    ahead.recycle(std::move(run));
   }
   return Status::ok();
 }

@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -35,9 +37,13 @@ bool split_state_key(std::string_view key, std::string_view& entity_key, std::ui
 // where a snapshot goes.
 bool snapshot_due(std::uint64_t before, std::uint64_t after);
 
-// Adds to `batch` the records of every entity `state` has changed since its
-// dirty set was last cleared, and the snapshot's mark, as snapshot `seq`.
-// Returns how many records it wrote.
+// The records of every entity `state` has changed since its dirty set was
+// last cleared, as (entity key, record), in key order.
+using SnapshotRecords = std::vector<std::pair<std::string, std::string>>;
+SnapshotRecords snapshot_records(const FundState& state);
+
+// Adds to `batch` the records of snapshot_records(state), and the
+// snapshot's mark, as snapshot `seq`. Returns how many records it wrote.
 std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch& batch);
 
 // The last snapshot at or before `seq`; 0 when there is none.

@@ -21,16 +21,14 @@ std::string_view id_of(std::string_view key) { return key.substr(1); }
 
 template <typename Table>
 auto* find_in(Table& table, std::string_view id) {
-  const auto it = table.find(id);
-  return it == table.end() ? nullptr : &it->second;
+  return table.find(id);
 }
 
-template <typename Table>
-auto sorted_values(const Table& table) {
-  using Value = decltype(Table::mapped_type::value);
-  std::vector<const Value*> out;
+template <typename T>
+auto sorted_values(const EntityTable<T>& table) {
+  std::vector<const T*> out;
   out.reserve(table.size());
-  for (const auto& [id, slot] : table) out.push_back(&slot.value);
+  table.for_each([&out](const auto& entry) { out.push_back(&entry.value); });
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->id < b->id; });
   return out;
 }
@@ -63,11 +61,11 @@ std::pair<std::string_view, std::string_view> business_key_parts(std::string_vie
 bool FundState::present(EntityKind kind, std::string_view id) const {
   switch (kind) {
     case EntityKind::kTotals: return totals_loaded_;
-    case EntityKind::kDonor: return donors_.find(id) != donors_.end();
-    case EntityKind::kProgramme: return programmes_.find(id) != programmes_.end();
-    case EntityKind::kCall: return calls_.find(id) != calls_.end();
-    case EntityKind::kProposal: return proposals_.find(id) != proposals_.end();
-    case EntityKind::kPledge: return pledge_donor_.find(id) != pledge_donor_.end();
+    case EntityKind::kDonor: return donors_.find(id) != nullptr;
+    case EntityKind::kProgramme: return programmes_.find(id) != nullptr;
+    case EntityKind::kCall: return calls_.find(id) != nullptr;
+    case EntityKind::kProposal: return proposals_.find(id) != nullptr;
+    case EntityKind::kPledge: return pledge_donor_.find(id) != nullptr;
   }
   return false;
 }
@@ -93,10 +91,20 @@ void FundState::load_all(EntityKind kind) const {
   }
 }
 
+void FundState::prefetch(const DataView& data, bool entry) const {
+  const std::string_view id = data.get("proposal");
+  if (id.empty()) return;
+  if (entry) {
+    proposals_.prefetch_entry(id);
+  } else {
+    proposals_.prefetch_slot(id);
+  }
+}
+
 // --- snapshots ------------------------------------------------------------------
 
 void FundState::clear_dirty() {
-  // Slots stay where they are in their tables, so the flags can be cleared
+  // Entries stay where they are in their tables, so the flags can be cleared
   // without looking the entities up again.
   for (bool* flag : dirty_flags_) *flag = false;
   dirty_flags_.clear();
@@ -129,7 +137,8 @@ std::optional<std::string> FundState::record(const std::string& key) const {
 bool FundState::restore(EntityKind kind, std::string_view id, std::string_view record) {
   const auto put = [&](auto& table, auto decoded) {
     if (!decoded || decoded->id != id) return false;
-    table[std::string(id)].value = std::move(*decoded);
+    bool added = false;
+    table.find_or_add(id, added).value = std::move(*decoded);
     return true;
   };
   switch (kind) {
@@ -144,9 +153,11 @@ bool FundState::restore(EntityKind kind, std::string_view id, std::string_view r
     case EntityKind::kProgramme: return put(programmes_, decode_programme(record));
     case EntityKind::kCall: return put(calls_, decode_call(record));
     case EntityKind::kProposal: return put(proposals_, decode_proposal(record));
-    case EntityKind::kPledge:
-      pledge_donor_[std::string(id)].value = std::string(record);
+    case EntityKind::kPledge: {
+      bool added = false;
+      pledge_donor_.find_or_add(id, added).value = std::string(record);
       return !record.empty();
+    }
   }
   return false;
 }
@@ -218,17 +229,15 @@ bool FundState::has_pledge(std::string_view id) const {
 template <typename T>
 T& FundState::for_change(EntityKind kind, Table<T>& table, std::string_view id) {
   load(kind, id);
-  auto it = table.find(id);
-  if (it == table.end()) {
-    it = table.emplace(std::string(id), Slot<T>{}).first;
-    if (source_) absent_.erase(entity_key(kind, id));
-  }
-  if (!it->second.dirty) {
-    it->second.dirty = true;
+  bool added = false;
+  auto& entry = table.find_or_add(id, added);
+  if (added && source_) absent_.erase(entity_key(kind, id));
+  if (!entry.dirty) {
+    entry.dirty = true;
     dirty_.push_back(entity_key(kind, id));
-    dirty_flags_.push_back(&it->second.dirty);
+    dirty_flags_.push_back(&entry.dirty);
   }
-  return it->second.value;
+  return entry.value;
 }
 
 void FundState::add_pledge(std::string_view id, std::string_view donor) {

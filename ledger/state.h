@@ -20,11 +20,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "ledger/data_view.h"
+#include "ledger/entity_table.h"
 #include "ledger/event.h"
 #include "ledger/fund.h"
 #include "ledger/status.h"
@@ -80,6 +80,10 @@ class FundState {
   Status check(EventType type, const DataView& data) const;
   // The effect of an event that check() accepted, as event `seq`.
   void apply(EventType type, const DataView& data, std::uint64_t seq);
+  // Reading ahead of a replay: asks the processor to bring in the proposal
+  // an event names, a few events before it is checked (EntityTable:
+  // `entry` false for the first step, true for the second).
+  void prefetch(const DataView& data, bool entry) const;
 
   // Entities changed since clear_dirty(): (kind, id) keys, each once, in
   // the order first changed; for snapshots.
@@ -109,18 +113,13 @@ class FundState {
   std::string broken_invariant() const;
 
  private:
+  template <typename T>
+  using Table = EntityTable<T>;
   // Lookups by std::string_view without building a std::string.
   struct StringHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  template <typename T>
-  struct Slot {
-    T value;
-    bool dirty = false;  // changed since clear_dirty()
-  };
-  template <typename T>
-  using Table = std::unordered_map<std::string, Slot<T>, StringHash, std::equal_to<>>;
   using IdSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
   // Mutable access; loads the entity if needed and marks it dirty.

@@ -1,6 +1,8 @@
 #include "ledger/store.h"
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
@@ -8,6 +10,7 @@
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -225,6 +228,86 @@ void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
 void StoreBatch::put(Family family, std::string_view key, std::string_view value) {
   FL_CHECK(family == Family::kState || family == Family::kSnapshots);
   FL_CHECK(batch_->Put(store_.handle(family), slice(key), slice(value)).ok());
+}
+
+// --- loads ----------------------------------------------------------------------
+
+namespace {
+
+// Where loads write their files before committing them: a directory of
+// the ledger's own, which RocksDB neither reads nor cleans up.
+std::filesystem::path load_dir(const std::filesystem::path& ledger_dir) { return ledger_dir / "load"; }
+
+}  // namespace
+
+struct StoreLoad::File {
+  Family family;
+  std::filesystem::path path;
+  std::unique_ptr<rocksdb::SstFileWriter> writer;
+  bool any = false;  // whether anything was put
+};
+
+StoreLoad::StoreLoad(Store& store) : store_(store) {}
+
+StoreLoad::~StoreLoad() {
+  for (const auto& f : files_) {
+    f->writer.reset();
+    std::error_code ec;
+    std::filesystem::remove(f->path, ec);
+  }
+}
+
+Status StoreLoad::put(Family family, std::string_view key, std::string_view value) {
+  FL_CHECK(family == Family::kState || family == Family::kSnapshots);
+  FL_CHECK(!store_.read_only_);
+  File* file = nullptr;
+  for (const auto& f : files_) {
+    if (f->family == family) file = f.get();
+  }
+  if (file == nullptr) {
+    std::error_code ec;
+    std::filesystem::create_directories(load_dir(store_.dir_), ec);
+    if (ec) return Status::error("storage_error", "cannot create " + load_dir(store_.dir_).string() + ": " + ec.message());
+    auto f = std::make_unique<File>();
+    f->family = family;
+    f->path = load_dir(store_.dir_) / (std::to_string(store_.load_files_.fetch_add(1)) + ".sst");
+    const rocksdb::Options options(db_options(store_.env_), family_options(family));
+    f->writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(options), options,
+                                                         store_.handle(family));
+    const rocksdb::Status s = f->writer->Open(f->path.string());
+    if (!s.ok()) return storage_error("writing a table file of the projection", s);
+    file = f.get();
+    files_.push_back(std::move(f));
+  }
+  const rocksdb::Status s = file->writer->Put(slice(key), slice(value));
+  if (!s.ok()) return storage_error("writing a table file of the projection", s);
+  file->any = true;
+  return Status::ok();
+}
+
+Status StoreLoad::commit() {
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const auto& f : files_) {
+    if (!f->any) continue;
+    // Finish syncs the file.
+    const rocksdb::Status s = f->writer->Finish();
+    if (!s.ok()) return storage_error("finishing a table file of the projection", s);
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = store_.handle(f->family);
+    arg.external_files = {f->path.string()};
+    arg.options.move_files = true;
+    arg.options.failed_move_fall_back_to_copy = true;
+    arg.options.snapshot_consistency = true;
+    arg.options.allow_global_seqno = true;
+    arg.options.allow_blocking_flush = true;
+    args.push_back(std::move(arg));
+  }
+  if (args.empty()) return Status::ok();
+  // All families at once, atomically; the MANIFEST write that adds them
+  // is synced.
+  const rocksdb::Status s = store_.db_->IngestExternalFiles(args);
+  if (!s.ok()) return storage_error("adding table files to the projection", s);
+  return Status::ok();
 }
 
 void StoreBatch::set_save_point() {
@@ -478,6 +561,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   std::unique_ptr<Store> store(new Store());
   store->dir_ = dir;
   store->read_only_ = options.read_only;
+  store->env_ = options.env;
   rocksdb::DBOptions o = db_options(options.env);
   // A ledger made before a family was added gets it, empty, when opened
   // for writing.
@@ -515,6 +599,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   if (!decoded) return Status::error("store_corrupt", "the ledger's head record is damaged");
   store->head_ = *decoded;
   if (options.check_head) FL_RETURN_IF_ERROR(store->check_head());
+  if (!options.read_only) {
+    // What a load left when a crash stopped it before its commit: never
+    // part of the ledger, and never read.
+    std::error_code ignored;
+    std::filesystem::remove_all(load_dir(dir), ignored);
+  }
   return store;
 }
 
@@ -633,6 +723,23 @@ Status Store::write(StoreBatch& batch, const Head& new_head) {
   head_ = new_head;
   ++writes_;
   return Status::ok();
+}
+
+Status Store::settle() const {
+  const auto busy = [this](const std::string& property, std::uint64_t& value) {
+    return db_->GetAggregatedIntProperty(property, &value);
+  };
+  for (;;) {
+    std::uint64_t compacting = 0, compaction_due = 0, flushing = 0, flush_due = 0;
+    if (!busy(rocksdb::DB::Properties::kNumRunningCompactions, compacting) ||
+        !busy(rocksdb::DB::Properties::kCompactionPending, compaction_due) ||
+        !busy(rocksdb::DB::Properties::kNumRunningFlushes, flushing) ||
+        !busy(rocksdb::DB::Properties::kMemTableFlushPending, flush_due)) {
+      return Status::error("storage_error", "RocksDB does not report its background work");
+    }
+    if (compacting + compaction_due + flushing + flush_due == 0) return Status::ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 Status Store::reset(Family family) {

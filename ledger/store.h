@@ -16,8 +16,10 @@
 //
 // Every append is one synced WriteBatch holding the events, their hashes, their
 // ids and the new head, so the head always covers exactly the events on disk.
-// Only the Writer (ledger/writer.h) writes; anyone may read.
+// Only the Writer (ledger/writer.h) writes, but for a rebuild, which loads
+// its snapshots as table files (StoreLoad); anyone may read.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -100,6 +102,29 @@ class StoreBatch {
   const Store& store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
   std::size_t save_points_ = 0;  // open save points
+};
+
+// Records written straight into table files and added to the store in one
+// atomic, durable step: for a rebuild's snapshots, which need neither the
+// write-ahead log nor the memtable. Nothing is visible before commit();
+// files not committed are removed when the load is destroyed.
+class StoreLoad {
+ public:
+  explicit StoreLoad(Store& store);
+  ~StoreLoad();
+  StoreLoad(const StoreLoad&) = delete;
+  StoreLoad& operator=(const StoreLoad&) = delete;
+
+  // Within each family, keys must come in strictly ascending order.
+  Status put(Family family, std::string_view key, std::string_view value);
+  // Adds every family's file to the store, all or none. Only one load may
+  // commit at a time, and no batch may write the same families meanwhile.
+  Status commit();
+
+ private:
+  struct File;
+  Store& store_;
+  std::vector<std::unique_ptr<File>> files_;  // one per family put to
 };
 
 // Walks one column family in key order. Not thread-safe; one per thread.
@@ -210,9 +235,14 @@ class Store {
   Status write(StoreBatch& batch, const Head& new_head);
   // Synced writes made since open, for statistics.
   std::uint64_t writes() const;
+  // Waits until RocksDB has no flush or compaction running or pending: for
+  // benchmarks, so that one step's figure holds the background work it
+  // caused and none of the step before.
+  Status settle() const;
 
  private:
   friend class StoreBatch;
+  friend class StoreLoad;
   friend class StoreReader;
   Store() = default;
   Status check_head();
@@ -222,7 +252,9 @@ class Store {
   bool read_only_ = false;
   std::string origin_;
   rocksdb::DB* db_ = nullptr;
+  rocksdb::Env* env_ = nullptr;  // the one given to open, or null
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Family
+  std::atomic<std::uint64_t> load_files_{0};  // StoreLoad files made, for their names
 
   mutable std::mutex mu_;
   Head head_;          // guarded by mu_

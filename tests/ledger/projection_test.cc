@@ -340,6 +340,59 @@ TEST_CASE("snapshots, old views, a reopened ledger and a rebuild agree with a re
   Result<VerifyReport> report = verify_projection(*ledger.store);
   REQUIRE(report.status().to_string() == "ok");
   CHECK(report->ok());
+
+  // Loaded one snapshot to a group, whose table files overlap: the same.
+  REQUIRE(rebuild_projection(*ledger.store, nullptr, 1).to_string() == "ok");
+  {
+    auto reader = ledger.store->reader();
+    CHECK(*snapshot_at_or_before(*reader, events) == 2 * kSnapshotEvents);
+    CHECK(*snapshot_at_or_before(*reader, 2 * kSnapshotEvents - 1) == kSnapshotEvents);
+  }
+  for (std::uint64_t seq : points) CHECK(views_at(seq) == expected[seq]);
+  report = verify_projection(*ledger.store);
+  REQUIRE(report.status().to_string() == "ok");
+  CHECK(report->ok());
+  // Nothing is left of the loads' files.
+  CHECK(std::filesystem::is_empty(ledger.dir.path() / "load"));
+}
+
+TEST_CASE("a long replay reads ahead on a thread and stops where the log or the caller says",
+          "[property]") {
+  test::Ledger ledger;
+  const std::uint64_t events = 3 * kSnapshotEvents;
+  append_generated(ledger, events, 11);
+  const std::string full = [&] {
+    FundState s;
+    REQUIRE(replay(*ledger.store->reader(), s, events).to_string() == "ok");
+    CHECK(s.seq() == events);
+    return fund_view(s);
+  }();
+
+  // Stopped by the caller after event 15000: the state stands there, and
+  // the reading thread is told to stop.
+  {
+    FundState s;
+    const Status stopped = replay(*ledger.store->reader(), s, events, [](FundState& st, EventType, const DataView&) {
+      return st.seq() == 15000 ? Status::error("stop", "enough") : Status::ok();
+    });
+    CHECK(stopped.code() == "stop");
+    CHECK(s.seq() == 15000);
+    FundState again;
+    REQUIRE(replay(*ledger.store->reader(), again, 15000).to_string() == "ok");
+    CHECK(fund_view(s) == fund_view(again));
+  }
+
+  // An event that cannot be read, far into the log: the events before it
+  // are applied and the refusal names it.
+  ledger.close();
+  { test::RawDb(ledger.dir.path()).put(Family::kEvents, seq_key(20000), "{\"not\":\"an event\"}"); }
+  ledger.reopen();
+  FundState s;
+  const Status broken = replay(*ledger.store->reader(), s, events);
+  CHECK(broken.code() == "store_corrupt");
+  CHECK(broken.message() == "event 20000 cannot be read; run `fundledger verify`");
+  CHECK(s.seq() == 19999);
+  CHECK(fund_view(s) != full);
 }
 
 TEST_CASE("verify finds a snapshot record that is not what the events give", "[property]") {

@@ -2,6 +2,9 @@
 // reopening, exclusive opening, and what a failed write leaves behind.
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <catch2/catch.hpp>
 #include <rocksdb/env.h>
@@ -187,6 +190,64 @@ TEST_CASE("opening where there is no ledger, or creating over one, is refused", 
   CHECK(none.status().code() == "no_ledger");
   REQUIRE(Store::create(dir.path() / "l", "o").is_ok());
   CHECK(Store::create(dir.path() / "l", "o").code() == "ledger_exists");
+}
+
+TEST_CASE("a load lands all its families at once, or nothing of them", "[store]") {
+  test::Ledger ledger;
+  Store& store = *ledger.store;  // until the reopening at the end
+  const auto get = [&](Family f, std::string_view key) {
+    Result<std::optional<std::string>> v = ledger.store->reader()->get(f, key);
+    REQUIRE(v.is_ok());
+    return v->value_or("(none)");
+  };
+  const std::filesystem::path files = ledger.dir.path() / "load";
+
+  // Not committed: nothing lands, and its files go with it.
+  {
+    StoreLoad load(store);
+    REQUIRE(load.put(Family::kState, "Ta", "1").is_ok());
+    REQUIRE(load.put(Family::kSnapshots, seq_key(1), seq_key(1)).is_ok());
+    CHECK(std::distance(std::filesystem::directory_iterator(files), {}) == 2);
+  }
+  CHECK(std::filesystem::is_empty(files));
+  CHECK(get(Family::kState, "Ta") == "(none)");
+
+  // Keys out of order: refused, and what was put before does not land.
+  {
+    StoreLoad load(store);
+    REQUIRE(load.put(Family::kSnapshots, seq_key(2), seq_key(1)).is_ok());
+    REQUIRE(load.put(Family::kState, "Tb", "2").is_ok());
+    const Status refused = load.put(Family::kState, "Ta", "1");
+    CHECK(refused.code() == "storage_error");
+  }
+  CHECK(get(Family::kState, "Tb") == "(none)");
+  CHECK(get(Family::kSnapshots, seq_key(2)) == "(none)");
+
+  // Committed: both families, read back, and after reopening.
+  {
+    StoreLoad load(store);
+    REQUIRE(load.put(Family::kState, "Ta", "1").is_ok());
+    REQUIRE(load.put(Family::kState, "Tb", "2").is_ok());
+    REQUIRE(load.put(Family::kSnapshots, seq_key(3), seq_key(2)).is_ok());
+    REQUIRE(load.commit().to_string() == "ok");
+  }
+  CHECK(get(Family::kState, "Ta") == "1");
+  CHECK(get(Family::kState, "Tb") == "2");
+  CHECK(get(Family::kSnapshots, seq_key(3)) == seq_key(2));
+  ledger.reopen();
+  CHECK(get(Family::kState, "Tb") == "2");
+  CHECK(get(Family::kSnapshots, seq_key(3)) == seq_key(2));
+}
+
+TEST_CASE("what a load left when it was stopped is removed when the ledger opens", "[store]") {
+  test::Ledger ledger;
+  ledger.close();
+  const std::filesystem::path files = ledger.dir.path() / "load";
+  std::filesystem::create_directories(files);
+  { std::ofstream(files / "7.sst") << "half a table file"; }
+  ledger.reopen();
+  CHECK_FALSE(std::filesystem::exists(files));
+  CHECK(ledger.store->head().size == 0);
 }
 
 // A file system that fails every write and sync of the write-ahead log
