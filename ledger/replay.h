@@ -21,7 +21,8 @@ using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 // half-way leaves the snapshots of the groups it loaded, each whole.
 // `store` must be open for writing and no writer may be using it.
 // `load_bytes`: how many bytes of records make a group (tests make it
-// small, to see many groups in a small ledger). Refusals: those of replay() (ledger/snapshots.h), storage_error.
+// small, to see many groups in a small ledger). Refusals: those of
+// replay() (ledger/snapshots.h), storage_error.
 inline constexpr std::size_t kRebuildLoadBytes = 32 << 20;
 Status rebuild_projection(Store& store, const ProgressFn& progress = nullptr,
                           std::size_t load_bytes = kRebuildLoadBytes);
