@@ -138,8 +138,8 @@ json donor_view(const Donor& d) {
                          {"pledged", format_amount(sums.first, units)},
                          {"received", format_amount(sums.second, units)}});
   }
-  j["pledges"] = pledges;
-  j["earmarks"] = earmarked;
+  j["pledges"] = std::move(pledges);
+  j["earmarks"] = std::move(earmarked);
   return j;
 }
 
@@ -174,8 +174,8 @@ json call_view(const Call& c) {
     region["eligible"] = open;
     regions.push_back(region);
   }
-  j["regions"] = eligible;
-  j["by_region"] = regions;
+  j["regions"] = std::move(eligible);
+  j["by_region"] = std::move(regions);
   return j;
 }
 
@@ -264,7 +264,10 @@ Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::s
     case ViewKind::kDonors: {
       json list = json::array();
       for (const Donor* d : state.donors()) list.push_back(donor_summary(*d));
-      return json{{"donors", list}};
+      // Moved in, not copied as json{{...}} would: the lists run to a megabyte.
+      json out = json::object();
+      out["donors"] = std::move(list);
+      return out;
     }
     case ViewKind::kDonor: {
       const Donor* d = state.donor(id);
@@ -274,7 +277,9 @@ Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::s
     case ViewKind::kCalls: {
       json list = json::array();
       for (const Call* c : state.calls()) list.push_back(call_summary(*c));
-      return json{{"calls", list}};
+      json out = json::object();
+      out["calls"] = std::move(list);
+      return out;
     }
     case ViewKind::kCall: {
       const Call* c = state.call(id);
