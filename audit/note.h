@@ -1,0 +1,85 @@
+#pragma once
+// Signed notes (c2sp.org/signed-note) with Ed25519 keys (signature type
+// 0x01), as the ledger's checkpoints are signed (SPEC section 4).
+//
+// A note is text (UTF-8 lines, each ending in a newline), a blank line,
+// then one line per signature: "— " (U+2014 and a space), the key's name,
+// a space, and base64 of the key id (4 bytes, big-endian) followed by the
+// 64-byte Ed25519 signature of the text. The key id is the first four
+// bytes of SHA-256(name || 0x0A || 0x01 || public key). A verifier key is
+// published as "name+<key id, 8 hex digits>+base64(0x01 || public key)".
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fundledger {
+
+using Ed25519Seed = std::array<std::uint8_t, 32>;
+using Ed25519PublicKey = std::array<std::uint8_t, 32>;
+
+// Base64 (RFC 4648, with padding), and back; nullopt for anything that is
+// not exactly what encoding some bytes gives.
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
+
+// The key id of a key name and Ed25519 public key.
+std::uint32_t note_key_id(std::string_view name, const Ed25519PublicKey& key);
+
+// Whether `name` may name a key: non-empty, printable, no spaces and no '+'.
+bool valid_key_name(std::string_view name);
+
+class NoteSigner {
+ public:
+  // The signer of the Ed25519 key made from `seed` (RFC 8032's 32-byte
+  // private key). nullopt when `name` is not a valid key name.
+  static std::optional<NoteSigner> from_seed(std::string name, const Ed25519Seed& seed);
+  // A new random key.
+  static std::optional<NoteSigner> generate(std::string name);
+
+  const std::string& name() const { return name_; }
+  const Ed25519Seed& seed() const { return seed_; }
+  const Ed25519PublicKey& public_key() const { return public_; }
+  std::uint32_t key_id() const { return note_key_id(name_, public_); }
+  // "name+<key id hex>+base64(0x01 || public key)".
+  std::string verifier_key() const;
+  // The signed note of `text`, which must be non-empty UTF-8 lines each
+  // ending in a newline (check_note_text).
+  std::string sign(std::string_view text) const;
+
+ private:
+  NoteSigner() = default;
+  std::string name_;
+  Ed25519Seed seed_{};
+  Ed25519PublicKey public_{};
+};
+
+// "" when `text` may be a note's text, otherwise what is wrong with it.
+std::string check_note_text(std::string_view text);
+
+class NoteVerifier {
+ public:
+  // Parses a verifier key; nullopt when it is not one (a bad name, a key id
+  // that does not match the key, an unknown signature type, bad base64).
+  static std::optional<NoteVerifier> parse(std::string_view verifier_key);
+
+  const std::string& name() const { return name_; }
+  std::uint32_t key_id() const { return key_id_; }
+
+  // Checks that `note` is a well-formed signed note carrying a valid
+  // signature by this key. Returns "" and sets `text` when it does;
+  // otherwise what is wrong. Signatures by other keys are allowed and
+  // ignored, as the format asks.
+  std::string check(std::string_view note, std::string& text) const;
+
+ private:
+  NoteVerifier() = default;
+  std::string name_;
+  std::uint32_t key_id_ = 0;
+  Ed25519PublicKey public_{};
+};
+
+}  // namespace fundledger
