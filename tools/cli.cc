@@ -5,7 +5,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+
+#include "audit/checkpoint.h"
+#include "audit/note.h"
+#include "ledger/check.h"
 
 namespace fundledger::cli {
 namespace {
@@ -94,6 +100,21 @@ void Progress::finish() {
   std::fprintf(stderr, "\r\033[K");
   std::fflush(stderr);
   drawn_ = false;
+}
+
+Status create_ledger(const std::string& dir, const std::string& origin, std::string& verifier_key) {
+  FL_RETURN_IF_ERROR(Store::create(dir, origin));
+  const std::optional<NoteSigner> signer = NoteSigner::generate(origin);
+  FL_CHECK(signer.has_value());  // origin is a valid key name
+  const std::filesystem::path path(dir);
+  if (const std::string bad = write_signing_key(path / kSigningKeyFile, *signer); !bad.empty()) {
+    return Status::error("storage_error", "the ledger was created without its signing key: " + bad);
+  }
+  std::ofstream out(path / kVerifierKeyFile);
+  out << signer->verifier_key() << "\n";
+  if (!out.flush()) return Status::error("storage_error", "cannot write " + (path / kVerifierKeyFile).string());
+  verifier_key = signer->verifier_key();
+  return Status::ok();
 }
 
 }  // namespace fundledger::cli

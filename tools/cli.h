@@ -33,6 +33,16 @@ void print_json(const nlohmann::json& value);
 // (usage, no_ledger, invalid_as_of), kExitRefused for everything else.
 int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
+// In a ledger's directory: the log's Ed25519 signing key (PEM, mode 0600)
+// and its verifier key (c2sp.org/signed-note), one line, public.
+inline constexpr std::string_view kSigningKeyFile = "log.key";
+inline constexpr std::string_view kVerifierKeyFile = "verifier.key";
+
+// Creates a ledger at `dir` named `origin` (a valid key name), with its
+// signing key and verifier key files; sets `verifier_key`. Refusals: those
+// of Store::create, storage_error.
+Status create_ledger(const std::string& dir, const std::string& origin, std::string& verifier_key);
+
 // Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
                                   int& exit_code);

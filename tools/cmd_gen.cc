@@ -62,7 +62,8 @@ int run_demo(const DemoOptions& o) {
   const std::size_t count = drafts.size();
   bool created = false;
   if (!std::filesystem::exists(std::filesystem::path(o.data) / "CURRENT")) {
-    const Status made = Store::create(o.data, "localhost/fundledger-demo");
+    std::string verifier_key;
+    const Status made = create_ledger(o.data, "localhost/fundledger-demo", verifier_key);
     if (!made) return fail(made);
     created = true;
   }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/note.h"
 #include "ledger/event.h"
 #include "ledger/formats.h"
 #include "ledger/store.h"
@@ -25,6 +26,7 @@ constexpr std::size_t kAppendEventsMax = 1'000'000;
 constexpr std::uint64_t kEventsLimitDefault = UINT64_MAX;
 constexpr std::string_view kOriginDefault = "localhost/fundledger";
 
+
 std::string default_actor() {
   const char* user = std::getenv("USER");
   const std::string name = user != nullptr && *user != '\0' ? user : "cli";
@@ -40,11 +42,17 @@ struct InitOptions {
 };
 
 int run_init(const InitOptions& o) {
-  const Status created = Store::create(o.data, o.origin);
-  if (!created) return fail(created);
+  // The origin names the log's key in its signed checkpoints (SPEC 4).
+  if (!valid_key_name(o.origin)) {
+    return fail(Status::error("usage", "--origin must be a key name: no spaces, no '+', printable UTF-8",
+                              "origin"));
+  }
+  std::string verifier_key;
+  if (const Status created = create_ledger(o.data, o.origin, verifier_key); !created) return fail(created);
   nlohmann::ordered_json out;
   out["data"] = o.data;
   out["origin"] = o.origin;
+  out["verifier_key"] = verifier_key;
   print_json(out);
   return kExitOk;
 }

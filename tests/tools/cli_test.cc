@@ -2,10 +2,14 @@
 // subcommand prints on stdout and stderr, and how it exits.
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "audit/checkpoint.h"
+#include "audit/note.h"
 #include "ledger/hash.h"
 #include "tests/support.h"
 
@@ -39,6 +43,25 @@ TEST_CASE("init, append, events and verify", "[cli]") {
   const test::Run init = run_cli("init --origin fund.example/ledger" + data);
   CHECK(init.exit_code == 0);
   CHECK(json_lines(init.out)[0]["origin"] == "fund.example/ledger");
+  // The log's signing key, owner-only, and its verifier key, published.
+  const std::string vkey = json_lines(init.out)[0]["verifier_key"];
+  CHECK(vkey.starts_with("fund.example/ledger+"));
+  REQUIRE(NoteVerifier::parse(vkey).has_value());
+  CHECK(std::filesystem::status(dir.path() / "ledger" / "log.key").permissions() ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  {
+    std::ifstream published(dir.path() / "ledger" / "verifier.key");
+    std::string line;
+    std::getline(published, line);
+    CHECK(line == vkey);
+  }
+  std::string key_error;
+  const auto signing = read_signing_key(dir.path() / "ledger" / "log.key", "fund.example/ledger", key_error);
+  REQUIRE(signing.has_value());
+  CHECK(signing->verifier_key() == vkey);
+  const test::Run bad_origin = run_cli("init --origin 'two words' --data " + dir.str() + "/other");
+  CHECK(bad_origin.exit_code == 2);
+  CHECK(json_lines(bad_origin.err)[0]["error"]["field"] == "origin");
 
   const test::Run append = run_cli("append -" + data, kThree);
   REQUIRE(append.exit_code == 0);

@@ -1,0 +1,107 @@
+#include "audit/checkpoint.h"
+
+#include <fcntl.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace fundledger {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+
+}  // namespace
+
+std::string checkpoint_text(const Checkpoint& c) {
+  std::string out = c.origin + "\n" + std::to_string(c.size) + "\n" +
+                    base64_encode(std::string_view(reinterpret_cast<const char*>(c.root.data()), c.root.size())) +
+                    "\n";
+  for (const std::string& line : c.extensions) out += line + "\n";
+  return out;
+}
+
+std::string parse_checkpoint(std::string_view text, Checkpoint& out) {
+  if (const std::string bad = check_note_text(text); !bad.empty()) return bad;
+  std::vector<std::string_view> lines;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text.find('\n', at);
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  if (lines.size() < 3) return "a checkpoint has an origin, a tree size and a root hash";
+  Checkpoint c;
+  c.origin = std::string(lines[0]);
+  const std::string_view size = lines[1];
+  const auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), c.size);
+  if (ec != std::errc() || end != size.data() + size.size() || (size.size() > 1 && size[0] == '0') ||
+      size[0] == '+' || size[0] == '-') {
+    return "the tree size \"" + std::string(size) + "\" is not a decimal number without leading zeros";
+  }
+  const std::optional<std::string> root = base64_decode(lines[2]);
+  if (!root || root->size() != 32) return "the root hash is not the base64 of 32 bytes";
+  std::copy(root->begin(), root->end(), c.root.begin());
+  for (std::size_t i = 3; i < lines.size(); ++i) c.extensions.emplace_back(lines[i]);
+  out = std::move(c);
+  return "";
+}
+
+std::string write_signing_key(const std::filesystem::path& path, const NoteSigner& signer) {
+  const std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, signer.seed().data(), signer.seed().size()));
+  const std::unique_ptr<BIO, BioFree> pem(BIO_new(BIO_s_mem()));
+  if (!key || !pem || PEM_write_bio_PrivateKey(pem.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return "cannot encode the signing key";
+  }
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(pem.get(), &data);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot create " + path.string() + ": " + std::strerror(errno);
+  bool ok = ::write(fd, data, static_cast<std::size_t>(length)) == length && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return "cannot write " + path.string();
+  return "";
+}
+
+std::optional<NoteSigner> read_signing_key(const std::filesystem::path& path, const std::string& name,
+                                           std::string& error) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = "cannot read the signing key " + path.string() + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 0777));
+    error = "the signing key " + path.string() + " may be read or written by others than its owner (mode " +
+            mode + "); it must be 0600";
+    return std::nullopt;
+  }
+  const std::unique_ptr<BIO, BioFree> file(BIO_new_file(path.c_str(), "r"));
+  const std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      file ? PEM_read_bio_PrivateKey(file.get(), nullptr, nullptr, nullptr) : nullptr);
+  Ed25519Seed seed{};
+  std::size_t length = seed.size();
+  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519 ||
+      EVP_PKEY_get_raw_private_key(key.get(), seed.data(), &length) != 1 || length != seed.size()) {
+    error = "the signing key " + path.string() + " is not an Ed25519 private key in PEM";
+    return std::nullopt;
+  }
+  std::optional<NoteSigner> signer = NoteSigner::from_seed(name, seed);
+  if (!signer) error = "\"" + name + "\" cannot name a key";
+  return signer;
+}
+
+}  // namespace fundledger
