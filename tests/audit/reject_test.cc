@@ -1,0 +1,74 @@
+// Known-bad inputs, one per data file in tests/testdata/reject: every one
+// is refused, and the valid inputs they were made from are accepted.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "audit/note.h"
+#include "audit/proof.h"
+
+namespace fundledger {
+namespace {
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  return nlohmann::json::parse(text.str());
+}
+
+Hash hex(const nlohmann::json& j) {
+  const std::optional<Hash> h = hash_from_hex(j.get<std::string>());
+  REQUIRE(h.has_value());
+  return *h;
+}
+
+std::vector<Hash> hex_list(const nlohmann::json& j) {
+  std::vector<Hash> out;
+  for (const auto& h : j) out.push_back(hex(h));
+  return out;
+}
+
+// What the check of the input says: "" when it is accepted.
+std::string check(const nlohmann::json& input) {
+  const std::string kind = input["kind"];
+  if (kind == "inclusion") {
+    return check_inclusion(input["index"], input["size"], hex(input["leaf"]), hex_list(input["path"]),
+                           hex(input["root"]));
+  }
+  if (kind == "consistency") {
+    return check_consistency(input["first"], input["second"], hex(input["first_root"]),
+                             hex(input["second_root"]), hex_list(input["path"]));
+  }
+  REQUIRE(kind == "note");
+  const std::optional<NoteVerifier> verifier = NoteVerifier::parse(input["verifier_key"].get<std::string>());
+  REQUIRE(verifier.has_value());
+  std::string text;
+  return verifier->check(input["note"].get<std::string>(), text);
+}
+
+TEST_CASE("the valid proofs and note that the bad inputs were made from are accepted", "[proof][note]") {
+  for (const std::string name : {"accept-inclusion.json", "accept-consistency.json", "accept-note.json"}) {
+    INFO(name);
+    CHECK(check(read_json(std::filesystem::path(FUNDLEDGER_TESTDATA) / name)) == "");
+  }
+}
+
+TEST_CASE("every known-bad proof and note in tests/testdata/reject is refused", "[proof][note]") {
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDLEDGER_TESTDATA) / "reject")) {
+    const nlohmann::json input = read_json(entry.path());
+    INFO(entry.path().filename().string() << ": " << input["why"].get<std::string>());
+    CHECK(check(input) != "");
+    ++files;
+  }
+  CHECK(files == 40);
+}
+
+}  // namespace
+}  // namespace fundledger
