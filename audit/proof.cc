@@ -69,6 +69,15 @@ bool subproof(const SubtreeSource& source, std::uint64_t m, std::uint64_t first,
   return true;
 }
 
+// RFC 9162's step after hashing a node in from the left: right-shift fn
+// and sn together until fn's lowest bit is set or fn is 0.
+void shift_to_set_bit(std::uint64_t& fn, std::uint64_t& sn) {
+  while ((fn & 1) == 0 && fn != 0) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+}
+
 }  // namespace
 
 std::optional<Hash> LeavesSource::subtree(std::uint64_t first, std::uint64_t size) const {
@@ -114,12 +123,7 @@ std::string check_inclusion(std::uint64_t index, std::uint64_t size, const Hash&
     if (sn == 0) return "the path is longer than the tree is deep";
     if ((fn & 1) != 0 || fn == sn) {
       r = node_hash(p, r);
-      if ((fn & 1) == 0) {
-        while ((fn & 1) == 0 && fn != 0) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
+      shift_to_set_bit(fn, sn);
     } else {
       r = node_hash(r, p);
     }
@@ -166,12 +170,7 @@ std::string check_consistency(std::uint64_t first, std::uint64_t second, const H
     if ((fn & 1) != 0 || fn == sn) {
       fr = node_hash(c, fr);
       sr = node_hash(c, sr);
-      if ((fn & 1) == 0) {
-        while ((fn & 1) == 0 && fn != 0) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
+      shift_to_set_bit(fn, sn);
     } else {
       sr = node_hash(sr, c);
     }

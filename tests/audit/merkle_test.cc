@@ -5,18 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "audit/merkle.h"
+#include "tests/audit/audit_support.h"
 
 namespace fundledger {
 namespace {
 
-Hash reference_root(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
-  const std::size_t n = end - begin;
-  if (n == 0) return sha256("");
-  if (n == 1) return leaves[begin];
-  std::size_t k = 1;
-  while (k * 2 < n) k *= 2;
-  return node_hash(reference_root(leaves, begin, begin + k), reference_root(leaves, begin + k, end));
-}
+using test::reference_root;
 
 TEST_CASE("the streamed root equals RFC 6962's recursive root at every size", "[merkle]") {
   std::vector<Hash> leaves;

@@ -3,30 +3,22 @@
 // note the reference implementation (Go's golang.org/x/mod/sumdb/note)
 // signs with the same key; every kind of tampering is refused.
 
-#include <fstream>
-#include <sstream>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
 #include "ledger/hash.h"
+#include "tests/audit/audit_support.h"
 
 namespace fundledger {
 namespace {
+
+using test::read_testdata;
 
 Ed25519Seed seed_of(std::uint8_t fill) {
   Ed25519Seed seed;
   seed.fill(fill);
   return seed;
-}
-
-nlohmann::json read_testdata(const std::string& name) {
-  std::ifstream in(std::string(FUNDLEDGER_TESTDATA) + "/" + name);
-  REQUIRE(in.good());
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
 }
 
 const std::string kText = "example.org/fund\n42\nqiBfsVkmqq/LDE4izWy10TWPeterNeumannc74f20a3AYEKF=\n";

@@ -3,25 +3,18 @@
 // proof (a flipped bit, an element added or taken away, another index,
 // size or root, sizes swapped) is refused.
 
-#include <fstream>
-#include <sstream>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "audit/merkle.h"
 #include "audit/proof.h"
+#include "tests/audit/audit_support.h"
 
 namespace fundledger {
 namespace {
 
-nlohmann::json read_testdata(const std::string& name) {
-  std::ifstream in(std::string(FUNDLEDGER_TESTDATA) + "/" + name);
-  REQUIRE(in.good());
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
-}
+using test::read_testdata;
+using test::reference_root;
 
 std::string bytes_from_hex(const std::string& hex) {
   std::string out;
@@ -70,16 +63,6 @@ std::vector<Hash> make_leaves(std::size_t n) {
   std::vector<Hash> leaves;
   for (std::size_t i = 0; i < n; ++i) leaves.push_back(leaf_hash("leaf " + std::to_string(i)));
   return leaves;
-}
-
-// RFC 6962's MTH, straight from its recursive definition.
-Hash reference_root(const std::vector<Hash>& leaves, std::size_t begin, std::size_t end) {
-  const std::size_t n = end - begin;
-  if (n == 0) return sha256("");
-  if (n == 1) return leaves[begin];
-  std::size_t k = 1;
-  while (k * 2 < n) k *= 2;
-  return node_hash(reference_root(leaves, begin, begin + k), reference_root(leaves, begin + k, end));
 }
 
 constexpr std::size_t kMax = 40;

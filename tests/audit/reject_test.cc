@@ -2,25 +2,16 @@
 // is refused, and the valid inputs they were made from are accepted.
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
 #include "audit/proof.h"
+#include "tests/audit/audit_support.h"
 
 namespace fundledger {
 namespace {
-
-nlohmann::json read_json(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
-}
 
 Hash hex(const nlohmann::json& j) {
   const std::optional<Hash> h = hash_from_hex(j.get<std::string>());
@@ -55,14 +46,14 @@ std::string check(const nlohmann::json& input) {
 TEST_CASE("the valid proofs and note that the bad inputs were made from are accepted", "[proof][note]") {
   for (const std::string name : {"accept-inclusion.json", "accept-consistency.json", "accept-note.json"}) {
     INFO(name);
-    CHECK(check(read_json(std::filesystem::path(FUNDLEDGER_TESTDATA) / name)) == "");
+    CHECK(check(test::read_testdata(name)) == "");
   }
 }
 
 TEST_CASE("every known-bad proof and note in tests/testdata/reject is refused", "[proof][note]") {
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDLEDGER_TESTDATA) / "reject")) {
-    const nlohmann::json input = read_json(entry.path());
+    const nlohmann::json input = test::read_testdata(entry.path());
     INFO(entry.path().filename().string() << ": " << input["why"].get<std::string>());
     CHECK(check(input) != "");
     ++files;
