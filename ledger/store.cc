@@ -29,7 +29,7 @@ constexpr std::string_view kOriginKey = "origin";
 // default one, which every database has.
 const std::vector<std::string>& family_names() {
   static const std::vector<std::string> kNames = {
-      rocksdb::kDefaultColumnFamilyName, "events", "chain", "ids", "state", "snapshots"};
+      rocksdb::kDefaultColumnFamilyName, "events", "chain", "ids", "state", "snapshots", "tree"};
   return kNames;
 }
 
@@ -142,7 +142,8 @@ rocksdb::ColumnFamilyOptions family_options(Family family) {
   // skip list within the processor's caches.
   o.write_buffer_size = family == Family::kMeta ? (4 << 20) : family == Family::kIds ? (8 << 20) : (64 << 20);
   // Hashes do not compress; JSON and ids do.
-  o.compression = family == Family::kChain ? rocksdb::kNoCompression : rocksdb::kLZ4Compression;
+  o.compression = family == Family::kChain || family == Family::kTree ? rocksdb::kNoCompression
+                                                                      : rocksdb::kLZ4Compression;
   return o;
 }
 
@@ -226,7 +227,7 @@ void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
 }
 
 void StoreBatch::put(Family family, std::string_view key, std::string_view value) {
-  FL_CHECK(family == Family::kState || family == Family::kSnapshots);
+  FL_CHECK(family == Family::kState || family == Family::kSnapshots || family == Family::kTree);
   FL_CHECK(batch_->Put(store_.handle(family), slice(key), slice(value)).ok());
 }
 

@@ -11,6 +11,10 @@
 //   state   the projection's snapshots (ledger/snapshots.h): entity key, 0x00,
 //           8-byte big-endian (~snapshot seq) -> the entity's record then
 //   snapshots  8-byte big-endian snapshot seq -> records written at it
+//   tree    level (1 byte), 8-byte big-endian index -> the 32-byte root of the
+//           perfect subtree of 2^level leaves from leaf index * 2^level, for
+//           levels kStoredTreeLevel and up (ledger/tree.h), written with
+//           the events that complete it
 //   meta    (RocksDB's default family) "format", "origin", and "head":
 //           size (8 bytes, big-endian) || chain hash of the last event
 //
@@ -43,7 +47,7 @@ class WriteBatch;
 
 namespace fundledger {
 
-enum class Family { kMeta, kEvents, kChain, kIds, kState, kSnapshots };
+enum class Family { kMeta, kEvents, kChain, kIds, kState, kSnapshots, kTree };
 
 struct Head {
   std::uint64_t size = 0;
@@ -90,7 +94,8 @@ class StoreBatch {
   // events from `first_seq` on.
   void put_hashes(std::uint64_t first_seq, const EventHashes* hashes, std::size_t count);
   void put_id(std::string_view id, std::uint64_t seq);
-  // A record of the projection's snapshots (ledger/snapshots.h).
+  // A record of the projection's snapshots (ledger/snapshots.h) or a node
+  // of the Merkle tree (ledger/tree.h).
   void put(Family family, std::string_view key, std::string_view value);
   // Save points nest; rollback undoes every put since the latest one.
   void set_save_point();

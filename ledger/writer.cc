@@ -9,6 +9,7 @@
 #include "ledger/data_view.h"
 #include "ledger/log.h"
 #include "ledger/snapshots.h"
+#include "ledger/tree.h"
 
 namespace fundledger {
 
@@ -49,19 +50,22 @@ class Writer::Group {
     return result;
   }
 
-  // Adds the pages of hashes and the id index entries of every event the
-  // group holds; call once, after the last add().
-  StoreBatch& finish() {
+  // Adds the pages of hashes, the Merkle tree nodes they complete and the
+  // id index entries of every event the group holds; call once, after the
+  // last add(). Refusals: those of add_tree_nodes.
+  Status finish() {
     for (std::size_t i = 0; i < hashes_.size(); i += kHashesPerPage) {
       batch_.put_hashes(first_seq_ + i, hashes_.data() + i,
                         std::min(kHashesPerPage, hashes_.size() - i));
     }
+    FL_RETURN_IF_ERROR(add_tree_nodes(reader_, first_seq_, hashes_, batch_));
     // In key order: each insert into the memtable then starts where the one
     // before it ended, instead of searching from the top.
     std::sort(new_ids_.begin(), new_ids_.end());
     for (const auto& [id, seq] : new_ids_) batch_.put_id(id, seq);
-    return batch_;
+    return Status::ok();
   }
+  StoreBatch& batch() { return batch_; }
   const Head& head() const { return head_; }
   Millis last_recorded() const { return last_recorded_; }
 
@@ -265,7 +269,12 @@ void Writer::lead(std::vector<Request*>& requests) {
     }
   }
   if (accepted.empty() || group->head() == store_.head()) return;  // only refusals and repeats
-  const Status written = store_.write(group->finish(), group->head());
+  const Status finished = group->finish();
+  if (!finished) {
+    state_.reset();
+    return fail_all(finished);
+  }
+  const Status written = store_.write(group->batch(), group->head());
   if (!written) {
     state_.reset();
     return fail_all(written);
@@ -277,6 +286,11 @@ void Writer::lead(std::vector<Request*>& requests) {
 
 Status Writer::load_state() {
   if (state_) return Status::ok();
+  if (!tree_checked_) {
+    // A ledger made before the tree's nodes were stored gets them first.
+    FL_RETURN_IF_ERROR(backfill_tree(store_));
+    tree_checked_ = true;
+  }
   // The source reads records that never change once written, so it needs
   // no fixed instant and can live as long as the state.
   const std::shared_ptr<const StoreReader> latest = store_.reader(/*consistent=*/false);

@@ -99,6 +99,7 @@ class Writer {
   std::mutex state_mu_;
   std::unique_ptr<FundState> state_;  // guarded by state_mu_; null until loaded
   Millis last_recorded_ = 0;          // guarded by state_mu_
+  bool tree_checked_ = false;         // backfill_tree done; guarded by state_mu_
 };
 
 }  // namespace fundledger

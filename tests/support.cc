@@ -79,7 +79,7 @@ struct RawDb::Impl {
 
 RawDb::RawDb(const std::filesystem::path& dir) : impl_(std::make_unique<Impl>()) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "events", "chain", "ids", "state", "snapshots"}) {
+  for (const char* name : {"default", "events", "chain", "ids", "state", "snapshots", "tree"}) {
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
   rocksdb::DBOptions options;

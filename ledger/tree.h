@@ -1,0 +1,53 @@
+#pragma once
+// The log's Merkle tree kept in the store, so that a root at any size and
+// any inclusion or consistency proof cost a number of reads logarithmic in
+// the log's size instead of a pass over every leaf.
+//
+// Family `tree` holds the root of every perfect subtree of 2^8 = 256
+// leaves or more (level, index), written in the same synced write as the
+// events that complete it. A subtree under 256 leaves is computed from its
+// leaf hashes, which the `chain` family keeps in pages: at most two pages
+// read.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/proof.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace fundledger {
+
+inline constexpr int kStoredTreeLevel = 8;
+
+// The key of a stored node.
+std::string tree_key(int level, std::uint64_t index);
+
+// Perfect subtrees read from the store, for audit/proof.h.
+class StoredTree : public SubtreeSource {
+ public:
+  explicit StoredTree(const StoreReader& reader) : reader_(reader) {}
+  std::optional<Hash> subtree(std::uint64_t first, std::uint64_t size) const override;
+  // Why a subtree could not be read: store_corrupt or storage_error; ok
+  // when every one could.
+  const Status& status() const { return status_; }
+
+ private:
+  const StoreReader& reader_;
+  mutable Status status_;
+};
+
+// Adds to `batch` every stored node that the leaves of events `first_seq`
+// on (`hashes`, in seq order) complete, reading the earlier leaves and
+// nodes they need through `reader`, whose head is first_seq - 1.
+Status add_tree_nodes(const StoreReader& reader, std::uint64_t first_seq,
+                      const std::vector<EventHashes>& hashes, StoreBatch& batch);
+
+// Writes the nodes a ledger lacks when it was made before they were
+// stored; nothing when it has them. Needs the store open for writing and
+// no writer appending.
+Status backfill_tree(Store& store);
+
+}  // namespace fundledger
