@@ -57,7 +57,8 @@ int fail(const Status& status, const nlohmann::ordered_json& extra) {
   std::cout.flush();
   std::cerr << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   const bool usage =
-      status.code() == "usage" || status.code() == "no_ledger" || status.code() == "invalid_as_of";
+      status.code() == "usage" || status.code() == "no_ledger" || status.code() == "invalid_as_of" ||
+      status.code() == "invalid_tree_size" || status.code() == "invalid_seq";
   return usage ? kExitUsage : kExitRefused;
 }
 

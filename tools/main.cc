@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::Action action;
   cli::add_ledger_commands(app, action);
   cli::add_verify_command(app, action);
+  cli::add_prove_commands(app, action);
   cli::add_gen_commands(app, action);
   cli::add_view_commands(app, action);
   try {

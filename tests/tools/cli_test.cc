@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/checkpoint.h"
+#include "audit/merkle.h"
 #include "audit/note.h"
+#include "audit/proof.h"
 #include "ledger/hash.h"
 #include "tests/support.h"
 
@@ -191,6 +193,59 @@ TEST_CASE("gen prints a deterministic stream and demo builds the illustrative le
   CHECK(again["appended"] == 0);
   CHECK(again["chain_hash"] == made["chain_hash"]);
   CHECK(json_lines(run_cli("verify --data " + dir.str()).out)[0]["ok"] == true);
+}
+
+TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str();
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  REQUIRE(run_cli("append" + data, test::generated(700, 3)).exit_code == 0);
+  // The roots, from verify at the head and from the leaves the events
+  // command prints.
+  std::vector<Hash> leaves;
+  for (const auto& e : json_lines(run_cli("events --limit 1000" + data).out)) {
+    leaves.push_back(*hash_from_hex(e["leaf_hash"].get<std::string>()));
+  }
+  REQUIRE(leaves.size() == 700);
+  const auto root_at = [&](std::size_t n) {
+    RootBuilder tree;
+    for (std::size_t i = 0; i < n; ++i) tree.add_leaf(leaves[i]);
+    return tree.root();
+  };
+  CHECK(json_lines(run_cli("verify" + data).out)[0]["root_hash"] == to_hex(root_at(700)));
+
+  const test::Run inclusion = run_cli("prove inclusion 300 --tree-size 600" + data);
+  REQUIRE(inclusion.exit_code == 0);
+  const nlohmann::json i = json_lines(inclusion.out)[0];
+  CHECK(i["seq"] == 300);
+  CHECK(i["tree_size"] == 600);
+  CHECK(i["leaf_hash"] == to_hex(leaves[299]));
+  std::vector<Hash> path;
+  for (const auto& h : i["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
+  CHECK(path.size() == 10);
+  CHECK(check_inclusion(299, 600, leaves[299], path, root_at(600)) == "");
+  // The whole log by default.
+  CHECK(json_lines(run_cli("prove inclusion 700" + data).out)[0]["tree_size"] == 700);
+
+  const test::Run consistency = run_cli("prove consistency 257 700" + data);
+  REQUIRE(consistency.exit_code == 0);
+  const nlohmann::json c = json_lines(consistency.out)[0];
+  CHECK(c["first"] == 257);
+  CHECK(c["second"] == 700);
+  path.clear();
+  for (const auto& h : c["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
+  CHECK(check_consistency(257, 700, root_at(257), root_at(700), path) == "");
+
+  const test::Run beyond = run_cli("prove inclusion 5 --tree-size 701" + data);
+  CHECK(beyond.exit_code == 2);
+  CHECK(json_lines(beyond.err)[0]["error"]["code"] == "invalid_tree_size");
+  CHECK(json_lines(beyond.err)[0]["error"]["message"] == "tree_size 701 is beyond the log, which holds 700 events");
+  const test::Run outside = run_cli("prove inclusion 601 --tree-size 600" + data);
+  CHECK(outside.exit_code == 2);
+  CHECK(json_lines(outside.err)[0]["error"]["code"] == "invalid_seq");
+  const test::Run swapped = run_cli("prove consistency 700 257" + data);
+  CHECK(swapped.exit_code == 2);
+  CHECK(json_lines(swapped.err)[0]["error"]["message"] == "the first size 700 is larger than the second 257");
 }
 
 }  // namespace

@@ -1,0 +1,109 @@
+// prove inclusion SEQ [--tree-size N] and prove consistency M N: the RFC
+// 9162 proofs, read through the Merkle tree kept in the store, printed as
+// the API's /v1/audit/inclusion and /v1/audit/consistency routes answer.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "audit/proof.h"
+#include "ledger/tree.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace fundledger::cli {
+namespace {
+
+struct ProveOptions {
+  std::string data;
+  std::uint64_t seq = 0;
+  std::optional<std::uint64_t> tree_size;
+  std::uint64_t first = 0;
+  std::uint64_t second = 0;
+};
+
+nlohmann::ordered_json hex_list(const std::vector<Hash>& path) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const Hash& h : path) out.push_back(to_hex(h));
+  return out;
+}
+
+// A tree size beyond the log, refused with the field that named it.
+int beyond(const std::string& field, std::uint64_t size, std::uint64_t head) {
+  return fail(Status::error("invalid_tree_size",
+                            field + " " + std::to_string(size) + " is beyond the log, which holds " +
+                                std::to_string(head) + " events",
+                            field));
+}
+
+int run_inclusion(const ProveOptions& o) {
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
+  if (!store) return exit_code;
+  const auto reader = store->reader();
+  const std::uint64_t head = reader->head().size;
+  const std::uint64_t size = o.tree_size.value_or(head);
+  if (size > head) return beyond("tree_size", size, head);
+  if (o.seq == 0 || o.seq > size) {
+    return fail(Status::error("invalid_seq",
+                              "seq " + std::to_string(o.seq) + " is not in a tree of " + std::to_string(size) +
+                                  " events",
+                              "seq"));
+  }
+  const StoredTree tree(*reader);
+  const std::optional<std::vector<Hash>> path = inclusion_proof(tree, o.seq - 1, size);
+  const std::optional<Hash> leaf = tree.subtree(o.seq - 1, 1);
+  if (!path || !leaf) return fail(tree.status());
+  nlohmann::ordered_json out;
+  out["seq"] = o.seq;
+  out["tree_size"] = size;
+  out["leaf_hash"] = to_hex(*leaf);
+  out["path"] = hex_list(*path);
+  print_json(out);
+  return kExitOk;
+}
+
+int run_consistency(const ProveOptions& o) {
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
+  if (!store) return exit_code;
+  const auto reader = store->reader();
+  const std::uint64_t head = reader->head().size;
+  if (o.second > head) return beyond("second", o.second, head);
+  if (o.first > o.second) {
+    return fail(Status::error("invalid_tree_size",
+                              "the first size " + std::to_string(o.first) + " is larger than the second " +
+                                  std::to_string(o.second),
+                              "first"));
+  }
+  const StoredTree tree(*reader);
+  const std::optional<std::vector<Hash>> path = consistency_proof(tree, o.first, o.second);
+  if (!path) return fail(tree.status());
+  nlohmann::ordered_json out;
+  out["first"] = o.first;
+  out["second"] = o.second;
+  out["path"] = hex_list(*path);
+  print_json(out);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_prove_commands(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ProveOptions>();
+  CLI::App* prove = app.add_subcommand("prove", "Print an inclusion or a consistency proof (RFC 9162)");
+  prove->require_subcommand(1);
+  CLI::App* inclusion = prove->add_subcommand("inclusion", "Prove that event SEQ is in the tree of --tree-size events");
+  add_data_option(*inclusion, o->data);
+  inclusion->add_option("SEQ", o->seq, "The event")->required();
+  inclusion->add_option("--tree-size", o->tree_size, "The tree's size (default: the whole log)");
+  inclusion->callback([o, &action] { action = [o] { return run_inclusion(*o); }; });
+  CLI::App* consistency =
+      prove->add_subcommand("consistency", "Prove that the tree of M events is a prefix of the tree of N");
+  add_data_option(*consistency, o->data);
+  consistency->add_option("M", o->first, "The smaller tree's size")->required();
+  consistency->add_option("N", o->second, "The larger tree's size")->required();
+  consistency->callback([o, &action] { action = [o] { return run_consistency(*o); }; });
+}
+
+}  // namespace fundledger::cli
