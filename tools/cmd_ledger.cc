@@ -26,7 +26,6 @@ constexpr std::size_t kAppendEventsMax = 1'000'000;
 constexpr std::uint64_t kEventsLimitDefault = UINT64_MAX;
 constexpr std::string_view kOriginDefault = "localhost/fundledger";
 
-
 std::string default_actor() {
   const char* user = std::getenv("USER");
   const std::string name = user != nullptr && *user != '\0' ? user : "cli";
