@@ -227,7 +227,8 @@ void StoreBatch::put_id(std::string_view id, std::uint64_t seq) {
 }
 
 void StoreBatch::put(Family family, std::string_view key, std::string_view value) {
-  FL_CHECK(family == Family::kState || family == Family::kSnapshots || family == Family::kTree);
+  FL_CHECK(family == Family::kState || family == Family::kSnapshots || family == Family::kTree ||
+           family == Family::kMeta);
   FL_CHECK(batch_->Put(store_.handle(family), slice(key), slice(value)).ok());
 }
 

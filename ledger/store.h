@@ -16,7 +16,8 @@
 //           levels kStoredTreeLevel and up (ledger/tree.h), written with
 //           the events that complete it
 //   meta    (RocksDB's default family) "format", "origin", and "head":
-//           size (8 bytes, big-endian) || chain hash of the last event
+//           size (8 bytes, big-endian) || chain hash of the last event;
+//           "checkpoint" + 8-byte big-endian tree size -> a signed note
 //
 // Every append is one synced WriteBatch holding the events, their hashes, their
 // ids and the new head, so the head always covers exactly the events on disk.
@@ -94,8 +95,9 @@ class StoreBatch {
   // events from `first_seq` on.
   void put_hashes(std::uint64_t first_seq, const EventHashes* hashes, std::size_t count);
   void put_id(std::string_view id, std::uint64_t seq);
-  // A record of the projection's snapshots (ledger/snapshots.h) or a node
-  // of the Merkle tree (ledger/tree.h).
+  // A record of the projection's snapshots (ledger/snapshots.h), a node of
+  // the Merkle tree (ledger/tree.h) or a kept checkpoint (meta family,
+  // ledger/checkpoints.h).
   void put(Family family, std::string_view key, std::string_view value);
   // Save points nest; rollback undoes every put since the latest one.
   void set_save_point();

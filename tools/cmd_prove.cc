@@ -1,12 +1,17 @@
 // prove inclusion SEQ [--tree-size N] and prove consistency M N: the RFC
 // 9162 proofs, read through the Merkle tree kept in the store, printed as
 // the API's /v1/audit/inclusion and /v1/audit/consistency routes answer.
+// checkpoint: sign (and keep) a checkpoint of the log as it stands.
 
+#include <filesystem>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "audit/checkpoint.h"
 #include "audit/proof.h"
+#include "ledger/checkpoints.h"
 #include "ledger/tree.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -87,9 +92,34 @@ int run_consistency(const ProveOptions& o) {
   return kExitOk;
 }
 
+struct CheckpointOptions {
+  std::string data;
+};
+
+int run_checkpoint(const CheckpointOptions& o) {
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{}, exit_code);
+  if (!store) return exit_code;
+  std::string error;
+  const std::optional<NoteSigner> signer =
+      read_signing_key(std::filesystem::path(o.data) / kSigningKeyFile, store->origin(), error);
+  if (!signer) return fail(Status::error("no_signing_key", error));
+  Result<std::string> note = sign_checkpoint(*store, *signer);
+  if (!note) return fail(note.status());
+  std::cout << *note;
+  std::cout.flush();
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_prove_commands(CLI::App& app, Action& action) {
+  auto k = std::make_shared<CheckpointOptions>();
+  CLI::App* checkpoint = app.add_subcommand(
+      "checkpoint", "Sign a checkpoint of the log as it stands (c2sp.org/tlog-checkpoint) and print it");
+  add_data_option(*checkpoint, k->data);
+  checkpoint->callback([k, &action] { action = [k] { return run_checkpoint(*k); }; });
+
   auto o = std::make_shared<ProveOptions>();
   CLI::App* prove = app.add_subcommand("prove", "Print an inclusion or a consistency proof (RFC 9162)");
   prove->require_subcommand(1);

@@ -236,6 +236,20 @@ TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") 
   for (const auto& h : c["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
   CHECK(check_consistency(257, 700, root_at(257), root_at(700), path) == "");
 
+  // checkpoint: a signed note of the whole log that verifies with the
+  // published verifier key.
+  const test::Run checkpoint = run_cli("checkpoint" + data);
+  REQUIRE(checkpoint.exit_code == 0);
+  std::string vkey;
+  {
+    std::ifstream published(dir.path() / "verifier.key");
+    std::getline(published, vkey);
+  }
+  std::string text;
+  CHECK(NoteVerifier::parse(vkey)->check(checkpoint.out, text) == "");
+  const Hash root = root_at(700);
+  CHECK(text == "localhost/fundledger\n700\n" + base64_encode(std::string(root.begin(), root.end())) + "\n");
+
   const test::Run beyond = run_cli("prove inclusion 5 --tree-size 701" + data);
   CHECK(beyond.exit_code == 2);
   CHECK(json_lines(beyond.err)[0]["error"]["code"] == "invalid_tree_size");

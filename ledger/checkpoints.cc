@@ -1,0 +1,75 @@
+#include "ledger/checkpoints.h"
+
+#include "audit/checkpoint.h"
+#include "audit/proof.h"
+#include "ledger/tree.h"
+
+namespace fundledger {
+namespace {
+
+constexpr std::string_view kPrefix = "checkpoint";
+
+}  // namespace
+
+std::string checkpoint_key(std::uint64_t tree_size) { return std::string(kPrefix) + seq_key(tree_size); }
+
+Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(const StoreReader& reader) {
+  std::optional<std::pair<std::uint64_t, std::string>> latest;
+  Status bad;
+  FL_RETURN_IF_ERROR(reader.scan(Family::kMeta, kPrefix, [&](std::string_view key, std::string_view value) {
+    if (!key.starts_with(kPrefix)) return false;
+    const std::optional<std::uint64_t> size = seq_from_key(key.substr(kPrefix.size()));
+    if (!size) {
+      bad = Status::error("store_corrupt", "a kept checkpoint's key is damaged");
+      return false;
+    }
+    latest.emplace(*size, std::string(value));
+    return true;
+  }));
+  FL_RETURN_IF_ERROR(bad);
+  return latest;
+}
+
+Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
+  const auto reader = store.reader();
+  const std::uint64_t size = reader->head().size;
+  const StoredTree tree(*reader);
+  const std::optional<Hash> root = tree_root(tree, size);
+  if (!root) return tree.status();
+
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(*reader);
+  if (!latest) return latest.status();
+  if (latest->has_value()) {
+    const auto& [signed_size, note] = **latest;
+    const std::optional<NoteVerifier> verifier = NoteVerifier::parse(signer.verifier_key());
+    std::string text;
+    Checkpoint before;
+    if (!verifier || !verifier->check(note, text).empty() || !parse_checkpoint(text, before).empty() ||
+        before.size != signed_size) {
+      return Status::error("store_corrupt", "the checkpoint kept for tree size " + std::to_string(signed_size) +
+                                                " does not verify with the log's key");
+    }
+    if (signed_size > size) {
+      return Status::error("inconsistent_checkpoint", "the log holds " + std::to_string(size) +
+                                                          " events, fewer than the " + std::to_string(signed_size) +
+                                                          " of the checkpoint it signed");
+    }
+    const std::optional<Hash> then = tree_root(tree, signed_size);
+    const std::optional<std::vector<Hash>> proof = consistency_proof(tree, signed_size, size);
+    if (!then || !proof) return tree.status();
+    if (*then != before.root || !check_consistency(signed_size, size, before.root, *root, *proof).empty()) {
+      return Status::error("inconsistent_checkpoint",
+                           "the log no longer holds the tree of the checkpoint signed at size " +
+                               std::to_string(signed_size) + ": its root was " + to_hex(before.root) + ", the log gives " +
+                               to_hex(*then));
+    }
+    if (signed_size == size) return note;
+  }
+  const std::string note = signer.sign(checkpoint_text(Checkpoint{store.origin(), size, *root, {}}));
+  StoreBatch batch(store);
+  batch.put(Family::kMeta, checkpoint_key(size), note);
+  FL_RETURN_IF_ERROR(store.write(batch, store.head()));
+  return note;
+}
+
+}  // namespace fundledger

@@ -1,0 +1,32 @@
+#pragma once
+// The checkpoints the ledger signs (SPEC section 4): every one kept, in the
+// meta family under "checkpoint" and the 8-byte big-endian tree size, as
+// the signed note; and never one inconsistent with those before it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "audit/note.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace fundledger {
+
+std::string checkpoint_key(std::uint64_t tree_size);
+
+// The latest checkpoint kept: its tree size and its note; nullopt when the
+// ledger has signed none.
+Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(const StoreReader& reader);
+
+// Signs a checkpoint of the log as it stands and keeps it, after checking
+// that the log still holds the tree of the latest checkpoint kept (its
+// root, recomputed through the stored tree, and a consistency proof from
+// it to now). When the log has not grown since, returns that checkpoint
+// instead of signing another. Refusals: inconsistent_checkpoint (the log
+// no longer extends what was signed), store_corrupt, storage_error.
+// Needs the store open for writing and no writer appending.
+Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer);
+
+}  // namespace fundledger
