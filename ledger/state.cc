@@ -19,11 +19,6 @@ namespace {
 EntityKind kind_of(std::string_view key) { return static_cast<EntityKind>(key[0]); }
 std::string_view id_of(std::string_view key) { return key.substr(1); }
 
-template <typename Table>
-auto* find_in(Table& table, std::string_view id) {
-  return table.find(id);
-}
-
 template <typename T>
 auto sorted_values(const EntityTable<T>& table) {
   std::vector<const T*> out;
@@ -116,19 +111,19 @@ std::optional<std::string> FundState::record(const std::string& key) const {
   switch (kind_of(key)) {
     case EntityKind::kTotals: return encode(totals_);
     case EntityKind::kDonor:
-      if (const auto* s = find_in(donors_, id)) return encode(s->value);
+      if (const auto* s = donors_.find(id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kProgramme:
-      if (const auto* s = find_in(programmes_, id)) return encode(s->value);
+      if (const auto* s = programmes_.find(id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kCall:
-      if (const auto* s = find_in(calls_, id)) return encode(s->value);
+      if (const auto* s = calls_.find(id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kProposal:
-      if (const auto* s = find_in(proposals_, id)) return encode(s->value);
+      if (const auto* s = proposals_.find(id)) return encode(s->value);
       return std::nullopt;
     case EntityKind::kPledge:
-      if (const auto* s = find_in(pledge_donor_, id)) return s->value;
+      if (const auto* s = pledge_donor_.find(id)) return s->value;
       return std::nullopt;
   }
   return std::nullopt;
@@ -176,25 +171,25 @@ const Totals& FundState::totals() const {
 
 const Donor* FundState::donor(std::string_view id) const {
   load(EntityKind::kDonor, id);
-  const auto* s = find_in(donors_, id);
+  const auto* s = donors_.find(id);
   return s == nullptr ? nullptr : &s->value;
 }
 
 const Programme* FundState::programme(std::string_view id) const {
   load(EntityKind::kProgramme, id);
-  const auto* s = find_in(programmes_, id);
+  const auto* s = programmes_.find(id);
   return s == nullptr ? nullptr : &s->value;
 }
 
 const Call* FundState::call(std::string_view id) const {
   load(EntityKind::kCall, id);
-  const auto* s = find_in(calls_, id);
+  const auto* s = calls_.find(id);
   return s == nullptr ? nullptr : &s->value;
 }
 
 const Proposal* FundState::proposal(std::string_view id) const {
   load(EntityKind::kProposal, id);
-  const auto* s = find_in(proposals_, id);
+  const auto* s = proposals_.find(id);
   return s == nullptr ? nullptr : &s->value;
 }
 
@@ -215,7 +210,7 @@ std::vector<const Call*> FundState::calls() const {
 
 std::string_view FundState::pledge_owner(std::string_view pledge) const {
   load(EntityKind::kPledge, pledge);
-  const auto* s = find_in(pledge_donor_, pledge);
+  const auto* s = pledge_donor_.find(pledge);
   return s == nullptr ? std::string_view() : std::string_view(s->value);
 }
 

@@ -129,33 +129,17 @@ Status backfill_tree(Store& store) {
       reader->get(Family::kTree, tree_key(kStoredTreeLevel, size / kStoredLeaves - 1));
   if (!last) return last.status();
   if (last->has_value()) return Status::ok();
-  // Block by block from the first leaf, a batch of nodes per 4,096 blocks
-  // (about a million events).
-  const auto cursor = reader->hashes_from(1);
+  // Each node of the lowest stored level from its leaves, then the nodes
+  // above them; all in memory (32 bytes each, a few thousand per million
+  // events) and written in one go. Every left sibling is among those made,
+  // so nothing more is read.
   std::map<std::pair<int, std::uint64_t>, Hash> made;
-  RootBuilder block;
-  std::uint64_t seq = 1;
-  for (; seq <= size / kStoredLeaves * kStoredLeaves; ++seq, cursor->next()) {
-    if (!cursor->valid() || cursor->seq() != seq) {
-      FL_RETURN_IF_ERROR(cursor->status());
-      return damaged("the hashes of event " + std::to_string(seq));
-    }
-    block.add_leaf(cursor->hashes().leaf);
-    if (seq % kStoredLeaves != 0) continue;
-    made[{kStoredTreeLevel, seq / kStoredLeaves - 1}] = block.root();
-    block = RootBuilder();
+  for (std::uint64_t block = 0; block < size / kStoredLeaves; ++block) {
+    RootBuilder leaves;
+    FL_RETURN_IF_ERROR(add_stored_leaves(*reader, block * kStoredLeaves + 1, kStoredLeaves, leaves));
+    made[{kStoredTreeLevel, block}] = leaves.root();
   }
-  // Every node, made in memory (32 bytes each, a few thousand per million
-  // events), then written in one go.
-  for (int level = kStoredTreeLevel; level < 63; ++level) {
-    std::vector<std::pair<std::uint64_t, Hash>> level_nodes;
-    for (auto it = made.lower_bound({level, 0}); it != made.end() && it->first.first == level; ++it) {
-      level_nodes.emplace_back(it->first.second, it->second);
-    }
-    for (std::size_t i = 0; i + 1 < level_nodes.size(); i += 2) {
-      made[{level + 1, level_nodes[i].first / 2}] = node_hash(level_nodes[i].second, level_nodes[i + 1].second);
-    }
-  }
+  FL_RETURN_IF_ERROR(complete_upwards(*reader, made));
   StoreBatch batch(store);
   put_nodes(made, batch);
   return store.write(batch, store.head());
