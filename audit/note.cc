@@ -182,17 +182,22 @@ std::string NoteSigner::verifier_key() const {
   return name_ + "+" + id + "+" + base64_encode(std::string(1, static_cast<char>(kEd25519Type)) + key_bytes(public_));
 }
 
-std::string NoteSigner::sign(std::string_view text) const {
-  FL_CHECK(check_note_text(text).empty());
+Ed25519Signature NoteSigner::signature(std::string_view message) const {
   const Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed_.data(), seed_.size()));
   const MdCtx ctx(EVP_MD_CTX_new());
   FL_CHECK(key != nullptr && ctx != nullptr);
   FL_CHECK(EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1);
-  std::array<unsigned char, 64> signature{};
+  Ed25519Signature signature{};
   std::size_t length = signature.size();
   FL_CHECK(EVP_DigestSign(ctx.get(), signature.data(), &length,
-                          reinterpret_cast<const unsigned char*>(text.data()), text.size()) == 1 &&
-           length == 64);
+                          reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1 &&
+           length == signature.size());
+  return signature;
+}
+
+std::string NoteSigner::sign(std::string_view text) const {
+  FL_CHECK(check_note_text(text).empty());
+  const Ed25519Signature signature = this->signature(text);
   std::string out(text);
   out += '\n';
   out += kDash;
@@ -257,19 +262,23 @@ std::string NoteVerifier::check(std::string_view note, std::string& text) const 
                              static_cast<std::uint8_t>((*sig)[3]);
     if (name != name_ || id != key_id_) continue;  // another key's signature
     if (sig->size() != 4 + 64) return "the signature by " + name_ + " is not 64 bytes";
-    const Pkey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_.data(), public_.size()));
-    const MdCtx ctx(EVP_MD_CTX_new());
-    FL_CHECK(key != nullptr && ctx != nullptr);
-    FL_CHECK(EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1);
-    if (EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig->data() + 4), 64,
-                         reinterpret_cast<const unsigned char*>(body.data()), body.size()) != 1) {
-      return "the signature by " + name_ + " does not verify";
-    }
+    Ed25519Signature signature{};
+    std::copy(sig->begin() + 4, sig->end(), signature.begin());
+    if (!verifies(body, signature)) return "the signature by " + name_ + " does not verify";
     verified = true;
   }
   if (!verified) return "the note carries no signature by " + name_;
   text = std::string(body);
   return "";
+}
+
+bool NoteVerifier::verifies(std::string_view message, const Ed25519Signature& signature) const {
+  const Pkey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_.data(), public_.size()));
+  const MdCtx ctx(EVP_MD_CTX_new());
+  FL_CHECK(key != nullptr && ctx != nullptr);
+  FL_CHECK(EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1);
+  return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                          reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
 }
 
 }  // namespace fundledger

@@ -20,6 +20,7 @@ namespace fundledger {
 
 using Ed25519Seed = std::array<std::uint8_t, 32>;
 using Ed25519PublicKey = std::array<std::uint8_t, 32>;
+using Ed25519Signature = std::array<std::uint8_t, 64>;
 
 // Base64 (RFC 4648, with padding), and back; nullopt for anything that is
 // not exactly what encoding some bytes gives.
@@ -49,6 +50,8 @@ class NoteSigner {
   // The signed note of `text`, which must be non-empty UTF-8 lines each
   // ending in a newline (check_note_text).
   std::string sign(std::string_view text) const;
+  // The Ed25519 signature of any bytes (an audited view's, SPEC 3).
+  Ed25519Signature signature(std::string_view message) const;
 
  private:
   NoteSigner() = default;
@@ -68,12 +71,15 @@ class NoteVerifier {
 
   const std::string& name() const { return name_; }
   std::uint32_t key_id() const { return key_id_; }
+  const Ed25519PublicKey& public_key() const { return public_; }
 
   // Checks that `note` is a well-formed signed note carrying a valid
   // signature by this key. Returns "" and sets `text` when it does;
   // otherwise what is wrong. Signatures by other keys are allowed and
   // ignored, as the format asks.
   std::string check(std::string_view note, std::string& text) const;
+  // Whether `signature` is this key's Ed25519 signature of `message`.
+  bool verifies(std::string_view message, const Ed25519Signature& signature) const;
 
  private:
   NoteVerifier() = default;

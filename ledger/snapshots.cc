@@ -6,9 +6,11 @@
 #include <mutex>
 #include <thread>
 
+#include "audit/audited_view.h"
 #include "ledger/check.h"
 #include "ledger/data_view.h"
 #include "ledger/event.h"
+#include "ledger/tree.h"
 
 namespace fundledger {
 namespace {
@@ -346,16 +348,9 @@ Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader
 }
 
 Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq) {
-  Hash chain = kZeroHash;
-  if (seq > 0) {
-    auto hashes = reader.hashes(seq);
-    if (!hashes) return hashes.status();
-    if (!hashes->has_value()) {
-      return Status::error("store_corrupt", "no hashes are stored for event " + std::to_string(seq));
-    }
-    chain = (*hashes)->chain;
-  }
-  return nlohmann::json{{"tree_size", seq}, {"chain_hash", to_hex(chain)}};
+  Result<LogHead> head = log_head(reader, seq);
+  if (!head) return head.status();
+  return log_head_json(*head);
 }
 
 Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,

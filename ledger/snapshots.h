@@ -70,8 +70,8 @@ Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader
                                                std::uint64_t seq);
 
 // A view of the ledger `reader` reads, as of event `as_of` (its head when
-// nullopt), with the log position it stands at:
-//   {"as_of":{"chain_hash","tree_size"},"view":{...}}
+// nullopt), with the log position it stands at, unsigned (SPEC 3):
+//   {"as_of":{"chain_hash","root_hash","tree_size"},"view":{...}}
 // Refusals: invalid_as_of (beyond the head), not_found, and those of
 // state_as_of.
 Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,

@@ -145,4 +145,23 @@ Status backfill_tree(Store& store) {
   return store.write(batch, store.head());
 }
 
+Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size) {
+  LogHead head;
+  head.tree_size = size;
+  head.chain = kZeroHash;
+  if (size > 0) {
+    auto hashes = reader.hashes(size);
+    if (!hashes) return hashes.status();
+    if (!hashes->has_value()) {
+      return Status::error("store_corrupt", "no hashes are stored for event " + std::to_string(size));
+    }
+    head.chain = (*hashes)->chain;
+  }
+  const StoredTree tree(reader);
+  const std::optional<Hash> root = tree_root(tree, size);
+  if (!root) return tree.status();
+  head.root = *root;
+  return head;
+}
+
 }  // namespace fundledger

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audited_view.h"
 #include "audit/proof.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
@@ -38,6 +39,11 @@ class StoredTree : public SubtreeSource {
   const StoreReader& reader_;
   mutable Status status_;
 };
+
+// The log's first `size` events as a view's as_of names them: their
+// Merkle root (through the stored tree) and the last one's chain hash.
+// Refusals: store_corrupt, storage_error.
+Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size);
 
 // Adds to `batch` every stored node that the leaves of events `first_seq`
 // on (`hashes`, in seq order) complete, reading the earlier leaves and

@@ -1,5 +1,6 @@
 #include "tools/cli.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -116,6 +117,30 @@ Status create_ledger(const std::string& dir, const std::string& origin, std::str
   if (!out.flush()) return Status::error("storage_error", "cannot write " + (path / kVerifierKeyFile).string());
   verifier_key = signer->verifier_key();
   return Status::ok();
+}
+
+std::optional<NoteSigner> read_ledger_key(const std::string& dir, const Store& store, int& exit_code) {
+  std::string error;
+  std::optional<NoteSigner> signer =
+      read_signing_key(std::filesystem::path(dir) / kSigningKeyFile, store.origin(), error);
+  if (!signer) exit_code = fail(Status::error("no_signing_key", error));
+  return signer;
+}
+
+std::optional<std::string> read_key_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line) || line.empty()) return std::nullopt;
+  std::string more;
+  if (std::getline(in, more)) return std::nullopt;
+  return line;
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
 }
 
 }  // namespace fundledger::cli

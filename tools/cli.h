@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "audit/note.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
 
@@ -43,6 +45,17 @@ inline constexpr std::string_view kVerifierKeyFile = "verifier.key";
 // signing key and verifier key files; sets `verifier_key`. Refusals: those
 // of Store::create, storage_error.
 Status create_ledger(const std::string& dir, const std::string& origin, std::string& verifier_key);
+
+// The ledger's signing key, for `store` at `dir`; or prints why it cannot
+// be read (no_signing_key) and sets `exit_code`.
+std::optional<NoteSigner> read_ledger_key(const std::string& dir, const Store& store, int& exit_code);
+
+// The one line of a verifier key file (newline removed); nullopt when the
+// file cannot be read or holds more than one line.
+std::optional<std::string> read_key_file(const std::filesystem::path& path);
+
+// Makes a rename or a new file in `dir` durable.
+void sync_directory(const std::filesystem::path& dir);
 
 // Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,

@@ -100,10 +100,8 @@ int run_checkpoint(const CheckpointOptions& o) {
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
-  std::string error;
-  const std::optional<NoteSigner> signer =
-      read_signing_key(std::filesystem::path(o.data) / kSigningKeyFile, store->origin(), error);
-  if (!signer) return fail(Status::error("no_signing_key", error));
+  const std::optional<NoteSigner> signer = read_ledger_key(o.data, *store, exit_code);
+  if (!signer) return exit_code;
   Result<std::string> note = sign_checkpoint(*store, *signer);
   if (!note) return fail(note.status());
   std::cout << *note;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/audited_view.h"
 #include "ledger/canonical.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
@@ -20,6 +21,7 @@ struct ViewOptions {
   std::string kind;
   std::string id;
   std::optional<std::uint64_t> as_of;
+  bool sign = false;
 };
 
 int run_view(const ViewOptions& o) {
@@ -38,9 +40,14 @@ int run_view(const ViewOptions& o) {
   const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
   if (!store) return exit_code;
   const std::shared_ptr<const StoreReader> reader = store->reader();
-  const Result<nlohmann::json> view = view_as_of(reader, *kind, o.id, o.as_of);
+  std::optional<NoteSigner> signer;
+  if (o.sign) {
+    signer = read_ledger_key(o.data, *store, exit_code);
+    if (!signer) return exit_code;
+  }
+  Result<nlohmann::json> view = view_as_of(reader, *kind, o.id, o.as_of);
   if (!view) return fail(view.status());
-  std::cout << canonical_json(*view) << '\n';
+  std::cout << canonical_json(signer ? sign_view(std::move(*view), *signer) : *view) << '\n';
   return kExitOk;
 }
 
@@ -75,6 +82,7 @@ void add_view_commands(CLI::App& app, Action& action) {
   c->add_option("view", view->kind, "Which view")->required();
   c->add_option("id", view->id, "The donor, call or proposal, for the views of one");
   c->add_option("--as-of", view->as_of, "The view as the log stood at this seq");
+  c->add_flag("--signed", view->sign, "Sign it with the log's key: the audited view the API serves (SPEC 3)");
   c->callback([view, &action] { action = [view] { return run_view(*view); }; });
 
   auto rebuild = std::make_shared<RebuildOptions>();

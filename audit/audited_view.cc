@@ -1,0 +1,72 @@
+#include "audit/audited_view.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "ledger/canonical.h"
+#include "ledger/check.h"
+
+namespace fundledger {
+namespace {
+
+bool is_hash_hex(const nlohmann::json& value) {
+  if (!value.is_string()) return false;
+  const std::string& s = value.get_ref<const std::string&>();
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+
+nlohmann::json log_head_json(const LogHead& head) {
+  return nlohmann::json{{"chain_hash", to_hex(head.chain)},
+                        {"root_hash", to_hex(head.root)},
+                        {"tree_size", head.tree_size}};
+}
+
+nlohmann::json unsigned_view(const LogHead& head, nlohmann::json view) {
+  nlohmann::json out = nlohmann::json::object();
+  out["as_of"] = log_head_json(head);
+  out["view"] = std::move(view);
+  return out;
+}
+
+nlohmann::json audited_view(const LogHead& head, nlohmann::json view, const NoteSigner& signer) {
+  return sign_view(unsigned_view(head, std::move(view)), signer);
+}
+
+nlohmann::json sign_view(nlohmann::json out, const NoteSigner& signer) {
+  FL_CHECK(out.is_object() && out.size() == 2 && out.contains("as_of") && out.contains("view"));
+  const Ed25519Signature signature = signer.signature(canonical_json(out));
+  out["signature"] = base64_encode(std::string_view(reinterpret_cast<const char*>(signature.data()), signature.size()));
+  return out;
+}
+
+std::string check_audited_view(const nlohmann::json& audited, const NoteVerifier& verifier) {
+  if (!audited.is_object() || audited.size() != 3 || !audited.contains("as_of") ||
+      !audited.contains("signature") || !audited.contains("view")) {
+    return "an audited view holds exactly as_of, signature and view";
+  }
+  const nlohmann::json& as_of = audited["as_of"];
+  if (!as_of.is_object() || as_of.size() != 3 || !as_of.contains("tree_size") ||
+      !as_of["tree_size"].is_number_unsigned() || !as_of.contains("root_hash") || !is_hash_hex(as_of["root_hash"]) ||
+      !as_of.contains("chain_hash") || !is_hash_hex(as_of["chain_hash"])) {
+    return "as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size";
+  }
+  if (!audited["signature"].is_string()) return "the signature is not a string";
+  const std::optional<std::string> signature = base64_decode(audited["signature"].get_ref<const std::string&>());
+  if (!signature || signature->size() != 64) return "the signature is not base64 of 64 bytes";
+  Ed25519Signature bytes{};
+  std::copy(signature->begin(), signature->end(), bytes.begin());
+  nlohmann::json covered = nlohmann::json::object();
+  covered["as_of"] = as_of;
+  covered["view"] = audited["view"];
+  if (!verifier.verifies(canonical_json(covered), bytes)) {
+    return "the signature does not verify with " + verifier.name() + "'s key";
+  }
+  return "";
+}
+
+}  // namespace fundledger

@@ -1,0 +1,260 @@
+// export --out DIR: the audit bundle (events.jsonl, checkpoint,
+// verifier.key). audit BUNDLE: check one offline, trusting only the
+// verifier key, and print the views its events imply.
+//
+// audit reads the bundle with audit/ and the canonical-bytes code, and
+// replays it through the fund's rules in memory (fundledger_domain); it
+// never opens a store.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "audit/audited_view.h"
+#include "audit/bundle.h"
+#include "audit/checkpoint.h"
+#include "ledger/checkpoints.h"
+#include "ledger/data_view.h"
+#include "ledger/event.h"
+#include "ledger/state.h"
+#include "ledger/views.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace fundledger::cli {
+namespace {
+
+// --- export --out DIR ----------------------------------------------------------
+
+struct ExportOptions {
+  std::string data;
+  std::string out;
+};
+
+// Writes `bytes` to `path` and syncs it; "" or what went wrong.
+std::string write_synced(const std::filesystem::path& path, std::string_view bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wbx");
+  if (f == nullptr) return "cannot create " + path.string();
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0 &&
+                       ::fsync(fileno(f)) == 0;
+  return std::fclose(f) == 0 && written ? "" : "cannot write " + path.string();
+}
+
+int run_export(const ExportOptions& o) {
+  const std::filesystem::path out(o.out);
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec)) {
+    return fail(Status::error("usage", o.out + " exists; export writes a new directory", "out"));
+  }
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{}, exit_code);
+  if (!store) return exit_code;
+  const std::optional<NoteSigner> signer = read_ledger_key(o.data, *store, exit_code);
+  if (!signer) return exit_code;
+  // The checkpoint of the log as it stands; nobody appends meanwhile, the
+  // store being open here for writing.
+  Result<std::string> note = sign_checkpoint(*store, *signer);
+  if (!note) return fail(note.status());
+  const auto reader = store->reader();
+  const std::uint64_t size = reader->head().size;
+
+  // Written beside the target and renamed into place once whole, so that
+  // a bundle directory is complete or absent.
+  const std::filesystem::path partial = out.string() + ".partial";
+  std::filesystem::remove_all(partial, ec);
+  if (!std::filesystem::create_directories(partial, ec) || ec) {
+    return fail(Status::error("storage_error", "cannot create " + partial.string()));
+  }
+  auto failed = [&partial](const std::string& what) {
+    std::error_code ignored;
+    std::filesystem::remove_all(partial, ignored);
+    return fail(Status::error("storage_error", what));
+  };
+  if (std::string bad = write_synced(partial / kBundleVerifierKey, signer->verifier_key() + "\n"); !bad.empty()) {
+    return failed(bad);
+  }
+  if (std::string bad = write_synced(partial / kBundleCheckpoint, *note); !bad.empty()) return failed(bad);
+
+  const std::filesystem::path events_path = partial / kBundleEvents;
+  std::FILE* f = std::fopen(events_path.c_str(), "wbx");
+  if (f == nullptr) return failed("cannot create " + events_path.string());
+  Progress progress("export");
+  const auto cursor = reader->cursor(Family::kEvents, seq_key(1));
+  std::string buffer;
+  bool written = true;
+  std::uint64_t seq = 1;
+  for (; seq <= size && written; ++seq, cursor->next()) {
+    if (!cursor->valid() || cursor->key() != seq_key(seq)) break;
+    buffer += cursor->value();
+    buffer += '\n';
+    if (buffer.size() >= (1 << 22)) {
+      written = std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+      buffer.clear();
+      progress.update(seq, size);
+    }
+  }
+  written = written && std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size() && std::fflush(f) == 0 &&
+            ::fsync(fileno(f)) == 0;
+  written = std::fclose(f) == 0 && written;
+  progress.finish();
+  if (seq <= size) {
+    std::error_code ignored;
+    std::filesystem::remove_all(partial, ignored);
+    if (!cursor->status()) return fail(cursor->status());
+    return fail(Status::error("store_corrupt",
+                              "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`"));
+  }
+  if (!written) return failed("cannot write " + events_path.string());
+  std::filesystem::rename(partial, out, ec);
+  if (ec) return failed("cannot rename " + partial.string() + " to " + o.out + ": " + ec.message());
+  sync_directory(out.has_parent_path() ? out.parent_path() : std::filesystem::path("."));
+
+  Checkpoint stated;
+  {
+    std::string text;
+    FL_CHECK(NoteVerifier::parse(signer->verifier_key())->check(*note, text).empty() &&
+             parse_checkpoint(text, stated).empty() && stated.size == size);
+  }
+  nlohmann::ordered_json result;
+  result["out"] = o.out;
+  result["tree_size"] = size;
+  result["root_hash"] = to_hex(stated.root);
+  result["verifier_key"] = signer->verifier_key();
+  print_json(result);
+  return kExitOk;
+}
+
+// --- audit BUNDLE --------------------------------------------------------------
+
+struct AuditOptions {
+  std::string bundle;
+  std::string key_file;
+  std::string checkpoint;
+};
+
+// The fund as the bundle's events make it, each event checked as the
+// ledger checks what it stores: its envelope and data (decode_event), its
+// time never before the last, and the rules.
+class Replay {
+ public:
+  std::optional<AuditFailure> add(std::uint64_t seq, std::string_view bytes) {
+    Result<Event> event = decode_event(bytes);
+    if (!event) {
+      return AuditFailure{seq, "event", "event " + std::to_string(seq) + " is not an event: " +
+                                            event.status().to_string(), "", ""};
+    }
+    const std::optional<Envelope> envelope = read_envelope(bytes);
+    FL_CHECK(envelope.has_value());  // decode_event read the same envelope
+    if (envelope->recorded_ms < last_recorded_) {
+      return AuditFailure{seq, "event", "event " + std::to_string(seq) + " is recorded before the one it follows",
+                          format_timestamp(last_recorded_), std::string(envelope->recorded_at)};
+    }
+    last_recorded_ = envelope->recorded_ms;
+    const DataView data = DataView::of(event->data);
+    if (const Status allowed = state_.check(event->type, data); !allowed) {
+      return AuditFailure{seq, "event", "event " + std::to_string(seq) + " breaks a rule: " + allowed.to_string(), "", ""};
+    }
+    state_.apply(event->type, data, seq);
+    return std::nullopt;
+  }
+  const FundState& state() const { return state_; }
+
+ private:
+  FundState state_;
+  Millis last_recorded_ = 0;
+};
+
+void print_failure(const AuditFailure& f) {
+  nlohmann::ordered_json out;
+  out["ok"] = false;
+  if (f.seq != 0) out["first_bad_seq"] = f.seq;
+  out["check"] = f.check;
+  out["message"] = f.message;
+  if (!f.expected.empty()) out["expected"] = f.expected;
+  if (!f.found.empty()) out["found"] = f.found;
+  print_json(out);
+}
+
+int run_audit(const AuditOptions& o) {
+  BundleOptions options;
+  if (!o.key_file.empty()) {
+    const std::optional<std::string> key = read_key_file(o.key_file);
+    if (!key) return fail(Status::error("usage", "cannot read a verifier key from " + o.key_file, "key"));
+    options.trusted_key = *key;
+  }
+  EarlierCheckpoint earlier;
+  if (!o.checkpoint.empty()) {
+    // The earlier checkpoint is checked with the key the bundle is.
+    const std::optional<std::string> key =
+        options.trusted_key.empty() ? read_key_file(std::filesystem::path(o.bundle) / kBundleVerifierKey)
+                                    : options.trusted_key;
+    const std::optional<NoteVerifier> verifier = key ? NoteVerifier::parse(*key) : std::nullopt;
+    if (verifier) {
+      if (std::optional<AuditFailure> f = read_earlier_checkpoint(o.checkpoint, *verifier, earlier)) {
+        print_failure(*f);
+        return kExitRefused;
+      }
+      options.earlier = &earlier;
+    }
+    // Without a readable key, check_bundle reports the key first.
+  }
+  Replay replay;
+  Progress progress("audit");
+  options.on_event = [&replay](std::uint64_t seq, std::string_view bytes) { return replay.add(seq, bytes); };
+  options.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
+  const BundleReport report = check_bundle(o.bundle, options);
+  progress.finish();
+  if (!report.ok()) {
+    print_failure(*report.failure);
+    return kExitRefused;
+  }
+  const LogHead head{report.events, report.root, report.chain};
+  nlohmann::ordered_json out;
+  out["ok"] = true;
+  out["tree_size"] = report.events;
+  out["root_hash"] = to_hex(report.root);
+  out["chain_hash"] = to_hex(report.chain);
+  out["verifier_key"] = report.verifier_key;
+  if (options.earlier != nullptr) {
+    out["extends"] = {{"tree_size", earlier.checkpoint.size}, {"root_hash", to_hex(earlier.checkpoint.root)}};
+  }
+  nlohmann::json views = nlohmann::json::object();
+  for (const ViewKind kind :
+       {ViewKind::kFund, ViewKind::kDonors, ViewKind::kProgrammes, ViewKind::kCalls, ViewKind::kRegions}) {
+    Result<nlohmann::json> view = render_view(replay.state(), kind, "");
+    FL_CHECK(view.is_ok());  // list views always render
+    views[std::string(view_name(kind))] = unsigned_view(head, std::move(*view));
+  }
+  out["views"] = std::move(views);
+  print_json(out);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_audit_commands(CLI::App& app, Action& action) {
+  auto e = std::make_shared<ExportOptions>();
+  CLI::App* exp = app.add_subcommand(
+      "export", "Write an audit bundle of the log as it stands: events.jsonl, checkpoint, verifier.key");
+  add_data_option(*exp, e->data);
+  exp->add_option("--out", e->out, "The bundle's directory, which must not exist")->required();
+  exp->callback([e, &action] { action = [e] { return run_export(*e); }; });
+
+  auto a = std::make_shared<AuditOptions>();
+  CLI::App* audit = app.add_subcommand(
+      "audit", "Check an audit bundle offline, trusting only its verifier key, and print the views it implies");
+  audit->add_option("BUNDLE", a->bundle, "The bundle's directory")->required();
+  audit->add_option("--key", a->key_file,
+                    "A file holding the verifier key the fund published; the bundle's must be exactly it");
+  audit->add_option("--checkpoint", a->checkpoint,
+                    "An earlier checkpoint (a file holding the signed note) or an earlier bundle (its directory) "
+                    "that the log must extend");
+  audit->callback([a, &action] { action = [a] { return run_audit(*a); }; });
+}
+
+}  // namespace fundledger::cli
