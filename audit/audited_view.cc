@@ -51,7 +51,8 @@ std::string check_audited_view(const nlohmann::json& audited, const NoteVerifier
   }
   const nlohmann::json& as_of = audited["as_of"];
   if (!as_of.is_object() || as_of.size() != 3 || !as_of.contains("tree_size") ||
-      !as_of["tree_size"].is_number_unsigned() || !as_of.contains("root_hash") || !is_hash_hex(as_of["root_hash"]) ||
+      !as_of["tree_size"].is_number_integer() ||
+      as_of["tree_size"].get<std::int64_t>() < 0 || !as_of.contains("root_hash") || !is_hash_hex(as_of["root_hash"]) ||
       !as_of.contains("chain_hash") || !is_hash_hex(as_of["chain_hash"])) {
     return "as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size";
   }

@@ -72,4 +72,55 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
   return note;
 }
 
+Result<std::optional<VerifyFailure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
+                                                             std::uint64_t& count) {
+  count = 0;
+  const std::uint64_t head = reader.head().size;
+  const StoredTree tree(reader);
+  std::optional<VerifyFailure> bad;
+  std::uint64_t last_good = 0;  // the largest size whose checkpoint matches the log
+  Status read;
+  FL_RETURN_IF_ERROR(reader.scan(Family::kMeta, kPrefix, [&](std::string_view key, std::string_view note) {
+    if (!key.starts_with(kPrefix)) return false;
+    const std::optional<std::uint64_t> size = seq_from_key(key.substr(kPrefix.size()));
+    std::string text;
+    Checkpoint c;
+    std::string why = size ? verifier.check(note, text) : "its key is damaged";
+    if (why.empty()) why = parse_checkpoint(text, c);
+    if (why.empty() && (c.size != *size || c.origin != verifier.name())) {
+      why = "it states another size or log than it is kept under";
+    }
+    if (!why.empty()) {
+      bad = VerifyFailure{0, "checkpoint_signature",
+                          "a kept checkpoint does not verify with " + verifier.name() + "'s key: " + why, "", ""};
+      return false;
+    }
+    ++count;
+    if (c.size > head) {
+      bad = VerifyFailure{head + 1, "checkpoint_size",
+                          "the log holds " + std::to_string(head) + " events, fewer than the " +
+                              std::to_string(c.size) + " of a checkpoint it signed: it shrank",
+                          std::to_string(c.size), std::to_string(head)};
+      return false;
+    }
+    const std::optional<Hash> root = tree_root(tree, c.size);
+    if (!root) {
+      read = tree.status();
+      return false;
+    }
+    if (*root != c.root) {
+      bad = VerifyFailure{0, "checkpoint_root",
+                          "the log's first " + std::to_string(c.size) +
+                              " events are not those of the checkpoint signed at that size: an event from seq " +
+                              std::to_string(last_good + 1) + " to " + std::to_string(c.size) + " changed",
+                          to_hex(c.root), to_hex(*root)};
+      return false;
+    }
+    last_good = c.size;
+    return true;
+  }));
+  FL_RETURN_IF_ERROR(read);
+  return bad;
+}
+
 }  // namespace fundledger

@@ -11,6 +11,7 @@
 #include "audit/note.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
+#include "ledger/verify.h"
 
 namespace fundledger {
 
@@ -28,5 +29,15 @@ Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(c
 // no longer extends what was signed), store_corrupt, storage_error.
 // Needs the store open for writing and no writer appending.
 Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer);
+
+// Checks every checkpoint kept against the log: each verifies with
+// `verifier`, states the size it is kept under, and gives the root the log
+// has at that size (through the stored tree, which the caller has
+// checked). Sets `count` to the number checked. Failures:
+// checkpoint_signature (seq 0), checkpoint_size (the log is shorter: seq
+// is the first one missing), checkpoint_root (seq 0; the message bounds
+// where the log changed by the checkpoints that still match).
+Result<std::optional<VerifyFailure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
+                                                             std::uint64_t& count);
 
 }  // namespace fundledger

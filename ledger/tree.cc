@@ -164,4 +164,81 @@ Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size) {
   return head;
 }
 
+RecomputedTree::RecomputedTree(std::uint64_t size) : size_(size), blocks_(size / kStoredLeaves) {}
+
+void RecomputedTree::add_chunk(std::uint64_t first_seq, const std::vector<Hash>& leaves) {
+  const std::uint64_t first = first_seq - 1;
+  FL_CHECK(first % kStoredLeaves == 0 && first + leaves.size() <= size_);
+  std::size_t i = 0;
+  for (; i + kStoredLeaves <= leaves.size(); i += kStoredLeaves) {
+    RootBuilder block;
+    for (std::size_t j = i; j < i + kStoredLeaves; ++j) block.add_leaf(leaves[j]);
+    blocks_[(first + i) / kStoredLeaves] = block.root();
+  }
+  if (i < leaves.size()) {
+    FL_CHECK(first + leaves.size() == size_);  // only the last chunk ends in a part block
+    tail_.assign(leaves.begin() + static_cast<std::ptrdiff_t>(i), leaves.end());
+  }
+}
+
+Hash RecomputedTree::root() const {
+  RootBuilder tree;
+  for (const Hash& block : blocks_) tree.add_subtree(block, kStoredLeaves);
+  for (const Hash& leaf : tail_) tree.add_leaf(leaf);
+  FL_CHECK(tree.size() == size_);
+  return tree.root();
+}
+
+Result<std::optional<VerifyFailure>> RecomputedTree::compare_stored(const StoreReader& reader) const {
+  // Every node there should be: the blocks, and every node they complete
+  // above (all left siblings are among them, so nothing is read).
+  std::map<std::pair<int, std::uint64_t>, Hash> expected;
+  for (std::uint64_t b = 0; b < blocks_.size(); ++b) expected[{kStoredTreeLevel, b}] = blocks_[b];
+  FL_RETURN_IF_ERROR(complete_upwards(reader, expected));
+
+  std::optional<VerifyFailure> worst;
+  auto found_bad = [&worst](VerifyFailure f) {
+    if (!worst || f.seq < worst->seq) worst = std::move(f);
+  };
+  auto first_seq = [](int level, std::uint64_t index) { return (index << level) + 1; };
+  auto where = [](int level, std::uint64_t index) {
+    return "the tree node at level " + std::to_string(level) + ", index " + std::to_string(index);
+  };
+  auto next = expected.begin();
+  // Expected nodes before `key` in key order are missing from the store.
+  auto missing_before = [&](const std::pair<int, std::uint64_t>* key) {
+    for (; next != expected.end() && (key == nullptr || next->first < *key); ++next) {
+      const auto [level, index] = next->first;
+      found_bad({first_seq(level, index), "tree_node_missing", where(level, index) + " is not stored",
+                 to_hex(next->second), ""});
+    }
+  };
+  FL_RETURN_IF_ERROR(reader.scan(Family::kTree, "", [&](std::string_view key, std::string_view value) {
+    const std::optional<std::uint64_t> index = key.size() == 9 ? seq_from_key(key.substr(1)) : std::nullopt;
+    const int level = key.empty() ? 0 : static_cast<unsigned char>(key[0]);
+    if (!index || level < kStoredTreeLevel || level > 63 || (*index >> (64 - level)) != 0) {
+      found_bad({0, "malformed_key", "a record of the tree family has a key that names no node", "", ""});
+      return false;
+    }
+    const std::pair<int, std::uint64_t> at{level, *index};
+    missing_before(&at);
+    Hash stored{};
+    if (value.size() == 32) std::copy(value.begin(), value.end(), stored.begin());
+    if (next == expected.end() || next->first != at) {
+      found_bad({first_seq(level, *index), "tree_node_beyond_head",
+                 where(level, *index) + " is stored, but the log does not hold all its leaves", "", to_hex(stored)});
+      return true;
+    }
+    if (value.size() != 32 || stored != next->second) {
+      found_bad({first_seq(level, *index), "tree_node_mismatch",
+                 where(level, *index) + " is not the hash of the leaves under it", to_hex(next->second),
+                 value.size() == 32 ? to_hex(stored) : "not 32 bytes"});
+    }
+    ++next;
+    return true;
+  }));
+  missing_before(nullptr);
+  return worst;
+}
+
 }  // namespace fundledger

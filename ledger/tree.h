@@ -18,6 +18,7 @@
 #include "audit/proof.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
+#include "ledger/verify.h"
 
 namespace fundledger {
 
@@ -44,6 +45,29 @@ class StoredTree : public SubtreeSource {
 // Merkle root (through the stored tree) and the last one's chain hash.
 // Refusals: store_corrupt, storage_error.
 Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size);
+
+// The tree recomputed from leaves that verify_log checked, to check the
+// stored nodes against: the root of each block of 2^8 leaves, and the
+// leaves after the last whole block.
+class RecomputedTree {
+ public:
+  explicit RecomputedTree(std::uint64_t size);
+  // The leaves of events first_seq.. (verify's chunks; first_seq - 1 a
+  // multiple of 256). Thread-safe for chunks that do not overlap.
+  void add_chunk(std::uint64_t first_seq, const std::vector<Hash>& leaves);
+  // Once every chunk was added: the root of the whole log.
+  Hash root() const;
+  // Compares every node stored in family `tree` with these, and finds any
+  // missing or extra one. The failure is the one of the lowest seq (the
+  // first leaf under the node): tree_node_mismatch, tree_node_missing,
+  // tree_node_beyond_head, malformed_key.
+  Result<std::optional<VerifyFailure>> compare_stored(const StoreReader& reader) const;
+
+ private:
+  std::uint64_t size_;
+  std::vector<Hash> blocks_;  // by block
+  std::vector<Hash> tail_;    // the leaves after the last whole block
+};
 
 // Adds to `batch` every stored node that the leaves of events `first_seq`
 // on (`hashes`, in seq order) complete, reading the earlier leaves and

@@ -13,17 +13,6 @@
 
 namespace fundledger::test {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "fundledger-test-XXXXXX").string();
-  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 WriterOptions fixed_clock_options() {
   WriterOptions o;
   auto now = std::make_shared<Millis>(1795428930123);  // 2026-11-23T10:15:30.123Z

@@ -13,23 +13,9 @@
 #include "ledger/event.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "tests/temp_dir.h"
 
 namespace fundledger::test {
-
-// A fresh directory under the system's temporary directory, removed with
-// everything in it when the object goes.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // The clock every test ledger runs on: 2026-11-23T10:15:30.123Z, moving one
 // millisecond each time it is read.

@@ -81,5 +81,72 @@ TEST_CASE("a history rewritten under a signed checkpoint is refused", "[checkpoi
       "the log no longer holds the tree of the checkpoint signed at size 600: its root was "));
 }
 
+// Verify's check of the checkpoints kept, on `store`.
+std::optional<VerifyFailure> kept_failure(const Store& store, const NoteSigner& signer, std::uint64_t& count) {
+  const auto reader = store.reader();
+  Result<std::optional<VerifyFailure>> r =
+      verify_kept_checkpoints(*reader, *NoteVerifier::parse(signer.verifier_key()), count);
+  REQUIRE(r.status().to_string() == "ok");
+  return *r;
+}
+
+TEST_CASE("verify checks every kept checkpoint against the log", "[checkpoint]") {
+  test::Ledger ledger;
+  const auto signer = NoteSigner::generate(ledger.store->origin());
+  std::istringstream lines(test::generated(900, 6));
+  std::string line, part;
+  for (int i = 0; i < 900 && std::getline(lines, line); ++i) {
+    part += line + "\n";
+    if ((i + 1) % 300 == 0) {
+      ledger.append(part);
+      part.clear();
+      REQUIRE(sign_checkpoint(*ledger.store, *signer).status().to_string() == "ok");
+    }
+  }
+  std::uint64_t count = 0;
+  CHECK_FALSE(kept_failure(*ledger.store, *signer, count).has_value());
+  CHECK(count == 3);
+  ledger.close();
+
+  SECTION("another key's checkpoints do not verify") {
+    ledger.reopen();
+    const auto other = NoteSigner::generate(ledger.store->origin());
+    const std::optional<VerifyFailure> f = kept_failure(*ledger.store, *other, count);
+    REQUIRE(f.has_value());
+    CHECK(f->reason == "checkpoint_signature");
+  }
+  SECTION("a kept checkpoint whose root the log no longer gives, bounded by those that still match") {
+    {
+      // The node of leaves 1..512 rewritten: the roots at 600 and 900 read
+      // it, the root at 300 does not.
+      test::RawDb db(ledger.dir.path());
+      const Hash other = sha256("another history");
+      db.put(Family::kTree, tree_key(9, 0), std::string(other.begin(), other.end()));
+    }
+    ledger.reopen();
+    const std::optional<VerifyFailure> f = kept_failure(*ledger.store, *signer, count);
+    REQUIRE(f.has_value());
+    CHECK(f->reason == "checkpoint_root");
+    CHECK(f->seq == 0);
+    CHECK(f->message ==
+          "the log's first 600 events are not those of the checkpoint signed at that size: an event from seq 301 "
+          "to 600 changed");
+  }
+  SECTION("a kept checkpoint beyond the log: it shrank") {
+    {
+      test::RawDb db(ledger.dir.path());
+      db.put(Family::kMeta, checkpoint_key(1200),
+             signer->sign(checkpoint_text(Checkpoint{signer->name(), 1200, sha256("x"), {}})));
+    }
+    ledger.reopen();
+    const std::optional<VerifyFailure> f = kept_failure(*ledger.store, *signer, count);
+    REQUIRE(f.has_value());
+    CHECK(f->reason == "checkpoint_size");
+    CHECK(f->seq == 901);
+    CHECK(f->expected == "1200");
+    CHECK(f->found == "900");
+  }
+}
+
 }  // namespace
 }  // namespace fundledger

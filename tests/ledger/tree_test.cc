@@ -10,6 +10,7 @@
 #include "audit/merkle.h"
 #include "audit/proof.h"
 #include "ledger/tree.h"
+#include "ledger/verify.h"
 #include "tests/support.h"
 
 namespace fundledger {
@@ -94,6 +95,71 @@ TEST_CASE("a ledger without stored tree nodes gets them before it grows", "[tree
   }
   append_in_writes(ledger, 700, {700});
   check_against_leaves(*ledger.store);
+}
+
+// The tree verify recomputes from the leaves, in verify's chunks.
+RecomputedTree recomputed(const Store& store) {
+  const std::vector<Hash> leaves = all_leaves(store);
+  RecomputedTree tree(leaves.size());
+  for (std::size_t first = 0; first < leaves.size(); first += kVerifyChunkEvents) {
+    const std::size_t end = std::min<std::size_t>(first + kVerifyChunkEvents, leaves.size());
+    tree.add_chunk(first + 1, std::vector<Hash>(leaves.begin() + first, leaves.begin() + end));
+  }
+  CHECK(tree.root() == tree_root(LeavesSource(leaves), leaves.size()));
+  return tree;
+}
+
+std::optional<VerifyFailure> node_failure(const Store& store, const RecomputedTree& tree) {
+  Result<std::optional<VerifyFailure>> r = tree.compare_stored(*store.reader());
+  REQUIRE(r.status().to_string() == "ok");
+  return *r;
+}
+
+TEST_CASE("verify recomputes every stored node and names the first event under a wrong one", "[tree]") {
+  test::Ledger ledger;
+  append_in_writes(ledger, 20000, {999, 3000, 17});  // two of verify's chunks
+  const RecomputedTree tree = recomputed(*ledger.store);
+  CHECK_FALSE(node_failure(*ledger.store, tree).has_value());
+  ledger.close();
+  const Hash other = sha256("another history");
+  const std::string other_bytes(other.begin(), other.end());
+
+  SECTION("a node rewritten") {
+    {
+      test::RawDb db(ledger.dir.path());
+      db.put(Family::kTree, tree_key(10, 5), other_bytes);  // leaves 5121..6144
+      db.put(Family::kTree, tree_key(8, 70), other_bytes);  // leaves 17921..18176
+    }
+    ledger.reopen();
+    const std::optional<VerifyFailure> f = node_failure(*ledger.store, tree);
+    REQUIRE(f.has_value());
+    CHECK(f->reason == "tree_node_mismatch");
+    CHECK(f->seq == 5121);
+    CHECK(f->found == to_hex(other));
+    CHECK(f->message == "the tree node at level 10, index 5 is not the hash of the leaves under it");
+  }
+  SECTION("a node missing") {
+    {
+      test::RawDb db(ledger.dir.path());
+      db.remove(Family::kTree, tree_key(12, 2));  // leaves 8193..12288
+    }
+    ledger.reopen();
+    const std::optional<VerifyFailure> f = node_failure(*ledger.store, tree);
+    REQUIRE(f.has_value());
+    CHECK(f->reason == "tree_node_missing");
+    CHECK(f->seq == 8193);
+  }
+  SECTION("a node beyond the log") {
+    {
+      test::RawDb db(ledger.dir.path());
+      db.put(Family::kTree, tree_key(8, 78), other_bytes);  // leaves 19969..20224, past 20000
+    }
+    ledger.reopen();
+    const std::optional<VerifyFailure> f = node_failure(*ledger.store, tree);
+    REQUIRE(f.has_value());
+    CHECK(f->reason == "tree_node_beyond_head");
+    CHECK(f->seq == 19969);
+  }
 }
 
 }  // namespace

@@ -143,7 +143,7 @@ TEST_CASE("verify exits 1 and names the first bad event", "[cli]") {
   const test::Run r = run_cli("verify" + data);
   CHECK(r.exit_code == 1);
   CHECK(r.out ==
-        R"({"ok":false,"first_bad_seq":17,"reason":"missing_event","message":"no event is stored at this seq","tree_size":50})"
+        R"({"ok":false,"first_bad_seq":17,"check":"missing_event","message":"no event is stored at this seq","tree_size":50})"
         "\n");
 }
 
