@@ -17,6 +17,8 @@ namespace fundledger {
 namespace {
 
 constexpr std::uint64_t kProgressEvery = 1 << 16;
+// Events go to the caller's hook in runs of this many.
+constexpr std::size_t kHookEvents = 2048;
 
 AuditFailure failure(std::uint64_t seq, std::string check, std::string message, std::string expected = "",
                      std::string found = "") {
@@ -212,6 +214,22 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
   std::vector<Hash> prefix_leaves;  // up to the earlier size, to compare
 
   if (options.keep_leaves) report.leaves.reserve(signed_size);
+  // The events checked and not yet given to the caller's hook.
+  std::uint64_t pending_first = 1;
+  std::vector<std::string_view> pending;
+  auto flush = [&]() -> std::optional<AuditFailure> {
+    std::optional<AuditFailure> f;
+    if (options.on_event && !pending.empty()) f = options.on_event(pending_first, pending);
+    pending_first += pending.size();
+    pending.clear();
+    return f;
+  };
+  // A failure of the lines, unless the hook refuses an event before it,
+  // which is then the first failure.
+  auto fail_at = [&](AuditFailure f) {
+    if (std::optional<AuditFailure> earlier_failure = flush()) return fail(std::move(*earlier_failure));
+    return fail(std::move(f));
+  };
   RootBuilder tree;
   std::vector<TopLevelScalar> top;
   std::string_view rest = events.bytes();
@@ -220,20 +238,20 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
     ++seq;
     const std::size_t end = rest.find('\n');
     if (end == std::string_view::npos) {
-      return fail(failure(seq, "line", "the last line of events.jsonl does not end with a newline"));
+      return fail_at(failure(seq, "line", "the last line of events.jsonl does not end with a newline"));
     }
     const std::string_view line = rest.substr(0, end);
     rest.remove_prefix(end + 1);
     if (seq > signed_size) {
-      return fail(failure(seq, "tree_size",
+      return fail_at(failure(seq, "tree_size",
                           "events.jsonl holds more events than the " + std::to_string(signed_size) +
                               " its checkpoint signs",
                           std::to_string(signed_size), "more"));
     }
-    if (line.empty()) return fail(failure(seq, "line", "line " + std::to_string(seq) + " is empty"));
+    if (line.empty()) return fail_at(failure(seq, "line", "line " + std::to_string(seq) + " is empty"));
     const Status canonical = check_canonical(line, JsonLimits{}, &top);
     if (!canonical) {
-      return fail(failure(seq, "not_canonical",
+      return fail_at(failure(seq, "not_canonical",
                           "line " + std::to_string(seq) + " is not an event's canonical bytes: " + canonical.to_string()));
     }
     const TopLevelScalar* seq_member = nullptr;
@@ -242,7 +260,7 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
     }
     if (seq_member == nullptr || !seq_member->is_integer ||
         seq_member->integer != static_cast<std::int64_t>(seq)) {
-      return fail(failure(seq, "seq", "line " + std::to_string(seq) + " does not hold seq " + std::to_string(seq),
+      return fail_at(failure(seq, "seq", "line " + std::to_string(seq) + " does not hold seq " + std::to_string(seq),
                           std::to_string(seq),
                           seq_member == nullptr         ? "none"
                           : seq_member->is_integer ? std::to_string(seq_member->integer)
@@ -256,19 +274,23 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
     if (compare_leaves && seq <= earlier_size) prefix_leaves.push_back(leaf);
     if (earlier != nullptr && seq == earlier_size) root_then = tree.root();
     if (options.on_event) {
-      if (std::optional<AuditFailure> f = options.on_event(seq, line)) return fail(std::move(*f));
+      pending.push_back(line);
+      if (pending.size() == kHookEvents) {
+        if (std::optional<AuditFailure> f = flush()) return fail(std::move(*f));
+      }
     }
     if (options.on_progress && seq % kProgressEvery == 0) options.on_progress(seq, signed_size);
   }
+  if (std::optional<AuditFailure> f = flush()) return fail(std::move(*f));
   report.root = tree.root();
   if (report.events < signed_size) {
-    return fail(failure(report.events + 1, "tree_size",
+    return fail_at(failure(report.events + 1, "tree_size",
                         "events.jsonl holds " + std::to_string(report.events) + " events, its checkpoint signs " +
                             std::to_string(signed_size),
                         std::to_string(signed_size), std::to_string(report.events)));
   }
   if (report.root != report.checkpoint.root) {
-    return fail(failure(0, "root_hash", "the events do not give the root their checkpoint signs",
+    return fail_at(failure(0, "root_hash", "the events do not give the root their checkpoint signs",
                         to_hex(report.checkpoint.root), to_hex(report.root)));
   }
   if (earlier != nullptr) {

@@ -93,10 +93,14 @@ struct BundleReport {
   bool ok() const { return !failure.has_value(); }
 };
 
-// Called for each event, in seq order, once its line is canonical and its
-// seq follows: the caller's own checks and use of it (the views). Returns
-// nullopt to go on, or the failure (seq set by the caller).
-using BundleEventHook = std::function<std::optional<AuditFailure>(std::uint64_t seq, std::string_view bytes)>;
+// Called for the events in runs of consecutive seqs, in seq order, once
+// their lines are canonical and their seqs follow: the caller's own checks
+// and use of them (the views). Returns nullopt to go on, or the failure of
+// the first event it refuses (seq set by the caller), which is reported as
+// the first failure: the runs are handed over before any later line's
+// failure is reported.
+using BundleEventHook =
+    std::function<std::optional<AuditFailure>(std::uint64_t first_seq, const std::vector<std::string_view>& events)>;
 
 struct BundleOptions {
   // The verifier key the auditor trusts (published by the fund); the

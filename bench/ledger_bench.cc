@@ -8,7 +8,6 @@
 // FUNDLEDGER_BENCH_EVENTS sets the ledger's size (default 1,000,000) and
 // FUNDLEDGER_BENCH_DIR where the ledgers are made (default /tmp).
 
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -19,11 +18,13 @@
 #include <benchmark/benchmark.h>
 
 #include "audit/merkle.h"
+#include "bench/bench_support.h"
 #include "ledger/check.h"
 #include "ledger/event.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/store.h"
+#include "ledger/tree.h"
 #include "ledger/verify.h"
 #include "ledger/views.h"
 #include "ledger/writer.h"
@@ -32,18 +33,11 @@
 namespace fundledger {
 namespace {
 
+using bench::bench_dir;
+using bench::events_count;
+using bench::fresh_store;
+
 constexpr std::size_t kBatchEvents = 1000;
-
-std::size_t events_count() {
-  const char* env = std::getenv("FUNDLEDGER_BENCH_EVENTS");
-  return env != nullptr ? std::stoull(env) : 1'000'000;
-}
-
-std::filesystem::path bench_dir(const std::string& name) {
-  const char* env = std::getenv("FUNDLEDGER_BENCH_DIR");
-  return std::filesystem::path(env != nullptr ? env : "/tmp") /
-         ("fundledger-bench-" + std::to_string(getpid()) + "-" + name);
-}
 
 const std::vector<std::string>& lines() {
   static const std::vector<std::string> kLines = [] {
@@ -64,14 +58,6 @@ std::vector<Draft> decode_all() {
     drafts.push_back(std::move(*d));
   }
   return drafts;
-}
-
-std::unique_ptr<Store> fresh_store(const std::filesystem::path& dir) {
-  std::filesystem::remove_all(dir);
-  FL_CHECK(Store::create(dir, "bench").is_ok());
-  Result<std::unique_ptr<Store>> store = Store::open(dir);
-  FL_CHECK(store.is_ok());
-  return std::move(*store);
 }
 
 // Appends `drafts` through `writer`, kBatchEvents to a request.
@@ -154,16 +140,16 @@ std::unique_ptr<Store> open_built(bool read_only) {
 void BM_Verify(benchmark::State& state) {
   auto store = open_built(true);
   for (auto _ : state) {
-    // As `fundledger verify` does: each chunk's part of the tree on the
-    // worker that verified it, joined at the end.
-    PartedRootBuilder parts;
+    // As `fundledger verify` does: each chunk's blocks of the tree on the
+    // worker that verified it, the root from them at the end.
+    RecomputedTree tree(store->head().size);
     VerifyHooks hooks;
-    hooks.on_chunk = [&parts](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
-      parts.add_run(first_seq - 1, leaves);
+    hooks.on_chunk = [&tree](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
+      tree.add_chunk(first_seq, leaves);
     };
     Result<VerifyReport> report = verify_log(*store, hooks);
     FL_CHECK(report.is_ok() && report->ok());
-    benchmark::DoNotOptimize(parts.join().root());
+    benchmark::DoNotOptimize(tree.root());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
 }
@@ -254,21 +240,7 @@ void BM_ViewRender(benchmark::State& state) {
   state.SetLabel(std::string(view_name(kind)) + " as of " + std::to_string(seq) + ", in memory");
 }
 
-// A yardstick for the machine's speed in the same run: the leaf hash (EVP
-// SHA-256) of every generated event, nothing else. The machine is shared,
-// so the other figures are best read against this one.
-void BM_LeafHashBaseline(benchmark::State& state) {
-  std::vector<std::string> events;
-  for (const std::string& line : lines()) events.push_back(line + line.substr(0, 90));
-  for (auto _ : state) {
-    Hash h{};
-    for (const std::string& e : events) h = leaf_hash(e);
-    benchmark::DoNotOptimize(h);
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
-}
-
-BENCHMARK(BM_LeafHashBaseline)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bench::BM_LeafHashBaseline)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AppendDecoded)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AppendFromJson)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Verify)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -31,6 +31,7 @@ Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(c
 }
 
 Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
+  FL_RETURN_IF_ERROR(backfill_tree(store));  // a ledger made before the tree was stored
   const auto reader = store.reader();
   const std::uint64_t size = reader->head().size;
   const StoredTree tree(*reader);

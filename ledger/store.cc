@@ -456,13 +456,15 @@ class PageCursor : public HashesCursor {
 
 }  // namespace
 
-std::unique_ptr<HashesCursor> StoreReader::hashes_from(std::uint64_t seq) const {
+std::unique_ptr<HashesCursor> StoreReader::hashes_from(std::uint64_t seq, Seek seek) const {
   rocksdb::ReadOptions r;
   r.snapshot = snapshot_;
   r.verify_checksums = true;
   r.ignore_range_deletions = true;  // the ledger never deletes a range
-  r.fill_cache = false;
-  r.readahead_size = 2 << 20;
+  if (seek == Seek::kScan) {
+    r.fill_cache = false;
+    r.readahead_size = 2 << 20;
+  }
   return std::make_unique<PageCursor>(store_.db_->NewIterator(r, store_.handle(Family::kChain)), seq);
 }
 

@@ -190,8 +190,9 @@ class StoreReader {
   Result<std::optional<std::string>> event(std::uint64_t seq) const;
   Result<std::optional<EventHashes>> hashes(std::uint64_t seq) const;
   // A cursor on the hashes of `seq`, or of the first seq after it that has
-  // hashes stored.
-  std::unique_ptr<HashesCursor> hashes_from(std::uint64_t seq) const;
+  // hashes stored. kScan reads ahead for a long walk; kPoint reads the page
+  // or two a few hundred hashes need, through the block cache.
+  std::unique_ptr<HashesCursor> hashes_from(std::uint64_t seq, Seek seek = Seek::kScan) const;
   Result<std::optional<std::uint64_t>> seq_of_id(std::string_view id) const;
   // seq_of_id for many ids in one batched lookup: one answer per id, in order.
   Result<std::vector<std::optional<std::uint64_t>>> seqs_of_ids(

@@ -92,13 +92,39 @@ std::optional<Hash> StoredTree::subtree(std::uint64_t first, std::uint64_t size)
     if (status_.is_ok()) status_ = node.status();
     return std::nullopt;
   }
-  RootBuilder tree;
-  const Status read = add_stored_leaves(reader_, first + 1, size, tree);
-  if (!read) {
-    if (status_.is_ok()) status_ = read;
-    return std::nullopt;
+  const std::uint64_t block = first - first % kStoredLeaves;
+  for (const Block& b : blocks_) {
+    if (b.first == block) return b.levels[std::countr_zero(size)][(first - block) / size];
   }
-  return tree.root();
+  if (!load_block(block)) return std::nullopt;
+  return subtree(first, size);
+}
+
+bool StoredTree::load_block(std::uint64_t first) const {
+  const std::uint64_t count = std::min(kStoredLeaves, reader_.head().size - first);
+  Block& b = blocks_[next_block_];
+  next_block_ = (next_block_ + 1) % kBlocksKept;
+  b.first = UINT64_MAX;
+  b.levels.assign(1, {});
+  std::vector<Hash>& leaves = b.levels[0];
+  leaves.reserve(count);
+  const auto cursor = reader_.hashes_from(first + 1, StoreReader::Seek::kPoint);
+  for (std::uint64_t seq = first + 1; seq <= first + count; ++seq, cursor->next()) {
+    if (!cursor->valid() || cursor->seq() != seq) {
+      if (status_.is_ok()) status_ = cursor->status().is_ok() ? damaged("the hashes of event " + std::to_string(seq)) : cursor->status();
+      return false;
+    }
+    leaves.push_back(cursor->hashes().leaf);
+  }
+  while (b.levels.back().size() >= 2) {
+    const std::vector<Hash>& below = b.levels.back();
+    std::vector<Hash> above;
+    above.reserve(below.size() / 2);
+    for (std::size_t i = 0; i + 1 < below.size(); i += 2) above.push_back(node_hash(below[i], below[i + 1]));
+    b.levels.push_back(std::move(above));
+  }
+  b.first = first;
+  return true;
 }
 
 Status add_tree_nodes(const StoreReader& reader, std::uint64_t first_seq, const std::vector<EventHashes>& hashes,

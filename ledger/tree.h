@@ -27,7 +27,10 @@ inline constexpr int kStoredTreeLevel = 8;
 // The key of a stored node.
 std::string tree_key(int level, std::uint64_t index);
 
-// Perfect subtrees read from the store, for audit/proof.h.
+// Perfect subtrees read from the store, for audit/proof.h. A subtree under
+// 256 leaves is computed from the leaves of its block of 256, which are
+// read once and hashed into every subtree they hold: a proof needs those
+// of one or two blocks.
 class StoredTree : public SubtreeSource {
  public:
   explicit StoredTree(const StoreReader& reader) : reader_(reader) {}
@@ -37,8 +40,20 @@ class StoredTree : public SubtreeSource {
   const Status& status() const { return status_; }
 
  private:
+  // The block of 256 leaves from `first` (those the log holds), read and
+  // hashed into levels: levels[k][i] is the subtree of 2^k leaves from
+  // first + i * 2^k. False when it cannot be read (status_ says why).
+  bool load_block(std::uint64_t first) const;
+
   const StoreReader& reader_;
   mutable Status status_;
+  static constexpr int kBlocksKept = 2;
+  struct Block {
+    std::uint64_t first = UINT64_MAX;
+    std::vector<std::vector<Hash>> levels;
+  };
+  mutable Block blocks_[kBlocksKept];
+  mutable int next_block_ = 0;  // the one to replace next
 };
 
 // The log's first `size` events as a view's as_of names them: their

@@ -3,7 +3,7 @@
 // verifier key, and print the views its events imply.
 //
 // audit reads the bundle with audit/ and the canonical-bytes code, and
-// replays it through the fund's rules in memory (fundledger_domain); it
+// replays it through the fund's rules in memory (tools/audit_replay.h); it
 // never opens a store.
 
 #include <unistd.h>
@@ -19,10 +19,8 @@
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
 #include "ledger/checkpoints.h"
-#include "ledger/data_view.h"
-#include "ledger/event.h"
-#include "ledger/state.h"
 #include "ledger/views.h"
+#include "tools/audit_replay.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -137,38 +135,6 @@ struct AuditOptions {
   std::string checkpoint;
 };
 
-// The fund as the bundle's events make it, each event checked as the
-// ledger checks what it stores: its envelope and data (decode_event), its
-// time never before the last, and the rules.
-class Replay {
- public:
-  std::optional<AuditFailure> add(std::uint64_t seq, std::string_view bytes) {
-    Result<Event> event = decode_event(bytes);
-    if (!event) {
-      return AuditFailure{seq, "event", "event " + std::to_string(seq) + " is not an event: " +
-                                            event.status().to_string(), "", ""};
-    }
-    const std::optional<Envelope> envelope = read_envelope(bytes);
-    FL_CHECK(envelope.has_value());  // decode_event read the same envelope
-    if (envelope->recorded_ms < last_recorded_) {
-      return AuditFailure{seq, "event", "event " + std::to_string(seq) + " is recorded before the one it follows",
-                          format_timestamp(last_recorded_), std::string(envelope->recorded_at)};
-    }
-    last_recorded_ = envelope->recorded_ms;
-    const DataView data = DataView::of(event->data);
-    if (const Status allowed = state_.check(event->type, data); !allowed) {
-      return AuditFailure{seq, "event", "event " + std::to_string(seq) + " breaks a rule: " + allowed.to_string(), "", ""};
-    }
-    state_.apply(event->type, data, seq);
-    return std::nullopt;
-  }
-  const FundState& state() const { return state_; }
-
- private:
-  FundState state_;
-  Millis last_recorded_ = 0;
-};
-
 void print_failure(const AuditFailure& f) {
   nlohmann::ordered_json out;
   out["ok"] = false;
@@ -203,11 +169,10 @@ int run_audit(const AuditOptions& o) {
     }
     // Without a readable key, check_bundle reports the key first.
   }
-  Replay replay;
+  BundleReplay replay;
   Progress progress("audit");
-  options.on_event = [&replay](std::uint64_t seq, std::string_view bytes) { return replay.add(seq, bytes); };
   options.on_progress = [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  const BundleReport report = check_bundle(o.bundle, options);
+  const BundleReport report = audit_bundle(o.bundle, options, replay);
   progress.finish();
   if (!report.ok()) {
     print_failure(*report.failure);

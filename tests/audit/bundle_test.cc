@@ -88,13 +88,17 @@ TEST_CASE("a bundle verifies with its key, and the report gives its root and cha
   const NoteSigner signer = signer_of(1);
   const std::vector<std::string> events = lines(300);
   const Bundle b(events, signer);
+  // The hook runs on a thread of its own: it records, the test checks after.
   std::vector<std::uint64_t> seen;
+  std::size_t misplaced = 0;
   BundleOptions options;
   options.keep_leaves = true;
-  options.on_event = [&seen](std::uint64_t seq, std::string_view bytes) -> std::optional<AuditFailure> {
-    CHECK(bytes.find(R"("seq":)" + std::to_string(seq) + "}") != std::string_view::npos);
-    seen.push_back(seq);
-    return std::nullopt;
+  options.on_event = [&](std::uint64_t first, const std::vector<std::string_view>& events) {
+    for (std::uint64_t seq = first; seq < first + events.size(); ++seq) {
+      if (events[seq - first].find(R"("seq":)" + std::to_string(seq) + "}") == std::string_view::npos) ++misplaced;
+      seen.push_back(seq);
+    }
+    return std::optional<AuditFailure>();
   };
   const BundleReport r = check_bundle(b.path(), options);
   REQUIRE(r.ok());
@@ -106,6 +110,7 @@ TEST_CASE("a bundle verifies with its key, and the report gives its root and cha
   CHECK(r.leaves == leaves_of(events));
   CHECK(r.verifier_key == signer.verifier_key());
   CHECK(r.checkpoint.size == 300);
+  CHECK(misplaced == 0);
   CHECK(seen.size() == 300);
   CHECK(seen.back() == 300);
 
@@ -121,6 +126,14 @@ AuditFailure failure_of(const std::filesystem::path& dir, const BundleOptions& o
   const BundleReport r = check_bundle(dir, options);
   REQUIRE(r.failure.has_value());
   return *r.failure;
+}
+
+// A hook that refuses event `bad`.
+BundleEventHook refuse(std::uint64_t bad) {
+  return [bad](std::uint64_t first, const std::vector<std::string_view>& events) -> std::optional<AuditFailure> {
+    if (first <= bad && bad < first + events.size()) return AuditFailure{bad, "event", "breaks a rule", "", ""};
+    return std::nullopt;
+  };
 }
 
 TEST_CASE("each flaw of a bundle is named with its check, seq and hashes", "[bundle]") {
@@ -209,12 +222,23 @@ TEST_CASE("each flaw of a bundle is named with its check, seq and hashes", "[bun
     CHECK(f.expected == to_hex(root_of(events)));
     CHECK(f.found == to_hex(root_of(bad)));
   }
+  SECTION("the caller's refusal of an event comes before a later flaw in the lines") {
+    std::vector<std::string> bad = events;
+    bad[17] = R"({"seq":18, "id":"e-18"})";
+    b.events(joined(bad));
+    BundleOptions options;
+    options.on_event = refuse(13);
+    const AuditFailure f = failure_of(b.path(), options);
+    CHECK(f.check == "event");
+    CHECK(f.seq == 13);
+    options.on_event = refuse(19);
+    const AuditFailure g = failure_of(b.path(), options);
+    CHECK(g.check == "not_canonical");
+    CHECK(g.seq == 18);
+  }
   SECTION("the caller's own check of an event") {
     BundleOptions options;
-    options.on_event = [](std::uint64_t seq, std::string_view) -> std::optional<AuditFailure> {
-      if (seq == 13) return AuditFailure{13, "event", "breaks a rule", "", ""};
-      return std::nullopt;
-    };
+    options.on_event = refuse(13);
     const AuditFailure f = failure_of(b.path(), options);
     CHECK(f.check == "event");
     CHECK(f.seq == 13);
