@@ -9,7 +9,7 @@
 namespace fundledger {
 namespace {
 
-constexpr std::uint64_t kStoredLeaves = std::uint64_t{1} << kStoredTreeLevel;
+constexpr std::uint64_t kStoredLeaves = kStoredTreeLeaves;
 
 Status damaged(const std::string& what) {
   return Status::error("store_corrupt", what + " is missing or damaged; run `fundledger verify`");
@@ -20,7 +20,8 @@ Status damaged(const std::string& what) {
 Status add_stored_leaves(const StoreReader& reader, std::uint64_t first_seq, std::uint64_t count,
                          RootBuilder& tree) {
   if (count == 0) return Status::ok();
-  const auto cursor = reader.hashes_from(first_seq);
+  // A few hundred hashes at most: a point read, through the block cache.
+  const auto cursor = reader.hashes_from(first_seq, StoreReader::Seek::kPoint);
   for (std::uint64_t seq = first_seq; seq < first_seq + count; ++seq, cursor->next()) {
     if (!cursor->valid() || cursor->seq() != seq) {
       FL_RETURN_IF_ERROR(cursor->status());
@@ -160,9 +161,16 @@ Status backfill_tree(Store& store) {
   // events) and written in one go. Every left sibling is among those made,
   // so nothing more is read.
   std::map<std::pair<int, std::uint64_t>, Hash> made;
+  const auto cursor = reader->hashes_from(1);
   for (std::uint64_t block = 0; block < size / kStoredLeaves; ++block) {
     RootBuilder leaves;
-    FL_RETURN_IF_ERROR(add_stored_leaves(*reader, block * kStoredLeaves + 1, kStoredLeaves, leaves));
+    for (std::uint64_t seq = block * kStoredLeaves + 1; seq <= (block + 1) * kStoredLeaves; ++seq, cursor->next()) {
+      if (!cursor->valid() || cursor->seq() != seq) {
+        FL_RETURN_IF_ERROR(cursor->status());
+        return damaged("the hashes of event " + std::to_string(seq));
+      }
+      leaves.add_leaf(cursor->hashes().leaf);
+    }
     made[{kStoredTreeLevel, block}] = leaves.root();
   }
   FL_RETURN_IF_ERROR(complete_upwards(*reader, made));

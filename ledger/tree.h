@@ -3,11 +3,13 @@
 // any inclusion or consistency proof cost a number of reads logarithmic in
 // the log's size instead of a pass over every leaf.
 //
-// Family `tree` holds the root of every perfect subtree of 2^8 = 256
+// Family `tree` holds the root of every perfect subtree of 2^4 = 16
 // leaves or more (level, index), written in the same synced write as the
-// events that complete it. A subtree under 256 leaves is computed from its
-// leaf hashes, which the `chain` family keeps in pages: at most two pages
-// read.
+// events that complete it: about 6 bytes an event. A subtree under 16
+// leaves is computed from its leaf hashes, which the `chain` family keeps
+// in pages: at most two pages read, at most 15 hashes computed. (Nodes from
+// 256 leaves up were tried first: the 255 hashes of a block then cost a
+// third of a proof.)
 
 #include <cstdint>
 #include <optional>
@@ -22,15 +24,16 @@
 
 namespace fundledger {
 
-inline constexpr int kStoredTreeLevel = 8;
+inline constexpr int kStoredTreeLevel = 4;
+inline constexpr std::uint64_t kStoredTreeLeaves = std::uint64_t{1} << kStoredTreeLevel;
 
 // The key of a stored node.
 std::string tree_key(int level, std::uint64_t index);
 
 // Perfect subtrees read from the store, for audit/proof.h. A subtree under
-// 256 leaves is computed from the leaves of its block of 256, which are
-// read once and hashed into every subtree they hold: a proof needs those
-// of one or two blocks.
+// kStoredTreeLeaves leaves is computed from the leaves of its block, which
+// are read once and hashed into every subtree they hold: a proof needs
+// those of one or two blocks.
 class StoredTree : public SubtreeSource {
  public:
   explicit StoredTree(const StoreReader& reader) : reader_(reader) {}
@@ -40,7 +43,7 @@ class StoredTree : public SubtreeSource {
   const Status& status() const { return status_; }
 
  private:
-  // The block of 256 leaves from `first` (those the log holds), read and
+  // The block of kStoredTreeLeaves leaves from `first` (those the log holds), read and
   // hashed into levels: levels[k][i] is the subtree of 2^k leaves from
   // first + i * 2^k. False when it cannot be read (status_ says why).
   bool load_block(std::uint64_t first) const;
@@ -62,13 +65,13 @@ class StoredTree : public SubtreeSource {
 Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size);
 
 // The tree recomputed from leaves that verify_log checked, to check the
-// stored nodes against: the root of each block of 2^8 leaves, and the
+// stored nodes against: the root of each block of kStoredTreeLeaves leaves, and the
 // leaves after the last whole block.
 class RecomputedTree {
  public:
   explicit RecomputedTree(std::uint64_t size);
   // The leaves of events first_seq.. (verify's chunks; first_seq - 1 a
-  // multiple of 256). Thread-safe for chunks that do not overlap.
+  // multiple of kStoredTreeLeaves). Thread-safe for chunks that do not overlap.
   void add_chunk(std::uint64_t first_seq, const std::vector<Hash>& leaves);
   // Once every chunk was added: the root of the whole log.
   Hash root() const;

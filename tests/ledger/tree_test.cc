@@ -65,12 +65,15 @@ void check_against_leaves(const Store& store) {
 
 TEST_CASE("roots and proofs read through the stored tree equal those from every leaf", "[tree]") {
   test::Ledger ledger;
-  // Writes that end on, just before and just after blocks of 256 leaves,
-  // and writes that span several blocks.
-  append_in_writes(ledger, 5000, {1, 7, 248, 256, 255, 1, 600, 3, 1030});
+  // Writes that end on, just before and just after blocks of 16 and 256
+  // leaves, and writes that span several blocks.
+  append_in_writes(ledger, 5000, {1, 7, 8, 16, 15, 1, 248, 256, 255, 1, 600, 3, 1030, 17});
   check_against_leaves(*ledger.store);
-  // One node per 256 leaves at level 8, half as many above.
+  // One node per 16 leaves at level 4, half as many above, none below.
   const auto reader = ledger.store->reader();
+  CHECK(reader->get(Family::kTree, tree_key(4, 5000 / 16 - 1))->has_value());
+  CHECK_FALSE(reader->get(Family::kTree, tree_key(4, 5000 / 16))->has_value());
+  CHECK_FALSE(reader->get(Family::kTree, tree_key(3, 0))->has_value());
   CHECK(reader->get(Family::kTree, tree_key(8, 5000 / 256 - 1))->has_value());
   CHECK_FALSE(reader->get(Family::kTree, tree_key(8, 5000 / 256))->has_value());
   CHECK(reader->get(Family::kTree, tree_key(12, 0))->has_value());  // 4,096 leaves
@@ -84,14 +87,14 @@ TEST_CASE("a ledger without stored tree nodes gets them before it grows", "[tree
   {
     // As a ledger made before the nodes were stored.
     test::RawDb db(ledger.dir.path());
-    for (int level = 8; level < 12; ++level) {
+    for (int level = 4; level < 12; ++level) {
       for (std::uint64_t index = 0; index < (std::uint64_t{3000} >> level); ++index) db.remove(Family::kTree, tree_key(level, index));
     }
   }
   ledger.reopen();
   {
     const auto reader = ledger.store->reader();
-    CHECK_FALSE(reader->get(Family::kTree, tree_key(8, 0))->has_value());
+    CHECK_FALSE(reader->get(Family::kTree, tree_key(4, 0))->has_value());
   }
   append_in_writes(ledger, 700, {700});
   check_against_leaves(*ledger.store);
