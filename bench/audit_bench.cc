@@ -25,51 +25,14 @@
 #include "bench/bench_support.h"
 #include "ledger/check.h"
 #include "ledger/checkpoints.h"
-#include "ledger/event.h"
 #include "ledger/tree.h"
-#include "ledger/writer.h"
 #include "tools/audit_replay.h"
-#include "tools/generator.h"
 
 namespace fundledger {
 namespace {
 
 using bench::bench_dir;
-using bench::events_count;
-
-constexpr std::size_t kBatchEvents = 1000;
-
-// A ledger of the generated events (seed 42), appended through the writer
-// in synced batches of 1,000, made once and removed when the program ends;
-// or the ledger FUNDLEDGER_BENCH_LEDGER names, kept (making one of ten
-// million events takes minutes).
-const std::filesystem::path& built_ledger() {
-  static const std::filesystem::path kDir = []() -> std::filesystem::path {
-    if (const char* given = std::getenv("FUNDLEDGER_BENCH_LEDGER")) return given;
-    const auto dir = bench_dir("audit-ledger");
-    auto store = bench::fresh_store(dir);
-    Writer writer(*store);
-    Generator gen(GeneratorOptions{42, "2014-01-01"});
-    for (std::size_t done = 0; done < events_count();) {
-      std::vector<Draft> batch;
-      for (; batch.size() < kBatchEvents && done < events_count(); ++done) {
-        Result<Draft> d = decode_draft(gen.next());
-        FL_CHECK(d.is_ok());
-        batch.push_back(std::move(*d));
-      }
-      FL_CHECK(writer.append(std::move(batch), "manager:bench").status.is_ok());
-    }
-    std::atexit([] { std::filesystem::remove_all(bench_dir("audit-ledger")); });
-    return dir;
-  }();
-  return kDir;
-}
-
-std::unique_ptr<Store> open_built(bool read_only) {
-  Result<std::unique_ptr<Store>> store = Store::open(built_ledger(), OpenOptions{.read_only = read_only});
-  FL_CHECK(store.is_ok());
-  return std::move(*store);
-}
+using bench::open_built;
 
 // An inclusion proof of a random leaf in the whole log.
 void BM_InclusionProof(benchmark::State& state) {

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "ledger/check.h"
+#include "ledger/event.h"
 #include "ledger/hash.h"
+#include "ledger/writer.h"
 #include "tools/generator.h"
 
 namespace fundledger::bench {
@@ -26,6 +28,35 @@ std::unique_ptr<Store> fresh_store(const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir);
   FL_CHECK(Store::create(dir, "bench").is_ok());
   Result<std::unique_ptr<Store>> store = Store::open(dir);
+  FL_CHECK(store.is_ok());
+  return std::move(*store);
+}
+
+const std::filesystem::path& built_ledger() {
+  static const std::filesystem::path kDir = []() -> std::filesystem::path {
+    if (const char* given = std::getenv("FUNDLEDGER_BENCH_LEDGER")) return given;
+    constexpr std::size_t kBatchEvents = 1000;
+    const auto dir = bench_dir("ledger");
+    auto store = fresh_store(dir);
+    Writer writer(*store);
+    Generator gen(GeneratorOptions{42, "2014-01-01"});
+    for (std::size_t done = 0; done < events_count();) {
+      std::vector<Draft> batch;
+      for (; batch.size() < kBatchEvents && done < events_count(); ++done) {
+        Result<Draft> d = decode_draft(gen.next());
+        FL_CHECK(d.is_ok());
+        batch.push_back(std::move(*d));
+      }
+      FL_CHECK(writer.append(std::move(batch), "manager:bench").status.is_ok());
+    }
+    std::atexit([] { std::filesystem::remove_all(bench_dir("ledger")); });
+    return dir;
+  }();
+  return kDir;
+}
+
+std::unique_ptr<Store> open_built(bool read_only) {
+  Result<std::unique_ptr<Store>> store = Store::open(built_ledger(), OpenOptions{.read_only = read_only});
   FL_CHECK(store.is_ok());
   return std::move(*store);
 }

@@ -5,8 +5,9 @@
 // benchmarks runs once per repetition over a whole ledger; run with
 // --benchmark_repetitions=5 and read the medians.
 //
-// FUNDLEDGER_BENCH_EVENTS sets the ledger's size (default 1,000,000) and
-// FUNDLEDGER_BENCH_DIR where the ledgers are made (default /tmp).
+// FUNDLEDGER_BENCH_EVENTS sets the ledger's size (default 1,000,000),
+// FUNDLEDGER_BENCH_DIR where the ledgers are made (default /tmp), and
+// FUNDLEDGER_BENCH_LEDGER a ledger to use instead (bench/bench_support.h).
 
 
 #include <chrono>
@@ -36,6 +37,7 @@ namespace {
 using bench::bench_dir;
 using bench::events_count;
 using bench::fresh_store;
+using bench::open_built;
 
 constexpr std::size_t kBatchEvents = 1000;
 
@@ -112,27 +114,6 @@ void BM_AppendFromJson(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));
-}
-
-// A ledger of all the generated events, made once for the benchmarks that
-// read one and removed when the program ends.
-const std::filesystem::path& built_ledger() {
-  static const std::filesystem::path kDir = [] {
-    const auto dir = bench_dir("ledger");
-    auto store = fresh_store(dir);
-    Writer writer(*store);
-    std::vector<Draft> drafts = decode_all();
-    append_in_batches(writer, drafts);
-    std::atexit([] { std::filesystem::remove_all(bench_dir("ledger")); });
-    return dir;
-  }();
-  return kDir;
-}
-
-std::unique_ptr<Store> open_built(bool read_only) {
-  Result<std::unique_ptr<Store>> store = Store::open(built_ledger(), OpenOptions{.read_only = read_only});
-  FL_CHECK(store.is_ok());
-  return std::move(*store);
 }
 
 // Verifies the log's hashes, root included, as `fundledger verify` does

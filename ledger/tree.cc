@@ -112,7 +112,9 @@ bool StoredTree::load_block(std::uint64_t first) const {
   const auto cursor = reader_.hashes_from(first + 1, StoreReader::Seek::kPoint);
   for (std::uint64_t seq = first + 1; seq <= first + count; ++seq, cursor->next()) {
     if (!cursor->valid() || cursor->seq() != seq) {
-      if (status_.is_ok()) status_ = cursor->status().is_ok() ? damaged("the hashes of event " + std::to_string(seq)) : cursor->status();
+      if (status_.is_ok()) {
+        status_ = cursor->status().is_ok() ? damaged("the hashes of event " + std::to_string(seq)) : cursor->status();
+      }
       return false;
     }
     leaves.push_back(cursor->hashes().leaf);

@@ -33,7 +33,7 @@ std::string tree_key(int level, std::uint64_t index);
 // Perfect subtrees read from the store, for audit/proof.h. A subtree under
 // kStoredTreeLeaves leaves is computed from the leaves of its block, which
 // are read once and hashed into every subtree they hold: a proof needs
-// those of one or two blocks.
+// those of one or two blocks. One StoredTree serves one thread.
 class StoredTree : public SubtreeSource {
  public:
   explicit StoredTree(const StoreReader& reader) : reader_(reader) {}

@@ -44,7 +44,8 @@ std::string write_synced(const std::filesystem::path& path, std::string_view byt
 }
 
 int run_export(const ExportOptions& o) {
-  const std::filesystem::path out(o.out);
+  std::filesystem::path out = std::filesystem::path(o.out).lexically_normal();
+  if (!out.has_filename()) out = out.parent_path();  // "bundle/" names "bundle"
   std::error_code ec;
   if (std::filesystem::exists(out, ec)) {
     return fail(Status::error("usage", o.out + " exists; export writes a new directory", "out"));
@@ -108,6 +109,7 @@ int run_export(const ExportOptions& o) {
                               "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`"));
   }
   if (!written) return failed("cannot write " + events_path.string());
+  sync_directory(partial);  // the files' names, before the directory's
   std::filesystem::rename(partial, out, ec);
   if (ec) return failed("cannot rename " + partial.string() + " to " + o.out + ": " + ec.message());
   sync_directory(out.has_parent_path() ? out.parent_path() : std::filesystem::path("."));
