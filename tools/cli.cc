@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "api/certificate.h"
 #include "audit/checkpoint.h"
 #include "audit/note.h"
 #include "ledger/check.h"
@@ -116,6 +117,11 @@ Status create_ledger(const std::string& dir, const std::string& origin, std::str
   out << signer->verifier_key() << "\n";
   if (!out.flush()) return Status::error("storage_error", "cannot write " + (path / kVerifierKeyFile).string());
   verifier_key = signer->verifier_key();
+  if (const std::string bad = api::write_self_signed_certificate(path / api::kCertificateFile,
+                                                                 path / api::kCertificateKeyFile);
+      !bad.empty()) {
+    return Status::error("storage_error", "the ledger was created without its TLS certificate: " + bad);
+  }
   return Status::ok();
 }
 

@@ -40,9 +40,12 @@ int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::o
 // and its verifier key (c2sp.org/signed-note), one line, public.
 inline constexpr std::string_view kSigningKeyFile = "log.key";
 inline constexpr std::string_view kVerifierKeyFile = "verifier.key";
+// The API's tokens: their hashes, roles and names (api/tokens.h), 0600.
+inline constexpr std::string_view kTokensFile = "tokens";
 
 // Creates a ledger at `dir` named `origin` (a valid key name), with its
-// signing key and verifier key files; sets `verifier_key`. Refusals: those
+// signing key and verifier key files and a self-signed TLS certificate for
+// localhost; sets `verifier_key`. Refusals: those
 // of Store::create, storage_error.
 Status create_ledger(const std::string& dir, const std::string& origin, std::string& verifier_key);
 

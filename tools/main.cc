@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cli::add_gen_commands(app, action);
   cli::add_view_commands(app, action);
   cli::add_audit_commands(app, action);
+  cli::add_serve_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -262,5 +262,30 @@ TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") 
   CHECK(json_lines(swapped.err)[0]["error"]["message"] == "the first size 700 is larger than the second 257");
 }
 
+TEST_CASE("init makes the TLS certificate and token add prints a token once", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str();
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  CHECK(std::filesystem::exists(dir.path() / "tls.crt"));
+  CHECK(std::filesystem::exists(dir.path() / "tls.key"));
+  const test::Run added = run_cli("token add --name alice --role auditor" + data);
+  REQUIRE(added.exit_code == 0);
+  const nlohmann::json t = json_lines(added.out)[0];
+  CHECK(t["name"] == "alice");
+  CHECK(t["role"] == "auditor");
+  CHECK(t["actor"] == "auditor:alice");
+  const std::string token = t["token"];
+  CHECK(token.rfind("fl_", 0) == 0);
+  std::ifstream in(dir.path() / "tokens");
+  const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(kept == to_hex(sha256(token)) + " auditor alice\n");
+  const test::Run again = run_cli("token add --name alice --role board" + data);
+  CHECK(again.exit_code == 1);
+  CHECK(json_lines(again.err)[0]["error"]["code"] == "duplicate");
+  const test::Run bad_role = run_cli("token add --name bob --role boss" + data);
+  CHECK(bad_role.exit_code == 2);
+  CHECK(json_lines(bad_role.err)[0]["error"]["field"] == "role");
+}
+
 }  // namespace
 }  // namespace fundledger

@@ -1,0 +1,93 @@
+#include "api/certificate.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace fundledger::api {
+namespace {
+
+struct Free {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+  void operator()(X509* p) const { X509_free(p); }
+  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
+  void operator()(BIGNUM* p) const { BN_free(p); }
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+template <typename T>
+using Owned = std::unique_ptr<T, Free>;
+
+// A file created with `mode`, never over one that exists.
+Owned<std::FILE> create(const std::filesystem::path& path, mode_t mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return nullptr;
+  std::FILE* f = ::fdopen(fd, "w");
+  if (f == nullptr) ::close(fd);
+  return Owned<std::FILE>(f);
+}
+
+bool add_extension(X509* cert, int nid, const char* value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+  const Owned<X509_EXTENSION> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+  return ext != nullptr && X509_add_ext(cert, ext.get(), -1) == 1;
+}
+
+bool synced_close(Owned<std::FILE>& f) {
+  const bool ok = std::fflush(f.get()) == 0 && ::fsync(fileno(f.get())) == 0;
+  return std::fclose(f.release()) == 0 && ok;
+}
+
+}  // namespace
+
+std::string write_self_signed_certificate(const std::filesystem::path& cert_path,
+                                          const std::filesystem::path& key_path) {
+  const Owned<EVP_PKEY> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Owned<X509> cert(X509_new());
+  if (key == nullptr || cert == nullptr) return "cannot make a key";
+  // A random positive serial of 159 bits (RFC 5280 allows 20 octets).
+  const Owned<BIGNUM> serial(BN_new());
+  if (serial == nullptr || BN_rand(serial.get(), 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
+      BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr) {
+    return "cannot make a serial number";
+  }
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  const bool made =
+      X509_set_version(cert.get(), 2) == 1 && X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60) != nullptr &&
+      X509_gmtime_adj(X509_getm_notAfter(cert.get()), 397L * 24 * 3600) != nullptr &&
+      X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("fundledger"), -1,
+                                 -1, 0) == 1 &&
+      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1,
+                                 -1, 0) == 1 &&
+      X509_set_issuer_name(cert.get(), name) == 1 && X509_set_pubkey(cert.get(), key.get()) == 1 &&
+      add_extension(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1") &&
+      add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE") &&
+      add_extension(cert.get(), NID_key_usage, "critical,digitalSignature") &&
+      add_extension(cert.get(), NID_ext_key_usage, "serverAuth") &&
+      X509_sign(cert.get(), key.get(), EVP_sha256()) > 0;
+  if (!made) return "cannot make the certificate";
+
+  Owned<std::FILE> key_file = create(key_path, 0600);
+  if (key_file == nullptr) return "cannot create " + key_path.string() + " (does it exist?)";
+  if (PEM_write_PrivateKey(key_file.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+      !synced_close(key_file)) {
+    return "cannot write " + key_path.string();
+  }
+  Owned<std::FILE> cert_file = create(cert_path, 0644);
+  if (cert_file == nullptr) return "cannot create " + cert_path.string() + " (does it exist?)";
+  if (PEM_write_X509(cert_file.get(), cert.get()) != 1 || !synced_close(cert_file)) {
+    return "cannot write " + cert_path.string();
+  }
+  return "";
+}
+
+}  // namespace fundledger::api
