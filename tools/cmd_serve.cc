@@ -1,10 +1,18 @@
-// token add: make an API token for a person or a program, shown once.
+// serve: the HTTPS API. token add: make an API token for a person or a
+// program, shown once.
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <cstdio>
 
+#include "ledger/log.h"
+
+#include <signal.h>
+
+#include "api/certificate.h"
+#include "api/server.h"
 #include "api/tokens.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -36,9 +44,76 @@ int run_token_add(const TokenOptions& o) {
   return kExitOk;
 }
 
+struct ServeOptions {
+  std::string data;
+  std::string listen = "127.0.0.1:8443";
+  std::string cert;
+  std::string key;
+  unsigned threads = 0;
+};
+
+int run_serve(const ServeOptions& o) {
+  const auto colon = o.listen.rfind(':');
+  unsigned port = 0;
+  if (colon == std::string::npos || colon == 0 ||
+      std::sscanf(o.listen.c_str() + colon + 1, "%u", &port) != 1 || port == 0 || port > 65535 ||
+      std::to_string(port) != o.listen.substr(colon + 1)) {
+    return fail(Status::error("usage", "--listen is ADDRESS:PORT, e.g. 127.0.0.1:8443", "listen"));
+  }
+  std::string address = o.listen.substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{}, exit_code);
+  if (!store) return exit_code;
+  std::optional<NoteSigner> signer = read_ledger_key(o.data, *store, exit_code);
+  if (!signer) return exit_code;
+  Result<api::TokenStore> tokens = api::TokenStore::load(std::filesystem::path(o.data) / kTokensFile);
+  if (!tokens) return fail(tokens.status());
+
+  // SIGINT and SIGTERM are taken by this thread alone (sigwait below), not
+  // by the server's threads, which inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  api::ServerOptions options;
+  options.address = address;
+  options.port = static_cast<std::uint16_t>(port);
+  options.cert = o.cert.empty() ? std::filesystem::path(o.data) / api::kCertificateFile : std::filesystem::path(o.cert);
+  options.key = o.key.empty() ? std::filesystem::path(o.data) / api::kCertificateKeyFile : std::filesystem::path(o.key);
+  options.threads = o.threads;
+  const std::size_t token_count = tokens->size();
+  Result<std::unique_ptr<api::Server>> server =
+      api::Server::start(*store, std::move(*tokens), std::move(*signer), options);
+  if (!server) return fail(server.status());
+  nlohmann::ordered_json out;
+  out["url"] = "https://" + o.listen.substr(0, colon) + ":" + std::to_string((*server)->port()) + "/";
+  out["tree_size"] = store->head().size;
+  out["tokens"] = token_count;
+  print_json(out);
+  std::cout.flush();  // the URL, at once: whoever started the server waits for it
+  int received = 0;
+  sigwait(&signals, &received);
+  log::info("stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
+  (*server)->stop();
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_serve_commands(CLI::App& app, Action& action) {
+  auto s = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", "Serve the HTTPS API (SPEC 6) until SIGINT or SIGTERM");
+  add_data_option(*serve, s->data);
+  serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8443)");
+  serve->add_option("--cert", s->cert, "The TLS certificate chain, PEM (default: the ledger's tls.crt)");
+  serve->add_option("--key", s->key, "Its private key, PEM (default: the ledger's tls.key)");
+  serve->add_option("--threads", s->threads, "Threads serving requests (default: one per core)");
+  serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
+
   auto t = std::make_shared<TokenOptions>();
   CLI::App* token = app.add_subcommand("token", "API tokens");
   token->require_subcommand(1);

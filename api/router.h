@@ -1,0 +1,43 @@
+#pragma once
+// What each route of the API answers (SPEC 6), apart from how requests
+// arrive: the server hands it the method, the target, the Authorization
+// header and the body, and sends back what it returns.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/tokens.h"
+#include "audit/note.h"
+#include "ledger/store.h"
+
+namespace fundledger::api {
+
+struct Response {
+  int status = 200;
+  std::string body;  // JSON, ending in a newline
+  std::string allow;  // for 405: the methods the route takes
+};
+
+// {"error":{"code","message","field"?}} with `status`.
+Response error_response(int status, std::string_view code, std::string_view message, std::string_view field = "");
+
+class Router {
+ public:
+  Router(const Store& store, TokenStore tokens, NoteSigner signer);
+
+  Response handle(std::string_view method, std::string_view target, std::string_view authorization,
+                  const std::string& body) const;
+
+ private:
+  // The owner of the request's bearer token, or the 401 to answer.
+  std::optional<TokenOwner> authenticate(std::string_view authorization, Response& refusal) const;
+  Response view(std::string_view name, std::string_view id, std::string_view query) const;
+  Response key() const;
+
+  const Store& store_;
+  TokenStore tokens_;
+  NoteSigner signer_;
+};
+
+}  // namespace fundledger::api

@@ -1,0 +1,65 @@
+#pragma once
+// The HTTPS API (SPEC 6) on Boost.Beast and Asio with OpenSSL: TLS 1.2 and
+// 1.3 only, with Mozilla's "intermediate" cipher suites and groups; HTTP/1.1
+// with keep-alive; a pool of threads. No plain-HTTP listener.
+//
+// Served so far: /healthz, /v1/audit/key, the views (audited, ?as_of=SEQ),
+// with bearer tokens and roles. The other routes of SPEC 6 come next.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/tokens.h"
+#include "audit/note.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace fundledger::api {
+
+// Every limit of the server, in one place (README, "Limits").
+struct Limits {
+  std::size_t header_bytes_max = 16 * 1024;
+  std::size_t body_bytes_max = 1 << 20;  // 413 above, from the header
+  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds read_timeout{10};  // a whole request, once it starts
+  std::chrono::seconds idle_timeout{30};  // keep-alive, between requests
+  std::chrono::seconds write_timeout{30};
+};
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8443;  // 0: any free port (tests)
+  std::filesystem::path cert;
+  std::filesystem::path key;
+  unsigned threads = 0;  // 0: one per core
+  Limits limits;
+};
+
+class Server {
+ public:
+  // Refusals: usage (a bad address), tls_error (the certificate or key
+  // cannot be used), storage_error (the port cannot be listened on).
+  static Result<std::unique_ptr<Server>> start(const Store& store, TokenStore tokens, NoteSigner signer,
+                                               const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The port listened on.
+  std::uint16_t port() const;
+  // Stops accepting, closes the connections and joins the threads.
+  void stop();
+  // Blocks until stop() has finished.
+  void wait();
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fundledger::api
