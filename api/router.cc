@@ -7,8 +7,13 @@
 #include <charconv>
 #include <vector>
 
+#include "api/proofs.h"
 #include "audit/audited_view.h"
 #include "ledger/canonical.h"
+#include "ledger/checkpoints.h"
+#include "ledger/event.h"
+#include "ledger/json.h"
+#include "ledger/tree.h"
 #include "ledger/check.h"
 #include "ledger/log.h"
 #include "ledger/snapshots.h"
@@ -76,8 +81,8 @@ Response error_response(int status, std::string_view code, std::string_view mess
   return json_response(status, nlohmann::json{{"error", std::move(error)}});
 }
 
-Router::Router(const Store& store, TokenStore tokens, NoteSigner signer)
-    : store_(store), tokens_(std::move(tokens)), signer_(std::move(signer)) {}
+Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer)
+    : store_(store), writer_(writer), tokens_(std::move(tokens)), signer_(std::move(signer)) {}
 
 std::optional<TokenOwner> Router::authenticate(std::string_view authorization, Response& refusal) const {
   constexpr std::string_view kBearer = "Bearer ";
@@ -91,7 +96,7 @@ std::optional<TokenOwner> Router::authenticate(std::string_view authorization, R
 }
 
 Response Router::handle(std::string_view method, std::string_view target, std::string_view authorization,
-                        const std::string& /*body*/) const {
+                        std::string_view content_type, const std::string& body) const {
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);
@@ -102,6 +107,19 @@ Response Router::handle(std::string_view method, std::string_view target, std::s
     r.allow = std::string(allowed);
     return r;
   };
+  // The token's owner, when its role is one of `roles`; otherwise the 401
+  // or 403 to answer.
+  auto allowed = [&](std::initializer_list<Role> roles, Response& refusal) -> std::optional<TokenOwner> {
+    std::optional<TokenOwner> owner = authenticate(authorization, refusal);
+    if (!owner) return std::nullopt;
+    if (std::find(roles.begin(), roles.end(), owner->role) == roles.end()) {
+      refusal = error_response(403, "forbidden",
+                               "a " + std::string(role_name(owner->role)) + "'s token may not use this route");
+      return std::nullopt;
+    }
+    return owner;
+  };
+  Response refusal;
 
   // Public routes.
   if (path == "/healthz") {
@@ -112,14 +130,46 @@ Response Router::handle(std::string_view method, std::string_view target, std::s
     if (auto refused = only("GET")) return *refused;
     return key();
   }
+  if (path == "/v1/audit/checkpoint") {
+    if (auto refused = only("GET")) return *refused;
+    return checkpoint();
+  }
+
+  if (path == "/v1/events") {
+    if (method == "POST") {
+      const std::optional<TokenOwner> owner = allowed({Role::kManager}, refusal);
+      if (!owner) return refusal;
+      const std::string_view type = content_type.substr(0, content_type.find(';'));
+      if (type != "application/json") {
+        return error_response(415, "unsupported_media_type", "events are sent as Content-Type: application/json");
+      }
+      return post_events(*owner, body);
+    }
+    if (auto refused = only("GET")) {
+      refused->allow = "GET, POST";
+      refused->body = error_response(405, "method_not_allowed", "this route takes GET and POST only").body;
+      return *refused;
+    }
+    if (!allowed({Role::kManager, Role::kAuditor}, refusal)) return refusal;
+    return events(query);
+  }
+  if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "events") {
+    if (auto refused = only("GET")) return *refused;
+    if (!allowed({Role::kManager, Role::kAuditor}, refusal)) return refusal;
+    return event(parts[2]);
+  }
+  if (path == "/v1/audit/inclusion" || path == "/v1/audit/consistency") {
+    if (auto refused = only("GET")) return *refused;
+    if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;
+    return path == "/v1/audit/inclusion" ? inclusion(query) : consistency(query);
+  }
 
   // The views, for any role.
   static constexpr std::string_view kViews[] = {"fund", "donors", "calls", "proposals", "programmes", "regions"};
   if (parts.size() >= 2 && parts.size() <= 3 && parts[0] == "v1" &&
       std::find(std::begin(kViews), std::end(kViews), parts[1]) != std::end(kViews)) {
     if (auto refused = only("GET")) return *refused;
-    Response refusal;
-    if (!authenticate(authorization, refusal)) return refusal;
+    if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;
     return view(parts[1], parts.size() == 3 ? parts[2] : "", query);
   }
   return error_response(404, "not_found", "no route " + std::string(path));
@@ -168,6 +218,167 @@ Response Router::key() const {
   return json_response(200, nlohmann::json{{"origin", store_.origin()},
                                            {"public_key_pem", pem},
                                            {"verifier_key", signer_.verifier_key()}});
+}
+
+namespace {
+
+// A refusal of the client's request, or an internal failure.
+Response refused(const Status& s) {
+  const std::string& code = s.code();
+  if (code == "store_failed" || code == "storage_error" || code == "store_corrupt") return internal_error(s);
+  if (code == "id_conflict") return error_response(409, code, s.message(), s.field());
+  if (code == "not_found") return error_response(404, code, s.message(), s.field());
+  return error_response(400, code, s.message(), s.field());
+}
+
+nlohmann::json receipt_json(const Receipt& r) {
+  return nlohmann::json{{"chain_hash", to_hex(r.chain)}, {"id", r.id}, {"leaf_hash", to_hex(r.leaf)}, {"seq", r.seq}};
+}
+
+// A query parameter that must be a seq; `out` unset when absent.
+std::optional<Response> seq_param(std::string_view query, std::string_view name, std::optional<std::uint64_t>& out,
+                                  std::string_view code) {
+  const std::optional<std::string_view> text = query_param(query, name);
+  if (!text) return std::nullopt;
+  out = parse_seq(*text);
+  if (!out) return error_response(400, code, std::string(name) + " is a number: digits, no sign", name);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Response Router::checkpoint() const {
+  const auto reader = store_.reader();
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(*reader);
+  if (!latest) return internal_error(latest.status());
+  if (!latest->has_value()) return error_response(404, "not_found", "the ledger has signed no checkpoint yet");
+  const auto& [size, note] = **latest;
+  Result<LogHead> head = log_head(*reader, size);
+  if (!head) return internal_error(head.status());
+  return json_response(200, nlohmann::json{{"chain_hash", to_hex(head->chain)},
+                                           {"note", note},
+                                           {"root_hash", to_hex(head->root)},
+                                           {"tree_size", size}});
+}
+
+Response Router::post_events(const TokenOwner& owner, const std::string& body) const {
+  // An array of events nests one level deeper than an event.
+  Result<JsonDoc> doc = parse_json_doc(body, JsonLimits{kEventDepthMax + 1, kFieldBytesMax});
+  if (!doc) return error_response(400, doc.status().code(), doc.status().message(), doc.status().field());
+  std::vector<Draft> drafts;
+  const bool many = (*doc)[JsonDoc::kRoot].kind == JsonDoc::Kind::kArray;
+  if (many) {
+    std::size_t i = 0;
+    for (const std::uint32_t node : doc->children(JsonDoc::kRoot)) {
+      if (i == kPostEventsMax) {
+        return error_response(400, "too_many_events",
+                              "one request carries at most " + std::to_string(kPostEventsMax) + " events");
+      }
+      Result<Draft> d = decode_draft(*doc, node);
+      if (!d) return refused(d.status().under("[" + std::to_string(i) + "]"));
+      drafts.push_back(std::move(*d));
+      ++i;
+    }
+    if (drafts.empty()) return error_response(400, "invalid_type", "the array holds no event");
+  } else {
+    Result<Draft> d = decode_draft(*doc, JsonDoc::kRoot);
+    if (!d) return refused(d.status());
+    drafts.push_back(std::move(*d));
+  }
+  const AppendResult result = writer_.append(std::move(drafts), owner.actor());
+  if (!result.status) {
+    const Status& s = result.status;
+    const std::string field =
+        many && result.failed_at ? "[" + std::to_string(*result.failed_at) + "]" + (s.field().empty() ? "" : "." + s.field())
+                                 : s.field();
+    if (s.code() == "store_failed" || s.code() == "storage_error" || s.code() == "store_corrupt") {
+      return internal_error(s);
+    }
+    if (s.code() == "id_conflict") return error_response(409, s.code(), s.message(), field);
+    return error_response(422, s.code(), s.message(), field);
+  }
+  nlohmann::json receipts = nlohmann::json::array();
+  bool all_repeats = true;
+  for (const Receipt& r : result.receipts) {
+    receipts.push_back(receipt_json(r));
+    all_repeats = all_repeats && r.repeat;
+  }
+  return json_response(all_repeats ? 200 : 201, nlohmann::json{{"events", std::move(receipts)}});
+}
+
+Response Router::events(std::string_view query) const {
+  std::optional<std::uint64_t> from, limit;
+  if (auto bad = seq_param(query, "from", from, "invalid_seq")) return *bad;
+  if (auto bad = seq_param(query, "limit", limit, "invalid_limit")) return *bad;
+  const std::uint64_t first = from.value_or(1);
+  const std::uint64_t count = limit.value_or(kEventsPageDefault);
+  if (first == 0) return error_response(400, "invalid_seq", "from is a seq, 1 or more", "from");
+  if (count == 0 || count > kEventsPageMax) {
+    return error_response(400, "invalid_limit", "limit is 1 to " + std::to_string(kEventsPageMax), "limit");
+  }
+  const auto reader = store_.reader();
+  const std::uint64_t head = reader->head().size;
+  const std::uint64_t last = first > head ? first - 1 : std::min(head, first + count - 1);
+  std::string out = "{\"events\":[";
+  const auto cursor = reader->cursor(Family::kEvents, seq_key(first), StoreReader::Seek::kPoint);
+  const auto hashes = reader->hashes_from(first, StoreReader::Seek::kPoint);
+  for (std::uint64_t seq = first; seq <= last; ++seq, cursor->next(), hashes->next()) {
+    const bool present = cursor->valid() && cursor->key() == seq_key(seq) && hashes->valid() && hashes->seq() == seq;
+    if (seq != first) out += ',';
+    if (!present || !append_event_with_hashes(out, cursor->value(), hashes->hashes().leaf, hashes->hashes().chain)) {
+      return internal_error(Status::error("store_corrupt", "event " + std::to_string(seq) + " cannot be read"));
+    }
+  }
+  out += "],\"next\":";
+  out += last < head ? std::to_string(last + 1) : "null";
+  out += "}\n";
+  Response r;
+  r.body = std::move(out);
+  return r;
+}
+
+Response Router::event(std::string_view text) const {
+  const std::optional<std::uint64_t> seq = parse_seq(text);
+  if (!seq || *seq == 0) return error_response(404, "not_found", "no event " + std::string(text));
+  const auto reader = store_.reader();
+  if (*seq > reader->head().size) return error_response(404, "not_found", "no event " + std::string(text));
+  Result<std::optional<std::string>> bytes = reader->event(*seq);
+  Result<std::optional<EventHashes>> hashes = reader->hashes(*seq);
+  if (!bytes) return internal_error(bytes.status());
+  if (!hashes) return internal_error(hashes.status());
+  std::string out;
+  if (!bytes->has_value() || !hashes->has_value() ||
+      !append_event_with_hashes(out, **bytes, (*hashes)->leaf, (*hashes)->chain)) {
+    return internal_error(Status::error("store_corrupt", "event " + std::string(text) + " cannot be read"));
+  }
+  Response r;
+  r.body = out + "\n";
+  return r;
+}
+
+Response Router::inclusion(std::string_view query) const {
+  std::optional<std::uint64_t> seq, size;
+  if (auto bad = seq_param(query, "seq", seq, "invalid_seq")) return *bad;
+  if (auto bad = seq_param(query, "tree_size", size, "invalid_tree_size")) return *bad;
+  if (!seq) return error_response(400, "invalid_seq", "seq is required", "seq");
+  Result<nlohmann::ordered_json> answer = inclusion_answer(*store_.reader(), *seq, size);
+  if (!answer) return refused(answer.status());
+  Response r;
+  r.body = answer->dump() + "\n";
+  return r;
+}
+
+Response Router::consistency(std::string_view query) const {
+  std::optional<std::uint64_t> first, second;
+  if (auto bad = seq_param(query, "first", first, "invalid_tree_size")) return *bad;
+  if (auto bad = seq_param(query, "second", second, "invalid_tree_size")) return *bad;
+  if (!first || !second) return error_response(400, "invalid_tree_size", "first and second are required",
+                                               first ? "second" : "first");
+  Result<nlohmann::ordered_json> answer = consistency_answer(*store_.reader(), *first, *second);
+  if (!answer) return refused(answer.status());
+  Response r;
+  r.body = answer->dump() + "\n";
+  return r;
 }
 
 }  // namespace fundledger::api

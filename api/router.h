@@ -10,6 +10,7 @@
 #include "api/tokens.h"
 #include "audit/note.h"
 #include "ledger/store.h"
+#include "ledger/writer.h"
 
 namespace fundledger::api {
 
@@ -22,20 +23,33 @@ struct Response {
 // {"error":{"code","message","field"?}} with `status`.
 Response error_response(int status, std::string_view code, std::string_view message, std::string_view field = "");
 
+// The most events one POST may carry, and one page of GET /v1/events.
+inline constexpr std::size_t kPostEventsMax = 1000;
+inline constexpr std::uint64_t kEventsPageMax = 1000;
+inline constexpr std::uint64_t kEventsPageDefault = 100;
+
 class Router {
  public:
-  Router(const Store& store, TokenStore tokens, NoteSigner signer);
+  // Appends go through `writer`, the ledger's single writer.
+  Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer);
 
   Response handle(std::string_view method, std::string_view target, std::string_view authorization,
-                  const std::string& body) const;
+                  std::string_view content_type, const std::string& body) const;
 
  private:
   // The owner of the request's bearer token, or the 401 to answer.
   std::optional<TokenOwner> authenticate(std::string_view authorization, Response& refusal) const;
   Response view(std::string_view name, std::string_view id, std::string_view query) const;
   Response key() const;
+  Response checkpoint() const;
+  Response post_events(const TokenOwner& owner, const std::string& body) const;
+  Response events(std::string_view query) const;
+  Response event(std::string_view seq) const;
+  Response inclusion(std::string_view query) const;
+  Response consistency(std::string_view query) const;
 
   const Store& store_;
+  Writer& writer_;
   TokenStore tokens_;
   NoteSigner signer_;
 };

@@ -113,9 +113,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return refuse(400, "bad_request", "the request's body could not be read");
     const auto& req = parser_->get();
     const auto auth = req[http::field::authorization];
+    const auto type = req[http::field::content_type];
     const Response r = router_.handle(std::string_view(req.method_string().data(), req.method_string().size()),
                                       std::string_view(req.target().data(), req.target().size()),
-                                      std::string_view(auth.data(), auth.size()), req.body());
+                                      std::string_view(auth.data(), auth.size()),
+                                      std::string_view(type.data(), type.size()), req.body());
     respond(r, req.keep_alive(), req.version());
   }
 
@@ -158,9 +160,9 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const Store& store, TokenStore tokens, NoteSigner signer, const ServerOptions& o,
+  Impl(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const ServerOptions& o,
        std::shared_ptr<ssl::context> tls)
-      : options(o), router(store, std::move(tokens), std::move(signer)), tls(std::move(tls)), acceptor(io) {}
+      : options(o), router(store, writer, std::move(tokens), std::move(signer)), tls(std::move(tls)), acceptor(io) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
@@ -180,14 +182,14 @@ struct Server::Impl {
   std::atomic<bool> stopped{false};
 };
 
-Result<std::unique_ptr<Server>> Server::start(const Store& store, TokenStore tokens, NoteSigner signer,
-                                              const ServerOptions& options) {
+Result<std::unique_ptr<Server>> Server::start(const Store& store, Writer& writer, TokenStore tokens,
+                                              NoteSigner signer, const ServerOptions& options) {
   Result<std::shared_ptr<ssl::context>> tls = tls_context(options);
   if (!tls) return tls.status();
   boost::system::error_code ec;
   const net::ip::address address = net::ip::make_address(options.address, ec);
   if (ec) return Status::error("usage", "\"" + options.address + "\" is not an IP address", "listen");
-  auto impl = std::make_unique<Impl>(store, std::move(tokens), std::move(signer), options, std::move(*tls));
+  auto impl = std::make_unique<Impl>(store, writer, std::move(tokens), std::move(signer), options, std::move(*tls));
   const tcp::endpoint endpoint(address, options.port);
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);

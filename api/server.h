@@ -3,8 +3,8 @@
 // 1.3 only, with Mozilla's "intermediate" cipher suites and groups; HTTP/1.1
 // with keep-alive; a pool of threads. No plain-HTTP listener.
 //
-// Served so far: /healthz, /v1/audit/key, the views (audited, ?as_of=SEQ),
-// with bearer tokens and roles. The other routes of SPEC 6 come next.
+// Served so far: every route of SPEC 6 but /metrics and /openapi.json,
+// with bearer tokens and roles (api/router.h).
 
 #include <chrono>
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include "audit/note.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
+#include "ledger/writer.h"
 
 namespace fundledger::api {
 
@@ -42,8 +43,10 @@ class Server {
  public:
   // Refusals: usage (a bad address), tls_error (the certificate or key
   // cannot be used), storage_error (the port cannot be listened on).
-  static Result<std::unique_ptr<Server>> start(const Store& store, TokenStore tokens, NoteSigner signer,
-                                               const ServerOptions& options);
+  // Appends go through `writer`, the ledger's single writer; `store` and
+  // `writer` outlive the server.
+  static Result<std::unique_ptr<Server>> start(const Store& store, Writer& writer, TokenStore tokens,
+                                               NoteSigner signer, const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "api/proofs.h"
 #include "audit/checkpoint.h"
 #include "audit/proof.h"
 #include "ledger/checkpoints.h"
@@ -27,44 +28,13 @@ struct ProveOptions {
   std::uint64_t second = 0;
 };
 
-nlohmann::ordered_json hex_list(const std::vector<Hash>& path) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const Hash& h : path) out.push_back(to_hex(h));
-  return out;
-}
-
-// A tree size beyond the log, refused with the field that named it.
-int beyond(const std::string& field, std::uint64_t size, std::uint64_t head) {
-  return fail(Status::error("invalid_tree_size",
-                            field + " " + std::to_string(size) + " is beyond the log, which holds " +
-                                std::to_string(head) + " events",
-                            field));
-}
-
 int run_inclusion(const ProveOptions& o) {
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
   if (!store) return exit_code;
-  const auto reader = store->reader();
-  const std::uint64_t head = reader->head().size;
-  const std::uint64_t size = o.tree_size.value_or(head);
-  if (size > head) return beyond("tree_size", size, head);
-  if (o.seq == 0 || o.seq > size) {
-    return fail(Status::error("invalid_seq",
-                              "seq " + std::to_string(o.seq) + " is not in a tree of " + std::to_string(size) +
-                                  " events",
-                              "seq"));
-  }
-  const StoredTree tree(*reader);
-  const std::optional<std::vector<Hash>> path = inclusion_proof(tree, o.seq - 1, size);
-  const std::optional<Hash> leaf = tree.subtree(o.seq - 1, 1);
-  if (!path || !leaf) return fail(tree.status());
-  nlohmann::ordered_json out;
-  out["seq"] = o.seq;
-  out["tree_size"] = size;
-  out["leaf_hash"] = to_hex(*leaf);
-  out["path"] = hex_list(*path);
-  print_json(out);
+  Result<nlohmann::ordered_json> answer = api::inclusion_answer(*store->reader(), o.seq, o.tree_size);
+  if (!answer) return fail(answer.status());
+  print_json(*answer);
   return kExitOk;
 }
 
@@ -72,23 +42,9 @@ int run_consistency(const ProveOptions& o) {
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
   if (!store) return exit_code;
-  const auto reader = store->reader();
-  const std::uint64_t head = reader->head().size;
-  if (o.second > head) return beyond("second", o.second, head);
-  if (o.first > o.second) {
-    return fail(Status::error("invalid_tree_size",
-                              "the first size " + std::to_string(o.first) + " is larger than the second " +
-                                  std::to_string(o.second),
-                              "first"));
-  }
-  const StoredTree tree(*reader);
-  const std::optional<std::vector<Hash>> path = consistency_proof(tree, o.first, o.second);
-  if (!path) return fail(tree.status());
-  nlohmann::ordered_json out;
-  out["first"] = o.first;
-  out["second"] = o.second;
-  out["path"] = hex_list(*path);
-  print_json(out);
+  Result<nlohmann::ordered_json> answer = api::consistency_answer(*store->reader(), o.first, o.second);
+  if (!answer) return fail(answer.status());
+  print_json(*answer);
   return kExitOk;
 }
 

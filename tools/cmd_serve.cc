@@ -14,6 +14,8 @@
 #include "api/certificate.h"
 #include "api/server.h"
 #include "api/tokens.h"
+#include "ledger/checkpoints.h"
+#include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -86,8 +88,12 @@ int run_serve(const ServeOptions& o) {
   options.key = o.key.empty() ? std::filesystem::path(o.data) / api::kCertificateKeyFile : std::filesystem::path(o.key);
   options.threads = o.threads;
   const std::size_t token_count = tokens->size();
+  // A checkpoint of the log as it stands, before the writer starts (the
+  // server signs the next ones).
+  if (Result<std::string> note = sign_checkpoint(*store, *signer); !note) return fail(note.status());
+  Writer writer(*store);
   Result<std::unique_ptr<api::Server>> server =
-      api::Server::start(*store, std::move(*tokens), std::move(*signer), options);
+      api::Server::start(*store, writer, std::move(*tokens), std::move(*signer), options);
   if (!server) return fail(server.status());
   nlohmann::ordered_json out;
   out["url"] = "https://" + o.listen.substr(0, colon) + ":" + std::to_string((*server)->port()) + "/";

@@ -17,7 +17,14 @@
 #include "api/server.h"
 #include "api/tokens.h"
 #include "audit/audited_view.h"
+#include "audit/checkpoint.h"
+#include "audit/proof.h"
+#include "ledger/checkpoints.h"
 #include "ledger/snapshots.h"
+#include "ledger/verify.h"
+
+#include <set>
+#include <thread>
 #include "tests/support.h"
 
 namespace fundledger::api {
@@ -107,12 +114,14 @@ struct Served {
     manager = *TokenStore::add(dir / "tokens", "alice", Role::kManager);
     board = *TokenStore::add(dir / "tokens", "bea", Role::kBoard);
     auditor = *TokenStore::add(dir / "tokens", "abe", Role::kAuditor);
+    REQUIRE(sign_checkpoint(*ledger.store, signer).status().to_string() == "ok");
     ServerOptions o;
     o.port = 0;
     o.cert = dir / "tls.crt";
     o.key = dir / "tls.key";
     o.threads = 2;
-    Result<std::unique_ptr<Server>> s = Server::start(*ledger.store, *TokenStore::load(dir / "tokens"), signer, o);
+    Result<std::unique_ptr<Server>> s =
+        Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
     REQUIRE(s.status().to_string() == "ok");
     server = std::move(*s);
   }
@@ -197,6 +206,199 @@ TEST_CASE("a body announced over 1 MiB is refused from its header", "[server]") 
   const Reply r = c.send_header_only("/v1/events", (1 << 20) + 1);
   check_error(r, 413, "body_too_large");
   CHECK_FALSE(r.keep_alive);
+}
+
+// A fresh event for the served ledger: a donor of its own.
+std::string donor_event(const std::string& id) {
+  return R"({"id":")" + id + R"(","type":"donor.registered","data":{"donor":")" + id +
+         R"(","name":"Donor )" + id + R"(","kind":"foundation"}})";
+}
+
+TEST_CASE("a manager posts events: 201, a repeat 200, conflicts and refusals with their codes", "[server]") {
+  Served s;
+  Client c(s.port());
+  Reply r = c.send(http::verb::post, "/v1/events", s.manager, donor_event("d-new"));
+  REQUIRE(r.status == 201);
+  REQUIRE(r.body["events"].size() == 1);
+  CHECK(r.body["events"][0]["seq"] == 301);
+  CHECK(r.body["events"][0]["id"] == "d-new");
+  const nlohmann::json first = r.body;
+  // The same event again: the original, no new seq.
+  r = c.send(http::verb::post, "/v1/events", s.manager, donor_event("d-new"));
+  CHECK(r.status == 200);
+  CHECK(r.body == first);
+  // An array lands whole, in order.
+  r = c.send(http::verb::post, "/v1/events", s.manager, "[" + donor_event("d-a") + "," + donor_event("d-b") + "]");
+  REQUIRE(r.status == 201);
+  CHECK(r.body["events"][0]["seq"] == 302);
+  CHECK(r.body["events"][1]["seq"] == 303);
+  // Its actor is the token's.
+  r = c.send(http::verb::get, "/v1/events/302", s.auditor);
+  CHECK(r.status == 200);
+  CHECK(r.body["actor"] == "manager:alice");
+  CHECK(r.body["seq"] == 302);
+  CHECK(r.body["leaf_hash"].is_string());
+
+  // The same id with other content.
+  std::string other = donor_event("d-new");
+  other.replace(other.find("foundation"), 10, "government");
+  check_error(c.send(http::verb::post, "/v1/events", s.manager, other), 409, "id_conflict");
+  // A rule: a pledge of a donor never registered, in the second place.
+  const std::string pledge =
+      R"({"id":"p-x","type":"pledge.recorded","data":{"pledge":"p-x","donor":"NOBODY","amount":"10","currency":"USD","pledged_on":"2015-01-01"}})";
+  r = c.send(http::verb::post, "/v1/events", s.manager, "[" + donor_event("d-c") + "," + pledge + "]");
+  check_error(r, 422, "unknown_donor");
+  CHECK(r.body["error"]["field"] == "[1].data.donor");
+  // Nothing of that request landed.
+  CHECK(c.send(http::verb::get, "/healthz").body["tree_size"] == 303);
+  // Malformed, unknown field, unknown type, wrong media type, too many.
+  check_error(c.send(http::verb::post, "/v1/events", s.manager, "{\"id\":"), 400, "malformed_json");
+  r = c.send(http::verb::post, "/v1/events", s.manager,
+             R"({"id":"x","type":"donor.registered","data":{"donor":"x","name":"X","kind":"other"},"seq":9})");
+  check_error(r, 400, "unknown_field");
+  CHECK(r.body["error"]["field"] == "seq");
+  check_error(c.send(http::verb::post, "/v1/events", s.manager, R"({"id":"x","type":"donor.gone","data":{}})"), 400,
+              "unknown_type");
+  std::string many = "[";
+  for (int i = 0; i < 1001; ++i) many += (i ? "," : "") + donor_event("m" + std::to_string(i));
+  check_error(c.send(http::verb::post, "/v1/events", s.manager, many + "]"), 400, "too_many_events");
+}
+
+TEST_CASE("every route refuses the roles SPEC 6 does not give it", "[server]") {
+  Served s;
+  Client c(s.port());
+  struct Route {
+    http::verb method;
+    std::string target;
+    bool manager, board, auditor;
+  };
+  const std::vector<Route> routes = {
+      {http::verb::post, "/v1/events", true, false, false},
+      {http::verb::get, "/v1/events?from=1&limit=2", true, false, true},
+      {http::verb::get, "/v1/events/1", true, false, true},
+      {http::verb::get, "/v1/fund", true, true, true},
+      {http::verb::get, "/v1/donors", true, true, true},
+      {http::verb::get, "/v1/calls", true, true, true},
+      {http::verb::get, "/v1/programmes", true, true, true},
+      {http::verb::get, "/v1/regions", true, true, true},
+      {http::verb::get, "/v1/audit/inclusion?seq=1", true, true, true},
+      {http::verb::get, "/v1/audit/consistency?first=1&second=2", true, true, true},
+  };
+  int posted = 0;
+  for (const Route& route : routes) {
+    INFO(route.target);
+    const std::string body = route.method == http::verb::post ? donor_event("r" + std::to_string(posted++)) : "";
+    check_error(c.send(route.method, route.target, "", body), 401, "unauthorized");
+    check_error(c.send(route.method, route.target, "fl_wrong", body), 401, "unauthorized");
+    const std::pair<const std::string*, bool> tokens[] = {
+        {&s.manager, route.manager}, {&s.board, route.board}, {&s.auditor, route.auditor}};
+    for (const auto& [token, may] : tokens) {
+      const std::string b = route.method == http::verb::post ? donor_event("r" + std::to_string(posted++)) : "";
+      const Reply r = c.send(route.method, route.target, *token, b);
+      if (may) {
+        CHECK((r.status == 200 || r.status == 201));
+      } else {
+        check_error(r, 403, "forbidden");
+      }
+    }
+  }
+  // Public routes.
+  CHECK(c.send(http::verb::get, "/healthz").status == 200);
+  CHECK(c.send(http::verb::get, "/v1/audit/key").status == 200);
+  CHECK(c.send(http::verb::get, "/v1/audit/checkpoint").status == 200);
+}
+
+TEST_CASE("events page by page, and proofs fetched over HTTPS verify with the audit code", "[server]") {
+  Served s;
+  Client c(s.port());
+  Reply page = c.send(http::verb::get, "/v1/events?from=1&limit=100", s.auditor);
+  REQUIRE(page.status == 200);
+  CHECK(page.body["events"].size() == 100);
+  CHECK(page.body["events"][0]["seq"] == 1);
+  CHECK(page.body["next"] == 101);
+  page = c.send(http::verb::get, "/v1/events?from=251", s.auditor);
+  CHECK(page.body["events"].size() == 50);
+  CHECK(page.body["next"].is_null());
+  CHECK(c.send(http::verb::get, "/v1/events?from=400", s.auditor).body["events"].empty());
+  check_error(c.send(http::verb::get, "/v1/events?limit=1001", s.auditor), 400, "invalid_limit");
+  check_error(c.send(http::verb::get, "/v1/events?from=x", s.auditor), 400, "invalid_seq");
+  check_error(c.send(http::verb::get, "/v1/events/301", s.auditor), 404, "not_found");
+  check_error(c.send(http::verb::get, "/v1/events/0", s.auditor), 404, "not_found");
+
+  // The checkpoint, signed with the published key.
+  const Reply cp = c.send(http::verb::get, "/v1/audit/checkpoint");
+  REQUIRE(cp.status == 200);
+  const NoteVerifier verifier = *NoteVerifier::parse(c.send(http::verb::get, "/v1/audit/key").body["verifier_key"].get<std::string>());
+  std::string text;
+  REQUIRE(verifier.check(cp.body["note"].get<std::string>(), text) == "");
+  Checkpoint checkpoint;
+  REQUIRE(parse_checkpoint(text, checkpoint) == "");
+  CHECK(checkpoint.size == 300);
+  CHECK(cp.body["tree_size"] == 300);
+  CHECK(cp.body["root_hash"] == to_hex(checkpoint.root));
+
+  // An event's inclusion in that checkpoint's tree.
+  const nlohmann::json e = c.send(http::verb::get, "/v1/events/137", s.auditor).body;
+  const Reply inc = c.send(http::verb::get, "/v1/audit/inclusion?seq=137&tree_size=300", s.board);
+  REQUIRE(inc.status == 200);
+  CHECK(inc.body["leaf_hash"] == e["leaf_hash"]);
+  std::vector<Hash> path;
+  for (const auto& h : inc.body["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
+  CHECK(check_inclusion(136, 300, *hash_from_hex(e["leaf_hash"].get<std::string>()), path, checkpoint.root) == "");
+  // The log grows; its new tree extends the checkpoint.
+  REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, donor_event("later")).status == 201);
+  const Reply con = c.send(http::verb::get, "/v1/audit/consistency?first=300&second=301", s.board);
+  REQUIRE(con.status == 200);
+  path.clear();
+  for (const auto& h : con.body["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
+  const nlohmann::json fund = c.send(http::verb::get, "/v1/fund", s.board).body;
+  CHECK(fund["as_of"]["tree_size"] == 301);
+  CHECK(check_consistency(300, 301, checkpoint.root, *hash_from_hex(fund["as_of"]["root_hash"].get<std::string>()),
+                          path) == "");
+  check_error(c.send(http::verb::get, "/v1/audit/inclusion?seq=400", s.board), 400, "invalid_seq");
+  check_error(c.send(http::verb::get, "/v1/audit/consistency?first=2&second=1", s.board), 400, "invalid_tree_size");
+  check_error(c.send(http::verb::get, "/v1/audit/consistency?first=2&second=900", s.board), 400,
+              "invalid_tree_size");
+}
+
+TEST_CASE("32 connections posting at once: every 201 lands once, no gaps, repeats add nothing", "[server]") {
+  Served s;
+  constexpr int kClients = 32, kEach = 8;
+  std::vector<std::vector<std::uint64_t>> seqs(kClients);
+  std::vector<int> failures(kClients, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      Client c(s.port());
+      for (int i = 0; i < kEach; ++i) {
+        const std::string event = donor_event("c" + std::to_string(t) + "-" + std::to_string(i));
+        const Reply r = c.send(http::verb::post, "/v1/events", s.manager, event);
+        if (r.status != 201) {
+          ++failures[t];
+          continue;
+        }
+        seqs[t].push_back(r.body["events"][0]["seq"]);
+        // A repeat of every other one: the same seq back, 200.
+        if (i % 2 == 0) {
+          const Reply again = c.send(http::verb::post, "/v1/events", s.manager, event);
+          if (again.status != 200 || again.body["events"][0]["seq"] != seqs[t].back()) ++failures[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::uint64_t> all;
+  for (int t = 0; t < kClients; ++t) {
+    CHECK(failures[t] == 0);
+    all.insert(seqs[t].begin(), seqs[t].end());
+  }
+  CHECK(all.size() == kClients * kEach);
+  CHECK(*all.begin() == 301);
+  CHECK(*all.rbegin() == 300 + kClients * kEach);  // no gaps, nothing twice
+  CHECK(s.ledger.store->head().size == 300 + kClients * kEach);
+  Result<VerifyReport> verified = verify_log(*s.ledger.store);
+  REQUIRE(verified.is_ok());
+  CHECK(verified->ok());
 }
 
 }  // namespace

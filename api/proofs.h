@@ -1,0 +1,30 @@
+#pragma once
+// The answers of GET /v1/audit/inclusion and /v1/audit/consistency (SPEC
+// 6), which `fundledger prove` prints too: RFC 9162 proofs read through the
+// Merkle tree kept in the store.
+
+#include <cstdint>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace fundledger::api {
+
+// {"seq","tree_size","leaf_hash","path"}: event `seq` in the tree of
+// `tree_size` events (default: the whole log). Refusals: invalid_tree_size
+// (beyond the log, field tree_size), invalid_seq (not in that tree, field
+// seq), store_corrupt, storage_error.
+Result<nlohmann::ordered_json> inclusion_answer(const StoreReader& reader, std::uint64_t seq,
+                                                std::optional<std::uint64_t> tree_size);
+
+// {"first","second","path"}: the tree of `first` events is a prefix of the
+// tree of `second`. Refusals: invalid_tree_size (second beyond the log, or
+// first larger than second; field second or first), store_corrupt,
+// storage_error.
+Result<nlohmann::ordered_json> consistency_answer(const StoreReader& reader, std::uint64_t first,
+                                                  std::uint64_t second);
+
+}  // namespace fundledger::api
