@@ -81,8 +81,8 @@ Response error_response(int status, std::string_view code, std::string_view mess
   return json_response(status, nlohmann::json{{"error", std::move(error)}});
 }
 
-Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer)
-    : store_(store), writer_(writer), tokens_(std::move(tokens)), signer_(std::move(signer)) {}
+Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics)
+    : store_(store), writer_(writer), metrics_(metrics), tokens_(std::move(tokens)), signer_(std::move(signer)) {}
 
 std::optional<TokenOwner> Router::authenticate(std::string_view authorization, Response& refusal) const {
   constexpr std::string_view kBearer = "Bearer ";
@@ -97,6 +97,14 @@ std::optional<TokenOwner> Router::authenticate(std::string_view authorization, R
 
 Response Router::handle(std::string_view method, std::string_view target, std::string_view authorization,
                         std::string_view content_type, const std::string& body) const {
+  std::string name = "other";
+  Response r = route(method, target, authorization, content_type, body, name);
+  r.route = std::move(name);
+  return r;
+}
+
+Response Router::route(std::string_view method, std::string_view target, std::string_view authorization,
+                       std::string_view content_type, const std::string& body, std::string& name) const {
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);
@@ -122,6 +130,10 @@ Response Router::handle(std::string_view method, std::string_view target, std::s
   Response refusal;
 
   // Public routes.
+  if (path == "/healthz" || path == "/v1/audit/key" || path == "/v1/audit/checkpoint" || path == "/v1/events" ||
+      path == "/v1/audit/inclusion" || path == "/v1/audit/consistency" || path == "/metrics") {
+    name = std::string(path);
+  }
   if (path == "/healthz") {
     if (auto refused = only("GET")) return *refused;
     return json_response(200, nlohmann::json{{"ok", true}, {"tree_size", store_.head().size}});
@@ -154,9 +166,18 @@ Response Router::handle(std::string_view method, std::string_view target, std::s
     return events(query);
   }
   if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "events") {
+    name = "/v1/events/{seq}";
     if (auto refused = only("GET")) return *refused;
     if (!allowed({Role::kManager, Role::kAuditor}, refusal)) return refusal;
     return event(parts[2]);
+  }
+  if (path == "/metrics") {
+    if (auto refused = only("GET")) return *refused;
+    if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.render(store_.head().size, writer_.groups(), writer_.events_written(), writer_.largest_group());
+    return r;
   }
   if (path == "/v1/audit/inclusion" || path == "/v1/audit/consistency") {
     if (auto refused = only("GET")) return *refused;
@@ -168,6 +189,7 @@ Response Router::handle(std::string_view method, std::string_view target, std::s
   static constexpr std::string_view kViews[] = {"fund", "donors", "calls", "proposals", "programmes", "regions"};
   if (parts.size() >= 2 && parts.size() <= 3 && parts[0] == "v1" &&
       std::find(std::begin(kViews), std::end(kViews), parts[1]) != std::end(kViews)) {
+    name = "/v1/" + std::string(parts[1]) + (parts.size() == 3 ? "/{id}" : "");
     if (auto refused = only("GET")) return *refused;
     if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;
     return view(parts[1], parts.size() == 3 ? parts[2] : "", query);

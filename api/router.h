@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/metrics.h"
 #include "api/tokens.h"
 #include "audit/note.h"
 #include "ledger/store.h"
@@ -16,8 +17,10 @@ namespace fundledger::api {
 
 struct Response {
   int status = 200;
-  std::string body;  // JSON, ending in a newline
+  std::string body;  // JSON ending in a newline, or what content_type says
+  std::string content_type = "application/json";
   std::string allow;  // for 405: the methods the route takes
+  std::string route;  // the route's pattern, for the metrics and the log
 };
 
 // {"error":{"code","message","field"?}} with `status`.
@@ -31,12 +34,14 @@ inline constexpr std::uint64_t kEventsPageDefault = 100;
 class Router {
  public:
   // Appends go through `writer`, the ledger's single writer.
-  Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer);
+  Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics);
 
   Response handle(std::string_view method, std::string_view target, std::string_view authorization,
                   std::string_view content_type, const std::string& body) const;
 
  private:
+  Response route(std::string_view method, std::string_view target, std::string_view authorization,
+                 std::string_view content_type, const std::string& body, std::string& name) const;
   // The owner of the request's bearer token, or the 401 to answer.
   std::optional<TokenOwner> authenticate(std::string_view authorization, Response& refusal) const;
   Response view(std::string_view name, std::string_view id, std::string_view query) const;
@@ -50,6 +55,7 @@ class Router {
 
   const Store& store_;
   Writer& writer_;
+  const Metrics& metrics_;
   TokenStore tokens_;
   NoteSigner signer_;
 };

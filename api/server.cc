@@ -8,10 +8,13 @@
 #include <openssl/ssl.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "api/metrics.h"
 #include "api/router.h"
+#include "ledger/checkpoints.h"
 #include "ledger/log.h"
 
 namespace fundledger::api {
@@ -59,14 +62,34 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, ssl::context& ctx, const Router& router, const Limits& limits,
-          std::atomic<int>& open)
-      : stream_(std::move(socket), ctx), router_(router), limits_(limits), open_(open) {
+          std::atomic<int>& open, const std::atomic<bool>& draining, Metrics& metrics)
+      : stream_(std::move(socket), ctx),
+        router_(router),
+        limits_(limits),
+        open_(open),
+        draining_(draining),
+        metrics_(metrics) {
     ++open_;
+    metrics_.connection_opened();
+    boost::system::error_code ec;
+    const tcp::endpoint peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   }
-  ~Session() { --open_; }
+  ~Session() {
+    --open_;
+    metrics_.connection_closed();
+  }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
+  }
+
+  // The server is stopping: a connection waiting for its next request is
+  // closed now; one with a request in flight is closed once it is answered.
+  void drain() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) beast::get_lowest_layer(self->stream_).cancel();
+    });
   }
 
  private:
@@ -78,6 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_header(std::chrono::seconds timeout) {
+    busy_ = false;
+    if (draining_) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes_max));
     parser_->body_limit(limits_.body_bytes_max);
@@ -87,6 +112,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(beast::error_code ec) {
+    busy_ = true;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) {
       return close();
     }
@@ -112,12 +138,28 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return refuse(400, "bad_request", "the request's body could not be read");
     const auto& req = parser_->get();
+    if (draining_) {
+      return respond(error_response(503, "shutting_down", "the server is stopping; try again shortly"), false,
+                     req.version());
+    }
+    const auto started = std::chrono::steady_clock::now();
     const auto auth = req[http::field::authorization];
     const auto type = req[http::field::content_type];
     const Response r = router_.handle(std::string_view(req.method_string().data(), req.method_string().size()),
                                       std::string_view(req.target().data(), req.target().size()),
                                       std::string_view(auth.data(), auth.size()),
                                       std::string_view(type.data(), type.size()), req.body());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.request(r.route, r.status, seconds);
+    // The access log: never the Authorization header, never a body.
+    const std::string_view target(req.target().data(), req.target().size());
+    log::info("request", {{"peer", peer_},
+                          {"method", std::string(req.method_string())},
+                          {"path", std::string(target.substr(0, target.find('?')))},
+                          {"route", r.route},
+                          {"status", r.status},
+                          {"ms", static_cast<double>(static_cast<std::int64_t>(seconds * 1e5)) / 100},
+                          {"bytes", r.body.size()}});
     respond(r, req.keep_alive(), req.version());
   }
 
@@ -128,7 +170,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond(const Response& r, bool keep_alive, unsigned version) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
     res->set(http::field::server, "fundledger");
-    res->set(http::field::content_type, "application/json");
+    res->set(http::field::content_type, r.content_type);
     res->set(http::field::cache_control, "no-store");
     if (!r.allow.empty()) res->set(http::field::allow, r.allow);
     res->keep_alive(keep_alive);
@@ -136,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(limits_.write_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-      if (ec || !keep_alive) return self->close();
+      if (ec || !keep_alive || self->draining_) return self->close();
       self->read_header(self->limits_.idle_timeout);
     });
   }
@@ -155,34 +197,88 @@ class Session : public std::enable_shared_from_this<Session> {
   const Router& router_;
   const Limits& limits_;
   std::atomic<int>& open_;
+  const std::atomic<bool>& draining_;
+  Metrics& metrics_;
+  std::string peer_;
+  bool busy_ = false;  // a request is being read or answered; on the strand
 };
 
 }  // namespace
 
 struct Server::Impl {
-  Impl(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const ServerOptions& o,
+  Impl(Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const ServerOptions& o,
        std::shared_ptr<ssl::context> tls)
-      : options(o), router(store, writer, std::move(tokens), std::move(signer)), tls(std::move(tls)), acceptor(io) {}
+      : options(o),
+        store(store),
+        writer(writer),
+        signer(signer),
+        router(store, writer, std::move(tokens), std::move(signer), metrics),
+        tls(std::move(tls)),
+        acceptor(io),
+        checkpoint_timer(io) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) std::make_shared<Session>(std::move(socket), *tls, router, options.limits, open)->run();
+      if (!ec) {
+        auto session =
+            std::make_shared<Session>(std::move(socket), *tls, router, options.limits, open, draining, metrics);
+        {
+          std::lock_guard lock(sessions_mu);
+          std::erase_if(sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
+          sessions.push_back(session);
+        }
+        session->run();
+      }
       accept();
     });
   }
 
+  // Signs a checkpoint when the log grew since the last one, under the
+  // writer's lock, so that no append is half written meanwhile.
+  void sign_if_grown() {
+    const Status status = writer.read_state([this](const FundState&, const Head& head) {
+      if (head.size == signed_size) return;
+      Result<std::string> note = sign_checkpoint(store, signer);
+      if (!note) {
+        log::error("checkpoint not signed", {{"code", note.status().code()}, {"message", note.status().message()}});
+        return;
+      }
+      signed_size = head.size;
+      log::info("checkpoint signed", {{"tree_size", head.size}});
+    });
+    if (!status) log::error("checkpoint not signed", {{"code", status.code()}, {"message", status.message()}});
+  }
+
+  void schedule_checkpoint() {
+    checkpoint_timer.expires_after(options.checkpoint_interval);
+    checkpoint_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      sign_if_grown();
+      schedule_checkpoint();
+    });
+  }
+
   ServerOptions options;
+  Metrics metrics;  // before the router, which reads it
+  Store& store;
+  Writer& writer;
+  NoteSigner signer;
   Router router;
   std::shared_ptr<ssl::context> tls;
   net::io_context io;
   tcp::acceptor acceptor;
+  net::steady_timer checkpoint_timer;
+  std::uint64_t signed_size = UINT64_MAX;  // under the writer's lock
   std::vector<std::thread> threads;
+  std::mutex sessions_mu;
+  std::vector<std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
   std::atomic<int> open{0};
+  std::atomic<bool> draining{false};
   std::atomic<bool> stopped{false};
 };
 
-Result<std::unique_ptr<Server>> Server::start(const Store& store, Writer& writer, TokenStore tokens,
+Result<std::unique_ptr<Server>> Server::start(Store& store, Writer& writer, TokenStore tokens,
                                               NoteSigner signer, const ServerOptions& options) {
   Result<std::shared_ptr<ssl::context>> tls = tls_context(options);
   if (!tls) return tls.status();
@@ -200,6 +296,7 @@ Result<std::unique_ptr<Server>> Server::start(const Store& store, Writer& writer
                                               ": " + ec.message());
   }
   impl->accept();
+  impl->schedule_checkpoint();
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) impl->threads.emplace_back([io = &impl->io] { io->run(); });
   log::info("serving", {{"address", options.address}, {"port", impl->acceptor.local_endpoint().port()},
@@ -215,12 +312,30 @@ std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().por
 
 void Server::stop() {
   if (impl_->stopped.exchange(true)) return wait();
-  net::post(impl_->io, [impl = impl_.get()] {
+  Impl& impl = *impl_;
+  // Stop accepting; close idle connections; let those answering finish.
+  impl.draining = true;
+  net::post(impl.io, [&impl] {
     beast::error_code ignored;
-    impl->acceptor.close(ignored);
+    impl.acceptor.close(ignored);
+    impl.checkpoint_timer.cancel();
   });
-  impl_->io.stop();
+  {
+    std::lock_guard lock(impl.sessions_mu);
+    for (const std::weak_ptr<Session>& w : impl.sessions) {
+      if (const std::shared_ptr<Session> session = w.lock()) session->drain();
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + impl.options.drain_timeout;
+  while (impl.open > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (impl.open > 0) log::warn("stopping with connections still open", {{"open", impl.open.load()}});
+  impl.io.stop();
   wait();
+  // A last checkpoint of everything appended.
+  impl.sign_if_grown();
+  log::info("stopped");
 }
 
 void Server::wait() {

@@ -37,6 +37,10 @@ struct ServerOptions {
   std::filesystem::path key;
   unsigned threads = 0;  // 0: one per core
   Limits limits;
+  // A checkpoint is signed this often while the log grows, and on stop.
+  std::chrono::seconds checkpoint_interval{60};
+  // How long stop() waits for requests in flight.
+  std::chrono::seconds drain_timeout{10};
 };
 
 class Server {
@@ -45,7 +49,7 @@ class Server {
   // cannot be used), storage_error (the port cannot be listened on).
   // Appends go through `writer`, the ledger's single writer; `store` and
   // `writer` outlive the server.
-  static Result<std::unique_ptr<Server>> start(const Store& store, Writer& writer, TokenStore tokens,
+  static Result<std::unique_ptr<Server>> start(Store& store, Writer& writer, TokenStore tokens,
                                                NoteSigner signer, const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
@@ -53,7 +57,9 @@ class Server {
 
   // The port listened on.
   std::uint16_t port() const;
-  // Stops accepting, closes the connections and joins the threads.
+  // Stops accepting, closes idle connections, lets requests in flight
+  // finish (up to drain_timeout; new ones on open connections get 503),
+  // joins the threads and signs a last checkpoint if the log grew.
   void stop();
   // Blocks until stop() has finished.
   void wait();

@@ -222,6 +222,7 @@ AppendResult Writer::append(std::vector<Draft> drafts, const std::string& actor)
   lead(group);
   lock.lock();
   ++groups_;
+  events_written_ += events;
   largest_group_ = std::max(largest_group_, events);
   for (Request* r : group) {
     FL_CHECK(queue_.front() == r);
@@ -334,6 +335,11 @@ std::uint64_t Writer::groups() const {
 std::size_t Writer::largest_group() const {
   std::lock_guard lock(mu_);
   return largest_group_;
+}
+
+std::uint64_t Writer::events_written() const {
+  std::lock_guard lock(mu_);
+  return events_written_;
 }
 
 }  // namespace fundledger

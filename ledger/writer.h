@@ -75,6 +75,8 @@ class Writer {
   // Synced writes made so far, and the events of the largest one.
   std::uint64_t groups() const;
   std::size_t largest_group() const;
+  // Events those writes carried, idempotent repeats included.
+  std::uint64_t events_written() const;
 
  private:
   struct Request;
@@ -93,6 +95,7 @@ class Writer {
   std::deque<Request*> queue_;      // guarded by mu_; the front one leads
   std::uint64_t groups_ = 0;        // guarded by mu_
   std::size_t largest_group_ = 0;   // guarded by mu_
+  std::uint64_t events_written_ = 0;  // guarded by mu_
 
   // The leader holds state_mu_ while it checks, applies and writes a group;
   // readers hold it while they read.

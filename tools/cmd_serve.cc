@@ -11,6 +11,10 @@
 
 #include <signal.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
 #include "api/certificate.h"
 #include "api/server.h"
 #include "api/tokens.h"
@@ -104,7 +108,20 @@ int run_serve(const ServeOptions& o) {
   int received = 0;
   sigwait(&signals, &received);
   log::info("stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
-  (*server)->stop();
+  // The first signal stops gracefully; a second one exits at once.
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    (*server)->stop();
+    stopped = true;
+  });
+  const timespec tick{0, 100'000'000};
+  while (!stopped) {
+    if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+      log::warn("stopped at once by a second signal");
+      std::_Exit(kExitRefused);
+    }
+  }
+  stopper.join();
   return kExitOk;
 }
 

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return cli::fail(Status::error("usage", e.what()));
   }
-  log::set_level(verbose ? log::Level::kDebug : log::Level::kWarn);
+  // A server logs what it does (its access log); a command only what goes
+  // wrong.
+  log::set_level(verbose                    ? log::Level::kDebug
+                 : app.got_subcommand("serve") ? log::Level::kInfo
+                                               : log::Level::kWarn);
   return action ? action() : cli::kExitUsage;
 }

@@ -39,6 +39,8 @@ using tcp = net::ip::tcp;
 struct Reply {
   int status = 0;
   nlohmann::json body;
+  std::string text;  // the body as sent
+  std::string content_type;
   std::string allow;
   bool keep_alive = false;
 };
@@ -88,7 +90,9 @@ class Client {
     http::read(stream_, buffer_, res);
     Reply r;
     r.status = static_cast<int>(res.result_int());
-    r.body = res.body().empty() ? nlohmann::json() : nlohmann::json::parse(res.body());
+    r.text = res.body();
+    r.content_type = std::string(res[http::field::content_type]);
+    if (r.content_type == "application/json" && !res.body().empty()) r.body = nlohmann::json::parse(res.body());
     r.allow = std::string(res[http::field::allow]);
     r.keep_alive = res.keep_alive();
     return r;
@@ -107,7 +111,7 @@ struct Served {
   NoteSigner signer = *NoteSigner::generate("test.example/ledger");
   std::unique_ptr<Server> server;
 
-  Served() {
+  explicit Served(std::chrono::seconds checkpoint_interval = std::chrono::seconds(60)) {
     ledger.append(test::generated(300, 8));
     const auto dir = ledger.dir.path();
     REQUIRE(write_self_signed_certificate(dir / "tls.crt", dir / "tls.key") == "");
@@ -120,6 +124,7 @@ struct Served {
     o.cert = dir / "tls.crt";
     o.key = dir / "tls.key";
     o.threads = 2;
+    o.checkpoint_interval = checkpoint_interval;
     Result<std::unique_ptr<Server>> s =
         Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
     REQUIRE(s.status().to_string() == "ok");
@@ -399,6 +404,56 @@ TEST_CASE("32 connections posting at once: every 201 lands once, no gaps, repeat
   Result<VerifyReport> verified = verify_log(*s.ledger.store);
   REQUIRE(verified.is_ok());
   CHECK(verified->ok());
+}
+
+TEST_CASE("checkpoints are signed while the log grows, and a last one when the server stops", "[server]") {
+  Served s(std::chrono::seconds(1));
+  Client c(s.port());
+  REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, donor_event("grow-1")).status == 201);
+  nlohmann::json cp;
+  for (int i = 0; i < 50; ++i) {  // within five seconds
+    cp = c.send(http::verb::get, "/v1/audit/checkpoint").body;
+    if (cp["tree_size"] == 301) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(cp["tree_size"] == 301);
+  REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, donor_event("grow-2")).status == 201);
+  s.server->stop();
+  const auto latest = latest_checkpoint(*s.ledger.store->reader());
+  REQUIRE(latest.is_ok());
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->first == 302);
+  // Every checkpoint kept verifies and is consistent with the log.
+  std::uint64_t kept = 0;
+  const auto bad = verify_kept_checkpoints(*s.ledger.store->reader(),
+                                           *NoteVerifier::parse(s.signer.verifier_key()), kept);
+  REQUIRE(bad.is_ok());
+  CHECK_FALSE(bad->has_value());
+  CHECK(kept >= 3);  // 300 before it started, 301, 302
+}
+
+TEST_CASE("/metrics counts requests by route and status, appends and writes, for any role", "[server]") {
+  Served s;
+  Client c(s.port());
+  check_error(c.send(http::verb::get, "/metrics"), 401, "unauthorized");
+  REQUIRE(c.send(http::verb::get, "/healthz").status == 200);
+  REQUIRE(c.send(http::verb::get, "/v1/donors/NOBODY", s.board).status == 404);
+  REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, "[" + donor_event("m1") + "," + donor_event("m2") + "]")
+              .status == 201);
+  const Reply m = c.send(http::verb::get, "/metrics", s.auditor);
+  REQUIRE(m.status == 200);
+  CHECK(m.content_type == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& t = m.text;
+  CHECK(t.find("fundledger_requests_total{route=\"/healthz\",status=\"200\"} 1\n") != std::string::npos);
+  CHECK(t.find("fundledger_requests_total{route=\"/v1/donors/{id}\",status=\"404\"} 1\n") != std::string::npos);
+  CHECK(t.find("fundledger_requests_total{route=\"/metrics\",status=\"401\"} 1\n") != std::string::npos);
+  CHECK(t.find("fundledger_requests_total{route=\"/v1/events\",status=\"201\"} 1\n") != std::string::npos);
+  CHECK(t.find("fundledger_request_seconds_count 4\n") != std::string::npos);
+  CHECK(t.find("fundledger_request_seconds_bucket{le=\"+Inf\"} 4\n") != std::string::npos);
+  CHECK(t.find("fundledger_appended_events_total 302\n") != std::string::npos);  // the fixture's 300 too
+  CHECK(t.find("fundledger_tree_size 302\n") != std::string::npos);
+  CHECK(t.find("fundledger_open_connections 1\n") != std::string::npos);
+  CHECK(t.find("fundledger_append_write_events_max 300\n") != std::string::npos);
 }
 
 }  // namespace
