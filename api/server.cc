@@ -96,17 +96,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void handshake() {
     beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
     stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-      if (!ec) self->read_header(self->limits_.idle_timeout);
+      if (!ec) self->read_header();
     });
   }
 
-  void read_header(std::chrono::seconds timeout) {
+  void read_header() {
     busy_ = false;
     if (draining_) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes_max));
     parser_->body_limit(limits_.body_bytes_max);
-    beast::get_lowest_layer(stream_).expires_after(timeout);
+    beast::get_lowest_layer(stream_).expires_after(limits_.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
@@ -126,7 +126,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (req.has_content_length() && parser_->content_length().value_or(0) > limits_.body_bytes_max) {
       return refuse(413, "body_too_large", "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
     }
-    beast::get_lowest_layer(stream_).expires_after(limits_.read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(limits_.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
   }
@@ -179,7 +179,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::get_lowest_layer(stream_).expires_after(limits_.write_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
       if (ec || !keep_alive || self->draining_) return self->close();
-      self->read_header(self->limits_.idle_timeout);
+      self->read_header();
     });
   }
 
@@ -220,7 +220,11 @@ struct Server::Impl {
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) {
+      if (!ec && open >= options.limits.connections_max) {
+        log::warn("connection refused: too many open", {{"open", open.load()}});
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else if (!ec) {
         auto session =
             std::make_shared<Session>(std::move(socket), *tls, router, options.limits, open, draining, metrics);
         {

@@ -25,9 +25,14 @@ struct Limits {
   std::size_t header_bytes_max = 16 * 1024;
   std::size_t body_bytes_max = 1 << 20;  // 413 above, from the header
   std::chrono::seconds handshake_timeout{10};
-  std::chrono::seconds read_timeout{10};  // a whole request, once it starts
-  std::chrono::seconds idle_timeout{30};  // keep-alive, between requests
+  // A request's header must have arrived this long after the connection
+  // opened or the last answer was sent (an idle keep-alive connection is
+  // closed then too); its body, this long after its header.
+  std::chrono::seconds header_timeout{30};
+  std::chrono::seconds body_timeout{10};
   std::chrono::seconds write_timeout{30};
+  // Connections open at once; one more is closed as soon as it is accepted.
+  int connections_max = 1024;
 };
 
 struct ServerOptions {

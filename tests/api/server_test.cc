@@ -76,6 +76,24 @@ class Client {
     return read();
   }
 
+  // Sends `bytes` as they are, and reads the answer.
+  Reply send_raw(const std::string& bytes) {
+    net::write(stream_, net::buffer(bytes));
+    return read();
+  }
+  // Sends `bytes`, then reads until the server closes the connection
+  // without answering; how long that took.
+  std::chrono::milliseconds time_until_closed(const std::string& bytes) {
+    const auto start = std::chrono::steady_clock::now();
+    if (!bytes.empty()) net::write(stream_, net::buffer(bytes));
+    char byte;
+    beast::error_code ec;
+    const std::size_t n = stream_.read_some(net::buffer(&byte, 1), ec);
+    CHECK(n == 0);
+    CHECK(ec);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  }
+
   // Sends only the header of a request announcing `length` bytes of body.
   Reply send_header_only(const std::string& target, std::size_t length) {
     const std::string head = "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
@@ -111,7 +129,7 @@ struct Served {
   NoteSigner signer = *NoteSigner::generate("test.example/ledger");
   std::unique_ptr<Server> server;
 
-  explicit Served(std::chrono::seconds checkpoint_interval = std::chrono::seconds(60)) {
+  explicit Served(std::chrono::seconds checkpoint_interval = std::chrono::seconds(60), Limits limits = {}) {
     ledger.append(test::generated(300, 8));
     const auto dir = ledger.dir.path();
     REQUIRE(write_self_signed_certificate(dir / "tls.crt", dir / "tls.key") == "");
@@ -125,6 +143,7 @@ struct Served {
     o.key = dir / "tls.key";
     o.threads = 2;
     o.checkpoint_interval = checkpoint_interval;
+    o.limits = limits;
     Result<std::unique_ptr<Server>> s =
         Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
     REQUIRE(s.status().to_string() == "ok");
@@ -454,6 +473,86 @@ TEST_CASE("/metrics counts requests by route and status, appends and writes, for
   CHECK(t.find("fundledger_tree_size 302\n") != std::string::npos);
   CHECK(t.find("fundledger_open_connections 1\n") != std::string::npos);
   CHECK(t.find("fundledger_append_write_events_max 300\n") != std::string::npos);
+}
+
+TEST_CASE("requests a server must not guess at are refused with 400, and never a 5xx", "[server]") {
+  Served s;
+  {
+    Client c(s.port());
+    check_error(c.send_raw("GARBAGE\r\n\r\n"), 400, "bad_request");
+  }
+  {
+    Client c(s.port());
+    check_error(c.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"), 400,
+                "bad_request");
+  }
+  {
+    Client c(s.port());
+    check_error(c.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                           "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                400, "bad_request");
+  }
+  {
+    Client c(s.port());
+    check_error(c.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(20000, 'a') + "\r\n\r\n"),
+                400, "bad_request");
+  }
+  {
+    // Bodies that are not JSON, or not events, are the client's: 400s.
+    Client c(s.port());
+    const std::vector<std::string> bodies = {"", "null", "[]", "[1]", "\"x\"", "{\"id\":1}", "\xff\xfe"};
+    for (const std::string& body : bodies) {
+      INFO(body);
+      const Reply r = c.send(http::verb::post, "/v1/events", s.manager, body.empty() ? " " : body);
+      CHECK(r.status == 400);
+    }
+  }
+}
+
+TEST_CASE("a client that sends nothing or too slowly is closed at its timeout", "[server]") {
+  Limits limits;
+  limits.header_timeout = std::chrono::seconds(1);
+  limits.body_timeout = std::chrono::seconds(1);
+  Served s(std::chrono::seconds(60), limits);
+  using std::chrono::milliseconds;
+  {
+    Client idle(s.port());
+    const milliseconds t = idle.time_until_closed("");
+    CHECK(t >= milliseconds(900));
+    CHECK(t < milliseconds(3000));
+  }
+  {
+    Client slow(s.port());
+    const milliseconds t = slow.time_until_closed("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    CHECK(t >= milliseconds(900));
+    CHECK(t < milliseconds(3000));
+  }
+  {
+    // A body announced, a part of it sent.
+    Client slow(s.port());
+    const milliseconds t = slow.time_until_closed(
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\"");
+    CHECK(t >= milliseconds(900));
+    CHECK(t < milliseconds(3000));
+  }
+  {
+    // One that keeps to its time is answered, then kept open until idle.
+    Client quick(s.port());
+    CHECK(quick.send(http::verb::get, "/healthz").status == 200);
+    CHECK(quick.time_until_closed("") >= milliseconds(900));
+  }
+}
+
+TEST_CASE("connections beyond the limit are closed at once", "[server]") {
+  Limits limits;
+  limits.connections_max = 2;
+  Served s(std::chrono::seconds(60), limits);
+  Client a(s.port());
+  Client b(s.port());
+  REQUIRE(a.send(http::verb::get, "/healthz").status == 200);
+  REQUIRE(b.send(http::verb::get, "/healthz").status == 200);
+  Client c(s.port());
+  CHECK(c.handshake_error);
 }
 
 }  // namespace
