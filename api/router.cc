@@ -130,7 +130,7 @@ Response Router::route(std::string_view method, std::string_view target, std::st
   Response refusal;
 
   // Public routes.
-  if (path == "/healthz" || path == "/v1/audit/key" || path == "/v1/audit/checkpoint" || path == "/v1/events" ||
+  if (path == "/healthz" || path == "/openapi.json" || path == "/v1/audit/key" || path == "/v1/audit/checkpoint" || path == "/v1/events" ||
       path == "/v1/audit/inclusion" || path == "/v1/audit/consistency" || path == "/metrics") {
     name = std::string(path);
   }
@@ -141,6 +141,12 @@ Response Router::route(std::string_view method, std::string_view target, std::st
   if (path == "/v1/audit/key") {
     if (auto refused = only("GET")) return *refused;
     return key();
+  }
+  if (path == "/openapi.json") {
+    if (auto refused = only("GET")) return *refused;
+    Response r;
+    r.body = kOpenApiJson;
+    return r;
   }
   if (path == "/v1/audit/checkpoint") {
     if (auto refused = only("GET")) return *refused;
@@ -186,9 +192,13 @@ Response Router::route(std::string_view method, std::string_view target, std::st
   }
 
   // The views, for any role.
-  static constexpr std::string_view kViews[] = {"fund", "donors", "calls", "proposals", "programmes", "regions"};
-  if (parts.size() >= 2 && parts.size() <= 3 && parts[0] == "v1" &&
-      std::find(std::begin(kViews), std::end(kViews), parts[1]) != std::end(kViews)) {
+  static constexpr std::string_view kLists[] = {"fund", "donors", "calls", "programmes", "regions"};
+  static constexpr std::string_view kOnes[] = {"donors", "calls", "proposals"};
+  auto among = [](const auto& names, std::string_view name) {
+    return std::find(std::begin(names), std::end(names), name) != std::end(names);
+  };
+  if (!parts.empty() && parts[0] == "v1" &&
+      ((parts.size() == 2 && among(kLists, parts[1])) || (parts.size() == 3 && among(kOnes, parts[1])))) {
     name = "/v1/" + std::string(parts[1]) + (parts.size() == 3 ? "/{id}" : "");
     if (auto refused = only("GET")) return *refused;
     if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;

@@ -26,6 +26,38 @@ struct Response {
 // {"error":{"code","message","field"?}} with `status`.
 Response error_response(int status, std::string_view code, std::string_view message, std::string_view field = "");
 
+// Every route the router answers, with the roles that may use it
+// ("public": no token). api/openapi.json documents exactly these (a test
+// holds the two together).
+struct RouteSpec {
+  std::string_view method;
+  std::string_view pattern;
+  std::string_view roles;  // "public", or role names joined by ','
+};
+inline constexpr RouteSpec kRoutes[] = {
+    {"GET", "/healthz", "public"},
+    {"GET", "/openapi.json", "public"},
+    {"GET", "/metrics", "manager,board,auditor"},
+    {"POST", "/v1/events", "manager"},
+    {"GET", "/v1/events", "manager,auditor"},
+    {"GET", "/v1/events/{seq}", "manager,auditor"},
+    {"GET", "/v1/fund", "manager,board,auditor"},
+    {"GET", "/v1/donors", "manager,board,auditor"},
+    {"GET", "/v1/donors/{id}", "manager,board,auditor"},
+    {"GET", "/v1/calls", "manager,board,auditor"},
+    {"GET", "/v1/calls/{id}", "manager,board,auditor"},
+    {"GET", "/v1/proposals/{id}", "manager,board,auditor"},
+    {"GET", "/v1/programmes", "manager,board,auditor"},
+    {"GET", "/v1/regions", "manager,board,auditor"},
+    {"GET", "/v1/audit/checkpoint", "public"},
+    {"GET", "/v1/audit/key", "public"},
+    {"GET", "/v1/audit/inclusion", "manager,board,auditor"},
+    {"GET", "/v1/audit/consistency", "manager,board,auditor"},
+};
+
+// The OpenAPI 3.1 document of the routes (api/openapi.json, compiled in).
+extern const char kOpenApiJson[];
+
 // The most events one POST may carry, and one page of GET /v1/events.
 inline constexpr std::size_t kPostEventsMax = 1000;
 inline constexpr std::uint64_t kEventsPageMax = 1000;

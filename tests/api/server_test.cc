@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/certificate.h"
+#include "api/router.h"
 #include "api/server.h"
 #include "api/tokens.h"
 #include "audit/audited_view.h"
@@ -23,6 +24,8 @@
 #include "ledger/snapshots.h"
 #include "ledger/verify.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 #include "tests/support.h"
@@ -203,7 +206,7 @@ TEST_CASE("views need a token of any role and are audited views that verify", "[
   check_error(c.send(http::verb::get, "/v1/fund?as_of=0120", s.board), 400, "invalid_as_of");
   check_error(c.send(http::verb::get, "/v1/fund?as_of=301", s.board), 400, "invalid_as_of");
   check_error(c.send(http::verb::get, "/v1/nothing", s.board), 404, "not_found");
-  check_error(c.send(http::verb::get, "/v1/proposals", s.board), 404, "not_found");
+  check_error(c.send(http::verb::get, "/v1/proposals/nope", s.board), 404, "not_found");
   const Reply post = c.send(http::verb::post, "/v1/fund", s.manager, "{}");
   check_error(post, 405, "method_not_allowed");
   CHECK(post.allow == "GET");
@@ -553,6 +556,58 @@ TEST_CASE("connections beyond the limit are closed at once", "[server]") {
   REQUIRE(b.send(http::verb::get, "/healthz").status == 200);
   Client c(s.port());
   CHECK(c.handshake_error);
+}
+
+TEST_CASE("the OpenAPI document lists exactly the routes the server answers, with their roles", "[server]") {
+  Served s;
+  Client c(s.port());
+  const Reply r = c.send(http::verb::get, "/openapi.json");
+  REQUIRE(r.status == 200);
+  const nlohmann::json& doc = r.body;
+  CHECK(doc["openapi"] == "3.1.0");
+  std::set<std::pair<std::string, std::string>> documented, routed;
+  std::map<std::pair<std::string, std::string>, std::string> documented_roles;
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [method, operation] : ops.items()) {
+      std::string m = method;
+      std::transform(m.begin(), m.end(), m.begin(), ::toupper);
+      documented.insert({m, path});
+      std::string roles;
+      for (const auto& role : operation["x-roles"]) roles += (roles.empty() ? "" : ",") + role.get<std::string>();
+      documented_roles[{m, path}] = roles;
+      CHECK(operation.contains("responses"));
+    }
+  }
+  for (const RouteSpec& route : kRoutes) {
+    const std::pair<std::string, std::string> key{std::string(route.method), std::string(route.pattern)};
+    routed.insert(key);
+    INFO(key.first << " " << key.second);
+    CHECK(documented_roles[key] == route.roles);
+  }
+  CHECK(documented == routed);
+
+  // Every route listed answers (not "no route"), with a token of its roles.
+  for (const RouteSpec& route : kRoutes) {
+    std::string target(route.pattern);
+    if (const auto at = target.find("{seq}"); at != std::string::npos) target.replace(at, 5, "1");
+    if (const auto at = target.find("{id}"); at != std::string::npos) target.replace(at, 4, "x");
+    if (target == "/v1/audit/inclusion") target += "?seq=1";
+    if (target == "/v1/audit/consistency") target += "?first=1&second=2";
+    const std::string& token = route.roles == "public" ? std::string() : route.roles.starts_with("manager") ? s.manager : s.auditor;
+    const bool post = route.method == "POST";
+    const Reply answer = c.send(post ? http::verb::post : http::verb::get, target, token, post ? donor_event("o-1") : "");
+    INFO(target << " " << answer.status << " " << answer.text);
+    CHECK(answer.status != 405);
+    if (answer.status == 404) CHECK(answer.body["error"]["message"].get<std::string>().rfind("no route", 0) != 0);
+  }
+  // And nothing else does.
+  for (const std::string target :
+       {"/", "/v1", "/v2/fund", "/v1/events/1/x", "/v1/audit", "/v1/fund/x", "/v1/fund/x/y", "/v1/proposals"}) {
+    const Reply answer = c.send(http::verb::get, target, s.manager);
+    INFO(target);
+    check_error(answer, 404, "not_found");
+    CHECK(answer.body["error"]["message"] == "no route " + target);
+  }
 }
 
 }  // namespace
