@@ -95,16 +95,19 @@ std::optional<TokenOwner> Router::authenticate(std::string_view authorization, R
   return owner;
 }
 
-Response Router::handle(std::string_view method, std::string_view target, std::string_view authorization,
-                        std::string_view content_type, const std::string& body) const {
+Response Router::handle(const Request& request) const {
   std::string name = "other";
-  Response r = route(method, target, authorization, content_type, body, name);
+  Response r = route(request, name);
   r.route = std::move(name);
   return r;
 }
 
-Response Router::route(std::string_view method, std::string_view target, std::string_view authorization,
-                       std::string_view content_type, const std::string& body, std::string& name) const {
+Response Router::route(const Request& request, std::string& name) const {
+  const std::string_view method = request.method;
+  const std::string_view target = request.target;
+  const std::string_view authorization = request.authorization;
+  const std::string_view content_type = request.content_type;
+  const std::string& body = *request.body;
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);
@@ -169,7 +172,7 @@ Response Router::route(std::string_view method, std::string_view target, std::st
       return *refused;
     }
     if (!allowed({Role::kManager, Role::kAuditor}, refusal)) return refusal;
-    return events(query);
+    return events(query, request.if_none_match);
   }
   if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "events") {
     name = "/v1/events/{seq}";
@@ -225,14 +228,30 @@ Response Router::view(std::string_view name, std::string_view id, std::string_vi
     as_of = parse_seq(*text);
     if (!as_of) return error_response(400, "invalid_as_of", "as_of is a seq: digits, 0 or more", "as_of");
   }
-  Result<nlohmann::json> view = view_as_of(store_.reader(), *kind, id, as_of);
+  // Computed and signed once per (view, id, seq), then served from memory.
+  const std::shared_ptr<const StoreReader> reader = store_.reader();
+  const std::uint64_t seq = as_of.value_or(reader->head().size);
+  std::string key = std::string(view_name(*kind)) + '\n' + std::string(id) + '\n' + std::to_string(seq);
+  {
+    std::lock_guard lock(views_mu_);
+    if (const auto found = views_.find(key); found != views_.end()) {
+      Response r;
+      r.body = *found->second;
+      return r;
+    }
+  }
+  Result<nlohmann::json> view = view_as_of(reader, *kind, id, seq);
   if (!view) {
     const Status& s = view.status();
     if (s.code() == "not_found") return error_response(404, "not_found", s.message());
     if (s.code() == "invalid_as_of") return error_response(400, "invalid_as_of", s.message(), "as_of");
     return internal_error(s);
   }
-  return json_response(200, sign_view(std::move(*view), signer_));
+  Response r = json_response(200, sign_view(std::move(*view), signer_));
+  std::lock_guard lock(views_mu_);
+  if (views_.size() >= kViewsCachedMax) views_.clear();
+  views_.emplace(std::move(key), std::make_shared<const std::string>(r.body));
+  return r;
 }
 
 Response Router::key() const {
@@ -338,7 +357,7 @@ Response Router::post_events(const TokenOwner& owner, const std::string& body) c
   return json_response(all_repeats ? 200 : 201, nlohmann::json{{"events", std::move(receipts)}});
 }
 
-Response Router::events(std::string_view query) const {
+Response Router::events(std::string_view query, std::string_view if_none_match) const {
   std::optional<std::uint64_t> from, limit;
   if (auto bad = seq_param(query, "from", from, "invalid_seq")) return *bad;
   if (auto bad = seq_param(query, "limit", limit, "invalid_limit")) return *bad;
@@ -351,6 +370,23 @@ Response Router::events(std::string_view query) const {
   const auto reader = store_.reader();
   const std::uint64_t head = reader->head().size;
   const std::uint64_t last = first > head ? first - 1 : std::min(head, first + count - 1);
+  // A complete page never changes: its ETag names its range and the chain
+  // hash of its last event, which stands for every event up to it.
+  std::string etag;
+  if (last == first + count - 1) {
+    Result<std::optional<EventHashes>> end = reader->hashes(last);
+    if (!end) return internal_error(end.status());
+    if (!end->has_value()) return internal_error(Status::error("store_corrupt", "no hashes for event " + std::to_string(last)));
+    etag = "\"" + std::to_string(first) + "-" + std::to_string(count) + "-" + to_hex((*end)->chain).substr(0, 32) + "\"";
+    if (!if_none_match.empty() && (if_none_match == etag || if_none_match == "*" ||
+                                   if_none_match.find(etag) != std::string_view::npos)) {
+      Response r;
+      r.status = 304;
+      r.etag = etag;
+      r.cache_control = "private, max-age=31536000, immutable";
+      return r;
+    }
+  }
   std::string out = "{\"events\":[";
   const auto cursor = reader->cursor(Family::kEvents, seq_key(first), StoreReader::Seek::kPoint);
   const auto hashes = reader->hashes_from(first, StoreReader::Seek::kPoint);
@@ -366,6 +402,10 @@ Response Router::events(std::string_view query) const {
   out += "}\n";
   Response r;
   r.body = std::move(out);
+  if (!etag.empty()) {
+    r.etag = std::move(etag);
+    r.cache_control = "private, max-age=31536000, immutable";
+  }
   return r;
 }
 

@@ -3,7 +3,10 @@
 // arrive: the server hands it the method, the target, the Authorization
 // header and the body, and sends back what it returns.
 
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -15,12 +18,23 @@
 
 namespace fundledger::api {
 
+struct Request {
+  std::string_view method;
+  std::string_view target;
+  std::string_view authorization;
+  std::string_view content_type;
+  std::string_view if_none_match;
+  const std::string* body = nullptr;
+};
+
 struct Response {
   int status = 200;
   std::string body;  // JSON ending in a newline, or what content_type says
   std::string content_type = "application/json";
   std::string allow;  // for 405: the methods the route takes
   std::string route;  // the route's pattern, for the metrics and the log
+  std::string etag;   // a strong ETag, for what never changes
+  std::string cache_control = "no-store";
 };
 
 // {"error":{"code","message","field"?}} with `status`.
@@ -68,22 +82,26 @@ class Router {
   // Appends go through `writer`, the ledger's single writer.
   Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics);
 
-  Response handle(std::string_view method, std::string_view target, std::string_view authorization,
-                  std::string_view content_type, const std::string& body) const;
+  Response handle(const Request& request) const;
 
  private:
-  Response route(std::string_view method, std::string_view target, std::string_view authorization,
-                 std::string_view content_type, const std::string& body, std::string& name) const;
+  Response route(const Request& request, std::string& name) const;
   // The owner of the request's bearer token, or the 401 to answer.
   std::optional<TokenOwner> authenticate(std::string_view authorization, Response& refusal) const;
   Response view(std::string_view name, std::string_view id, std::string_view query) const;
   Response key() const;
   Response checkpoint() const;
   Response post_events(const TokenOwner& owner, const std::string& body) const;
-  Response events(std::string_view query) const;
+  Response events(std::string_view query, std::string_view if_none_match) const;
   Response event(std::string_view seq) const;
   Response inclusion(std::string_view query) const;
   Response consistency(std::string_view query) const;
+
+  // Signed views, each computed once per (view, id, seq); dropped whole
+  // when they grow past kViewsCachedMax.
+  static constexpr std::size_t kViewsCachedMax = 4096;
+  mutable std::mutex views_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> views_;  // guarded by views_mu_
 
   const Store& store_;
   Writer& writer_;

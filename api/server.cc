@@ -143,12 +143,18 @@ class Session : public std::enable_shared_from_this<Session> {
                      req.version());
     }
     const auto started = std::chrono::steady_clock::now();
-    const auto auth = req[http::field::authorization];
-    const auto type = req[http::field::content_type];
-    const Response r = router_.handle(std::string_view(req.method_string().data(), req.method_string().size()),
-                                      std::string_view(req.target().data(), req.target().size()),
-                                      std::string_view(auth.data(), auth.size()),
-                                      std::string_view(type.data(), type.size()), req.body());
+    const auto field = [&req](http::field f) {
+      const auto v = req[f];
+      return std::string_view(v.data(), v.size());
+    };
+    Request request;
+    request.method = std::string_view(req.method_string().data(), req.method_string().size());
+    request.target = std::string_view(req.target().data(), req.target().size());
+    request.authorization = field(http::field::authorization);
+    request.content_type = field(http::field::content_type);
+    request.if_none_match = field(http::field::if_none_match);
+    request.body = &req.body();
+    const Response r = router_.handle(request);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.request(r.route, r.status, seconds);
     // The access log: never the Authorization header, never a body.
@@ -171,7 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
     res->set(http::field::server, "fundledger");
     res->set(http::field::content_type, r.content_type);
-    res->set(http::field::cache_control, "no-store");
+    res->set(http::field::cache_control, r.cache_control);
+    if (!r.etag.empty()) res->set(http::field::etag, r.etag);
     if (!r.allow.empty()) res->set(http::field::allow, r.allow);
     res->keep_alive(keep_alive);
     res->body() = r.body;

@@ -44,6 +44,8 @@ struct Reply {
   nlohmann::json body;
   std::string text;  // the body as sent
   std::string content_type;
+  std::string etag;
+  std::string cache_control;
   std::string allow;
   bool keep_alive = false;
 };
@@ -66,9 +68,10 @@ class Client {
   int version() { return SSL_version(stream_.native_handle()); }
 
   Reply send(http::verb method, const std::string& target, const std::string& token = "",
-             const std::string& body = "") {
+             const std::string& body = "", const std::string& if_none_match = "") {
     http::request<http::string_body> req(method, target, 11);
     req.set(http::field::host, "localhost");
+    if (!if_none_match.empty()) req.set(http::field::if_none_match, if_none_match);
     if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
     if (!body.empty()) {
       req.set(http::field::content_type, "application/json");
@@ -112,6 +115,8 @@ class Client {
     Reply r;
     r.status = static_cast<int>(res.result_int());
     r.text = res.body();
+    r.etag = std::string(res[http::field::etag]);
+    r.cache_control = std::string(res[http::field::cache_control]);
     r.content_type = std::string(res[http::field::content_type]);
     if (r.content_type == "application/json" && !res.body().empty()) r.body = nlohmann::json::parse(res.body());
     r.allow = std::string(res[http::field::allow]);
@@ -608,6 +613,34 @@ TEST_CASE("the OpenAPI document lists exactly the routes the server answers, wit
     check_error(answer, 404, "not_found");
     CHECK(answer.body["error"]["message"] == "no route " + target);
   }
+}
+
+TEST_CASE("complete pages of events carry a strong ETag, are immutable, and answer If-None-Match with 304", "[server]") {
+  Served s;
+  Client c(s.port());
+  const Reply full = c.send(http::verb::get, "/v1/events?from=101&limit=100", s.auditor);
+  REQUIRE(full.status == 200);
+  CHECK(full.cache_control == "private, max-age=31536000, immutable");
+  const std::string chain200 = full.body["events"][99]["chain_hash"];
+  CHECK(full.etag == "\"101-100-" + chain200.substr(0, 32) + "\"");
+  const Reply again = c.send(http::verb::get, "/v1/events?from=101&limit=100", s.auditor, "", full.etag);
+  CHECK(again.status == 304);
+  CHECK(again.etag == full.etag);
+  CHECK(again.text.empty());
+  // Another tag: the page again.
+  CHECK(c.send(http::verb::get, "/v1/events?from=101&limit=100", s.auditor, "", "\"other\"").status == 200);
+  // The page that reaches the head is not complete: no tag, not cached.
+  const Reply last = c.send(http::verb::get, "/v1/events?from=251&limit=100", s.auditor);
+  CHECK(last.etag.empty());
+  CHECK(last.cache_control == "no-store");
+  // Roles still apply to a conditional request.
+  check_error(c.send(http::verb::get, "/v1/events?from=101&limit=100", s.board, "", full.etag), 403, "forbidden");
+
+  // A view as of a seq, asked twice, is the same document.
+  const Reply v1 = c.send(http::verb::get, "/v1/calls?as_of=200", s.board);
+  const Reply v2 = c.send(http::verb::get, "/v1/calls?as_of=200", s.board);
+  CHECK(v1.text == v2.text);
+  CHECK(v1.cache_control == "no-store");
 }
 
 }  // namespace
