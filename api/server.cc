@@ -62,9 +62,10 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, ssl::context& ctx, const Router& router, const Limits& limits,
-          std::atomic<int>& open, const std::atomic<bool>& draining, Metrics& metrics)
+          std::atomic<int>& open, const std::atomic<bool>& draining, Metrics& metrics, net::thread_pool& blocking)
       : stream_(std::move(socket), ctx),
         router_(router),
+        blocking_(blocking),
         limits_(limits),
         open_(open),
         draining_(draining),
@@ -154,7 +155,22 @@ class Session : public std::enable_shared_from_this<Session> {
     request.content_type = field(http::field::content_type);
     request.if_none_match = field(http::field::if_none_match);
     request.body = &req.body();
-    const Response r = router_.handle(request);
+    if (request.method == "POST") {
+      // An append waits for its synced write: it runs on the pool for work
+      // that blocks, so that the connections' threads go on serving (and
+      // the appends of many connections meet in one group commit).
+      net::post(blocking_, [self = shared_from_this(), request, started] {
+        auto r = std::make_shared<Response>(self->router_.handle(request));
+        net::post(self->stream_.get_executor(), [self, r, started] { self->answered(*r, started); });
+      });
+      return;
+    }
+    answered(router_.handle(request), started);
+  }
+
+  // Counts and logs the answer to the request just read, and sends it.
+  void answered(const Response& r, std::chrono::steady_clock::time_point started) {
+    const auto& req = parser_->get();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.request(r.route, r.status, seconds);
     // The access log: never the Authorization header, never a body.
@@ -202,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const Router& router_;
+  net::thread_pool& blocking_;
   const Limits& limits_;
   std::atomic<int>& open_;
   const std::atomic<bool>& draining_;
@@ -211,6 +228,8 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+constexpr std::size_t kBlockingThreads = 64;
 
 struct Server::Impl {
   Impl(Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const ServerOptions& o,
@@ -233,7 +252,7 @@ struct Server::Impl {
         socket.close(ignored);
       } else if (!ec) {
         auto session =
-            std::make_shared<Session>(std::move(socket), *tls, router, options.limits, open, draining, metrics);
+            std::make_shared<Session>(std::move(socket), *tls, router, options.limits, open, draining, metrics, blocking);
         {
           std::lock_guard lock(sessions_mu);
           std::erase_if(sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
@@ -280,6 +299,9 @@ struct Server::Impl {
   net::io_context io;
   tcp::acceptor acceptor;
   net::steady_timer checkpoint_timer;
+  // Appends wait for their synced write here, as many at once as
+  // connections post them, so that they meet in one group commit.
+  net::thread_pool blocking{kBlockingThreads};
   std::uint64_t signed_size = UINT64_MAX;  // under the writer's lock
   std::vector<std::thread> threads;
   std::mutex sessions_mu;
@@ -344,6 +366,7 @@ void Server::stop() {
   if (impl.open > 0) log::warn("stopping with connections still open", {{"open", impl.open.load()}});
   impl.io.stop();
   wait();
+  impl.blocking.join();
   // A last checkpoint of everything appended.
   impl.sign_if_grown();
   log::info("stopped");
