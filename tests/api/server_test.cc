@@ -291,6 +291,10 @@ TEST_CASE("a manager posts events: 201, a repeat 200, conflicts and refusals wit
   CHECK(r.body["error"]["field"] == "seq");
   check_error(c.send(http::verb::post, "/v1/events", s.manager, R"({"id":"x","type":"donor.gone","data":{}})"), 400,
               "unknown_type");
+  // Not JSON by its media type.
+  check_error(c.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.manager +
+                         "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}"),
+              415, "unsupported_media_type");
   std::string many = "[";
   for (int i = 0; i < 1001; ++i) many += (i ? "," : "") + donor_event("m" + std::to_string(i));
   check_error(c.send(http::verb::post, "/v1/events", s.manager, many + "]"), 400, "too_many_events");
