@@ -1,6 +1,7 @@
 #include "api/metrics.h"
 
 #include <cstdio>
+#include <string_view>
 
 namespace fundledger::api {
 namespace {
@@ -9,6 +10,14 @@ std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// One metric of a single value, with its HELP and TYPE lines.
+void scalar(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            std::int64_t value) {
+  out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
+  out += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
+  out += std::string(name) + " " + std::to_string(value) + "\n";
 }
 
 }  // namespace
@@ -44,21 +53,12 @@ std::string Metrics::render(std::uint64_t tree_size, std::uint64_t groups, std::
   out += "fundledger_request_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
   out += "fundledger_request_seconds_sum " + number(latency_sum_) + "\n";
   out += "fundledger_request_seconds_count " + std::to_string(latency_count_) + "\n";
-  out += "# HELP fundledger_appended_events_total Events appended since the server started.\n";
-  out += "# TYPE fundledger_appended_events_total counter\n";
-  out += "fundledger_appended_events_total " + std::to_string(events_appended) + "\n";
-  out += "# HELP fundledger_append_writes_total Synced writes that carried them (group commit).\n";
-  out += "# TYPE fundledger_append_writes_total counter\n";
-  out += "fundledger_append_writes_total " + std::to_string(groups) + "\n";
-  out += "# HELP fundledger_append_write_events_max Events in the largest synced write.\n";
-  out += "# TYPE fundledger_append_write_events_max gauge\n";
-  out += "fundledger_append_write_events_max " + std::to_string(largest_group) + "\n";
-  out += "# HELP fundledger_tree_size Events in the log.\n";
-  out += "# TYPE fundledger_tree_size gauge\n";
-  out += "fundledger_tree_size " + std::to_string(tree_size) + "\n";
-  out += "# HELP fundledger_open_connections Connections open now.\n";
-  out += "# TYPE fundledger_open_connections gauge\n";
-  out += "fundledger_open_connections " + std::to_string(open_.load()) + "\n";
+  scalar(out, "fundledger_appended_events_total", "counter", "Events appended since the server started.",
+         events_appended);
+  scalar(out, "fundledger_append_writes_total", "counter", "Synced writes that carried them (group commit).", groups);
+  scalar(out, "fundledger_append_write_events_max", "gauge", "Events in the largest synced write.", largest_group);
+  scalar(out, "fundledger_tree_size", "gauge", "Events in the log.", tree_size);
+  scalar(out, "fundledger_open_connections", "gauge", "Connections open now.", open_.load());
   return out;
 }
 

@@ -56,6 +56,10 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
   return ctx;
 }
 
+// Bytes of requests pipelined behind the one being read that a connection
+// holds at most; more wait in the socket.
+constexpr std::size_t kPipelinedBytesMax = 64 << 10;
+
 // One connection: the TLS handshake, then requests one after the other
 // (pipelined ones wait in the read buffer), each answered before the next
 // is read.
@@ -64,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, ssl::context& ctx, const Router& router, const Limits& limits,
           std::atomic<int>& open, const std::atomic<bool>& draining, Metrics& metrics, net::thread_pool& blocking)
       : stream_(std::move(socket), ctx),
+        buffer_(limits.header_bytes_max + limits.body_bytes_max + kPipelinedBytesMax),
         router_(router),
         blocking_(blocking),
         limits_(limits),
@@ -215,6 +220,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::ssl_stream<beast::tcp_stream> stream_;
+  // What is read and not yet parsed: one request, and a little of those
+  // pipelined behind it (kPipelinedBytesMax).
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const Router& router_;

@@ -82,6 +82,8 @@ class Client {
     return read();
   }
 
+  beast::ssl_stream<beast::tcp_stream>& raw() { return stream_; }
+
   // Sends `bytes` as they are, and reads the answer.
   Reply send_raw(const std::string& bytes) {
     net::write(stream_, net::buffer(bytes));
@@ -645,6 +647,24 @@ TEST_CASE("complete pages of events carry a strong ETag, are immutable, and answ
   const Reply v2 = c.send(http::verb::get, "/v1/calls?as_of=200", s.board);
   CHECK(v1.text == v2.text);
   CHECK(v1.cache_control == "no-store");
+}
+
+TEST_CASE("a request in flight when the server stops is answered 503, and the server stops", "[server]") {
+  Served s;
+  Client c(s.port());
+  // Half a body: the connection is busy reading a request.
+  const std::string body = donor_event("late");
+  net::write(c.raw(), net::buffer("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.manager +
+                                  "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::thread stopper([&] { s.server->stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const Reply r = c.send_raw(body.substr(10));
+  check_error(r, 503, "shutting_down");
+  CHECK_FALSE(r.keep_alive);
+  stopper.join();
+  CHECK(s.ledger.store->head().size == 300);  // nothing appended
 }
 
 }  // namespace
