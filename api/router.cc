@@ -75,9 +75,21 @@ Response internal_error(const Status& status) {
 
 }  // namespace
 
+// `text` as it may go into JSON: a client's bytes that are not UTF-8 (a
+// path, an id) have each byte above 0x7F shown as '?'.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  if (!is_valid_utf8(out)) {
+    for (char& c : out) {
+      if (static_cast<unsigned char>(c) > 0x7f) c = '?';
+    }
+  }
+  return out;
+}
+
 Response error_response(int status, std::string_view code, std::string_view message, std::string_view field) {
-  nlohmann::json error = {{"code", code}, {"message", message}};
-  if (!field.empty()) error["field"] = field;
+  nlohmann::json error = {{"code", code}, {"message", printable(message)}};
+  if (!field.empty()) error["field"] = printable(field);
   return json_response(status, nlohmann::json{{"error", std::move(error)}});
 }
 

@@ -512,6 +512,16 @@ TEST_CASE("requests a server must not guess at are refused with 400, and never a
                 400, "bad_request");
   }
   {
+    // Bytes that are not UTF-8 in a path, or in an id, are named back as '?'.
+    Client c(s.port());
+    const Reply r = c.send_raw("GET /v1/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n");
+    check_error(r, 404, "not_found");
+    CHECK(r.body["error"]["message"] == "no route /v1/??");
+    const Reply d = c.send_raw("GET /v1/donors/\xc3\x28 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.board +
+                               "\r\n\r\n");
+    check_error(d, 404, "not_found");
+  }
+  {
     // Bodies that are not JSON, or not events, are the client's: 400s.
     Client c(s.port());
     const std::vector<std::string> bodies = {"", "null", "[]", "[1]", "\"x\"", "{\"id\":1}", "\xff\xfe"};
