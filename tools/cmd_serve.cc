@@ -62,7 +62,7 @@ int run_serve(const ServeOptions& o) {
   const auto colon = o.listen.rfind(':');
   unsigned port = 0;
   if (colon == std::string::npos || colon == 0 ||
-      std::sscanf(o.listen.c_str() + colon + 1, "%u", &port) != 1 || port == 0 || port > 65535 ||
+      std::sscanf(o.listen.c_str() + colon + 1, "%u", &port) != 1 || port > 65535 ||
       std::to_string(port) != o.listen.substr(colon + 1)) {
     return fail(Status::error("usage", "--listen is ADDRESS:PORT, e.g. 127.0.0.1:8443", "listen"));
   }
@@ -131,7 +131,7 @@ void add_serve_commands(CLI::App& app, Action& action) {
   auto s = std::make_shared<ServeOptions>();
   CLI::App* serve = app.add_subcommand("serve", "Serve the HTTPS API (SPEC 6) until SIGINT or SIGTERM");
   add_data_option(*serve, s->data);
-  serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8443)");
+  serve->add_option("--listen", s->listen, "ADDRESS:PORT to listen on (default 127.0.0.1:8443; port 0: any free one)");
   serve->add_option("--cert", s->cert, "The TLS certificate chain, PEM (default: the ledger's tls.crt)");
   serve->add_option("--key", s->key, "Its private key, PEM (default: the ledger's tls.key)");
   serve->add_option("--threads", s->threads, "Threads serving requests (default: one per core)");

@@ -1,7 +1,11 @@
 // The command line as a fund manager and an auditor use it: what each
 // subcommand prints on stdout and stderr, and how it exits.
 
+#include <signal.h>
+
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -285,6 +289,46 @@ TEST_CASE("init makes the TLS certificate and token add prints a token once", "[
   const test::Run bad_role = run_cli("token add --name bob --role boss" + data);
   CHECK(bad_role.exit_code == 2);
   CHECK(json_lines(bad_role.err)[0]["error"]["field"] == "role");
+}
+
+TEST_CASE("serve prints its URL, and SIGTERM stops it cleanly with a last checkpoint", "[cli]") {
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(run_cli("init --data " + data).exit_code == 0);
+  REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
+  const std::string out = dir.str() + "/out", err = dir.str() + "/err", pid = dir.str() + "/pid",
+                    rc = dir.str() + "/rc";
+  // The server in the background, its pid and, once it exits, its status.
+  const std::string script = std::string(FUNDLEDGER_BIN) + " serve --data " + data + " --listen 127.0.0.1:0 >" +
+                             out + " 2>" + err + " & echo $! >" + pid + "; wait $!; echo $? >" + rc;
+  REQUIRE(std::system(("sh -c '" + script + "' &").c_str()) == 0);
+  auto wait_for = [](const std::string& path, int tenths) {
+    for (int i = 0; i < tenths; ++i) {
+      std::ifstream in(path);
+      std::string line;
+      if (std::getline(in, line) && !line.empty()) return line;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return std::string();
+  };
+  const std::string listening = wait_for(out, 100);
+  REQUIRE_FALSE(listening.empty());
+  const nlohmann::json l = nlohmann::json::parse(listening);
+  const std::string url = l["url"];
+  CHECK(url.rfind("https://127.0.0.1:", 0) == 0);
+  CHECK(url != "https://127.0.0.1:0/");
+  CHECK(l["tree_size"] == 3);
+  const pid_t server = std::stoi(wait_for(pid, 50));
+  REQUIRE(::kill(server, SIGTERM) == 0);
+  CHECK(wait_for(rc, 150) == "0");
+  std::ifstream log_in(err);
+  const std::string log((std::istreambuf_iterator<char>(log_in)), std::istreambuf_iterator<char>());
+  CHECK(log.find(R"("msg":"stopping","signal":"SIGTERM")") != std::string::npos);
+  CHECK(log.find(R"("msg":"stopped")") != std::string::npos);
+  // The ledger closed cleanly, with a checkpoint of all of it.
+  const test::Run verified = run_cli("verify --data " + data);
+  CHECK(verified.exit_code == 0);
+  CHECK(json_lines(verified.out)[0]["checkpoints_kept"] == 1);
 }
 
 }  // namespace
