@@ -14,20 +14,12 @@ constexpr std::string_view kPrefix = "checkpoint";
 std::string checkpoint_key(std::uint64_t tree_size) { return std::string(kPrefix) + seq_key(tree_size); }
 
 Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(const StoreReader& reader) {
-  std::optional<std::pair<std::uint64_t, std::string>> latest;
-  Status bad;
-  FL_RETURN_IF_ERROR(reader.scan(Family::kMeta, kPrefix, [&](std::string_view key, std::string_view value) {
-    if (!key.starts_with(kPrefix)) return false;
-    const std::optional<std::uint64_t> size = seq_from_key(key.substr(kPrefix.size()));
-    if (!size) {
-      bad = Status::error("store_corrupt", "a kept checkpoint's key is damaged");
-      return false;
-    }
-    latest.emplace(*size, std::string(value));
-    return true;
-  }));
-  FL_RETURN_IF_ERROR(bad);
-  return latest;
+  auto last = reader.last_with_prefix(Family::kMeta, kPrefix);
+  if (!last) return last.status();
+  if (!last->has_value()) return std::optional<std::pair<std::uint64_t, std::string>>();
+  const std::optional<std::uint64_t> size = seq_from_key(std::string_view((*last)->first).substr(kPrefix.size()));
+  if (!size) return Status::error("store_corrupt", "a kept checkpoint's key is damaged");
+  return std::optional<std::pair<std::uint64_t, std::string>>(std::pair(*size, std::move((*last)->second)));
 }
 
 Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {

@@ -350,6 +350,27 @@ Result<std::optional<std::string>> StoreReader::get(Family family, std::string_v
   return std::optional<std::string>(std::move(value));
 }
 
+Result<std::optional<std::pair<std::string, std::string>>> StoreReader::last_with_prefix(
+    Family family, std::string_view prefix) const {
+  rocksdb::ReadOptions r;
+  r.snapshot = snapshot_;
+  r.verify_checksums = true;
+  r.ignore_range_deletions = true;  // the ledger never deletes a range
+  std::unique_ptr<rocksdb::Iterator> it(store_.db_->NewIterator(r, store_.handle(family)));
+  // Past every key with the prefix (the ledger's keys under a prefix are at
+  // most 16 bytes longer), then back to the last one at or before that.
+  const std::string beyond = std::string(prefix) + std::string(16, '\xff');
+  it->SeekForPrev(slice(beyond));
+  if (!it->Valid()) {
+    if (!it->status().ok()) return storage_error("reading the ledger", it->status());
+    return std::optional<std::pair<std::string, std::string>>();
+  }
+  std::string key(it->key().data(), it->key().size());
+  if (!key.starts_with(prefix)) return std::optional<std::pair<std::string, std::string>>();
+  return std::optional<std::pair<std::string, std::string>>(
+      std::pair(std::move(key), std::string(it->value().data(), it->value().size())));
+}
+
 namespace {
 
 class RocksCursor : public StoreCursor {

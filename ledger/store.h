@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ledger/hash.h"
@@ -173,6 +174,10 @@ class StoreReader {
   // The head as of this reader's instant.
   const Head& head() const { return head_; }
   Result<std::optional<std::string>> get(Family family, std::string_view key) const;
+  // The last key of `family` that starts with `prefix`, and its value;
+  // nullopt when there is none. One seek, however many keys share it.
+  Result<std::optional<std::pair<std::string, std::string>>> last_with_prefix(Family family,
+                                                                              std::string_view prefix) const;
   enum class Seek {
     kScan,    // a long scan in key order: reads ahead, leaves the block cache alone
     kPoint,   // a seek that reads a record or two
