@@ -24,6 +24,8 @@ class Metrics {
   void request(const std::string& route, int status, double seconds);
   void connection_opened() { ++open_; }
   void connection_closed() { --open_; }
+  // Connections open now (the server's limit reads it too).
+  std::int64_t open_connections() const { return open_.load(); }
 
   // The text of /metrics, with the writer's and the log's figures given.
   std::string render(std::uint64_t tree_size, std::uint64_t groups, std::uint64_t events_appended,

@@ -66,25 +66,20 @@ constexpr std::size_t kPipelinedBytesMax = 64 << 10;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, ssl::context& ctx, const Router& router, const Limits& limits,
-          std::atomic<int>& open, const std::atomic<bool>& draining, Metrics& metrics, net::thread_pool& blocking)
+          const std::atomic<bool>& draining, Metrics& metrics, net::thread_pool& blocking)
       : stream_(std::move(socket), ctx),
         buffer_(limits.header_bytes_max + limits.body_bytes_max + kPipelinedBytesMax),
         router_(router),
         blocking_(blocking),
         limits_(limits),
-        open_(open),
         draining_(draining),
         metrics_(metrics) {
-    ++open_;
     metrics_.connection_opened();
     boost::system::error_code ec;
     const tcp::endpoint peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   }
-  ~Session() {
-    --open_;
-    metrics_.connection_closed();
-  }
+  ~Session() { metrics_.connection_closed(); }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
@@ -227,7 +222,6 @@ class Session : public std::enable_shared_from_this<Session> {
   const Router& router_;
   net::thread_pool& blocking_;
   const Limits& limits_;
-  std::atomic<int>& open_;
   const std::atomic<bool>& draining_;
   Metrics& metrics_;
   std::string peer_;
@@ -253,13 +247,13 @@ struct Server::Impl {
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec && open >= options.limits.connections_max) {
-        log::warn("connection refused: too many open", {{"open", open.load()}});
+      if (!ec && metrics.open_connections() >= options.limits.connections_max) {
+        log::warn("connection refused: too many open", {{"open", metrics.open_connections()}});
         beast::error_code ignored;
         socket.close(ignored);
       } else if (!ec) {
         auto session =
-            std::make_shared<Session>(std::move(socket), *tls, router, options.limits, open, draining, metrics, blocking);
+            std::make_shared<Session>(std::move(socket), *tls, router, options.limits, draining, metrics, blocking);
         {
           std::lock_guard lock(sessions_mu);
           std::erase_if(sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
@@ -313,7 +307,6 @@ struct Server::Impl {
   std::vector<std::thread> threads;
   std::mutex sessions_mu;
   std::vector<std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
-  std::atomic<int> open{0};
   std::atomic<bool> draining{false};
   std::atomic<bool> stopped{false};
 };
@@ -367,10 +360,12 @@ void Server::stop() {
     }
   }
   const auto deadline = std::chrono::steady_clock::now() + impl.options.drain_timeout;
-  while (impl.open > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (impl.metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (impl.open > 0) log::warn("stopping with connections still open", {{"open", impl.open.load()}});
+  if (impl.metrics.open_connections() > 0) {
+    log::warn("stopping with connections still open", {{"open", impl.metrics.open_connections()}});
+  }
   impl.io.stop();
   wait();
   impl.blocking.join();
