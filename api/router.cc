@@ -260,9 +260,13 @@ Response Router::view(std::string_view name, std::string_view id, std::string_vi
     return internal_error(s);
   }
   Response r = json_response(200, sign_view(std::move(*view), signer_));
+  const std::size_t bytes = key.size() + r.body.size();
   std::lock_guard lock(views_mu_);
-  if (views_.size() >= kViewsCachedMax) views_.clear();
-  views_.emplace(std::move(key), std::make_shared<const std::string>(r.body));
+  if (views_bytes_ + bytes > kSignedViewsBytesMax) {
+    views_.clear();
+    views_bytes_ = 0;
+  }
+  if (views_.emplace(std::move(key), std::make_shared<const std::string>(r.body)).second) views_bytes_ += bytes;
   return r;
 }
 

@@ -76,6 +76,10 @@ extern const char kOpenApiJson[];
 inline constexpr std::size_t kPostEventsMax = 1000;
 inline constexpr std::uint64_t kEventsPageMax = 1000;
 inline constexpr std::uint64_t kEventsPageDefault = 100;
+// The memory kept for signed views, computed once per (view, id, seq): all
+// are dropped when one more would pass it (a large fund's calls view is
+// some hundreds of kilobytes, its fund view two).
+inline constexpr std::size_t kSignedViewsBytesMax = 64 << 20;
 
 class Router {
  public:
@@ -97,11 +101,10 @@ class Router {
   Response inclusion(std::string_view query) const;
   Response consistency(std::string_view query) const;
 
-  // Signed views, each computed once per (view, id, seq); dropped whole
-  // when they grow past kViewsCachedMax.
-  static constexpr std::size_t kViewsCachedMax = 4096;
+  // Signed views by (view, id, seq), up to kSignedViewsBytesMax.
   mutable std::mutex views_mu_;
   mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> views_;  // guarded by views_mu_
+  mutable std::size_t views_bytes_ = 0;                                                 // guarded by views_mu_
 
   const Store& store_;
   Writer& writer_;

@@ -116,9 +116,11 @@ int run_serve(const ServeOptions& o) {
   });
   const timespec tick{0, 100'000'000};
   while (!stopped) {
-    if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+    if (const int again = sigtimedwait(&signals, nullptr, &tick); again > 0) {
       log::warn("stopped at once by a second signal");
-      std::_Exit(kExitRefused);
+      // Every 201 was already synced; the store's files are left as a
+      // crash leaves them, which it recovers from at the next open.
+      std::_Exit(128 + again);
     }
   }
   stopper.join();

@@ -17,6 +17,7 @@
 #include "audit/note.h"
 #include "audit/proof.h"
 #include "ledger/hash.h"
+#include "tests/api/client.h"
 #include "tests/support.h"
 
 namespace fundledger {
@@ -291,18 +292,44 @@ TEST_CASE("init makes the TLS certificate and token add prints a token once", "[
   CHECK(json_lines(bad_role.err)[0]["error"]["field"] == "role");
 }
 
-TEST_CASE("serve prints its URL, and SIGTERM stops it cleanly with a last checkpoint", "[cli]") {
-  test::TempDir dir;
-  const std::string data = dir.str() + "/ledger";
-  REQUIRE(run_cli("init --data " + data).exit_code == 0);
-  REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
-  const std::string out = dir.str() + "/out", err = dir.str() + "/err", pid = dir.str() + "/pid",
-                    rc = dir.str() + "/rc";
-  // The server in the background, its pid and, once it exits, its status.
-  const std::string script = std::string(FUNDLEDGER_BIN) + " serve --data " + data + " --listen 127.0.0.1:0 >" +
-                             out + " 2>" + err + " & echo $! >" + pid + "; wait $!; echo $? >" + rc;
-  REQUIRE(std::system(("sh -c '" + script + "' &").c_str()) == 0);
-  auto wait_for = [](const std::string& path, int tenths) {
+// `fundledger serve` run as a process in the background, on a free port.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const test::TempDir& dir, const std::string& data)
+      : out_(dir.str() + "/out"), err_(dir.str() + "/err"), pid_file_(dir.str() + "/pid"), rc_(dir.str() + "/rc") {
+    // The server, its pid and, once it exits, its status.
+    const std::string script = std::string(FUNDLEDGER_BIN) + " serve --data " + data + " --listen 127.0.0.1:0 >" +
+                               out_ + " 2>" + err_ + " & echo $! >" + pid_file_ + "; wait $!; echo $? >" + rc_;
+    REQUIRE(std::system(("sh -c '" + script + "' &").c_str()) == 0);
+    const std::string listening = first_line(out_, 100);
+    REQUIRE_FALSE(listening.empty());
+    listening_ = nlohmann::json::parse(listening);
+    pid_ = std::stoi(first_line(pid_file_, 50));
+  }
+
+  const nlohmann::json& listening() const { return listening_; }
+  std::uint16_t port() const {
+    const std::string url = listening_["url"];
+    return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  }
+  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
+  // Its exit status, once it has exited, waiting up to `tenths` of a second.
+  std::string exit_status(int tenths) const { return first_line(rc_, tenths); }
+  std::string log() const {
+    std::ifstream in(err_);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  // Waits up to `tenths` of a second for `text` in the log.
+  bool log_has(const std::string& text, int tenths) const {
+    for (int i = 0; i < tenths; ++i) {
+      if (log().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+ private:
+  static std::string first_line(const std::string& path, int tenths) {
     for (int i = 0; i < tenths; ++i) {
       std::ifstream in(path);
       std::string line;
@@ -310,25 +337,63 @@ TEST_CASE("serve prints its URL, and SIGTERM stops it cleanly with a last checkp
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return std::string();
-  };
-  const std::string listening = wait_for(out, 100);
-  REQUIRE_FALSE(listening.empty());
-  const nlohmann::json l = nlohmann::json::parse(listening);
-  const std::string url = l["url"];
+  }
+
+  std::string out_, err_, pid_file_, rc_;
+  nlohmann::json listening_;
+  pid_t pid_ = 0;
+};
+
+TEST_CASE("serve prints its URL, and SIGTERM stops it cleanly with a last checkpoint", "[cli]") {
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(run_cli("init --data " + data).exit_code == 0);
+  REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
+  ServeProcess serve(dir, data);
+  const std::string url = serve.listening()["url"];
   CHECK(url.rfind("https://127.0.0.1:", 0) == 0);
   CHECK(url != "https://127.0.0.1:0/");
-  CHECK(l["tree_size"] == 3);
-  const pid_t server = std::stoi(wait_for(pid, 50));
-  REQUIRE(::kill(server, SIGTERM) == 0);
-  CHECK(wait_for(rc, 150) == "0");
-  std::ifstream log_in(err);
-  const std::string log((std::istreambuf_iterator<char>(log_in)), std::istreambuf_iterator<char>());
+  CHECK(serve.listening()["tree_size"] == 3);
+  serve.signal(SIGTERM);
+  CHECK(serve.exit_status(150) == "0");
+  const std::string log = serve.log();
   CHECK(log.find(R"("msg":"stopping","signal":"SIGTERM")") != std::string::npos);
   CHECK(log.find(R"("msg":"stopped")") != std::string::npos);
   // The ledger closed cleanly, with a checkpoint of all of it.
   const test::Run verified = run_cli("verify --data " + data);
   CHECK(verified.exit_code == 0);
   CHECK(json_lines(verified.out)[0]["checkpoints_kept"] == 1);
+}
+
+TEST_CASE("a second signal stops serve at once, while the first waits for a request in flight", "[cli]") {
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(run_cli("init --data " + data).exit_code == 0);
+  REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
+  ServeProcess serve(dir, data);
+  // A request whose body has not come yet: the first signal waits for it
+  // (up to the body timeout, 10 s).
+  test::Client client(serve.port());
+  REQUIRE_FALSE(client.handshake_error);
+  const std::string head =
+      "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+  boost::asio::write(client.raw(), boost::asio::buffer(head));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // read by the server
+  serve.signal(SIGINT);
+  REQUIRE(serve.log_has(R"("msg":"stopping","signal":"SIGINT")", 50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(serve.exit_status(1).empty());  // still waiting for the body
+  const auto second = std::chrono::steady_clock::now();
+  serve.signal(SIGINT);
+  CHECK(serve.exit_status(50) == "130");  // 128 + SIGINT, as a shell reports it
+  CHECK(std::chrono::steady_clock::now() - second < std::chrono::seconds(5));
+  const std::string log = serve.log();
+  CHECK(log.find(R"("msg":"stopped at once by a second signal")") != std::string::npos);
+  CHECK(log.find(R"("msg":"stopped")") == std::string::npos);
+  // Nothing was appended, and the ledger is whole.
+  const test::Run verified = run_cli("verify --data " + data);
+  CHECK(verified.exit_code == 0);
+  CHECK(json_lines(verified.out)[0]["tree_size"] == 3);
 }
 
 }  // namespace
