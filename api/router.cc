@@ -12,6 +12,8 @@
 #include "ledger/canonical.h"
 #include "ledger/checkpoints.h"
 #include "ledger/event.h"
+#include "ledger/exports.h"
+#include "ledger/replay.h"
 #include "ledger/json.h"
 #include "ledger/tree.h"
 #include "ledger/check.h"
@@ -144,6 +146,25 @@ Response Router::route(const Request& request, std::string& name) const {
   };
   Response refusal;
 
+  // The dashboard: public; its data comes from the routes below, with the
+  // token the person signs in with. Its scripts and styles come from here
+  // alone, and it may talk to this server alone.
+  if (path == "/" || path == "/dashboard.js" || path == "/dashboard.css") {
+    name = std::string(path);
+    if (auto refused = only("GET")) return *refused;
+    Response r;
+    r.body = path == "/" ? kDashboardHtml : path == "/dashboard.js" ? kDashboardJs : kDashboardCss;
+    r.content_type = path == "/" ? "text/html; charset=utf-8"
+                     : path == "/dashboard.js" ? "text/javascript; charset=utf-8"
+                                               : "text/css; charset=utf-8";
+    r.headers = {{"Content-Security-Policy",
+                  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+                  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Referrer-Policy", "no-referrer"}};
+    return r;
+  }
+
   // Public routes.
   if (path == "/healthz" || path == "/openapi.json" || path == "/v1/audit/key" || path == "/v1/audit/checkpoint" || path == "/v1/events" ||
       path == "/v1/audit/inclusion" || path == "/v1/audit/consistency" || path == "/metrics") {
@@ -204,6 +225,13 @@ Response Router::route(const Request& request, std::string& name) const {
     if (auto refused = only("GET")) return *refused;
     if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;
     return path == "/v1/audit/inclusion" ? inclusion(query) : consistency(query);
+  }
+
+  if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "exports") {
+    name = "/v1/exports/{file}";
+    if (auto refused = only("GET")) return *refused;
+    if (!allowed({Role::kManager, Role::kBoard, Role::kAuditor}, refusal)) return refusal;
+    return export_file(parts[2], query);
   }
 
   // The views, for any role.
@@ -322,10 +350,19 @@ Response Router::checkpoint() const {
   const auto& [size, note] = **latest;
   Result<LogHead> head = log_head(*reader, size);
   if (!head) return internal_error(head.status());
-  return json_response(200, nlohmann::json{{"chain_hash", to_hex(head->chain)},
-                                           {"note", note},
-                                           {"root_hash", to_hex(head->root)},
-                                           {"tree_size", size}});
+  nlohmann::json out{{"chain_hash", to_hex(head->chain)},
+                     {"note", note},
+                     {"root_hash", to_hex(head->root)},
+                     {"tree_size", size}};
+  // When the log reached that size: the time of its last event.
+  if (size > 0) {
+    Result<std::optional<std::string>> last = reader->event(size);
+    if (!last) return internal_error(last.status());
+    const std::optional<Envelope> envelope = *last ? read_envelope(**last) : std::nullopt;
+    if (!envelope) return internal_error(Status::error("store_corrupt", "event " + std::to_string(size) + " unreadable"));
+    out["last_recorded_at"] = envelope->recorded_at;
+  }
+  return json_response(200, out);
 }
 
 Response Router::post_events(const TokenOwner& owner, const std::string& body) const {
@@ -466,6 +503,41 @@ Response Router::consistency(std::string_view query) const {
   if (!answer) return refused(answer.status());
   Response r;
   r.body = answer->dump() + "\n";
+  return r;
+}
+
+Response Router::export_file(std::string_view file, std::string_view query) const {
+  const bool csv = file.ends_with(".csv");
+  bool known = file == "iati-activities.xml" || file == "iati-organisation.xml";
+  for (const CsvKind& kind : csv_kinds()) known = known || file == kind.file;
+  if (!known) return error_response(404, "not_found", "no export " + std::string(file));
+  const std::shared_ptr<const StoreReader> reader = store_.reader();
+  std::uint64_t seq = reader->head().size;
+  if (const std::optional<std::string_view> text = query_param(query, "as_of")) {
+    const std::optional<std::uint64_t> as_of = parse_seq(*text);
+    if (!as_of) return error_response(400, "invalid_as_of", "as_of is a seq: digits, 0 or more", "as_of");
+    if (*as_of > seq) {
+      return error_response(400, "invalid_as_of",
+                            "as_of " + std::to_string(*as_of) + " is beyond the log, which holds " +
+                                std::to_string(seq) + " events",
+                            "as_of");
+    }
+    seq = *as_of;
+  }
+  Exporter exporter;
+  const Status read = for_each_event(*reader, seq, [&exporter](const Event& e) { exporter.add(e); });
+  if (!read) return internal_error(read);
+  const std::vector<ExportFile> files = csv ? exporter.csv() : exporter.iati(IatiPublisher{});
+  Response r;
+  for (const ExportFile& f : files) {
+    if (f.name == file) r.body = f.content;
+  }
+  r.content_type = csv ? "text/csv; charset=utf-8; header=present" : "application/xml; charset=utf-8";
+  // Named for the log position it stands at: donors-1234.csv.
+  const std::string stem(file.substr(0, file.rfind('.')));
+  r.headers = {{"Content-Disposition",
+                "attachment; filename=\"" + stem + "-" + std::to_string(seq) + std::string(file.substr(stem.size())) +
+                    "\""}};
   return r;
 }
 

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,9 @@ struct Response {
   std::string route;  // the route's pattern, for the metrics and the log
   std::string etag;   // a strong ETag, for what never changes
   std::string cache_control = "no-store";
+  // Further headers: the dashboard's Content-Security-Policy, an export's
+  // Content-Disposition.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // {"error":{"code","message","field"?}} with `status`.
@@ -49,6 +54,9 @@ struct RouteSpec {
   std::string_view roles;  // "public", or role names joined by ','
 };
 inline constexpr RouteSpec kRoutes[] = {
+    {"GET", "/", "public"},
+    {"GET", "/dashboard.js", "public"},
+    {"GET", "/dashboard.css", "public"},
     {"GET", "/healthz", "public"},
     {"GET", "/openapi.json", "public"},
     {"GET", "/metrics", "manager,board,auditor"},
@@ -67,10 +75,15 @@ inline constexpr RouteSpec kRoutes[] = {
     {"GET", "/v1/audit/key", "public"},
     {"GET", "/v1/audit/inclusion", "manager,board,auditor"},
     {"GET", "/v1/audit/consistency", "manager,board,auditor"},
+    {"GET", "/v1/exports/{file}", "manager,board,auditor"},
 };
 
 // The OpenAPI 3.1 document of the routes (api/openapi.json, compiled in).
 extern const char kOpenApiJson[];
+// The dashboard (api/dashboard/, compiled in).
+extern const char kDashboardHtml[];
+extern const char kDashboardJs[];
+extern const char kDashboardCss[];
 
 // The most events one POST may carry, and one page of GET /v1/events.
 inline constexpr std::size_t kPostEventsMax = 1000;
@@ -100,6 +113,7 @@ class Router {
   Response event(std::string_view seq) const;
   Response inclusion(std::string_view query) const;
   Response consistency(std::string_view query) const;
+  Response export_file(std::string_view file, std::string_view query) const;
 
   // Signed views by (view, id, seq), up to kSignedViewsBytesMax.
   mutable std::mutex views_mu_;

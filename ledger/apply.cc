@@ -62,7 +62,7 @@ void FundState::apply(EventType type, const DataView& d, std::uint64_t seq) {
     case EventType::kDisbursementMade:
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
-      return apply_money_out(type, d);
+      return apply_money_out(type, d, seq);
   }
   FL_CHECK(false);
 }
@@ -172,6 +172,7 @@ void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t 
   Programme& programme = programme_for_change(c.programme);
   Totals& t = totals_for_change();
   RegionFigures* figures[] = {&c.total, nullptr, nullptr};
+  p.trail.push_back({seq, type});
   if (type == EventType::kProposalSubmitted) {
     p.id = d.get("proposal");
     p.call = d.get("call");
@@ -215,8 +216,9 @@ void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t 
   add_approved(x, a);
 }
 
-void FundState::apply_money_out(EventType type, const DataView& d) {
+void FundState::apply_money_out(EventType type, const DataView& d, std::uint64_t seq) {
   Proposal& p = proposal_for_change(d.get("proposal"));
+  p.trail.push_back({seq, type});
   Call& c = call_for_change(p.call);
   ProposalContext x{p, c, programme_for_change(c.programme), totals_for_change()};
   const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);

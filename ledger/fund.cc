@@ -7,7 +7,8 @@ namespace {
 
 // Every record starts with a version byte, so that a later layout can be
 // told from this one.
-constexpr std::uint64_t kRecordVersion = 1;
+// Version 2: a proposal's record ends with its trail.
+constexpr std::uint64_t kRecordVersion = 2;
 
 void put(Encoder& e, const RegionFigures& r) {
   e.u64(r.proposals);
@@ -193,6 +194,8 @@ std::string encode(const Proposal& p) {
   e.u64(static_cast<std::uint64_t>(p.status)).str(p.decision).str(p.decided_on).str(p.reason);
   e.i64(p.approved).i64(p.approved_initial).i64(p.disbursed).i64(p.released).i64(p.refunded);
   e.u64(p.disbursements);
+  e.u64(p.trail.size());
+  for (const Proposal::Touch& t : p.trail) e.u64(t.seq).u64(static_cast<std::uint64_t>(t.type));
   return out;
 }
 
@@ -221,6 +224,15 @@ std::optional<Proposal> decode_proposal(std::string_view bytes) {
   p.released = d.i64();
   p.refunded = d.i64();
   p.disbursements = d.u64();
+  const std::uint64_t touches = d.u64();
+  for (std::uint64_t i = 0; i < touches && !d.failed(); ++i) {
+    Proposal::Touch t;
+    t.seq = d.u64();
+    const std::uint64_t type = d.u64();
+    if (type >= kEventTypeCount) return std::nullopt;
+    t.type = static_cast<EventType>(type);
+    p.trail.push_back(t);
+  }
   return finished(d, std::move(p));
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/event.h"
 #include "ledger/formats.h"
 
 namespace fundledger {
@@ -123,6 +124,14 @@ struct Proposal {
   std::int64_t released = 0;
   std::int64_t refunded = 0;
   std::uint64_t disbursements = 0;
+  // Every event that touched it, in seq order: its submission, decision,
+  // payments, refunds and releases (the view's trail).
+  struct Touch {
+    std::uint64_t seq = 0;
+    EventType type = EventType::kProposalSubmitted;
+    bool operator==(const Touch&) const = default;
+  };
+  std::vector<Touch> trail;
   bool operator==(const Proposal&) const = default;
 };
 

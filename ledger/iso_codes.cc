@@ -114,49 +114,67 @@ constexpr auto kCurrencies = std::to_array<CurrencyEntry>({
 // hence XKX for Kosovo) and reserved codes (e.g. ANT, SCG) are not countries.
 //
 // Cross-checked against lukes/ISO-3166-Countries-with-Regional-Codes
-// slim-3/slim-3.csv (249 rows, identical set).
+// slim-3/slim-3.csv (249 rows, identical set). The alpha-2 codes (for IATI,
+// whose country codelist is alpha-2) are those of Debian's iso-codes,
+// /usr/share/iso-codes/json/iso_3166-1.json, the same 249 countries.
 //
 // Must stay strictly sorted: a static_assert below checks it.
-constexpr auto kCountryCodes = std::to_array<std::string_view>({
-    "ABW", "AFG", "AGO", "AIA", "ALA", "ALB", "AND", "ARE", "ARG", "ARM",
-    "ASM", "ATA", "ATF", "ATG", "AUS", "AUT", "AZE",
-    "BDI", "BEL", "BEN", "BES", "BFA", "BGD", "BGR", "BHR", "BHS", "BIH",
-    "BLM", "BLR", "BLZ", "BMU", "BOL", "BRA", "BRB", "BRN", "BTN", "BVT",
-    "BWA",
-    "CAF", "CAN", "CCK", "CHE", "CHL", "CHN", "CIV", "CMR", "COD", "COG",
-    "COK", "COL", "COM", "CPV", "CRI", "CUB", "CUW", "CXR", "CYM", "CYP",
-    "CZE",
-    "DEU", "DJI", "DMA", "DNK", "DOM", "DZA",
-    "ECU", "EGY", "ERI", "ESH", "ESP", "EST", "ETH",
-    "FIN", "FJI", "FLK", "FRA", "FRO", "FSM",
-    "GAB", "GBR", "GEO", "GGY", "GHA", "GIB", "GIN", "GLP", "GMB", "GNB",
-    "GNQ", "GRC", "GRD", "GRL", "GTM", "GUF", "GUM", "GUY",
-    "HKG", "HMD", "HND", "HRV", "HTI", "HUN",
-    "IDN", "IMN", "IND", "IOT", "IRL", "IRN", "IRQ", "ISL", "ISR", "ITA",
-    "JAM", "JEY", "JOR", "JPN",
-    "KAZ", "KEN", "KGZ", "KHM", "KIR", "KNA", "KOR", "KWT",
-    "LAO", "LBN", "LBR", "LBY", "LCA", "LIE", "LKA", "LSO", "LTU", "LUX",
-    "LVA",
-    "MAC", "MAF", "MAR", "MCO", "MDA", "MDG", "MDV", "MEX", "MHL", "MKD",
-    "MLI", "MLT", "MMR", "MNE", "MNG", "MNP", "MOZ", "MRT", "MSR", "MTQ",
-    "MUS", "MWI", "MYS", "MYT",
-    "NAM", "NCL", "NER", "NFK", "NGA", "NIC", "NIU", "NLD", "NOR", "NPL",
-    "NRU", "NZL",
-    "OMN",
-    "PAK", "PAN", "PCN", "PER", "PHL", "PLW", "PNG", "POL", "PRI", "PRK",
-    "PRT", "PRY", "PSE", "PYF",
-    "QAT",
-    "REU", "ROU", "RUS", "RWA",
-    "SAU", "SDN", "SEN", "SGP", "SGS", "SHN", "SJM", "SLB", "SLE", "SLV",
-    "SMR", "SOM", "SPM", "SRB", "SSD", "STP", "SUR", "SVK", "SVN", "SWE",
-    "SWZ", "SXM", "SYC", "SYR",
-    "TCA", "TCD", "TGO", "THA", "TJK", "TKL", "TKM", "TLS", "TON", "TTO",
-    "TUN", "TUR", "TUV", "TWN", "TZA",
-    "UGA", "UKR", "UMI", "URY", "USA", "UZB",
-    "VAT", "VCT", "VEN", "VGB", "VIR", "VNM", "VUT",
-    "WLF", "WSM",
-    "YEM",
-    "ZAF", "ZMB", "ZWE",
+struct CountryEntry {
+  std::string_view alpha3;
+  std::string_view alpha2;
+};
+constexpr auto kCountryCodes = std::to_array<CountryEntry>({
+    {"ABW", "AW"}, {"AFG", "AF"}, {"AGO", "AO"}, {"AIA", "AI"}, {"ALA", "AX"}, {"ALB", "AL"},
+    {"AND", "AD"}, {"ARE", "AE"}, {"ARG", "AR"}, {"ARM", "AM"}, {"ASM", "AS"}, {"ATA", "AQ"},
+    {"ATF", "TF"}, {"ATG", "AG"}, {"AUS", "AU"}, {"AUT", "AT"}, {"AZE", "AZ"},
+    {"BDI", "BI"}, {"BEL", "BE"}, {"BEN", "BJ"}, {"BES", "BQ"}, {"BFA", "BF"}, {"BGD", "BD"},
+    {"BGR", "BG"}, {"BHR", "BH"}, {"BHS", "BS"}, {"BIH", "BA"}, {"BLM", "BL"}, {"BLR", "BY"},
+    {"BLZ", "BZ"}, {"BMU", "BM"}, {"BOL", "BO"}, {"BRA", "BR"}, {"BRB", "BB"}, {"BRN", "BN"},
+    {"BTN", "BT"}, {"BVT", "BV"}, {"BWA", "BW"},
+    {"CAF", "CF"}, {"CAN", "CA"}, {"CCK", "CC"}, {"CHE", "CH"}, {"CHL", "CL"}, {"CHN", "CN"},
+    {"CIV", "CI"}, {"CMR", "CM"}, {"COD", "CD"}, {"COG", "CG"}, {"COK", "CK"}, {"COL", "CO"},
+    {"COM", "KM"}, {"CPV", "CV"}, {"CRI", "CR"}, {"CUB", "CU"}, {"CUW", "CW"}, {"CXR", "CX"},
+    {"CYM", "KY"}, {"CYP", "CY"}, {"CZE", "CZ"},
+    {"DEU", "DE"}, {"DJI", "DJ"}, {"DMA", "DM"}, {"DNK", "DK"}, {"DOM", "DO"}, {"DZA", "DZ"},
+    {"ECU", "EC"}, {"EGY", "EG"}, {"ERI", "ER"}, {"ESH", "EH"}, {"ESP", "ES"}, {"EST", "EE"},
+    {"ETH", "ET"},
+    {"FIN", "FI"}, {"FJI", "FJ"}, {"FLK", "FK"}, {"FRA", "FR"}, {"FRO", "FO"}, {"FSM", "FM"},
+    {"GAB", "GA"}, {"GBR", "GB"}, {"GEO", "GE"}, {"GGY", "GG"}, {"GHA", "GH"}, {"GIB", "GI"},
+    {"GIN", "GN"}, {"GLP", "GP"}, {"GMB", "GM"}, {"GNB", "GW"}, {"GNQ", "GQ"}, {"GRC", "GR"},
+    {"GRD", "GD"}, {"GRL", "GL"}, {"GTM", "GT"}, {"GUF", "GF"}, {"GUM", "GU"}, {"GUY", "GY"},
+    {"HKG", "HK"}, {"HMD", "HM"}, {"HND", "HN"}, {"HRV", "HR"}, {"HTI", "HT"}, {"HUN", "HU"},
+    {"IDN", "ID"}, {"IMN", "IM"}, {"IND", "IN"}, {"IOT", "IO"}, {"IRL", "IE"}, {"IRN", "IR"},
+    {"IRQ", "IQ"}, {"ISL", "IS"}, {"ISR", "IL"}, {"ITA", "IT"},
+    {"JAM", "JM"}, {"JEY", "JE"}, {"JOR", "JO"}, {"JPN", "JP"},
+    {"KAZ", "KZ"}, {"KEN", "KE"}, {"KGZ", "KG"}, {"KHM", "KH"}, {"KIR", "KI"}, {"KNA", "KN"},
+    {"KOR", "KR"}, {"KWT", "KW"},
+    {"LAO", "LA"}, {"LBN", "LB"}, {"LBR", "LR"}, {"LBY", "LY"}, {"LCA", "LC"}, {"LIE", "LI"},
+    {"LKA", "LK"}, {"LSO", "LS"}, {"LTU", "LT"}, {"LUX", "LU"}, {"LVA", "LV"},
+    {"MAC", "MO"}, {"MAF", "MF"}, {"MAR", "MA"}, {"MCO", "MC"}, {"MDA", "MD"}, {"MDG", "MG"},
+    {"MDV", "MV"}, {"MEX", "MX"}, {"MHL", "MH"}, {"MKD", "MK"}, {"MLI", "ML"}, {"MLT", "MT"},
+    {"MMR", "MM"}, {"MNE", "ME"}, {"MNG", "MN"}, {"MNP", "MP"}, {"MOZ", "MZ"}, {"MRT", "MR"},
+    {"MSR", "MS"}, {"MTQ", "MQ"}, {"MUS", "MU"}, {"MWI", "MW"}, {"MYS", "MY"}, {"MYT", "YT"},
+    {"NAM", "NA"}, {"NCL", "NC"}, {"NER", "NE"}, {"NFK", "NF"}, {"NGA", "NG"}, {"NIC", "NI"},
+    {"NIU", "NU"}, {"NLD", "NL"}, {"NOR", "NO"}, {"NPL", "NP"}, {"NRU", "NR"}, {"NZL", "NZ"},
+    {"OMN", "OM"},
+    {"PAK", "PK"}, {"PAN", "PA"}, {"PCN", "PN"}, {"PER", "PE"}, {"PHL", "PH"}, {"PLW", "PW"},
+    {"PNG", "PG"}, {"POL", "PL"}, {"PRI", "PR"}, {"PRK", "KP"}, {"PRT", "PT"}, {"PRY", "PY"},
+    {"PSE", "PS"}, {"PYF", "PF"},
+    {"QAT", "QA"},
+    {"REU", "RE"}, {"ROU", "RO"}, {"RUS", "RU"}, {"RWA", "RW"},
+    {"SAU", "SA"}, {"SDN", "SD"}, {"SEN", "SN"}, {"SGP", "SG"}, {"SGS", "GS"}, {"SHN", "SH"},
+    {"SJM", "SJ"}, {"SLB", "SB"}, {"SLE", "SL"}, {"SLV", "SV"}, {"SMR", "SM"}, {"SOM", "SO"},
+    {"SPM", "PM"}, {"SRB", "RS"}, {"SSD", "SS"}, {"STP", "ST"}, {"SUR", "SR"}, {"SVK", "SK"},
+    {"SVN", "SI"}, {"SWE", "SE"}, {"SWZ", "SZ"}, {"SXM", "SX"}, {"SYC", "SC"}, {"SYR", "SY"},
+    {"TCA", "TC"}, {"TCD", "TD"}, {"TGO", "TG"}, {"THA", "TH"}, {"TJK", "TJ"}, {"TKL", "TK"},
+    {"TKM", "TM"}, {"TLS", "TL"}, {"TON", "TO"}, {"TTO", "TT"}, {"TUN", "TN"}, {"TUR", "TR"},
+    {"TUV", "TV"}, {"TWN", "TW"}, {"TZA", "TZ"},
+    {"UGA", "UG"}, {"UKR", "UA"}, {"UMI", "UM"}, {"URY", "UY"}, {"USA", "US"}, {"UZB", "UZ"},
+    {"VAT", "VA"}, {"VCT", "VC"}, {"VEN", "VE"}, {"VGB", "VG"}, {"VIR", "VI"}, {"VNM", "VN"},
+    {"VUT", "VU"},
+    {"WLF", "WF"}, {"WSM", "WS"},
+    {"YEM", "YE"},
+    {"ZAF", "ZA"}, {"ZMB", "ZM"}, {"ZWE", "ZW"},
 });
 
 constexpr bool is_upper_alpha3(std::string_view code) {
@@ -180,8 +198,8 @@ constexpr bool currencies_well_formed() {
 
 constexpr bool countries_well_formed() {
   for (std::size_t i = 0; i < kCountryCodes.size(); ++i) {
-    if (!is_upper_alpha3(kCountryCodes[i])) return false;
-    if (i > 0 && !(kCountryCodes[i - 1] < kCountryCodes[i])) return false;
+    if (!is_upper_alpha3(kCountryCodes[i].alpha3) || kCountryCodes[i].alpha2.size() != 2) return false;
+    if (i > 0 && !(kCountryCodes[i - 1].alpha3 < kCountryCodes[i].alpha3)) return false;
   }
   return true;
 }
@@ -209,10 +227,13 @@ std::optional<int> currency_minor_units(std::string_view code) {
   return it->minor_units;
 }
 
-bool is_country_code(std::string_view code) {
-  const auto it =
-      std::lower_bound(kCountryCodes.begin(), kCountryCodes.end(), code);
-  return it != kCountryCodes.end() && *it == code;
+bool is_country_code(std::string_view code) { return country_alpha2(code).has_value(); }
+
+std::optional<std::string_view> country_alpha2(std::string_view alpha3) {
+  const auto it = std::lower_bound(kCountryCodes.begin(), kCountryCodes.end(), alpha3,
+                                   [](const CountryEntry& entry, std::string_view key) { return entry.alpha3 < key; });
+  if (it == kCountryCodes.end() || it->alpha3 != alpha3) return std::nullopt;
+  return it->alpha2;
 }
 
 }  // namespace fundledger

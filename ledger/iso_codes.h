@@ -17,4 +17,8 @@ std::optional<int> currency_minor_units(std::string_view code);
 // assigned). Upper case only.
 bool is_country_code(std::string_view code);
 
+// The ISO 3166-1 alpha-2 code of an alpha-3 country code ("JPN" -> "JP"),
+// or std::nullopt when `alpha3` is not a country code.
+std::optional<std::string_view> country_alpha2(std::string_view alpha3);
+
 }  // namespace fundledger

@@ -296,4 +296,23 @@ Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& pro
   return check.run();
 }
 
+Status for_each_event(const StoreReader& reader, std::uint64_t last, const std::function<void(const Event&)>& each,
+                      const ProgressFn& progress) {
+  FL_CHECK(last <= reader.head().size);
+  const auto cursor = reader.cursor(Family::kEvents, seq_key(1));
+  for (std::uint64_t seq = 1; seq <= last; ++seq, cursor->next()) {
+    Result<Event> event = cursor->valid() && cursor->key() == seq_key(seq)
+                              ? decode_event(cursor->value())
+                              : Result<Event>(Status::error("store_corrupt", "missing"));
+    if (!event || event->seq != seq) {
+      if (!cursor->status()) return cursor->status();
+      return Status::error("store_corrupt",
+                           "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+    }
+    each(*event);
+    if (progress && seq % 65536 == 0) progress(seq, last);
+  }
+  return Status::ok();
+}
+
 }  // namespace fundledger

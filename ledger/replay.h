@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "ledger/event.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
 #include "ledger/verify.h"
@@ -34,5 +35,11 @@ Status rebuild_projection(Store& store, const ProgressFn& progress = nullptr,
 // that no record is stored outside a snapshot (projection_mismatch). A
 // storage error is the Status; a failed check is a report with a failure.
 Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress = nullptr);
+
+// Decodes events 1 to `last` (at most the reader's head) in seq order and
+// hands each to `each`. Refusals: store_corrupt (an event missing or that
+// does not decode), storage_error.
+Status for_each_event(const StoreReader& reader, std::uint64_t last, const std::function<void(const Event&)>& each,
+                      const ProgressFn& progress = nullptr);
 
 }  // namespace fundledger

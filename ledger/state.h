@@ -151,7 +151,7 @@ class FundState {
   void apply_contribution(const DataView& d);
   void apply_call(EventType type, const DataView& d, std::uint64_t seq);
   void apply_proposal(EventType type, const DataView& d, std::uint64_t seq);
-  void apply_money_out(EventType type, const DataView& d);
+  void apply_money_out(EventType type, const DataView& d, std::uint64_t seq);
   // Adds `amount` to the approved (or disbursed) figures of a proposal and
   // of its call, region, programme and the fund.
   struct ProposalContext;

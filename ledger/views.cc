@@ -201,6 +201,9 @@ json proposal_view(const Proposal& p) {
   set_if(j, "decision", p.decision);
   set_if(j, "decided_on", p.decided_on);
   set_if(j, "reason", p.reason);
+  json trail = json::array();
+  for (const Proposal::Touch& t : p.trail) trail.push_back({{"seq", t.seq}, {"type", event_type_name(t.type)}});
+  j["trail"] = std::move(trail);
   return j;
 }
 

@@ -1,5 +1,6 @@
 // export --out DIR: the audit bundle (events.jsonl, checkpoint,
-// verifier.key). audit BUNDLE: check one offline, trusting only the
+// verifier.key); export --format csv|iati --out DIR: the fund's records
+// for spreadsheets or IATI (ledger/exports.h). audit BUNDLE: check one offline, trusting only the
 // verifier key, and print the views its events imply.
 //
 // audit reads the bundle with audit/ and the canonical-bytes code, and
@@ -19,6 +20,8 @@
 #include "audit/bundle.h"
 #include "audit/checkpoint.h"
 #include "ledger/checkpoints.h"
+#include "ledger/exports.h"
+#include "ledger/replay.h"
 #include "ledger/views.h"
 #include "tools/audit_replay.h"
 #include "tools/cli.h"
@@ -32,6 +35,9 @@ namespace {
 struct ExportOptions {
   std::string data;
   std::string out;
+  std::string format;  // empty: the audit bundle
+  std::optional<std::uint64_t> as_of;
+  IatiPublisher publisher;
 };
 
 // Writes `bytes` to `path` and syncs it; "" or what went wrong.
@@ -43,6 +49,64 @@ std::string write_synced(const std::filesystem::path& path, std::string_view byt
   return std::fclose(f) == 0 && written ? "" : "cannot write " + path.string();
 }
 
+// The CSV or IATI files of the log as it stood after event `as_of`, in a
+// new directory, written whole or not at all.
+int run_records_export(const ExportOptions& o, const std::filesystem::path& out) {
+  if (o.format != "csv" && o.format != "iati") {
+    return fail(Status::error("usage", "--format is csv or iati", "format"));
+  }
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
+  if (!store) return exit_code;
+  const auto reader = store->reader();
+  const std::uint64_t size = o.as_of.value_or(reader->head().size);
+  if (size > reader->head().size) {
+    return fail(Status::error("invalid_as_of",
+                              "as_of " + std::to_string(size) + " is beyond the log, which holds " +
+                                  std::to_string(reader->head().size) + " events",
+                              "as_of"));
+  }
+  Exporter exporter;
+  Progress progress("export");
+  const Status read = for_each_event(
+      *reader, size, [&exporter](const Event& e) { exporter.add(e); },
+      [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
+  progress.finish();
+  if (!read) return fail(read);
+  const std::vector<ExportFile> files = o.format == "csv" ? exporter.csv() : exporter.iati(o.publisher);
+
+  const std::filesystem::path partial = out.string() + ".partial";
+  std::error_code ec;
+  std::filesystem::remove_all(partial, ec);
+  if (!std::filesystem::create_directories(partial, ec) || ec) {
+    return fail(Status::error("storage_error", "cannot create " + partial.string()));
+  }
+  nlohmann::ordered_json listed = nlohmann::ordered_json::array();
+  for (const ExportFile& f : files) {
+    if (std::string bad = write_synced(partial / f.name, f.content); !bad.empty()) {
+      std::filesystem::remove_all(partial, ec);
+      return fail(Status::error("storage_error", bad));
+    }
+    listed.push_back({{"name", f.name}, {"bytes", f.content.size()}});
+  }
+  sync_directory(partial);
+  std::filesystem::rename(partial, out, ec);
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove_all(partial, ignored);
+    return fail(Status::error("storage_error", "cannot rename " + partial.string() + " to " + o.out + ": " +
+                                                   ec.message()));
+  }
+  sync_directory(out.has_parent_path() ? out.parent_path() : std::filesystem::path("."));
+  nlohmann::ordered_json result;
+  result["out"] = o.out;
+  result["format"] = o.format;
+  result["tree_size"] = size;
+  result["files"] = std::move(listed);
+  print_json(result);
+  return kExitOk;
+}
+
 int run_export(const ExportOptions& o) {
   std::filesystem::path out = std::filesystem::path(o.out).lexically_normal();
   if (!out.has_filename()) out = out.parent_path();  // "bundle/" names "bundle"
@@ -50,6 +114,8 @@ int run_export(const ExportOptions& o) {
   if (std::filesystem::exists(out, ec)) {
     return fail(Status::error("usage", o.out + " exists; export writes a new directory", "out"));
   }
+  if (!o.format.empty()) return run_records_export(o, out);
+  if (o.as_of) return fail(Status::error("usage", "--as-of goes with --format; a bundle holds the whole log", "as_of"));
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
@@ -207,9 +273,17 @@ int run_audit(const AuditOptions& o) {
 void add_audit_commands(CLI::App& app, Action& action) {
   auto e = std::make_shared<ExportOptions>();
   CLI::App* exp = app.add_subcommand(
-      "export", "Write an audit bundle of the log as it stands: events.jsonl, checkpoint, verifier.key");
+      "export", "Write an audit bundle of the log as it stands (events.jsonl, checkpoint, verifier.key), or with "
+                "--format the fund's records as CSV files or IATI 2.03 XML");
   add_data_option(*exp, e->data);
-  exp->add_option("--out", e->out, "The bundle's directory, which must not exist")->required();
+  exp->add_option("--out", e->out, "The directory to write, which must not exist")->required();
+  exp->add_option("--format", e->format,
+                  "csv: one file per kind of record; iati: iati-activities.xml and iati-organisation.xml");
+  exp->add_option("--as-of", e->as_of, "With --format: the records as the log stood after event SEQ");
+  exp->add_option("--iati-org", e->publisher.org_ref,
+                  "With --format iati: the publisher's IATI organisation identifier (default XM-DAC-41116)");
+  exp->add_option("--iati-org-name", e->publisher.org_name,
+                  "With --format iati: the publisher's name (default United Nations Environment Programme)");
   exp->callback([e, &action] { action = [e] { return run_export(*e); }; });
 
   auto a = std::make_shared<AuditOptions>();

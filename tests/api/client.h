@@ -13,7 +13,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
+#include <map>
 #include <string>
 
 namespace fundledger::test {
@@ -33,6 +35,7 @@ struct Reply {
   std::string cache_control;
   std::string allow;
   bool keep_alive = false;
+  std::map<std::string, std::string> headers;  // every header, by its name in lower case
 };
 
 // A TLS client of one connection, sending requests one after another.
@@ -108,6 +111,11 @@ class Client {
     if (r.content_type == "application/json" && !res.body().empty()) r.body = nlohmann::json::parse(res.body());
     r.allow = std::string(res[http::field::allow]);
     r.keep_alive = res.keep_alive();
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string(f.value());
+    }
     return r;
   }
 

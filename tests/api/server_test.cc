@@ -16,6 +16,8 @@
 #include "audit/checkpoint.h"
 #include "audit/proof.h"
 #include "ledger/checkpoints.h"
+#include "ledger/exports.h"
+#include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/verify.h"
 
@@ -86,6 +88,58 @@ TEST_CASE("public routes answer without a token", "[server]") {
   CHECK(r.body["origin"] == "test.example/ledger");
   CHECK(r.body["verifier_key"] == s.signer.verifier_key());
   CHECK(r.body["public_key_pem"].get<std::string>().rfind("-----BEGIN PUBLIC KEY-----\n", 0) == 0);
+}
+
+TEST_CASE("the dashboard is served from the binary, with a policy that lets it load nothing from elsewhere", "[server]") {
+  Served s;
+  Client c(s.port());
+  const Reply page = c.send(http::verb::get, "/");
+  CHECK(page.status == 200);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  CHECK(page.text == kDashboardHtml);
+  CHECK(page.text.find("<script src=\"/dashboard.js\" defer></script>") != std::string::npos);
+  CHECK(page.headers.at("content-security-policy") ==
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+  CHECK(page.headers.at("x-content-type-options") == "nosniff");
+  // Nothing the page loads comes from another host.
+  for (std::string text : {std::string(kDashboardHtml), std::string(kDashboardJs), std::string(kDashboardCss)}) {
+    // SVG's namespace is a name, not an address the page loads.
+    const std::string svg_namespace = "http://www.w3.org/2000/svg";
+    if (const auto at = text.find(svg_namespace); at != std::string::npos) text.erase(at, svg_namespace.size());
+    CHECK(text.find("http://") == std::string::npos);
+    CHECK(text.find("https://") == std::string::npos);
+    CHECK(text.find("//cdn") == std::string::npos);
+    CHECK(text.find("@import") == std::string::npos);
+  }
+  const Reply js = c.send(http::verb::get, "/dashboard.js");
+  CHECK(js.content_type == "text/javascript; charset=utf-8");
+  CHECK(js.text == kDashboardJs);
+  const Reply css = c.send(http::verb::get, "/dashboard.css");
+  CHECK(css.content_type == "text/css; charset=utf-8");
+  CHECK(css.text == kDashboardCss);
+  check_error(c.send(http::verb::post, "/", "", "{}"), 405, "method_not_allowed");
+}
+
+TEST_CASE("exports for the Board and auditors: the files of `export --format`, as of a seq", "[server]") {
+  Served s;
+  Client c(s.port());
+  Exporter exporter;
+  REQUIRE(for_each_event(*s.ledger.store->reader(), 250, [&](const Event& e) { exporter.add(e); }).to_string() == "ok");
+  const std::vector<ExportFile> csv = exporter.csv();
+  const Reply donors = c.send(http::verb::get, "/v1/exports/donors.csv?as_of=250", s.board);
+  CHECK(donors.status == 200);
+  CHECK(donors.content_type == "text/csv; charset=utf-8; header=present");
+  CHECK(donors.headers.at("content-disposition") == "attachment; filename=\"donors-250.csv\"");
+  CHECK(donors.text == csv[0].content);
+  const Reply iati = c.send(http::verb::get, "/v1/exports/iati-organisation.xml", s.auditor);
+  CHECK(iati.status == 200);
+  CHECK(iati.content_type == "application/xml; charset=utf-8");
+  CHECK(iati.headers.at("content-disposition") == "attachment; filename=\"iati-organisation-300.xml\"");
+  CHECK(iati.text.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-organisations version=\"2.03\"", 0) == 0);
+  check_error(c.send(http::verb::get, "/v1/exports/secrets.csv", s.board), 404, "not_found");
+  check_error(c.send(http::verb::get, "/v1/exports/donors.csv?as_of=301", s.board), 400, "invalid_as_of");
+  check_error(c.send(http::verb::get, "/v1/exports/donors.csv?as_of=x", s.board), 400, "invalid_as_of");
 }
 
 TEST_CASE("views need a token of any role and are audited views that verify", "[server]") {
@@ -224,6 +278,8 @@ TEST_CASE("every route refuses the roles SPEC 6 does not give it", "[server]") {
       {http::verb::get, "/v1/regions", true, true, true},
       {http::verb::get, "/v1/audit/inclusion?seq=1", true, true, true},
       {http::verb::get, "/v1/audit/consistency?first=1&second=2", true, true, true},
+      {http::verb::get, "/v1/exports/donors.csv", true, true, true},
+      {http::verb::get, "/v1/exports/iati-activities.xml", true, true, true},
   };
   int posted = 0;
   for (const Route& route : routes) {
@@ -244,6 +300,9 @@ TEST_CASE("every route refuses the roles SPEC 6 does not give it", "[server]") {
     }
   }
   // Public routes.
+  CHECK(c.send(http::verb::get, "/").status == 200);
+  CHECK(c.send(http::verb::get, "/dashboard.js").status == 200);
+  CHECK(c.send(http::verb::get, "/dashboard.css").status == 200);
   CHECK(c.send(http::verb::get, "/healthz").status == 200);
   CHECK(c.send(http::verb::get, "/v1/audit/key").status == 200);
   CHECK(c.send(http::verb::get, "/v1/audit/checkpoint").status == 200);
@@ -526,7 +585,7 @@ TEST_CASE("the OpenAPI document lists exactly the routes the server answers, wit
   }
   // And nothing else does.
   for (const std::string target :
-       {"/", "/v1", "/v2/fund", "/v1/events/1/x", "/v1/audit", "/v1/fund/x", "/v1/fund/x/y", "/v1/proposals"}) {
+       {"/index.html", "/v1", "/v2/fund", "/v1/events/1/x", "/v1/audit", "/v1/fund/x", "/v1/fund/x/y", "/v1/proposals"}) {
     const Reply answer = c.send(http::verb::get, target, s.manager);
     INFO(target);
     check_error(answer, 404, "not_found");

@@ -229,19 +229,49 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
      "requested":"440000.00","approved":"355000.00","disbursed":"255000.00","earmarked_received":"270000.00"}]})"));
 
   // Moldova's project: approved 80,000.00, paid 40,000.00, released 15,000.00.
-  CHECK(view_of(ledger, ViewKind::kProposal, "p-eeg")["view"] == json::parse(R"({
+  json eeg = view_of(ledger, ViewKind::kProposal, "p-eeg")["view"];
+  const json eeg_trail = eeg["trail"];
+  eeg.erase("trail");
+  CHECK(eeg == json::parse(R"({
     "proposal":"p-eeg","call":"call-spp-1","applicant":"Public Procurement Agency","country":"MDA",
     "region":"EEG","submitted_on":"2014-10-02","status":"approved","currency":"USD",
     "requested":"80000.00","approved":"65000.00","approved_initial":"80000.00","released":"15000.00",
     "refunded":"0.00","disbursed":"40000.00","undisbursed":"25000.00","disbursements":1,"seq":16,
     "decision":"BD/2014/1","decided_on":"2014-11-20"})"));
+  // Its trail: every event that touched it, each with its actor, time and data.
+  REQUIRE(eeg_trail.size() == 4);
+  CHECK(eeg_trail[0]["seq"] == 16);
+  CHECK(eeg_trail[0]["type"] == "proposal.submitted");
+  CHECK(eeg_trail[1]["seq"] == 24);
+  CHECK(eeg_trail[1]["type"] == "proposal.approved");
+  CHECK(eeg_trail[1]["data"] == json::parse(
+      R"({"approved_usd":"80000.00","decided_on":"2014-11-20","decision":"BD/2014/1","proposal":"p-eeg"})"));
+  CHECK(eeg_trail[2]["seq"] == 31);
+  CHECK(eeg_trail[2]["type"] == "disbursement.made");
+  CHECK(eeg_trail[2]["data"]["amount_usd"] == "40000.00");
+  CHECK(eeg_trail[3]["seq"] == 37);
+  CHECK(eeg_trail[3]["type"] == "allocation.released");
+  CHECK(eeg_trail[3]["data"]["reason"] == "Project completed under budget");
+  for (const json& t : eeg_trail) {
+    CHECK(t["actor"] == "manager:alice");
+    const std::optional<std::string> bytes = *ledger.store->reader()->event(t["seq"].get<std::uint64_t>());
+    REQUIRE(bytes);
+    CHECK(t["recorded_at"] == json::parse(*bytes)["recorded_at"]);
+  }
   // Viet Nam's: paid in full, then 10,000.00 returned.
-  CHECK(view_of(ledger, ViewKind::kProposal, "p-apg")["view"] == json::parse(R"({
+  json apg = view_of(ledger, ViewKind::kProposal, "p-apg")["view"];
+  std::vector<std::pair<std::uint64_t, std::string>> apg_trail;
+  for (const json& t : apg["trail"]) apg_trail.emplace_back(t["seq"], t["type"]);
+  apg.erase("trail");
+  CHECK(apg == json::parse(R"({
     "proposal":"p-apg","call":"call-spp-1","applicant":"Public Procurement Agency","country":"VNM",
     "region":"APG","submitted_on":"2014-09-25","status":"approved","currency":"USD",
     "requested":"90000.00","approved":"80000.00","approved_initial":"90000.00","released":"0.00",
     "refunded":"10000.00","disbursed":"80000.00","undisbursed":"0.00","disbursements":1,"seq":15,
     "decision":"BD/2014/1","decided_on":"2014-11-20"})"));
+  CHECK(apg_trail == std::vector<std::pair<std::uint64_t, std::string>>{
+                         {15, "proposal.submitted"}, {23, "proposal.approved"}, {30, "disbursement.made"},
+                         {36, "refund.received"}});
 
   SECTION("as of three points in the middle") {
     struct Point {
