@@ -154,10 +154,12 @@ function canonical(value) {
 // The verifier key "origin+keyid+base64(0x01 || public key)", checked.
 async function loadKey() {
   const k = await api('/v1/audit/key');
-  const parts = k.verifier_key.split('+');
-  const raw = base64ToBytes(parts[parts.length - 1]);
-  const origin = parts.slice(0, parts.length - 2).join('+');
-  const keyIdHex = parts[parts.length - 2];
+  // A name holds no '+'; base64 may.
+  const first = k.verifier_key.indexOf('+'), second = k.verifier_key.indexOf('+', first + 1);
+  if (first < 0 || second < 0) throw new ApiError('the published verifier key is malformed');
+  const origin = k.verifier_key.slice(0, first);
+  const keyIdHex = k.verifier_key.slice(first + 1, second);
+  const raw = base64ToBytes(k.verifier_key.slice(second + 1));
   const publicKey = raw.slice(1);
   const id = (await sha256(concat(utf8.encode(origin), new Uint8Array([0x0a, 0x01]), publicKey))).slice(0, 4);
   if (raw[0] !== 1 || publicKey.length !== 32 || bytesToHex(id) !== keyIdHex) {
@@ -289,7 +291,8 @@ function numCell(text, test) { return el('td', { class: 'num', 'data-test': test
 // with an optional marker (0..1) drawn across all rows.
 function barChart(rows, { marker = null, markerLabel = '', legend = [] } = {}) {
   const rowHeight = 18 * Math.max(...rows.map(r => r.bars.length), 1) + 12;
-  const labelWidth = 170, width = 760, plot = width - labelWidth - 20;
+  // Room on the right for the longest label beside a full bar.
+  const labelWidth = 170, width = 900, plot = width - labelWidth - 250;
   const height = rows.length * rowHeight + 30;
   const s = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart' });
   rows.forEach((row, i) => {
@@ -334,13 +337,20 @@ async function showFund() {
   const rows = [], body = [];
   for (const d of donors.view.donors) {
     for (const c of d.currencies) {
-      const pledged = toMinor(c.pledged, places(c.pledged)) > 0n;
+      const n = places(c.pledged);
+      const pledged = toMinor(c.pledged, n);
+      // Received against pledges: what is neither outstanding nor written off.
+      const paid = fromMinor(pledged - toMinor(c.outstanding, n) - toMinor(c.written_off, n), n);
+      const unpledged = toMinor(c.unpledged, n) > 0n ? `, and ${money(c.unpledged, c.currency)} without a pledge` : '';
       rows.push({
         label: `${d.name} (${c.currency})`,
         bars: [
-          { value: pledged ? 1 : 0, class: 'pledged', title: `Pledged ${money(c.pledged, c.currency)}`, text: '' },
-          { value: pledged ? ratio(c.received, c.pledged) : 0, class: 'received', title: `Received ${money(c.received, c.currency)}`,
-            text: pledged ? `${money(c.received, c.currency)} of ${money(c.pledged, c.currency)}` : `no pledge; ${money(c.received, c.currency)} received` },
+          { value: pledged > 0n ? 1 : 0, class: 'pledged', title: `Pledged ${money(c.pledged, c.currency)}`,
+            text: pledged > 0n ? `${money(c.pledged, c.currency)} pledged` : '' },
+          { value: pledged > 0n ? ratio(paid, c.pledged) : 0, class: 'received',
+            title: `Received against pledges ${money(paid, c.currency)}`,
+            text: pledged > 0n ? `${money(paid, c.currency)} received${unpledged}`
+                               : `no pledge; ${money(c.received, c.currency)} received` },
         ],
       });
       body.push(el('tr', {},

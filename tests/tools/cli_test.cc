@@ -18,6 +18,7 @@
 #include "audit/proof.h"
 #include "ledger/hash.h"
 #include "tests/api/client.h"
+#include "tests/serve_process.h"
 #include "tests/support.h"
 
 namespace fundledger {
@@ -292,64 +293,12 @@ TEST_CASE("init makes the TLS certificate and token add prints a token once", "[
   CHECK(json_lines(bad_role.err)[0]["error"]["field"] == "role");
 }
 
-// `fundledger serve` run as a process in the background, on a free port.
-class ServeProcess {
- public:
-  explicit ServeProcess(const test::TempDir& dir, const std::string& data)
-      : out_(dir.str() + "/out"), err_(dir.str() + "/err"), pid_file_(dir.str() + "/pid"), rc_(dir.str() + "/rc") {
-    // The server, its pid and, once it exits, its status.
-    const std::string script = std::string(FUNDLEDGER_BIN) + " serve --data " + data + " --listen 127.0.0.1:0 >" +
-                               out_ + " 2>" + err_ + " & echo $! >" + pid_file_ + "; wait $!; echo $? >" + rc_;
-    REQUIRE(std::system(("sh -c '" + script + "' &").c_str()) == 0);
-    const std::string listening = first_line(out_, 100);
-    REQUIRE_FALSE(listening.empty());
-    listening_ = nlohmann::json::parse(listening);
-    pid_ = std::stoi(first_line(pid_file_, 50));
-  }
-
-  const nlohmann::json& listening() const { return listening_; }
-  std::uint16_t port() const {
-    const std::string url = listening_["url"];
-    return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-  }
-  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
-  // Its exit status, once it has exited, waiting up to `tenths` of a second.
-  std::string exit_status(int tenths) const { return first_line(rc_, tenths); }
-  std::string log() const {
-    std::ifstream in(err_);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-  // Waits up to `tenths` of a second for `text` in the log.
-  bool log_has(const std::string& text, int tenths) const {
-    for (int i = 0; i < tenths; ++i) {
-      if (log().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
-
- private:
-  static std::string first_line(const std::string& path, int tenths) {
-    for (int i = 0; i < tenths; ++i) {
-      std::ifstream in(path);
-      std::string line;
-      if (std::getline(in, line) && !line.empty()) return line;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return std::string();
-  }
-
-  std::string out_, err_, pid_file_, rc_;
-  nlohmann::json listening_;
-  pid_t pid_ = 0;
-};
-
 TEST_CASE("serve prints its URL, and SIGTERM stops it cleanly with a last checkpoint", "[cli]") {
   test::TempDir dir;
   const std::string data = dir.str() + "/ledger";
   REQUIRE(run_cli("init --data " + data).exit_code == 0);
   REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
-  ServeProcess serve(dir, data);
+  test::ServeProcess serve(dir, data);
   const std::string url = serve.listening()["url"];
   CHECK(url.rfind("https://127.0.0.1:", 0) == 0);
   CHECK(url != "https://127.0.0.1:0/");
@@ -370,7 +319,7 @@ TEST_CASE("a second signal stops serve at once, while the first waits for a requ
   const std::string data = dir.str() + "/ledger";
   REQUIRE(run_cli("init --data " + data).exit_code == 0);
   REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
-  ServeProcess serve(dir, data);
+  test::ServeProcess serve(dir, data);
   // A request whose body has not come yet: the first signal waits for it
   // (up to the body timeout, 10 s).
   test::Client client(serve.port());

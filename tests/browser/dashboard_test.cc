@@ -1,0 +1,406 @@
+// The dashboard in a real browser: Debian's Chromium, headless, driven over
+// the DevTools protocol (a WebSocket, with Beast), against `fundledger
+// serve` over the demo ledger on loopback. A Board member signs in; the
+// figures the page shows for the fund, one donor, one region and one call
+// equal the API's; a proposal's trail lists the seqs of the events that
+// name it; its proofs verify, and one tampered on the way is shown as
+// failed; the checkpoint's signature verifies in the page.
+//
+// With FUNDLEDGER_SCREENSHOTS=DIR the screenshots of each page are written
+// there (tools/screenshots writes them to docs/screenshots). Without
+// /usr/bin/chromium the test says so and passes; tools/test installs it.
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "audit/note.h"
+#include "tests/api/client.h"
+#include "tests/serve_process.h"
+#include "tests/support.h"
+#include "tests/temp_dir.h"
+
+namespace fundledger {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+
+constexpr const char* kChromium = "/usr/bin/chromium";
+
+// Chromium, headless, with a DevTools port of its own choosing.
+class Browser {
+ public:
+  explicit Browser(const std::filesystem::path& profile) {
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      const std::string user_data = "--user-data-dir=" + profile.string();
+      // Its own output would only clutter the test's.
+      std::freopen("/dev/null", "w", stdout);
+      std::freopen((profile.string() + ".log").c_str(), "w", stderr);
+      ::execl(kChromium, kChromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+              "--disable-extensions", "--disable-background-networking", "--ignore-certificate-errors",
+              "--remote-debugging-port=0", "--window-size=1280,1000", "--hide-scrollbars", user_data.c_str(),
+              "about:blank", static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    // Chromium writes its port, then the browser's path, here.
+    for (int i = 0; i < 300 && port_ == 0; ++i) {
+      std::ifstream in(profile / "DevToolsActivePort");
+      std::string port;
+      if (std::getline(in, port) && !port.empty()) port_ = static_cast<std::uint16_t>(std::stoi(port));
+      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(port_ != 0);
+  }
+  ~Browser() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// One page's DevTools session.
+class Page {
+ public:
+  explicit Page(std::uint16_t port) : ws_(io_) {
+    // The page Chromium opened, from its list of targets.
+    std::string ws_path;
+    {
+      tcp::socket s(io_);
+      s.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+      http::request<http::empty_body> req(http::verb::get, "/json/list", 11);
+      req.set(http::field::host, "127.0.0.1");
+      http::write(s, req);
+      beast::flat_buffer buffer;
+      http::response<http::string_body> res;
+      http::read(s, buffer, res);
+      for (const json& target : json::parse(res.body())) {
+        if (target["type"] == "page") {
+          const std::string url = target["webSocketDebuggerUrl"];
+          ws_path = url.substr(url.find('/', std::string("ws://").size()));
+          break;
+        }
+      }
+    }
+    REQUIRE_FALSE(ws_path.empty());
+    ws_.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    // A read that waits over a minute means the browser is stuck.
+    const timeval timeout{60, 0};
+    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ws_.read_message_max(64 << 20);
+    ws_.handshake("127.0.0.1:" + std::to_string(port), ws_path);
+  }
+
+  // Called with every event the browser sends (outside of other calls).
+  std::function<void(const json&)> on_event;
+
+  json call(const std::string& method, json params = json::object()) {
+    const int id = ++next_id_;
+    ws_.write(net::buffer(json{{"id", id}, {"method", method}, {"params", std::move(params)}}.dump()));
+    ++depth_;
+    for (;;) {
+      if (const auto found = responses_.find(id); found != responses_.end()) {
+        json r = std::move(found->second);
+        responses_.erase(found);
+        --depth_;
+        dispatch();
+        INFO(method << ": " << r.dump());
+        REQUIRE_FALSE(r.contains("error"));
+        return r["result"];
+      }
+      beast::flat_buffer buffer;
+      ws_.read(buffer);
+      json message = json::parse(beast::buffers_to_string(buffer.data()));
+      if (std::getenv("CDP_DEBUG")) std::fprintf(stderr, "CDP %s\n", message.dump().substr(0, 300).c_str());
+      if (message.contains("id")) {
+        const int answered = message["id"].get<int>();
+        responses_[answered] = std::move(message);
+      } else {
+        events_.push_back(std::move(message));
+      }
+    }
+  }
+
+  // The value of a JavaScript expression (promises awaited).
+  json evaluate(const std::string& expression) {
+    const json r = call("Runtime.evaluate", {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}});
+    INFO(expression << " -> " << r.dump());
+    REQUIRE_FALSE(r.contains("exceptionDetails"));
+    return r["result"].contains("value") ? r["result"]["value"] : json();
+  }
+
+  // Waits up to 20 s for `expression` to be true.
+  void wait_for(const std::string& expression) {
+    for (int i = 0; i < 200; ++i) {
+      if (evaluate("Boolean(" + expression + ")") == true) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL("waited 20 s for " << expression << "; errors shown: " << evaluate("document.getElementById('errors').textContent"));
+  }
+
+  std::string text(const std::string& test_id) {
+    const json t = evaluate("(() => { const e = document.querySelector('[data-test=\"" + test_id +
+                            "\"]'); return e ? e.textContent : null; })()");
+    INFO(test_id);
+    REQUIRE(t.is_string());
+    return t;
+  }
+
+  // Shows the page at `hash` and waits until it has loaded.
+  void show(const std::string& hash, const std::string& page) {
+    evaluate("document.body.dataset.ready = ''; location.hash = '" + hash + "'; true");
+    wait_for("document.body.dataset.ready === '" + page + "'");
+  }
+  std::string errors() { return evaluate("document.getElementById('errors').textContent"); }
+
+  // The whole page, not only what the window shows.
+  std::string screenshot() {
+    const json metrics = call("Page.getLayoutMetrics");
+    const json& size = metrics["cssContentSize"];
+    const json r = call("Page.captureScreenshot",
+                        {{"format", "png"},
+                         {"captureBeyondViewport", true},
+                         {"clip", {{"x", 0}, {"y", 0}, {"width", size["width"]}, {"height", size["height"]}, {"scale", 1}}}});
+    return *base64_decode(r["data"].get<std::string>());
+  }
+
+ private:
+  void dispatch() {
+    while (depth_ == 0 && !events_.empty()) {
+      const json e = std::move(events_.front());
+      events_.pop_front();
+      if (on_event) on_event(e);
+    }
+  }
+
+  net::io_context io_;
+  websocket::stream<tcp::socket> ws_;
+  int next_id_ = 0;
+  int depth_ = 0;
+  std::map<int, json> responses_;
+  std::deque<json> events_;
+};
+
+// "2565000.00" -> "2,565,000.00", as a fund officer reads it.
+std::string grouped(const std::string& decimal) {
+  const std::size_t dot = decimal.find('.');
+  const std::string whole = decimal.substr(0, dot);
+  std::string out;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
+    out += whole[i];
+  }
+  return out + (dot == std::string::npos ? "" : decimal.substr(dot));
+}
+std::string usd(const json& decimal) { return grouped(decimal.get<std::string>()) + " USD"; }
+
+void save_screenshot(const std::string& png, const std::string& name) {
+  REQUIRE(png.rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+  if (const char* dir = std::getenv("FUNDLEDGER_SCREENSHOTS")) {
+    std::filesystem::create_directories(dir);
+    std::ofstream(std::filesystem::path(dir) / name, std::ios::binary) << png;
+  }
+}
+
+TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail, and catches a tampered proof",
+          "[browser]") {
+  if (!std::filesystem::exists(kChromium)) {
+    WARN("no " << kChromium << ": the browser test did not run (tools/test installs Chromium)");
+    return;
+  }
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(test::run_cli("demo --data " + data).exit_code == 0);
+  const test::Run added = test::run_cli("token add --name bea --role board --data " + data);
+  REQUIRE(added.exit_code == 0);
+  const std::string board = json::parse(added.out)["token"];
+  test::ServeProcess serve(dir, data);
+  const std::string base = "https://127.0.0.1:" + std::to_string(serve.port());
+  test::Client api(serve.port());
+  REQUIRE_FALSE(api.handshake_error);
+  auto get = [&](const std::string& target) {
+    const test::Reply r = api.send(http::verb::get, target, board);
+    INFO(target);
+    REQUIRE(r.status == 200);
+    return r.body;
+  };
+
+  Browser browser(dir.path() / "chromium");
+  Page page(browser.port());
+  page.call("Page.enable");
+  page.call("Runtime.enable");
+  page.call("Page.navigate", {{"url", base + "/"}});
+  page.wait_for("document.readyState === 'complete' && document.getElementById('token') !== null");
+  save_screenshot(page.screenshot(), "sign-in.png");
+
+  // A Board member signs in with the token.
+  page.evaluate("document.getElementById('token').value = '" + board +
+                "'; document.getElementById('sign-in-form').requestSubmit(); true");
+  page.wait_for("document.body.dataset.ready === 'fund'");
+  CHECK(page.evaluate("sessionStorage.getItem('fundledger.token')") == board);
+  CHECK(page.evaluate("localStorage.length") == 0);
+
+  SECTION("the figures on every page are the API's") {
+    const json fund = get("/v1/fund")["view"];
+    CHECK(page.text("fund-received") == usd(fund["received"]));
+    CHECK(page.text("fund-approved") == usd(fund["approved"]));
+    CHECK(page.text("fund-disbursed") == usd(fund["disbursed"]));
+    CHECK(page.text("fund-cash") == usd(fund["cash"]));
+    CHECK(page.text("fund-unallocated") == usd(fund["unallocated"]));
+    CHECK(page.text("fund-received") == "2,565,000.00 USD");
+    CHECK(page.text("view-signature") == "Views signed by the log key: verified.");
+    // One donor: Switzerland, pledged in francs.
+    const json che = get("/v1/donors/CHE")["view"];
+    CHECK(page.text("donor-CHE-CHF-pledged") == grouped(che["currencies"][0]["pledged"]));
+    CHECK(page.text("donor-CHE-CHF-received") == grouped(che["currencies"][0]["received"]));
+    CHECK(page.text("donor-CHE-CHF-outstanding") == grouped(che["currencies"][0]["outstanding"]));
+    CHECK(page.text("donor-CHE-received-usd") == usd(che["received_usd"]));
+    CHECK(page.text("donor-CHE-CHF-pledged") == "300,000.00");
+    save_screenshot(page.screenshot(), "fund.png");
+
+    page.show("regions", "regions");
+    const json regions = get("/v1/regions")["view"];
+    for (const json& r : regions["regions"]) {
+      const std::string code = r["region"];
+      CHECK(page.text("region-" + code + "-approved") == usd(r["approved"]));
+      CHECK(page.text("region-" + code + "-disbursed") == usd(r["disbursed"]));
+      CHECK(page.text("region-" + code + "-requested") == usd(r["requested"]));
+    }
+    CHECK(page.text("region-AFR-share") == "34.02 %");
+    save_screenshot(page.screenshot(), "regions.png");
+
+    page.show("calls/call-2014-spp", "calls");
+    const json call = get("/v1/calls/call-2014-spp")["view"];
+    CHECK(page.text("call-call-2014-spp-budget") == usd(call["budget"]));
+    CHECK(page.text("call-call-2014-spp-approved") == usd(call["approved"]));
+    CHECK(page.text("call-call-2014-spp-disbursed") == usd(call["disbursed"]));
+    CHECK(page.text("call-call-2014-spp-remaining") == usd(call["remaining"]));
+    CHECK(page.text("call-call-2014-spp-proposals") == "6: 5 approved, 1 rejected, 0 pending");
+    for (const json& r : call["by_region"]) {
+      CHECK(page.text("call-region-" + r["region"].get<std::string>() + "-approved") == usd(r["approved"]));
+    }
+    save_screenshot(page.screenshot(), "calls.png");
+
+    // At a tablet's width nothing runs off the side.
+    page.call("Emulation.setDeviceMetricsOverride",
+              {{"width", 768}, {"height", 1024}, {"deviceScaleFactor", 1}, {"mobile", false}});
+    page.show("regions", "regions");
+    CHECK(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth") == true);
+    save_screenshot(page.screenshot(), "regions-tablet.png");
+    page.call("Emulation.clearDeviceMetricsOverride");
+
+    // As of an earlier seq, with the field: the view then.
+    page.show("fund", "fund");
+    page.evaluate("document.body.dataset.ready = ''; const f = document.getElementById('as-of-seq'); f.value = '20';"
+                  "f.dispatchEvent(new Event('change')); true");
+    page.wait_for("document.body.dataset.ready === 'fund'");
+    const json then = get("/v1/fund?as_of=20")["view"];
+    CHECK(page.text("fund-received") == usd(then["received"]));
+    CHECK(page.text("fund-received") != usd(fund["received"]));
+    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 54.");
+    save_screenshot(page.screenshot(), "as-of.png");
+  }
+
+  SECTION("a proposal's trail lists its events; a proof verifies, and a tampered one fails") {
+    page.show("proposal/spp-MDA-01", "proposal");
+    CHECK(page.errors() == "");
+    // The seqs of the events that name the proposal, read from the log.
+    const test::Run events = test::run_cli("events --limit 1000 --data " + data);
+    REQUIRE(events.exit_code == 0);
+    std::vector<std::string> expected;
+    std::size_t start = 0;
+    while (start < events.out.size()) {
+      const std::size_t end = events.out.find('\n', start);
+      const json e = json::parse(events.out.substr(start, end - start));
+      if (e["data"].value("proposal", "") == "spp-MDA-01") expected.push_back(std::to_string(e["seq"].get<int>()));
+      start = end + 1;
+    }
+    CHECK(expected == std::vector<std::string>{"24", "32", "40", "52"});
+    CHECK(page.evaluate("Array.from(document.querySelectorAll('#trail-table tbody tr')).map(r => r.dataset.seq)") ==
+          json(expected));
+    CHECK(page.text("proposal-approved") == "110,000.00 USD");
+
+    page.evaluate("document.querySelector('[data-test=\"check-24\"]').click(); true");
+    page.wait_for("document.querySelector('[data-test=\"proof-24\"]').textContent.startsWith('verified')");
+    CHECK(page.text("proof-24") == "verified: in the checkpoint of 54 events");
+    save_screenshot(page.screenshot(), "proposal.png");
+
+    // Every inclusion proof now comes back with one hash of its path changed.
+    int tampered = 0;
+    page.on_event = [&](const json& e) {
+      if (e["method"] != "Fetch.requestPaused") return;
+      const json& p = e["params"];
+      const json body = page.call("Fetch.getResponseBody", {{"requestId", p["requestId"]}});
+      std::string text = body["base64Encoded"] == true ? *base64_decode(body["body"].get<std::string>())
+                                                       : body["body"].get<std::string>();
+      json proof = json::parse(text);
+      std::string h = proof["path"][0];
+      h[0] = h[0] == '0' ? '1' : '0';
+      proof["path"][0] = h;
+      ++tampered;
+      page.call("Fetch.fulfillRequest", {{"requestId", p["requestId"]},
+                                         {"responseCode", 200},
+                                         {"responseHeaders", json::array({{{"name", "Content-Type"}, {"value", "application/json"}}})},
+                                         {"body", base64_encode(proof.dump())}});
+    };
+    page.call("Fetch.enable", {{"patterns", json::array({{{"urlPattern", "*/v1/audit/inclusion*"}, {"requestStage", "Response"}}})}});
+    page.evaluate("document.querySelector('[data-test=\"check-40\"]').click(); true");
+    page.wait_for("document.querySelector('[data-test=\"proof-40\"]').textContent.startsWith('failed')");
+    CHECK(tampered == 1);
+    CHECK(page.text("proof-40") == "failed: the proof does not lead to the signed root");
+    save_screenshot(page.screenshot(), "proposal-tampered.png");
+    page.call("Fetch.disable");
+    page.on_event = nullptr;
+  }
+
+  SECTION("the chain: the checkpoint's signature verifies in the page") {
+    page.show("chain", "chain");
+    CHECK(page.errors() == "");
+    const json checkpoint = get("/v1/audit/checkpoint");
+    CHECK(page.text("chain-size") == "54 events");
+    CHECK(page.text("chain-root") == checkpoint["root_hash"]);
+    CHECK(page.text("chain-time") == checkpoint["last_recorded_at"]);
+    CHECK(page.text("chain-signature") == "verified in this browser (Ed25519, WebCrypto)");
+    CHECK(page.text("chain-note") == checkpoint["note"]);
+    save_screenshot(page.screenshot(), "chain.png");
+  }
+
+  SECTION("a failed request says what failed") {
+    page.show("proposal/no-such-proposal", "proposal");
+    CHECK(page.evaluate("document.getElementById('errors').textContent") ==
+          R"(GET /v1/proposals/no-such-proposal failed: 404 not_found: there is no proposal "no-such-proposal")");
+  }
+}
+
+}  // namespace
+}  // namespace fundledger
