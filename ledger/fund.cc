@@ -5,10 +5,6 @@
 namespace fundledger {
 namespace {
 
-// Every record starts with a version byte, so that a later layout can be
-// told from this one.
-// Version 2: a proposal's record ends with its trail.
-constexpr std::uint64_t kRecordVersion = 2;
 
 void put(Encoder& e, const RegionFigures& r) {
   e.u64(r.proposals);

@@ -104,6 +104,12 @@ struct Call {
   bool operator==(const Call&) const = default;
 };
 
+// The layout of the records below as snapshots store them. Every record
+// starts with it, and so does every snapshot's mark, so that snapshots
+// written by an earlier fundledger are told apart (and rebuilt) rather
+// than misread. Version 2: a proposal's record ends with its trail.
+inline constexpr std::uint64_t kRecordVersion = 2;
+
 struct Proposal {
   std::string id;
   std::string call;

@@ -56,13 +56,20 @@ class ProjectionCheck {
   Status read_marks() {
     return reader_.scan(Family::kSnapshots, "", [&](std::string_view key, std::string_view value) {
       const auto seq = seq_from_key(key);
-      const auto records = seq_from_key(value);
-      if (!seq || !records || *seq == 0 || *seq > size_) {
+      const auto mark = read_snapshot_mark(value);
+      if (!seq || !mark || *seq == 0 || *seq > size_) {
         failure_ = failure(seq.value_or(0), "projection_mismatch",
                            "a snapshot mark is damaged or lies beyond the head");
         return false;
       }
-      marks_[*seq] = *records;
+      if (mark->version != kRecordVersion) {
+        failure_ = failure(*seq, "snapshots_outdated",
+                           "the snapshot at " + std::to_string(*seq) + " was written by an earlier fundledger "
+                           "(records of version " + std::to_string(mark->version) +
+                           "): run `fundledger rebuild`, which writes the snapshots again from the log");
+        return false;
+      }
+      marks_[*seq] = mark->records;
       return true;
     });
   }
@@ -239,7 +246,7 @@ Status load_snapshots(Store& store, const std::vector<SnapshotRun>& runs) {
   }
   // The marks, in seq order: 8 big-endian bytes of the count of records.
   for (const SnapshotRun& run : runs) {
-    FL_RETURN_IF_ERROR(load.put(Family::kSnapshots, seq_key(run.seq), seq_key(run.records.size())));
+    FL_RETURN_IF_ERROR(load.put(Family::kSnapshots, seq_key(run.seq), snapshot_mark(run.records.size())));
   }
   return load.commit();
 }

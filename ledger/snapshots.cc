@@ -127,18 +127,43 @@ std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch
   const SnapshotRecords records = snapshot_records(state);
   for (const auto& [key, record] : records) batch.put(Family::kState, state_key(key, seq), record);
   // The mark's value, the count of records, is 8 big-endian bytes like a seq.
-  batch.put(Family::kSnapshots, seq_key(seq), seq_key(records.size()));
+  batch.put(Family::kSnapshots, seq_key(seq), snapshot_mark(records.size()));
   return records.size();
+}
+
+std::string snapshot_mark(std::uint64_t records) { return seq_key(records) + seq_key(kRecordVersion); }
+
+std::optional<SnapshotMark> read_snapshot_mark(std::string_view value) {
+  // Marks of version 1 held the count alone.
+  if (value.size() == 8) {
+    const auto records = seq_from_key(value);
+    if (!records) return std::nullopt;
+    return SnapshotMark{*records, 1};
+  }
+  if (value.size() != 16) return std::nullopt;
+  const auto records = seq_from_key(value.substr(0, 8));
+  const auto version = seq_from_key(value.substr(8));
+  if (!records || !version) return std::nullopt;
+  return SnapshotMark{*records, *version};
 }
 
 Result<std::uint64_t> snapshot_at_or_before(const StoreReader& reader, std::uint64_t seq) {
   // Snapshots are few (one per kSnapshotEvents events): walk them.
   std::uint64_t found = 0;
   Status bad;
-  FL_RETURN_IF_ERROR(reader.scan(Family::kSnapshots, "", [&](std::string_view key, std::string_view) {
+  FL_RETURN_IF_ERROR(reader.scan(Family::kSnapshots, "", [&](std::string_view key, std::string_view value) {
     const auto at = seq_from_key(key);
-    if (!at) {
+    const auto mark = read_snapshot_mark(value);
+    if (!at || !mark) {
       bad = Status::error("store_corrupt", "a snapshot mark is damaged");
+      return false;
+    }
+    if (mark->version != kRecordVersion) {
+      bad = Status::error("snapshots_outdated",
+                          "the ledger's snapshots were written by an earlier fundledger (records of version " +
+                              std::to_string(mark->version) + ", this one reads version " +
+                              std::to_string(kRecordVersion) + "): run `fundledger rebuild`, which writes them "
+                              "again from the log");
       return false;
     }
     if (*at > seq) return false;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,11 +43,22 @@ bool snapshot_due(std::uint64_t before, std::uint64_t after);
 using SnapshotRecords = std::vector<std::pair<std::string, std::string>>;
 SnapshotRecords snapshot_records(const FundState& state);
 
+// A snapshot's mark: how many records it holds, and the version of their
+// layout (kRecordVersion), 8 big-endian bytes each.
+std::string snapshot_mark(std::uint64_t records);
+struct SnapshotMark {
+  std::uint64_t records = 0;
+  std::uint64_t version = 0;
+};
+std::optional<SnapshotMark> read_snapshot_mark(std::string_view value);
+
 // Adds to `batch` the records of snapshot_records(state), and the
 // snapshot's mark, as snapshot `seq`. Returns how many records it wrote.
 std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch& batch);
 
-// The last snapshot at or before `seq`; 0 when there is none.
+// The last snapshot at or before `seq`; 0 when there is none. Refuses
+// with snapshots_outdated when snapshots were written by an earlier
+// fundledger, in another layout (`fundledger rebuild` writes them again).
 Result<std::uint64_t> snapshot_at_or_before(const StoreReader& reader, std::uint64_t seq);
 
 // Entities as of snapshot `snapshot_seq`, read through `reader`.

@@ -432,6 +432,43 @@ TEST_CASE("verify finds a snapshot record that is not what the events give", "[p
   CHECK(report->ok());
 }
 
+TEST_CASE("snapshots of an earlier record layout are refused with a clear error until a rebuild", "[property]") {
+  test::Ledger ledger;
+  append_generated(ledger, kSnapshotEvents + 10, 5);
+  ledger.close();
+  {
+    // The mark as an earlier fundledger wrote it: the count of records alone.
+    test::RawDb db(ledger.dir.path());
+    const std::string mark = db.get(Family::kSnapshots, seq_key(kSnapshotEvents));
+    REQUIRE(mark == snapshot_mark(read_snapshot_mark(mark)->records));
+    db.put(Family::kSnapshots, seq_key(kSnapshotEvents), mark.substr(0, 8));
+  }
+  {
+    Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{.read_only = true});
+    REQUIRE(store.status().to_string() == "ok");
+    const Result<json> view = view_as_of((*store)->reader(), ViewKind::kFund, "", std::nullopt);
+    CHECK(view.status().code() == "snapshots_outdated");
+    CHECK(view.status().message() ==
+          "the ledger's snapshots were written by an earlier fundledger (records of version 1, this one reads "
+          "version 2): run `fundledger rebuild`, which writes them again from the log");
+    const Result<VerifyReport> report = verify_projection(**store);
+    REQUIRE(report.status().to_string() == "ok");
+    REQUIRE_FALSE(report->ok());
+    CHECK(report->failure->reason == "snapshots_outdated");
+    CHECK(report->failure->seq == kSnapshotEvents);
+  }
+  {
+    Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{});
+    REQUIRE(store.status().to_string() == "ok");
+    REQUIRE(rebuild_projection(**store).to_string() == "ok");
+    const Result<VerifyReport> report = verify_projection(**store);
+    REQUIRE(report.status().to_string() == "ok");
+    CHECK(report->ok());
+  }
+  ledger.reopen();  // the writer opens again
+  CHECK(ledger.store->head().size == kSnapshotEvents + 10);
+}
+
 // A fund of 1,000.00 USD received and four grants of 250.00 approved.
 constexpr std::string_view kFourGrants = R"(
 {"id":"e1","type":"donor.registered","data":{"donor":"jp","name":"Japan","kind":"government"}}

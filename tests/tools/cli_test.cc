@@ -268,6 +268,48 @@ TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") 
   CHECK(json_lines(swapped.err)[0]["error"]["message"] == "the first size 700 is larger than the second 257");
 }
 
+TEST_CASE("export --format csv|iati writes the records' files into a new directory", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str() + "/ledger";
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  REQUIRE(run_cli("append" + data, kThree).exit_code == 0);
+  const std::string csv_dir = dir.str() + "/csv";
+  const test::Run csv = run_cli("export --format csv --out " + csv_dir + data);
+  REQUIRE(csv.exit_code == 0);
+  const nlohmann::json out = json_lines(csv.out)[0];
+  CHECK(out["format"] == "csv");
+  CHECK(out["tree_size"] == 3);
+  CHECK(out["files"].size() == 11);
+  CHECK(out["files"][0]["name"] == "donors.csv");
+  std::ifstream pledges_in(csv_dir + "/pledges.csv", std::ios::binary);
+  const std::string pledges((std::istreambuf_iterator<char>(pledges_in)), std::istreambuf_iterator<char>());
+  const std::string header =
+      "\xEF\xBB\xBFseq,pledge,donor,amount,currency,pledged_on,due_on,programme,recorded_at,actor,event_id\r\n";
+  REQUIRE(pledges.rfind(header, 0) == 0);
+  CHECK(pledges.substr(header.size()).rfind("3,p-JPN,JPN,2500000.00,USD,2014-06-27,,,", 0) == 0);
+  CHECK_FALSE(std::filesystem::exists(csv_dir + ".partial"));
+  // As of seq 2: the pledge is not there yet.
+  REQUIRE(run_cli("export --format csv --as-of 2 --out " + dir.str() + "/csv2" + data).exit_code == 0);
+  std::ifstream earlier_in(dir.str() + "/csv2/pledges.csv", std::ios::binary);
+  CHECK(std::string((std::istreambuf_iterator<char>(earlier_in)), std::istreambuf_iterator<char>()) == header);
+
+  const test::Run iati = run_cli("export --format iati --out " + dir.str() + "/iati" + data);
+  REQUIRE(iati.exit_code == 0);
+  CHECK(json_lines(iati.out)[0]["files"][0]["name"] == "iati-activities.xml");
+  CHECK(std::filesystem::exists(dir.str() + "/iati/iati-organisation.xml"));
+
+  const test::Run again = run_cli("export --format csv --out " + csv_dir + data);
+  CHECK(again.exit_code == 2);
+  CHECK(json_lines(again.err)[0]["error"]["message"] == csv_dir + " exists; export writes a new directory");
+  const test::Run bad = run_cli("export --format xls --out " + dir.str() + "/x" + data);
+  CHECK(bad.exit_code == 2);
+  CHECK(json_lines(bad.err)[0]["error"]["field"] == "format");
+  const test::Run beyond = run_cli("export --format csv --as-of 4 --out " + dir.str() + "/y" + data);
+  CHECK(beyond.exit_code == 2);
+  CHECK(json_lines(beyond.err)[0]["error"]["code"] == "invalid_as_of");
+  CHECK_FALSE(std::filesystem::exists(dir.str() + "/y"));
+}
+
 TEST_CASE("init makes the TLS certificate and token add prints a token once", "[cli]") {
   test::TempDir dir;
   const std::string data = " --data " + dir.str();
