@@ -1,7 +1,8 @@
 // export --out DIR: the audit bundle (events.jsonl, checkpoint,
 // verifier.key); export --format csv|iati --out DIR: the fund's records
-// for spreadsheets or IATI (ledger/exports.h). audit BUNDLE: check one offline, trusting only the
-// verifier key, and print the views its events imply.
+// for spreadsheets or IATI (ledger/exports.h). audit BUNDLE: check one
+// offline, trusting only the verifier key, and print the views its events
+// imply.
 //
 // audit reads the bundle with audit/ and the canonical-bytes code, and
 // replays it through the fund's rules in memory (tools/audit_replay.h); it

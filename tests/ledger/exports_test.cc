@@ -217,6 +217,8 @@ TEST_CASE("CSV fields are quoted as RFC 4180 asks, and a would-be formula is def
 }
 
 std::string xmllint(const std::filesystem::path& file, const std::string& schema) {
+  INFO("the IATI 2.03 schemas are read from ../shared/iati-2.03, beside the repository");
+  REQUIRE(std::filesystem::exists(std::filesystem::path(FUNDLEDGER_IATI_SCHEMAS) / schema));
   const std::string out = file.string() + ".lint";
   const std::string command = "xmllint --noout --schema " + std::string(FUNDLEDGER_IATI_SCHEMAS) + "/" + schema +
                               " " + file.string() + " >" + out + " 2>&1";
