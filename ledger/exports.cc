@@ -380,7 +380,10 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
                    std::string(field(s, "requested_usd")) + " (event " + std::to_string(s.seq) +
                    "), from the regional group " + std::string(field(s, "region")) + ".") +
          "</description>\n";
-    a += "  <participating-org ref=\"" + xml_escape(p.org_ref) + "\" role=\"1\">" + narrative(p.fund_name) +
+    // The fund pays (funding, 1), its secretariat manages the grant
+    // (extending, 3), the applicant carries it out (implementing, 4).
+    a += "  <participating-org role=\"1\">" + narrative(p.fund_name) + "</participating-org>\n";
+    a += "  <participating-org ref=\"" + xml_escape(p.org_ref) + "\" role=\"3\">" + narrative(p.org_name) +
          "</participating-org>\n";
     a += "  <participating-org role=\"4\">" + narrative(field(s, "applicant")) + "</participating-org>\n";
     a += "  <activity-status code=\"" + std::string(status) + "\"/>\n";
