@@ -524,10 +524,10 @@ Response Router::export_file(std::string_view file, std::string_view query) cons
     }
     seq = *as_of;
   }
-  Exporter exporter;
+  Exporter exporter(csv ? ExportFormat::kCsv : ExportFormat::kIati);
   const Status read = for_each_event(*reader, seq, [&exporter](const Event& e) { exporter.add(e); });
   if (!read) return internal_error(read);
-  const std::vector<ExportFile> files = csv ? exporter.csv() : exporter.iati(IatiPublisher{});
+  const std::vector<ExportFile> files = exporter.files();
   Response r;
   for (const ExportFile& f : files) {
     if (f.name == file) r.body = f.content;

@@ -148,42 +148,37 @@ std::int64_t usd_minor(std::string_view amount) {
   return *v;
 }
 
-}  // namespace
-
-struct Exporter::Records {
-  std::vector<Event> events;
-};
-
-Exporter::Exporter() : records_(std::make_unique<Records>()) {}
-Exporter::~Exporter() = default;
-Exporter::Exporter(Exporter&&) noexcept = default;
-Exporter& Exporter::operator=(Exporter&&) noexcept = default;
-
-void Exporter::add(const Event& event) {
-  FL_CHECK(event.seq == records_->events.size() + 1);
-  records_->events.push_back(event);
-}
-
-std::uint64_t Exporter::size() const { return records_->events.size(); }
-
-std::vector<ExportFile> Exporter::csv() const {
-  const std::vector<CsvKind>& kinds = csv_kinds();
-  std::vector<std::vector<std::vector<std::string>>> rows(kinds.size());
+// The CSV files as rows are added: each kind's text so far; calls are held
+// as fields until the end, since a call's closing fills in its row.
+struct CsvOutput {
+  std::vector<std::string> files;  // by csv_kinds() index
+  std::vector<std::vector<std::string>> calls;
+  std::unordered_map<std::string, std::size_t> call_row;  // call id -> row in `calls`
   std::unordered_map<std::string, std::string> pledge_currency;
-  std::unordered_map<std::string, std::size_t> call_row;  // call id -> row in calls.csv
-  for (const Event& e : records_->events) {
+
+  CsvOutput() {
+    for (const CsvKind& kind : csv_kinds()) {
+      std::string text = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
+      std::vector<std::string> header(kind.columns.begin(), kind.columns.end());
+      header.insert(header.end(), kTrailingColumns.begin(), kTrailingColumns.end());
+      append_csv_row(text, header);
+      files.push_back(std::move(text));
+    }
+  }
+
+  void add(const Event& e) {
     const int kind = csv_kind_of(e.type);
     if (e.type == EventType::kPledgeRecorded) pledge_currency[std::string(field(e, "pledge"))] = field(e, "currency");
     if (kind < 0) {  // call.closed: the call's row gets its date and seq
       const auto found = call_row.find(std::string(field(e, "call")));
       FL_CHECK(found != call_row.end());  // the rules let only an open call close
-      std::vector<std::string>& row = rows[5][found->second];
+      std::vector<std::string>& row = calls[found->second];
       row[8] = field(e, "closed_on");
       row[9] = std::to_string(e.seq);
-      continue;
+      return;
     }
     std::vector<std::string> row;
-    for (const char* column : kinds[static_cast<std::size_t>(kind)].columns) {
+    for (const char* column : csv_kinds()[static_cast<std::size_t>(kind)].columns) {
       const std::string_view c = column;
       if (c == "seq") {
         row.push_back(std::to_string(e.seq));
@@ -200,47 +195,81 @@ std::vector<ExportFile> Exporter::csv() const {
     row.push_back(e.recorded_at);
     row.push_back(e.actor);
     row.push_back(e.id);
-    if (e.type == EventType::kCallOpened) call_row[std::string(field(e, "call"))] = rows[5].size();
-    rows[static_cast<std::size_t>(kind)].push_back(std::move(row));
+    if (e.type == EventType::kCallOpened) {
+      call_row[std::string(field(e, "call"))] = calls.size();
+      calls.push_back(std::move(row));
+    } else {
+      append_csv_row(files[static_cast<std::size_t>(kind)], row);
+    }
   }
-  std::vector<ExportFile> files;
-  for (std::size_t k = 0; k < kinds.size(); ++k) {
-    ExportFile f{kinds[k].file, "\xEF\xBB\xBF"};  // UTF-8 byte-order mark
-    std::vector<std::string> header(kinds[k].columns.begin(), kinds[k].columns.end());
-    header.insert(header.end(), kTrailingColumns.begin(), kTrailingColumns.end());
-    append_csv_row(f.content, header);
-    for (const std::vector<std::string>& row : rows[k]) append_csv_row(f.content, row);
-    files.push_back(std::move(f));
-  }
-  return files;
-}
 
-std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
-  const std::vector<Event>& events = records_->events;
-  const std::string fund_id = p.org_ref + "-" + p.fund_ref;
-  const std::string generated =
-      events.empty() ? std::string("1970-01-01T00:00:00Z") : events.back().recorded_at;
-  std::unordered_map<std::string, std::string> donor_name, programme_name, pledge_currency;
-  std::unordered_map<std::string, const Event*> call, submitted;
-  // Approved proposals in the order of their approval, each with its
-  // transactions in seq order.
+  std::vector<ExportFile> finish() {
+    for (const std::vector<std::string>& row : calls) append_csv_row(files[kCallsKind], row);
+    std::vector<ExportFile> out;
+    for (std::size_t k = 0; k < files.size(); ++k) out.push_back({csv_kinds()[k].file, std::move(files[k])});
+    return out;
+  }
+
+  static constexpr std::size_t kCallsKind = 5;
+};
+
+// What the IATI files need, gathered as events are added: the fund's own
+// transactions, and for each proposal what its activity shows.
+struct IatiOutput {
+  explicit IatiOutput(IatiPublisher publisher) : p(std::move(publisher)) {}
+
+  struct Submission {
+    std::string call, applicant, country, region, submitted_on, requested_usd;
+    std::uint64_t seq = 0;
+  };
   struct Activity {
-    const Event* approved = nullptr;
-    std::vector<Transaction> transactions;
+    std::string decided_on;
+    std::string transactions;    // rendered, in seq order
     std::int64_t committed = 0;  // net, USD minor units
     std::int64_t paid = 0;
   };
-  std::vector<std::string> approved_order;
-  std::unordered_map<std::string, Activity> activities;
-  std::vector<Transaction> fund_transactions;
-  std::string fund_start;
-  // Spending by year for the organisation file: (year, [transaction]).
-  std::map<std::string, std::vector<Transaction>> spent_by_year;
+  // A year's spending: its net total, and an expense line per payment or
+  // refund, rendered.
+  struct Year {
+    std::int64_t total = 0;
+    std::string lines;
+  };
+  struct CallInfo {
+    std::string title, programme;
+  };
 
-  for (const Event& e : events) {
+  IatiPublisher p;
+  std::string last_recorded_at;
+  std::vector<std::string> donors;  // names, in the order registered
+  std::unordered_map<std::string, std::string> donor_name, programme_name, pledge_currency;
+  std::unordered_map<std::string, CallInfo> calls;
+  std::unordered_map<std::string, Submission> submitted;
+  std::vector<std::string> approved_order;  // proposals, in the order approved
+  std::unordered_map<std::string, Activity> activities;
+  std::string fund_transactions;  // rendered, in seq order
+  std::string fund_start;
+  std::map<std::string, Year> spent_by_year;  // for the organisation file
+
+  // A payment (or, negative, a refund) in the organisation file's year.
+  // Every partial sum of a year is a difference of two net disbursed
+  // totals, which the rules keep within range.
+  void spent(const Transaction& t, std::int64_t amount) {
+    Year& y = spent_by_year[t.date.substr(0, 4)];
+    y.total += amount;
+    y.lines += "   <expense-line ref=\"seq-" + std::to_string(t.seq) + "\">\n";
+    y.lines += "    <value currency=\"USD\" value-date=\"" + t.date + "\">" + t.amount + "</value>\n";
+    y.lines += "    " + narrative(p.fund_name + ": " + t.description) + "\n";
+    y.lines += "   </expense-line>\n";
+  }
+
+  void add(const Event& e) {
+    last_recorded_at = e.recorded_at;
     const std::string seq_text = "event " + std::to_string(e.seq) + " (" + e.id + ")";
     switch (e.type) {
-      case EventType::kDonorRegistered: donor_name[std::string(field(e, "donor"))] = field(e, "name"); break;
+      case EventType::kDonorRegistered:
+        donor_name[std::string(field(e, "donor"))] = field(e, "name");
+        donors.emplace_back(field(e, "name"));
+        break;
       case EventType::kProgrammeRegistered:
         programme_name[std::string(field(e, "programme"))] = field(e, "name");
         break;
@@ -248,14 +277,14 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
         pledge_currency[std::string(field(e, "pledge"))] = field(e, "currency");
         const std::string date(field(e, "pledged_on"));
         if (fund_start.empty() || date < fund_start) fund_start = date;
-        fund_transactions.push_back({13, e.seq, date, std::string(field(e, "amount")),
+        append_transaction(fund_transactions, Transaction{13, e.seq, date, std::string(field(e, "amount")),
                                      std::string(field(e, "currency")),
                                      "Pledge " + std::string(field(e, "pledge")) + ", " + seq_text,
                                      donor_name[std::string(field(e, "donor"))], p.fund_name});
         break;
       }
       case EventType::kPledgeWrittenOff:
-        fund_transactions.push_back({13, e.seq, std::string(field(e, "written_off_on")),
+        append_transaction(fund_transactions, Transaction{13, e.seq, std::string(field(e, "written_off_on")),
                                      "-" + std::string(field(e, "amount")),
                                      pledge_currency[std::string(field(e, "pledge"))],
                                      "Pledge " + std::string(field(e, "pledge")) + " written off: " +
@@ -269,33 +298,42 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
         if (field(e, "currency") != "USD") {
           what += " of " + std::string(field(e, "currency")) + " " + std::string(field(e, "amount"));
         }
-        fund_transactions.push_back({1, e.seq, date, std::string(field(e, "usd")), "USD", what + ", " + seq_text,
+        append_transaction(fund_transactions, Transaction{1, e.seq, date, std::string(field(e, "usd")), "USD", what + ", " + seq_text,
                                      donor_name[std::string(field(e, "donor"))], p.fund_name});
         break;
       }
-      case EventType::kCallOpened: call[std::string(field(e, "call"))] = &e; break;
-      case EventType::kProposalSubmitted: submitted[std::string(field(e, "proposal"))] = &e; break;
+      case EventType::kCallOpened:
+        calls[std::string(field(e, "call"))] = {std::string(field(e, "title")), std::string(field(e, "programme"))};
+        break;
+      case EventType::kProposalSubmitted:
+        submitted[std::string(field(e, "proposal"))] = {
+            std::string(field(e, "call")),         std::string(field(e, "applicant")),
+            std::string(field(e, "country")),      std::string(field(e, "region")),
+            std::string(field(e, "submitted_on")), std::string(field(e, "requested_usd")),
+            e.seq};
+        break;
       case EventType::kProposalApproved: {
         const std::string id(field(e, "proposal"));
         Activity& a = activities[id];
-        a.approved = &e;
+        a.decided_on = field(e, "decided_on");
         approved_order.push_back(id);
         a.committed += usd_minor(field(e, "approved_usd"));
-        a.transactions.push_back({2, e.seq, std::string(field(e, "decided_on")),
-                                  std::string(field(e, "approved_usd")), "USD",
-                                  "Approved by decision " + std::string(field(e, "decision")) + ", " + seq_text,
-                                  p.fund_name, std::string(field(*submitted.at(id), "applicant"))});
+        append_transaction(a.transactions,
+                           {2, e.seq, a.decided_on, std::string(field(e, "approved_usd")), "USD",
+                            "Approved by decision " + std::string(field(e, "decision")) + ", " + seq_text,
+                            p.fund_name, submitted.at(id).applicant});
         break;
       }
       case EventType::kDisbursementMade: {
         const std::string id(field(e, "proposal"));
         Activity& a = activities.at(id);
-        a.paid += usd_minor(field(e, "amount_usd"));
-        Transaction t{3, e.seq, std::string(field(e, "paid_on")), std::string(field(e, "amount_usd")), "USD",
-                      "Disbursement " + std::string(field(e, "disbursement")) + ", " + seq_text, p.fund_name,
-                      std::string(field(*submitted.at(id), "applicant"))};
-        spent_by_year[t.date.substr(0, 4)].push_back(t);
-        a.transactions.push_back(std::move(t));
+        const std::int64_t amount = usd_minor(field(e, "amount_usd"));
+        a.paid += amount;
+        const Transaction t{3, e.seq, std::string(field(e, "paid_on")), std::string(field(e, "amount_usd")), "USD",
+                            "Disbursement " + std::string(field(e, "disbursement")) + ", " + seq_text, p.fund_name,
+                            submitted.at(id).applicant};
+        spent(t, amount);
+        append_transaction(a.transactions, t);
         break;
       }
       case EventType::kRefundReceived: {
@@ -307,21 +345,22 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
         const std::string what = "Refund " + std::string(field(e, "refund")) + ", " + seq_text;
         const std::string negative = "-" + std::string(field(e, "amount_usd"));
         const std::string date(field(e, "received_on"));
-        const std::string applicant(field(*submitted.at(id), "applicant"));
-        Transaction paid_back{3, e.seq, date, negative, "USD", what + ": less paid", p.fund_name, applicant};
-        spent_by_year[date.substr(0, 4)].push_back(paid_back);
-        a.transactions.push_back(std::move(paid_back));
-        a.transactions.push_back({2, e.seq, date, negative, "USD", what + ": less committed", p.fund_name, applicant});
+        const std::string& applicant = submitted.at(id).applicant;
+        const Transaction paid_back{3, e.seq, date, negative, "USD", what + ": less paid", p.fund_name, applicant};
+        spent(paid_back, -amount);
+        append_transaction(a.transactions, paid_back);
+        append_transaction(a.transactions,
+                           {2, e.seq, date, negative, "USD", what + ": less committed", p.fund_name, applicant});
         break;
       }
       case EventType::kAllocationReleased: {
         const std::string id(field(e, "proposal"));
         Activity& a = activities.at(id);
         a.committed -= usd_minor(field(e, "amount_usd"));
-        a.transactions.push_back({2, e.seq, std::string(field(e, "released_on")),
-                                  "-" + std::string(field(e, "amount_usd")), "USD",
-                                  "Released: " + std::string(field(e, "reason")) + ", " + seq_text, p.fund_name,
-                                  std::string(field(*submitted.at(id), "applicant"))});
+        append_transaction(a.transactions,
+                           {2, e.seq, std::string(field(e, "released_on")), "-" + std::string(field(e, "amount_usd")),
+                            "USD", "Released: " + std::string(field(e, "reason")) + ", " + seq_text, p.fund_name,
+                            submitted.at(id).applicant});
         break;
       }
       case EventType::kCallClosed:
@@ -329,10 +368,20 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
     }
   }
 
+  std::vector<ExportFile> finish() const;
+};
+
+std::vector<ExportFile> IatiOutput::finish() const {
+  const std::string fund_id = p.org_ref + "-" + p.fund_ref;
+  const std::string generated = last_recorded_at.empty() ? std::string("1970-01-01T00:00:00Z") : last_recorded_at;
   const std::string reporting_org = "  <reporting-org ref=\"" + xml_escape(p.org_ref) + "\" type=\"" +
                                     xml_escape(p.org_type) + "\">\n   " + narrative(p.org_name) +
                                     "\n  </reporting-org>\n";
   std::string a;
+  // What the transactions take, and a little for each activity's head.
+  std::size_t bytes = fund_transactions.size() + donors.size() * 128 + 4096;
+  for (const auto& [id, act] : activities) bytes += act.transactions.size() + 2048 + 128;
+  a.reserve(bytes);
   a += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   a += "<iati-activities version=\"2.03\" generated-datetime=\"" + generated + "\">\n";
   // The fund.
@@ -346,14 +395,13 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
        "</description>\n";
   a += "  <participating-org ref=\"" + xml_escape(p.org_ref) + "\" role=\"3\">" + narrative(p.org_name) +
        "</participating-org>\n";
-  for (const Event& e : events) {
-    if (e.type != EventType::kDonorRegistered) continue;
-    a += "  <participating-org role=\"1\">" + narrative(field(e, "name")) + "</participating-org>\n";
+  for (const std::string& donor : donors) {
+    a += "  <participating-org role=\"1\">" + narrative(donor) + "</participating-org>\n";
   }
   a += "  <activity-status code=\"2\"/>\n";
   a += "  <activity-date type=\"2\" iso-date=\"" + (fund_start.empty() ? generated.substr(0, 10) : fund_start) +
        "\"/>\n";
-  for (const Transaction& t : fund_transactions) append_transaction(a, t);
+  a += fund_transactions;
   for (const std::string& id : approved_order) {
     a += "  <related-activity ref=\"" + xml_escape(fund_id + "-" + id) + "\" type=\"2\"/>\n";
   }
@@ -361,10 +409,11 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
   // Each approved proposal.
   for (const std::string& id : approved_order) {
     const Activity& act = activities.at(id);
-    const Event& s = *submitted.at(id);
-    const Event& c = *call.at(std::string(field(s, "call")));
-    const std::string programme = programme_name[std::string(field(c, "programme"))];
-    const std::optional<std::string_view> country = country_alpha2(field(s, "country"));
+    const Submission& s = submitted.at(id);
+    const CallInfo& c = calls.at(s.call);
+    const auto programme = programme_name.find(c.programme);
+    FL_CHECK(programme != programme_name.end());  // the rules took only known programmes
+    const std::optional<std::string_view> country = country_alpha2(s.country);
     FL_CHECK(country.has_value());  // the schema took only country codes
     // 2 implementation while money is committed and unpaid; 3 finalisation
     // once all of it is paid; 5 cancelled when nothing stays committed.
@@ -372,26 +421,24 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
     a += " <iati-activity last-updated-datetime=\"" + generated +
          "\" xml:lang=\"en\" default-currency=\"USD\" hierarchy=\"2\">\n";
     a += "  <iati-identifier>" + xml_escape(fund_id + "-" + id) + "</iati-identifier>\n" + reporting_org;
-    a += "  <title>" + narrative(std::string(field(s, "applicant")) + ": " + std::string(field(c, "title"))) +
-         "</title>\n";
+    a += "  <title>" + narrative(s.applicant + ": " + c.title) + "</title>\n";
     a += "  <description type=\"1\">" +
-         narrative("Proposal " + id + " to the call " + std::string(field(c, "call")) + " (" + programme +
-                   "), submitted on " + std::string(field(s, "submitted_on")) + " for USD " +
-                   std::string(field(s, "requested_usd")) + " (event " + std::to_string(s.seq) +
-                   "), from the regional group " + std::string(field(s, "region")) + ".") +
+         narrative("Proposal " + id + " to the call " + s.call + " (" + programme->second + "), submitted on " +
+                   s.submitted_on + " for USD " + s.requested_usd + " (event " + std::to_string(s.seq) +
+                   "), from the regional group " + s.region + ".") +
          "</description>\n";
     // The fund pays (funding, 1), its secretariat manages the grant
     // (extending, 3), the applicant carries it out (implementing, 4).
     a += "  <participating-org role=\"1\">" + narrative(p.fund_name) + "</participating-org>\n";
     a += "  <participating-org ref=\"" + xml_escape(p.org_ref) + "\" role=\"3\">" + narrative(p.org_name) +
          "</participating-org>\n";
-    a += "  <participating-org role=\"4\">" + narrative(field(s, "applicant")) + "</participating-org>\n";
+    a += "  <participating-org role=\"4\">" + narrative(s.applicant) + "</participating-org>\n";
     a += "  <activity-status code=\"" + std::string(status) + "\"/>\n";
-    a += "  <activity-date type=\"2\" iso-date=\"" + std::string(field(*act.approved, "decided_on")) + "\"/>\n";
+    a += "  <activity-date type=\"2\" iso-date=\"" + act.decided_on + "\"/>\n";
     a += "  <recipient-country code=\"" + std::string(*country) + "\" percentage=\"100\"/>\n";
-    a += "  <tag vocabulary=\"99\" code=\"" + std::string(field(s, "region")) + "\">" +
-         narrative("UN regional group " + std::string(field(s, "region"))) + "</tag>\n";
-    for (const Transaction& t : act.transactions) append_transaction(a, t);
+    a += "  <tag vocabulary=\"99\" code=\"" + s.region + "\">" + narrative("UN regional group " + s.region) +
+         "</tag>\n";
+    a += act.transactions;
     a += "  <related-activity ref=\"" + xml_escape(fund_id) + "\" type=\"1\"/>\n";
     a += " </iati-activity>\n";
   }
@@ -403,29 +450,50 @@ std::vector<ExportFile> Exporter::iati(const IatiPublisher& p) const {
   o += " <iati-organisation last-updated-datetime=\"" + generated + "\" xml:lang=\"en\" default-currency=\"USD\">\n";
   o += "  <organisation-identifier>" + xml_escape(p.org_ref) + "</organisation-identifier>\n";
   o += "  <name>" + narrative(p.org_name) + "</name>\n" + reporting_org;
-  for (const auto& [year, lines] : spent_by_year) {
-    // Every partial sum is a difference of two net disbursed totals, which
-    // the rules keep within range.
-    std::int64_t total = 0;
-    for (const Transaction& t : lines) {
-      total += t.amount[0] == '-' ? -usd_minor(std::string_view(t.amount).substr(1)) : usd_minor(t.amount);
-    }
-    const std::string total_text = format_amount(total, kUsdMinorUnits);
+  for (const auto& [year, spending] : spent_by_year) {
     o += "  <total-expenditure>\n";
     o += "   <period-start iso-date=\"" + year + "-01-01\"/>\n";
     o += "   <period-end iso-date=\"" + year + "-12-31\"/>\n";
-    o += "   <value currency=\"USD\" value-date=\"" + year + "-12-31\">" + total_text + "</value>\n";
-    for (const Transaction& t : lines) {
-      o += "   <expense-line ref=\"seq-" + std::to_string(t.seq) + "\">\n";
-      o += "    <value currency=\"USD\" value-date=\"" + t.date + "\">" + t.amount + "</value>\n";
-      o += "    " + narrative(p.fund_name + ": " + t.description) + "\n";
-      o += "   </expense-line>\n";
-    }
+    o += "   <value currency=\"USD\" value-date=\"" + year + "-12-31\">" +
+         format_amount(spending.total, kUsdMinorUnits) + "</value>\n";
+    o += spending.lines;
     o += "  </total-expenditure>\n";
   }
   o += " </iati-organisation>\n";
   o += "</iati-organisations>\n";
   return {{"iati-activities.xml", std::move(a)}, {"iati-organisation.xml", std::move(o)}};
+}
+
+}  // namespace
+
+struct Exporter::Output {
+  std::optional<CsvOutput> csv;
+  std::optional<IatiOutput> iati;
+};
+
+Exporter::Exporter(ExportFormat format, IatiPublisher publisher) : output_(std::make_unique<Output>()) {
+  if (format == ExportFormat::kCsv) {
+    output_->csv.emplace();
+  } else {
+    output_->iati.emplace(std::move(publisher));
+  }
+}
+Exporter::~Exporter() = default;
+Exporter::Exporter(Exporter&&) noexcept = default;
+Exporter& Exporter::operator=(Exporter&&) noexcept = default;
+
+void Exporter::add(const Event& event) {
+  FL_CHECK(event.seq == size_ + 1);
+  size_ = event.seq;
+  if (output_->csv) output_->csv->add(event);
+  if (output_->iati) output_->iati->add(event);
+}
+
+std::vector<ExportFile> Exporter::files() {
+  FL_CHECK(output_);
+  std::vector<ExportFile> out = output_->csv ? output_->csv->finish() : output_->iati->finish();
+  output_.reset();
+  return out;
 }
 
 }  // namespace fundledger

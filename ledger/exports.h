@@ -58,24 +58,28 @@ struct CsvKind {
 };
 const std::vector<CsvKind>& csv_kinds();
 
-// Collects the events of a log, 1 to N in order, then renders the files.
+// Renders the files of one format from the events of a log, 1 to N in
+// order, as they are added: it holds the output and what is needed to
+// finish it (names, calls, the proposals' transactions), not the events.
 class Exporter {
  public:
-  Exporter();
+  explicit Exporter(ExportFormat format, IatiPublisher publisher = {});
   ~Exporter();
   Exporter(Exporter&&) noexcept;
   Exporter& operator=(Exporter&&) noexcept;
 
   // The next event; its seq must follow the last one's.
   void add(const Event& event);
-  std::uint64_t size() const;
+  std::uint64_t size() const { return size_; }
 
-  std::vector<ExportFile> csv() const;
-  std::vector<ExportFile> iati(const IatiPublisher& publisher) const;
+  // The files, in the order of csv_kinds() or activities then
+  // organisation. Called once: the exporter is spent after.
+  std::vector<ExportFile> files();
 
  private:
-  struct Records;
-  std::unique_ptr<Records> records_;
+  struct Output;
+  std::unique_ptr<Output> output_;
+  std::uint64_t size_ = 0;
 };
 
 }  // namespace fundledger

@@ -67,14 +67,14 @@ int run_records_export(const ExportOptions& o, const std::filesystem::path& out)
                                   std::to_string(reader->head().size) + " events",
                               "as_of"));
   }
-  Exporter exporter;
+  Exporter exporter(o.format == "csv" ? ExportFormat::kCsv : ExportFormat::kIati, o.publisher);
   Progress progress("export");
   const Status read = for_each_event(
       *reader, size, [&exporter](const Event& e) { exporter.add(e); },
       [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
   progress.finish();
   if (!read) return fail(read);
-  const std::vector<ExportFile> files = o.format == "csv" ? exporter.csv() : exporter.iati(o.publisher);
+  const std::vector<ExportFile> files = exporter.files();
 
   const std::filesystem::path partial = out.string() + ".partial";
   std::error_code ec;

@@ -124,9 +124,9 @@ TEST_CASE("the dashboard is served from the binary, with a policy that lets it l
 TEST_CASE("exports for the Board and auditors: the files of `export --format`, as of a seq", "[server]") {
   Served s;
   Client c(s.port());
-  Exporter exporter;
+  Exporter exporter(ExportFormat::kCsv);
   REQUIRE(for_each_event(*s.ledger.store->reader(), 250, [&](const Event& e) { exporter.add(e); }).to_string() == "ok");
-  const std::vector<ExportFile> csv = exporter.csv();
+  const std::vector<ExportFile> csv = exporter.files();
   const Reply donors = c.send(http::verb::get, "/v1/exports/donors.csv?as_of=250", s.board);
   CHECK(donors.status == 200);
   CHECK(donors.content_type == "text/csv; charset=utf-8; header=present");
