@@ -5,7 +5,6 @@
 namespace fundledger {
 namespace {
 
-
 void put(Encoder& e, const RegionFigures& r) {
   e.u64(r.proposals);
   for (std::uint64_t n : r.by_status) e.u64(n);

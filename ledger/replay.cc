@@ -244,7 +244,8 @@ Status load_snapshots(Store& store, const std::vector<SnapshotRun>& runs) {
       heap.pop_back();
     }
   }
-  // The marks, in seq order: 8 big-endian bytes of the count of records.
+  // The marks, in seq order (snapshot_mark: the count of records and their
+  // layout's version).
   for (const SnapshotRun& run : runs) {
     FL_RETURN_IF_ERROR(load.put(Family::kSnapshots, seq_key(run.seq), snapshot_mark(run.records.size())));
   }

@@ -126,7 +126,6 @@ std::size_t write_snapshot(const FundState& state, std::uint64_t seq, StoreBatch
   // before it ended, instead of searching from the top.
   const SnapshotRecords records = snapshot_records(state);
   for (const auto& [key, record] : records) batch.put(Family::kState, state_key(key, seq), record);
-  // The mark's value, the count of records, is 8 big-endian bytes like a seq.
   batch.put(Family::kSnapshots, seq_key(seq), snapshot_mark(records.size()));
   return records.size();
 }
@@ -378,6 +377,8 @@ Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq)
   return log_head_json(*head);
 }
 
+namespace {
+
 // Each entry of a proposal's trail, {"seq","type"}, gets its event's
 // actor, recorded_at and data, read from the log.
 Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
@@ -397,6 +398,8 @@ Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
   }
   return Status::ok();
 }
+
+}  // namespace
 
 Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,
                                   std::string_view id, std::optional<std::uint64_t> as_of) {
