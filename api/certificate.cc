@@ -1,16 +1,17 @@
 #include "api/certificate.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <cstdio>
 #include <memory>
+#include <string>
+
+#include "ledger/files.h"
 
 namespace fundledger::api {
 namespace {
@@ -20,18 +21,19 @@ struct Free {
   void operator()(X509* p) const { X509_free(p); }
   void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
   void operator()(BIGNUM* p) const { BN_free(p); }
-  void operator()(std::FILE* f) const { std::fclose(f); }
+  void operator()(BIO* p) const { BIO_free(p); }
 };
 template <typename T>
 using Owned = std::unique_ptr<T, Free>;
 
-// A file created with `mode`, never over one that exists.
-Owned<std::FILE> create(const std::filesystem::path& path, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return nullptr;
-  std::FILE* f = ::fdopen(fd, "w");
-  if (f == nullptr) ::close(fd);
-  return Owned<std::FILE>(f);
+// The PEM text `write` puts in a memory BIO; empty when it fails.
+template <typename Write>
+std::string pem(Write write) {
+  const Owned<BIO> bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr || !write(bio.get())) return "";
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(length));
 }
 
 bool add_extension(X509* cert, int nid, const char* value) {
@@ -40,11 +42,6 @@ bool add_extension(X509* cert, int nid, const char* value) {
   X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
   const Owned<X509_EXTENSION> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
   return ext != nullptr && X509_add_ext(cert, ext.get(), -1) == 1;
-}
-
-bool synced_close(Owned<std::FILE>& f) {
-  const bool ok = std::fflush(f.get()) == 0 && ::fsync(fileno(f.get())) == 0;
-  return std::fclose(f.release()) == 0 && ok;
 }
 
 }  // namespace
@@ -76,18 +73,15 @@ std::string write_self_signed_certificate(const std::filesystem::path& cert_path
       X509_sign(cert.get(), key.get(), EVP_sha256()) > 0;
   if (!made) return "cannot make the certificate";
 
-  Owned<std::FILE> key_file = create(key_path, 0600);
-  if (key_file == nullptr) return "cannot create " + key_path.string() + " (does it exist?)";
-  if (PEM_write_PrivateKey(key_file.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
-      !synced_close(key_file)) {
-    return "cannot write " + key_path.string();
-  }
-  Owned<std::FILE> cert_file = create(cert_path, 0644);
-  if (cert_file == nullptr) return "cannot create " + cert_path.string() + " (does it exist?)";
-  if (PEM_write_X509(cert_file.get(), cert.get()) != 1 || !synced_close(cert_file)) {
-    return "cannot write " + cert_path.string();
-  }
-  return "";
+  std::string key_pem = pem([&key](BIO* b) {
+    return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
+  });
+  const std::string cert_pem = pem([&cert](BIO* b) { return PEM_write_bio_X509(b, cert.get()) == 1; });
+  if (key_pem.empty() || cert_pem.empty()) return "cannot encode the certificate";
+  const std::string bad = write_new_file(key_path, key_pem, 0600);
+  OPENSSL_cleanse(key_pem.data(), key_pem.size());
+  if (!bad.empty()) return bad;
+  return write_new_file(cert_path, cert_pem, 0644);
 }
 
 }  // namespace fundledger::api

@@ -1,8 +1,6 @@
 #include "api/tokens.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -12,6 +10,7 @@
 
 #include "audit/note.h"
 #include "ledger/check.h"
+#include "ledger/files.h"
 
 namespace fundledger::api {
 namespace {
@@ -30,24 +29,22 @@ std::string base64url(std::string_view bytes) {
   return s;
 }
 
-Status write_file_0600(const std::filesystem::path& path, const std::string& text) {
+// Replaces the file at `path` with `text`, mode 0600: written beside it,
+// synced, renamed over it.
+Status replace_file_0600(const std::filesystem::path& path, const std::string& text) {
   const std::filesystem::path tmp = path.string() + ".new";
-  std::filesystem::remove(tmp);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::error("storage_error", "cannot create " + tmp.string());
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
   std::error_code ec;
-  if (ok) std::filesystem::rename(tmp, path, ec);
-  if (!ok || ec) {
+  std::filesystem::remove(tmp, ec);
+  if (std::string bad = write_new_file(tmp, text, 0600); !bad.empty()) {
+    std::filesystem::remove(tmp, ec);
+    return Status::error("storage_error", bad);
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
     std::filesystem::remove(tmp, ec);
     return Status::error("storage_error", "cannot write " + path.string());
   }
-  const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  sync_directory(path.parent_path());
   return Status::ok();
 }
 
@@ -129,7 +126,7 @@ Result<std::string> TokenStore::add(const std::filesystem::path& path, std::stri
     text += to_hex(e.hash) + " " + std::string(role_name(e.owner.role)) + " " + e.owner.name + "\n";
   }
   text += to_hex(sha256(token)) + " " + std::string(role_name(role)) + " " + std::string(name) + "\n";
-  FL_RETURN_IF_ERROR(write_file_0600(path, text));
+  FL_RETURN_IF_ERROR(replace_file_0600(path, text));
   return token;
 }
 

@@ -1,17 +1,17 @@
 #include "audit/checkpoint.h"
 
-#include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+
+#include "ledger/files.h"
 
 namespace fundledger {
 namespace {
@@ -67,12 +67,7 @@ std::string write_signing_key(const std::filesystem::path& path, const NoteSigne
   }
   char* data = nullptr;
   const long length = BIO_get_mem_data(pem.get(), &data);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return "cannot create " + path.string() + ": " + std::strerror(errno);
-  bool ok = ::write(fd, data, static_cast<std::size_t>(length)) == length && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) return "cannot write " + path.string();
-  return "";
+  return write_new_file(path, std::string_view(data, static_cast<std::size_t>(length)), 0600);
 }
 
 std::optional<NoteSigner> read_signing_key(const std::filesystem::path& path, const std::string& name,

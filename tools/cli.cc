@@ -1,8 +1,5 @@
 #include "tools/cli.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -140,13 +137,6 @@ std::optional<std::string> read_key_file(const std::filesystem::path& path) {
   std::string more;
   if (std::getline(in, more)) return std::nullopt;
   return line;
-}
-
-void sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 }  // namespace fundledger::cli

@@ -57,9 +57,6 @@ std::optional<NoteSigner> read_ledger_key(const std::string& dir, const Store& s
 // file cannot be read or holds more than one line.
 std::optional<std::string> read_key_file(const std::filesystem::path& path);
 
-// Makes a rename or a new file in `dir` durable.
-void sync_directory(const std::filesystem::path& dir);
-
 // Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
                                   int& exit_code);

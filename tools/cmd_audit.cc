@@ -22,6 +22,7 @@
 #include "audit/checkpoint.h"
 #include "ledger/checkpoints.h"
 #include "ledger/exports.h"
+#include "ledger/files.h"
 #include "ledger/replay.h"
 #include "ledger/views.h"
 #include "tools/audit_replay.h"
@@ -41,14 +42,53 @@ struct ExportOptions {
   IatiPublisher publisher;
 };
 
-// Writes `bytes` to `path` and syncs it; "" or what went wrong.
-std::string write_synced(const std::filesystem::path& path, std::string_view bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wbx");
-  if (f == nullptr) return "cannot create " + path.string();
-  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0 &&
-                       ::fsync(fileno(f)) == 0;
-  return std::fclose(f) == 0 && written ? "" : "cannot write " + path.string();
-}
+// A directory written beside its target (TARGET.partial) and renamed into
+// place once whole, so that the target is complete or absent. Removed
+// unless committed.
+class PartialDirectory {
+ public:
+  explicit PartialDirectory(const std::filesystem::path& target)
+      : target_(target), path_(target.string() + ".partial") {}
+  ~PartialDirectory() {
+    if (committed_) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  PartialDirectory(const PartialDirectory&) = delete;
+  PartialDirectory& operator=(const PartialDirectory&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+  // Made afresh (a leftover of a run that stopped is removed first).
+  Status create() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+    if (!std::filesystem::create_directories(path_, ec) || ec) {
+      return Status::error("storage_error", "cannot create " + path_.string());
+    }
+    return Status::ok();
+  }
+
+  // Syncs the files' names, then renames the directory into place and
+  // syncs that name. `shown` names the target in a refusal.
+  Status commit(const std::string& shown) {
+    sync_directory(path_);
+    std::error_code ec;
+    std::filesystem::rename(path_, target_, ec);
+    if (ec) {
+      return Status::error("storage_error",
+                           "cannot rename " + path_.string() + " to " + shown + ": " + ec.message());
+    }
+    committed_ = true;
+    sync_directory(target_.parent_path());
+    return Status::ok();
+  }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path path_;
+  bool committed_ = false;
+};
 
 // The CSV or IATI files of the log as it stood after event `as_of`, in a
 // new directory, written whole or not at all.
@@ -76,29 +116,16 @@ int run_records_export(const ExportOptions& o, const std::filesystem::path& out)
   if (!read) return fail(read);
   const std::vector<ExportFile> files = exporter.files();
 
-  const std::filesystem::path partial = out.string() + ".partial";
-  std::error_code ec;
-  std::filesystem::remove_all(partial, ec);
-  if (!std::filesystem::create_directories(partial, ec) || ec) {
-    return fail(Status::error("storage_error", "cannot create " + partial.string()));
-  }
+  PartialDirectory partial(out);
+  if (const Status made = partial.create(); !made) return fail(made);
   nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const ExportFile& f : files) {
-    if (std::string bad = write_synced(partial / f.name, f.content); !bad.empty()) {
-      std::filesystem::remove_all(partial, ec);
+    if (std::string bad = write_new_file(partial.path() / f.name, f.content); !bad.empty()) {
       return fail(Status::error("storage_error", bad));
     }
     listed.push_back({{"name", f.name}, {"bytes", f.content.size()}});
   }
-  sync_directory(partial);
-  std::filesystem::rename(partial, out, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove_all(partial, ignored);
-    return fail(Status::error("storage_error", "cannot rename " + partial.string() + " to " + o.out + ": " +
-                                                   ec.message()));
-  }
-  sync_directory(out.has_parent_path() ? out.parent_path() : std::filesystem::path("."));
+  if (const Status committed = partial.commit(o.out); !committed) return fail(committed);
   nlohmann::ordered_json result;
   result["out"] = o.out;
   result["format"] = o.format;
@@ -131,22 +158,16 @@ int run_export(const ExportOptions& o) {
 
   // Written beside the target and renamed into place once whole, so that
   // a bundle directory is complete or absent.
-  const std::filesystem::path partial = out.string() + ".partial";
-  std::filesystem::remove_all(partial, ec);
-  if (!std::filesystem::create_directories(partial, ec) || ec) {
-    return fail(Status::error("storage_error", "cannot create " + partial.string()));
-  }
-  auto failed = [&partial](const std::string& what) {
-    std::error_code ignored;
-    std::filesystem::remove_all(partial, ignored);
-    return fail(Status::error("storage_error", what));
-  };
-  if (std::string bad = write_synced(partial / kBundleVerifierKey, signer->verifier_key() + "\n"); !bad.empty()) {
+  PartialDirectory partial(out);
+  if (const Status made = partial.create(); !made) return fail(made);
+  auto failed = [](const std::string& what) { return fail(Status::error("storage_error", what)); };
+  if (std::string bad = write_new_file(partial.path() / kBundleVerifierKey, signer->verifier_key() + "\n");
+      !bad.empty()) {
     return failed(bad);
   }
-  if (std::string bad = write_synced(partial / kBundleCheckpoint, *note); !bad.empty()) return failed(bad);
+  if (std::string bad = write_new_file(partial.path() / kBundleCheckpoint, *note); !bad.empty()) return failed(bad);
 
-  const std::filesystem::path events_path = partial / kBundleEvents;
+  const std::filesystem::path events_path = partial.path() / kBundleEvents;
   std::FILE* f = std::fopen(events_path.c_str(), "wbx");
   if (f == nullptr) return failed("cannot create " + events_path.string());
   Progress progress("export");
@@ -169,17 +190,12 @@ int run_export(const ExportOptions& o) {
   written = std::fclose(f) == 0 && written;
   progress.finish();
   if (seq <= size) {
-    std::error_code ignored;
-    std::filesystem::remove_all(partial, ignored);
     if (!cursor->status()) return fail(cursor->status());
     return fail(Status::error("store_corrupt",
                               "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`"));
   }
   if (!written) return failed("cannot write " + events_path.string());
-  sync_directory(partial);  // the files' names, before the directory's
-  std::filesystem::rename(partial, out, ec);
-  if (ec) return failed("cannot rename " + partial.string() + " to " + o.out + ": " + ec.message());
-  sync_directory(out.has_parent_path() ? out.parent_path() : std::filesystem::path("."));
+  if (const Status committed = partial.commit(o.out); !committed) return fail(committed);
 
   Checkpoint stated;
   {

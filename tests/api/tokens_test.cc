@@ -109,7 +109,7 @@ TEST_CASE("init's certificate is for localhost, self-signed, with its key kept p
   X509_free(cert);
   // Never over a key that exists.
   CHECK(write_self_signed_certificate(dir.path() / "other.crt", key_path) ==
-        "cannot create " + key_path.string() + " (does it exist?)");
+        "cannot create " + key_path.string() + ": File exists");
 }
 
 }  // namespace
