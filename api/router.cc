@@ -53,6 +53,16 @@ std::optional<std::uint64_t> parse_seq(std::string_view text) {
   return v;
 }
 
+// ?as_of=SEQ into `out` (left alone when absent); the 400 to answer when
+// it is not a seq.
+std::optional<Response> as_of_param(std::string_view query, std::optional<std::uint64_t>& out) {
+  const std::optional<std::string_view> text = query_param(query, "as_of");
+  if (!text) return std::nullopt;
+  out = parse_seq(*text);
+  if (!out) return error_response(400, "invalid_as_of", "as_of is a seq: digits, 0 or more", "as_of");
+  return std::nullopt;
+}
+
 // The path split at '/': "/v1/donors/JPN" -> {"v1", "donors", "JPN"}.
 std::vector<std::string_view> segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -264,10 +274,7 @@ Response Router::view(std::string_view name, std::string_view id, std::string_vi
   }
   if (!kind) return error_response(404, "not_found", "no such view");
   std::optional<std::uint64_t> as_of;
-  if (const std::optional<std::string_view> text = query_param(query, "as_of")) {
-    as_of = parse_seq(*text);
-    if (!as_of) return error_response(400, "invalid_as_of", "as_of is a seq: digits, 0 or more", "as_of");
-  }
+  if (auto bad = as_of_param(query, as_of)) return *bad;
   // Computed and signed once per (view, id, seq), then served from memory.
   const std::shared_ptr<const StoreReader> reader = store_.reader();
   const std::uint64_t seq = as_of.value_or(reader->head().size);
@@ -511,18 +518,12 @@ Response Router::export_file(std::string_view file, std::string_view query) cons
   bool known = file == "iati-activities.xml" || file == "iati-organisation.xml";
   for (const CsvKind& kind : csv_kinds()) known = known || file == kind.file;
   if (!known) return error_response(404, "not_found", "no export " + std::string(file));
+  std::optional<std::uint64_t> as_of;
+  if (auto bad = as_of_param(query, as_of)) return *bad;
   const std::shared_ptr<const StoreReader> reader = store_.reader();
-  std::uint64_t seq = reader->head().size;
-  if (const std::optional<std::string_view> text = query_param(query, "as_of")) {
-    const std::optional<std::uint64_t> as_of = parse_seq(*text);
-    if (!as_of) return error_response(400, "invalid_as_of", "as_of is a seq: digits, 0 or more", "as_of");
-    if (*as_of > seq) {
-      return error_response(400, "invalid_as_of",
-                            "as_of " + std::to_string(*as_of) + " is beyond the log, which holds " +
-                                std::to_string(seq) + " events",
-                            "as_of");
-    }
-    seq = *as_of;
+  const std::uint64_t seq = as_of.value_or(reader->head().size);
+  if (const Status within = check_as_of(seq, reader->head().size); !within) {
+    return error_response(400, within.code(), within.message(), within.field());
   }
   Exporter exporter(csv ? ExportFormat::kCsv : ExportFormat::kIati);
   const Status read = for_each_event(*reader, seq, [&exporter](const Event& e) { exporter.add(e); });

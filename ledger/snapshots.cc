@@ -401,16 +401,18 @@ Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
 
 }  // namespace
 
+Status check_as_of(std::uint64_t as_of, std::uint64_t head) {
+  if (as_of <= head) return Status::ok();
+  return Status::error("invalid_as_of",
+                       "as_of " + std::to_string(as_of) + " is beyond the log, which holds " + std::to_string(head) +
+                           " events",
+                       "as_of");
+}
+
 Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,
                                   std::string_view id, std::optional<std::uint64_t> as_of) {
-  const std::uint64_t head = reader->head().size;
-  const std::uint64_t seq = as_of.value_or(head);
-  if (seq > head) {
-    return Status::error("invalid_as_of", "as_of " + std::to_string(seq) +
-                                              " is beyond the log, which holds " +
-                                              std::to_string(head) + " events",
-                         "as_of");
-  }
+  const std::uint64_t seq = as_of.value_or(reader->head().size);
+  FL_RETURN_IF_ERROR(check_as_of(seq, reader->head().size));
   Result<std::unique_ptr<FundState>> state = state_as_of(reader, seq);
   if (!state) return state.status();
   Result<nlohmann::json> view = render_view(**state, kind, id);

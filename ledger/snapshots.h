@@ -81,6 +81,10 @@ Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
 Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader> reader,
                                                std::uint64_t seq);
 
+// Refuses, with invalid_as_of (field "as_of"), a seq beyond a log of
+// `head` events: what a view or an export as of it cannot show.
+Status check_as_of(std::uint64_t as_of, std::uint64_t head);
+
 // A view of the ledger `reader` reads, as of event `as_of` (its head when
 // nullopt), with the log position it stands at, unsigned (SPEC 3):
 //   {"as_of":{"chain_hash","root_hash","tree_size"},"view":{...}}

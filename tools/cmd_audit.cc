@@ -24,6 +24,7 @@
 #include "ledger/exports.h"
 #include "ledger/files.h"
 #include "ledger/replay.h"
+#include "ledger/snapshots.h"
 #include "ledger/views.h"
 #include "tools/audit_replay.h"
 #include "tools/cli.h"
@@ -101,12 +102,7 @@ int run_records_export(const ExportOptions& o, const std::filesystem::path& out)
   if (!store) return exit_code;
   const auto reader = store->reader();
   const std::uint64_t size = o.as_of.value_or(reader->head().size);
-  if (size > reader->head().size) {
-    return fail(Status::error("invalid_as_of",
-                              "as_of " + std::to_string(size) + " is beyond the log, which holds " +
-                                  std::to_string(reader->head().size) + " events",
-                              "as_of"));
-  }
+  if (const Status within = check_as_of(size, reader->head().size); !within) return fail(within);
   Exporter exporter(o.format == "csv" ? ExportFormat::kCsv : ExportFormat::kIati, o.publisher);
   Progress progress("export");
   const Status read = for_each_event(
