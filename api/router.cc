@@ -119,6 +119,10 @@ std::optional<TokenOwner> Router::authenticate(std::string_view authorization, R
   return owner;
 }
 
+bool Router::blocks(const Request& request) {
+  return request.method == "POST" || request.target.starts_with("/v1/exports/");
+}
+
 Response Router::handle(const Request& request) const {
   std::string name = "other";
   Response r = route(request, name);

@@ -100,6 +100,10 @@ class Router {
   Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics);
 
   Response handle(const Request& request) const;
+  // Whether answering `request` waits long on the disk: an append's synced
+  // write, an export's pass over the whole log. The server answers those
+  // on its pool for blocking work.
+  static bool blocks(const Request& request);
 
  private:
   Response route(const Request& request, std::string& name) const;

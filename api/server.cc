@@ -155,11 +155,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request.content_type = field(http::field::content_type);
     request.if_none_match = field(http::field::if_none_match);
     request.body = &req.body();
-    if (request.method == "POST" || request.target.starts_with("/v1/exports/")) {
-      // An append waits for its synced write, an export reads the whole
-      // log: they run on the pool for work that blocks, so that the
-      // connections' threads go on serving (and the appends of many
-      // connections meet in one group commit).
+    if (Router::blocks(request)) {
+      // On the pool for work that blocks, so that the connections' threads
+      // go on serving (and the appends of many connections meet in one
+      // group commit).
       net::post(blocking_, [self = shared_from_this(), request, started] {
         auto r = std::make_shared<Response>(self->router_.handle(request));
         net::post(self->stream_.get_executor(), [self, r, started] { self->answered(*r, started); });
