@@ -9,27 +9,31 @@
 namespace fundledger {
 namespace {
 
-constexpr std::uint64_t kStoredLeaves = kStoredTreeLeaves;
-
 Status damaged(const std::string& what) {
   return Status::error("store_corrupt", what + " is missing or damaged; run `fundledger verify`");
 }
 
 // The leaf hashes of events first_seq .. first_seq + count - 1 (1-based),
-// added to `tree`.
+// read from `cursor`, which stands on first_seq, and added to `tree`; the
+// cursor is left on the event after.
+Status add_leaves(HashesCursor& cursor, std::uint64_t first_seq, std::uint64_t count, RootBuilder& tree) {
+  for (std::uint64_t seq = first_seq; seq < first_seq + count; ++seq, cursor.next()) {
+    if (!cursor.valid() || cursor.seq() != seq) {
+      FL_RETURN_IF_ERROR(cursor.status());
+      return damaged("the hashes of event " + std::to_string(seq));
+    }
+    tree.add_leaf(cursor.hashes().leaf);
+  }
+  return Status::ok();
+}
+
+// The same, read with a cursor of their own.
 Status add_stored_leaves(const StoreReader& reader, std::uint64_t first_seq, std::uint64_t count,
                          RootBuilder& tree) {
   if (count == 0) return Status::ok();
   // A few hundred hashes at most: a point read, through the block cache.
   const auto cursor = reader.hashes_from(first_seq, StoreReader::Seek::kPoint);
-  for (std::uint64_t seq = first_seq; seq < first_seq + count; ++seq, cursor->next()) {
-    if (!cursor->valid() || cursor->seq() != seq) {
-      FL_RETURN_IF_ERROR(cursor->status());
-      return damaged("the hashes of event " + std::to_string(seq));
-    }
-    tree.add_leaf(cursor->hashes().leaf);
-  }
-  return Status::ok();
+  return add_leaves(*cursor, first_seq, count, tree);
 }
 
 Result<Hash> stored_node(const StoreReader& reader, int level, std::uint64_t index) {
@@ -87,13 +91,13 @@ std::optional<Hash> StoredTree::subtree(std::uint64_t first, std::uint64_t size)
     if (status_.is_ok()) status_ = Status::error("invalid_tree_size", "the tree holds " + std::to_string(reader_.head().size) + " leaves");
     return std::nullopt;
   }
-  if (size >= kStoredLeaves) {
+  if (size >= kStoredTreeLeaves) {
     Result<Hash> node = stored_node(reader_, std::countr_zero(size), first / size);
     if (node) return *node;
     if (status_.is_ok()) status_ = node.status();
     return std::nullopt;
   }
-  const std::uint64_t block = first - first % kStoredLeaves;
+  const std::uint64_t block = first - first % kStoredTreeLeaves;
   for (const Block& b : blocks_) {
     if (b.first == block) return b.levels[std::countr_zero(size)][(first - block) / size];
   }
@@ -102,7 +106,7 @@ std::optional<Hash> StoredTree::subtree(std::uint64_t first, std::uint64_t size)
 }
 
 bool StoredTree::load_block(std::uint64_t first) const {
-  const std::uint64_t count = std::min(kStoredLeaves, reader_.head().size - first);
+  const std::uint64_t count = std::min(kStoredTreeLeaves, reader_.head().size - first);
   Block& b = blocks_[next_block_];
   next_block_ = (next_block_ + 1) % kBlocksKept;
   b.first = UINT64_MAX;
@@ -135,13 +139,13 @@ Status add_tree_nodes(const StoreReader& reader, std::uint64_t first_seq, const 
   const std::uint64_t before = first_seq - 1;  // leaves already stored
   const std::uint64_t after = before + hashes.size();
   std::map<std::pair<int, std::uint64_t>, Hash> made;
-  for (std::uint64_t end = (before / kStoredLeaves + 1) * kStoredLeaves; end <= after; end += kStoredLeaves) {
-    const std::uint64_t start = end - kStoredLeaves;  // leaf index of the block's first leaf
+  for (std::uint64_t end = (before / kStoredTreeLeaves + 1) * kStoredTreeLeaves; end <= after; end += kStoredTreeLeaves) {
+    const std::uint64_t start = end - kStoredTreeLeaves;  // leaf index of the block's first leaf
     RootBuilder block;
     // The block's leaves stored before this write, then the new ones.
     if (start < before) FL_RETURN_IF_ERROR(add_stored_leaves(reader, start + 1, before - start, block));
     for (std::uint64_t i = std::max(start, before); i < end; ++i) block.add_leaf(hashes[i - before].leaf);
-    made[{kStoredTreeLevel, start / kStoredLeaves}] = block.root();
+    made[{kStoredTreeLevel, start / kStoredTreeLeaves}] = block.root();
   }
   FL_RETURN_IF_ERROR(complete_upwards(reader, made));
   put_nodes(made, batch);
@@ -151,11 +155,11 @@ Status add_tree_nodes(const StoreReader& reader, std::uint64_t first_seq, const 
 Status backfill_tree(Store& store) {
   const auto reader = store.reader();
   const std::uint64_t size = reader->head().size;
-  if (size < kStoredLeaves) return Status::ok();
+  if (size < kStoredTreeLeaves) return Status::ok();
   // Nodes are written with the events that complete them: when the last
   // block's node is there, every node is.
   Result<std::optional<std::string>> last =
-      reader->get(Family::kTree, tree_key(kStoredTreeLevel, size / kStoredLeaves - 1));
+      reader->get(Family::kTree, tree_key(kStoredTreeLevel, size / kStoredTreeLeaves - 1));
   if (!last) return last.status();
   if (last->has_value()) return Status::ok();
   // Each node of the lowest stored level from its leaves, then the nodes
@@ -164,15 +168,9 @@ Status backfill_tree(Store& store) {
   // so nothing more is read.
   std::map<std::pair<int, std::uint64_t>, Hash> made;
   const auto cursor = reader->hashes_from(1);
-  for (std::uint64_t block = 0; block < size / kStoredLeaves; ++block) {
+  for (std::uint64_t block = 0; block < size / kStoredTreeLeaves; ++block) {
     RootBuilder leaves;
-    for (std::uint64_t seq = block * kStoredLeaves + 1; seq <= (block + 1) * kStoredLeaves; ++seq, cursor->next()) {
-      if (!cursor->valid() || cursor->seq() != seq) {
-        FL_RETURN_IF_ERROR(cursor->status());
-        return damaged("the hashes of event " + std::to_string(seq));
-      }
-      leaves.add_leaf(cursor->hashes().leaf);
-    }
+    FL_RETURN_IF_ERROR(add_leaves(*cursor, block * kStoredTreeLeaves + 1, kStoredTreeLeaves, leaves));
     made[{kStoredTreeLevel, block}] = leaves.root();
   }
   FL_RETURN_IF_ERROR(complete_upwards(*reader, made));
@@ -200,16 +198,16 @@ Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size) {
   return head;
 }
 
-RecomputedTree::RecomputedTree(std::uint64_t size) : size_(size), blocks_(size / kStoredLeaves) {}
+RecomputedTree::RecomputedTree(std::uint64_t size) : size_(size), blocks_(size / kStoredTreeLeaves) {}
 
 void RecomputedTree::add_chunk(std::uint64_t first_seq, const std::vector<Hash>& leaves) {
   const std::uint64_t first = first_seq - 1;
-  FL_CHECK(first % kStoredLeaves == 0 && first + leaves.size() <= size_);
+  FL_CHECK(first % kStoredTreeLeaves == 0 && first + leaves.size() <= size_);
   std::size_t i = 0;
-  for (; i + kStoredLeaves <= leaves.size(); i += kStoredLeaves) {
+  for (; i + kStoredTreeLeaves <= leaves.size(); i += kStoredTreeLeaves) {
     RootBuilder block;
-    for (std::size_t j = i; j < i + kStoredLeaves; ++j) block.add_leaf(leaves[j]);
-    blocks_[(first + i) / kStoredLeaves] = block.root();
+    for (std::size_t j = i; j < i + kStoredTreeLeaves; ++j) block.add_leaf(leaves[j]);
+    blocks_[(first + i) / kStoredTreeLeaves] = block.root();
   }
   if (i < leaves.size()) {
     FL_CHECK(first + leaves.size() == size_);  // only the last chunk ends in a part block
@@ -219,7 +217,7 @@ void RecomputedTree::add_chunk(std::uint64_t first_seq, const std::vector<Hash>&
 
 Hash RecomputedTree::root() const {
   RootBuilder tree;
-  for (const Hash& block : blocks_) tree.add_subtree(block, kStoredLeaves);
+  for (const Hash& block : blocks_) tree.add_subtree(block, kStoredTreeLeaves);
   for (const Hash& leaf : tail_) tree.add_leaf(leaf);
   FL_CHECK(tree.size() == size_);
   return tree.root();
