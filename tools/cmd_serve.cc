@@ -1,24 +1,22 @@
 // serve: the HTTPS API. token add: make an API token for a person or a
 // program, shown once.
 
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <cstdio>
-
-#include "ledger/log.h"
-
-#include <signal.h>
-
-#include <atomic>
-#include <cstdlib>
 #include <thread>
 
 #include "api/certificate.h"
 #include "api/server.h"
 #include "api/tokens.h"
 #include "ledger/checkpoints.h"
+#include "ledger/log.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
