@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "ledger/files.h"
+#include "util/files.h"
 
 namespace fundledger::api {
 namespace {

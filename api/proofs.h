@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ledger/status.h"
+#include "util/status.h"
 #include "ledger/store.h"
 
 namespace fundledger::api {

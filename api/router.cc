@@ -9,17 +9,17 @@
 
 #include "api/proofs.h"
 #include "audit/audited_view.h"
-#include "ledger/canonical.h"
+#include "util/canonical.h"
 #include "ledger/checkpoints.h"
-#include "ledger/event.h"
-#include "ledger/exports.h"
+#include "domain/event.h"
+#include "domain/exports.h"
 #include "ledger/replay.h"
-#include "ledger/json.h"
+#include "util/json.h"
 #include "ledger/tree.h"
-#include "ledger/check.h"
-#include "ledger/log.h"
+#include "util/check.h"
+#include "util/log.h"
 #include "ledger/snapshots.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 
 namespace fundledger::api {
 namespace {

@@ -15,7 +15,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "ledger/checkpoints.h"
-#include "ledger/log.h"
+#include "util/log.h"
 
 namespace fundledger::api {
 

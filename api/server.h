@@ -14,7 +14,7 @@
 
 #include "api/tokens.h"
 #include "audit/note.h"
-#include "ledger/status.h"
+#include "util/status.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "audit/note.h"
-#include "ledger/check.h"
-#include "ledger/files.h"
+#include "util/check.h"
+#include "util/files.h"
 
 namespace fundledger::api {
 namespace {

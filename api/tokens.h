@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/hash.h"
-#include "ledger/status.h"
+#include "util/hash.h"
+#include "util/status.h"
 
 namespace fundledger::api {
 

@@ -4,8 +4,8 @@
 #include <optional>
 #include <utility>
 
-#include "ledger/canonical.h"
-#include "ledger/check.h"
+#include "util/canonical.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

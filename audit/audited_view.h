@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
-#include "ledger/hash.h"
+#include "util/hash.h"
 
 namespace fundledger {
 

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "audit/merkle.h"
-#include "ledger/json.h"
+#include "util/json.h"
 
 namespace fundledger {
 namespace {

@@ -25,7 +25,7 @@
 
 #include "audit/checkpoint.h"
 #include "audit/note.h"
-#include "ledger/hash.h"
+#include "util/hash.h"
 
 namespace fundledger {
 

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <memory>
 
-#include "ledger/files.h"
+#include "util/files.h"
 
 namespace fundledger {
 namespace {

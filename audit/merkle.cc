@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "ledger/check.h"
+#include "util/check.h"
 
 namespace fundledger {
 

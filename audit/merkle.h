@@ -8,7 +8,7 @@
 #include <mutex>
 #include <vector>
 
-#include "ledger/hash.h"
+#include "util/hash.h"
 
 namespace fundledger {
 

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "ledger/check.h"
-#include "ledger/hash.h"
+#include "util/check.h"
+#include "util/hash.h"
 
 namespace fundledger {
 namespace {

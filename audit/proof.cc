@@ -3,7 +3,7 @@
 #include <bit>
 
 #include "audit/merkle.h"
-#include "ledger/check.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/hash.h"
+#include "util/hash.h"
 
 namespace fundledger {
 

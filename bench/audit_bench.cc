@@ -23,7 +23,7 @@
 #include "audit/note.h"
 #include "audit/proof.h"
 #include "bench/bench_support.h"
-#include "ledger/check.h"
+#include "util/check.h"
 #include "ledger/checkpoints.h"
 #include "ledger/tree.h"
 #include "tools/audit_replay.h"

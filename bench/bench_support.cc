@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <vector>
 
-#include "ledger/check.h"
-#include "ledger/event.h"
-#include "ledger/hash.h"
+#include "util/check.h"
+#include "domain/event.h"
+#include "util/hash.h"
 #include "ledger/writer.h"
-#include "tools/generator.h"
+#include "domain/generator.h"
 
 namespace fundledger::bench {
 

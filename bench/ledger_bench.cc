@@ -20,16 +20,16 @@
 
 #include "audit/merkle.h"
 #include "bench/bench_support.h"
-#include "ledger/check.h"
-#include "ledger/event.h"
+#include "util/check.h"
+#include "domain/event.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/store.h"
 #include "ledger/tree.h"
 #include "ledger/verify.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 #include "ledger/writer.h"
-#include "tools/generator.h"
+#include "domain/generator.h"
 
 namespace fundledger {
 namespace {

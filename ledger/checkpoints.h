@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "audit/note.h"
-#include "ledger/status.h"
+#include "util/status.h"
 #include "ledger/store.h"
 #include "ledger/verify.h"
 

@@ -5,11 +5,11 @@
 #include <map>
 #include <vector>
 
-#include "ledger/check.h"
-#include "ledger/data_view.h"
-#include "ledger/keyed_hash.h"
+#include "util/check.h"
+#include "domain/data_view.h"
+#include "util/keyed_hash.h"
 #include "ledger/snapshots.h"
-#include "ledger/state.h"
+#include "domain/state.h"
 
 namespace fundledger {
 namespace {

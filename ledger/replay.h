@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <functional>
 
-#include "ledger/event.h"
-#include "ledger/status.h"
+#include "domain/event.h"
+#include "util/status.h"
 #include "ledger/store.h"
 #include "ledger/verify.h"
 

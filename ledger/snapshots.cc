@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "audit/audited_view.h"
-#include "ledger/check.h"
-#include "ledger/data_view.h"
-#include "ledger/event.h"
+#include "util/check.h"
+#include "domain/data_view.h"
+#include "domain/event.h"
 #include "ledger/tree.h"
 
 namespace fundledger {

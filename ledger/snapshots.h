@@ -21,10 +21,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ledger/state.h"
-#include "ledger/status.h"
+#include "domain/state.h"
+#include "util/status.h"
 #include "ledger/store.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 
 namespace fundledger {
 

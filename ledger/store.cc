@@ -14,8 +14,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
-#include "ledger/check.h"
-#include "ledger/log.h"
+#include "util/check.h"
+#include "util/log.h"
 
 namespace fundledger {
 namespace {

@@ -36,8 +36,8 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/hash.h"
-#include "ledger/status.h"
+#include "util/hash.h"
+#include "util/status.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "audit/merkle.h"
-#include "ledger/check.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

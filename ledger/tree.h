@@ -18,7 +18,7 @@
 
 #include "audit/audited_view.h"
 #include "audit/proof.h"
-#include "ledger/status.h"
+#include "util/status.h"
 #include "ledger/store.h"
 #include "ledger/verify.h"
 

@@ -8,10 +8,10 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/check.h"
-#include "ledger/event.h"
-#include "ledger/formats.h"
-#include "ledger/keyed_hash.h"
+#include "util/check.h"
+#include "domain/event.h"
+#include "domain/formats.h"
+#include "util/keyed_hash.h"
 
 namespace fundledger {
 namespace {

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/hash.h"
-#include "ledger/status.h"
+#include "util/hash.h"
+#include "util/status.h"
 #include "ledger/store.h"
 
 namespace fundledger {

@@ -5,9 +5,9 @@
 #include <unordered_set>
 #include <utility>
 
-#include "ledger/check.h"
-#include "ledger/data_view.h"
-#include "ledger/log.h"
+#include "util/check.h"
+#include "domain/data_view.h"
+#include "util/log.h"
 #include "ledger/snapshots.h"
 #include "ledger/tree.h"
 

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event.h"
-#include "ledger/formats.h"
-#include "ledger/hash.h"
-#include "ledger/state.h"
-#include "ledger/status.h"
+#include "domain/event.h"
+#include "domain/formats.h"
+#include "util/hash.h"
+#include "domain/state.h"
+#include "util/status.h"
 #include "ledger/store.h"
 
 namespace fundledger {

@@ -9,7 +9,6 @@
 #include <catch2/catch.hpp>
 #include <rocksdb/db.h>
 
-#include "tools/generator.h"
 
 namespace fundledger::test {
 
@@ -18,19 +17,6 @@ WriterOptions fixed_clock_options() {
   auto now = std::make_shared<Millis>(1795428930123);  // 2026-11-23T10:15:30.123Z
   o.clock = [now] { return (*now)++; };
   return o;
-}
-
-std::vector<Draft> drafts(std::string_view jsonl) {
-  std::vector<Draft> out;
-  std::istringstream in{std::string(jsonl)};
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    Result<Draft> d = decode_draft(line);
-    INFO(line);
-    REQUIRE(d.status().to_string() == "ok");
-    out.push_back(std::move(*d));
-  }
-  return out;
 }
 
 Ledger::Ledger() {
@@ -134,16 +120,6 @@ Run run_cli(const std::string& args, const std::string& input) {
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
-}
-
-std::string generated(std::size_t count, std::uint64_t seed) {
-  Generator gen(GeneratorOptions{seed, "2014-01-01"});
-  std::string out;
-  for (std::size_t i = 0; i < count; ++i) {
-    out += gen.next();
-    out += '\n';
-  }
-  return out;
 }
 
 }  // namespace fundledger::test

@@ -10,9 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/event.h"
+#include "domain/event.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "tests/events.h"
 #include "tests/temp_dir.h"
 
 namespace fundledger::test {
@@ -20,9 +21,6 @@ namespace fundledger::test {
 // The clock every test ledger runs on: 2026-11-23T10:15:30.123Z, moving one
 // millisecond each time it is read.
 WriterOptions fixed_clock_options();
-
-// Decodes JSON lines into drafts; a line that does not decode fails the test.
-std::vector<Draft> drafts(std::string_view jsonl);
 
 // A ledger in a temporary directory, open for writing, with its writer.
 struct Ledger {
@@ -64,8 +62,5 @@ struct Run {
 // Runs the fundledger binary with `args` (shell words), feeding `input` on
 // stdin.
 Run run_cli(const std::string& args, const std::string& input = "");
-
-// `count` generated events, as JSON lines, from seed `seed`.
-std::string generated(std::size_t count, std::uint64_t seed);
 
 }  // namespace fundledger::test

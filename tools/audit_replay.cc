@@ -3,8 +3,8 @@
 #include <string>
 #include <utility>
 
-#include "ledger/data_view.h"
-#include "ledger/formats.h"
+#include "domain/data_view.h"
+#include "domain/formats.h"
 
 namespace fundledger::cli {
 

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "audit/bundle.h"
-#include "ledger/event.h"
-#include "ledger/state.h"
+#include "domain/event.h"
+#include "domain/state.h"
 
 namespace fundledger::cli {
 

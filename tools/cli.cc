@@ -10,7 +10,7 @@
 #include "api/certificate.h"
 #include "audit/checkpoint.h"
 #include "audit/note.h"
-#include "ledger/check.h"
+#include "util/check.h"
 
 namespace fundledger::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
-#include "ledger/status.h"
+#include "util/status.h"
 #include "ledger/store.h"
 
 namespace fundledger::cli {

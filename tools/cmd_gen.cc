@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event.h"
-#include "ledger/formats.h"
+#include "domain/event.h"
+#include "domain/formats.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/demo_events.h"
-#include "tools/generator.h"
+#include "domain/generator.h"
 
 namespace fundledger::cli {
 namespace {

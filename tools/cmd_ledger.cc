@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "audit/note.h"
-#include "ledger/event.h"
-#include "ledger/formats.h"
+#include "domain/event.h"
+#include "domain/formats.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"

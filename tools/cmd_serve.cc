@@ -16,7 +16,7 @@
 #include "api/server.h"
 #include "api/tokens.h"
 #include "ledger/checkpoints.h"
-#include "ledger/log.h"
+#include "util/log.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"

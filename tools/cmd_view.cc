@@ -6,10 +6,10 @@
 #include <string>
 
 #include "audit/audited_view.h"
-#include "ledger/canonical.h"
+#include "util/canonical.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 

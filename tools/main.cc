@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "ledger/log.h"
+#include "util/log.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 

@@ -16,7 +16,7 @@
 #include "audit/checkpoint.h"
 #include "audit/proof.h"
 #include "ledger/checkpoints.h"
-#include "ledger/exports.h"
+#include "domain/exports.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/verify.h"
@@ -26,7 +26,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/api/client.h"
+#include "tests/client.h"
 #include "tests/support.h"
 
 namespace fundledger::api {

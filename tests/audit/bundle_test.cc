@@ -16,8 +16,8 @@
 #include "audit/checkpoint.h"
 #include "audit/merkle.h"
 #include "audit/note.h"
-#include "ledger/canonical.h"
-#include "ledger/hash.h"
+#include "util/canonical.h"
+#include "util/hash.h"
 #include "tests/audit/audit_support.h"
 #include "tests/temp_dir.h"
 

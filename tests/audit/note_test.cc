@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
-#include "ledger/hash.h"
+#include "util/hash.h"
 #include "tests/audit/audit_support.h"
 
 namespace fundledger {

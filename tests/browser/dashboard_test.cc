@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "audit/note.h"
-#include "tests/api/client.h"
+#include "tests/client.h"
 #include "tests/serve_process.h"
 #include "tests/support.h"
 #include "tests/temp_dir.h"

@@ -13,12 +13,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ledger/exports.h"
-#include "ledger/iso_codes.h"
-#include "ledger/money.h"
+#include "domain/exports.h"
+#include "domain/iso_codes.h"
+#include "domain/money.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 #include "tests/support.h"
 #include "tests/temp_dir.h"
 

@@ -15,8 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include "audit/merkle.h"
-#include "ledger/event.h"
-#include "ledger/hash.h"
+#include "domain/event.h"
+#include "util/hash.h"
 #include "tests/support.h"
 
 namespace fundledger {

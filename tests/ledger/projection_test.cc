@@ -11,14 +11,14 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ledger/data_view.h"
+#include "domain/data_view.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
-#include "ledger/state.h"
+#include "domain/state.h"
 #include "ledger/verify.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 #include "tests/support.h"
-#include "tools/generator.h"
+#include "domain/generator.h"
 
 namespace fundledger {
 namespace {

@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ledger/views.h"
+#include "domain/views.h"
 #include "tests/support.h"
 
 namespace fundledger {

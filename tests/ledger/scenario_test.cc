@@ -23,7 +23,7 @@
 
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
-#include "ledger/views.h"
+#include "domain/views.h"
 #include "tests/support.h"
 
 namespace fundledger {

@@ -17,7 +17,7 @@
 #include "audit/audited_view.h"
 #include "audit/checkpoint.h"
 #include "audit/note.h"
-#include "ledger/hash.h"
+#include "util/hash.h"
 #include "ledger/store.h"
 #include "tests/support.h"
 

@@ -16,8 +16,8 @@
 #include "audit/merkle.h"
 #include "audit/note.h"
 #include "audit/proof.h"
-#include "ledger/hash.h"
-#include "tests/api/client.h"
+#include "util/hash.h"
+#include "tests/client.h"
 #include "tests/serve_process.h"
 #include "tests/support.h"
 

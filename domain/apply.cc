@@ -1,0 +1,268 @@
+// What each event does to the fund, once the rules have let it in. Every
+// figure an event moves is moved here and nowhere else.
+
+#include "util/check.h"
+#include "domain/iso_codes.h"
+#include "domain/money.h"
+#include "domain/state.h"
+
+namespace fundledger {
+namespace {
+
+std::size_t region_of(std::string_view code) {
+  const auto r = region_index(code);
+  FL_CHECK(r.has_value());
+  return *r;
+}
+
+int units_of(std::string_view currency) {
+  const auto units = currency_minor_units(currency);
+  FL_CHECK(units.has_value());
+  return *units;
+}
+
+std::size_t status_index(ProposalStatus s) { return static_cast<std::size_t>(s); }
+
+}  // namespace
+
+void FundState::apply(EventType type, const DataView& d, std::uint64_t seq) {
+  FL_CHECK(seq == seq_ + 1);
+  seq_ = seq;
+  switch (type) {
+    case EventType::kDonorRegistered: {
+      Donor& donor = donor_for_change(d.get("donor"));
+      donor.id = d.get("donor");
+      donor.name = d.get("name");
+      donor.kind = d.get("kind");
+      donor.country = d.get("country");
+      donor.seq = seq;
+      ++totals_for_change().donors;
+      return;
+    }
+    case EventType::kProgrammeRegistered: {
+      Programme& p = programme_for_change(d.get("programme"));
+      p.id = d.get("programme");
+      p.name = d.get("name");
+      p.seq = seq;
+      ++totals_for_change().programmes;
+      return;
+    }
+    case EventType::kPledgeRecorded:
+    case EventType::kPledgeWrittenOff:
+      return apply_pledge(type, d, seq);
+    case EventType::kContributionReceived:
+      return apply_contribution(d);
+    case EventType::kCallOpened:
+    case EventType::kCallClosed:
+      return apply_call(type, d, seq);
+    case EventType::kProposalSubmitted:
+    case EventType::kProposalApproved:
+    case EventType::kProposalRejected:
+      return apply_proposal(type, d, seq);
+    case EventType::kDisbursementMade:
+    case EventType::kRefundReceived:
+    case EventType::kAllocationReleased:
+      return apply_money_out(type, d, seq);
+  }
+  FL_CHECK(false);
+}
+
+void FundState::apply_pledge(EventType type, const DataView& d, std::uint64_t seq) {
+  const std::string_view id = d.get("pledge");
+  Totals& t = totals_for_change();
+  if (type == EventType::kPledgeRecorded) {
+    Pledge p;
+    p.id = id;
+    p.currency = d.get("currency");
+    p.minor_units = units_of(p.currency);
+    p.amount = amount(d, "amount", p.minor_units);
+    p.programme = d.get("programme");
+    p.pledged_on = d.get("pledged_on");
+    p.due_on = d.get("due_on");
+    p.seq = seq;
+    Donor& donor = donor_for_change(d.get("donor"));
+    CurrencyFigures& f = donor.currencies[p.currency];
+    f.pledged += p.amount;
+    f.outstanding += p.amount;
+    t.pledged_by_currency[p.currency] += p.amount;
+    t.outstanding_by_currency[p.currency] += p.amount;
+    ++t.pledges;
+    add_pledge(id, donor.id);
+    donor.pledges.push_back(std::move(p));
+    return;
+  }
+  Donor& donor = donor_for_change(std::string(pledge_owner(id)));
+  Pledge* p = donor.pledge(id);
+  FL_CHECK(p != nullptr);
+  const std::int64_t a = amount(d, "amount", p->minor_units);
+  p->written_off += a;
+  CurrencyFigures& f = donor.currencies[p->currency];
+  f.written_off += a;
+  f.outstanding -= a;
+  t.outstanding_by_currency[p->currency] -= a;
+  ++t.write_offs;
+  FL_CHECK(p->outstanding() >= 0 && f.outstanding >= 0);
+}
+
+void FundState::apply_contribution(const DataView& d) {
+  const std::string currency(d.get("currency"));
+  const std::int64_t a = amount(d, "amount", units_of(currency));
+  const std::int64_t credited = amount(d, "usd", kUsdMinorUnits);
+  Totals& t = totals_for_change();
+  Donor& donor = donor_for_change(d.get("donor"));
+  CurrencyFigures& f = donor.currencies[currency];
+  f.received += a;
+  donor.received_usd += credited;
+  ++donor.contributions;
+  t.received += credited;
+  t.received_by_currency[currency] += a;
+  ++t.contributions;
+  if (!d.has("pledge")) {
+    f.unpledged += a;
+    return;
+  }
+  Pledge* p = donor.pledge(d.get("pledge"));
+  FL_CHECK(p != nullptr && p->currency == currency);
+  p->received += a;
+  f.outstanding -= a;
+  t.outstanding_by_currency[currency] -= a;
+  FL_CHECK(p->outstanding() >= 0 && f.outstanding >= 0);
+  if (!p->programme.empty()) {
+    t.earmarked_received[p->programme] += credited;
+    programme_for_change(p->programme).earmarked_received += credited;
+  }
+}
+
+void FundState::apply_call(EventType type, const DataView& d, std::uint64_t seq) {
+  Call& c = call_for_change(d.get("call"));
+  if (type == EventType::kCallClosed) {
+    c.closed_on = d.get("closed_on");
+    return;
+  }
+  c.id = d.get("call");
+  c.title = d.get("title");
+  c.programme = d.get("programme");
+  c.opened_on = d.get("opened_on");
+  c.closes_on = d.get("closes_on");
+  c.budget = amount(d, "budget_usd", kUsdMinorUnits);
+  c.seq = seq;
+  if (d.has_regions()) {
+    c.regions = 0;
+    for (std::size_t i = 0; i < d.region_count(); ++i) c.regions |= 1u << region_of(d.region(i));
+  }
+  Programme& p = programme_for_change(c.programme);
+  ++p.calls;
+  p.budget += c.budget;
+  Totals& t = totals_for_change();
+  ++t.calls;
+  t.budgets += c.budget;
+}
+
+// The entities a proposal's money touches, looked up once.
+struct FundState::ProposalContext {
+  Proposal& proposal;
+  Call& call;
+  Programme& programme;
+  Totals& totals;
+};
+
+void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t seq) {
+  Proposal& p = proposal_for_change(d.get("proposal"));
+  Call& c = call_for_change(type == EventType::kProposalSubmitted ? d.get("call") : p.call);
+  Programme& programme = programme_for_change(c.programme);
+  Totals& t = totals_for_change();
+  RegionFigures* figures[] = {&c.total, nullptr, nullptr};
+  p.trail.push_back({seq, type});
+  if (type == EventType::kProposalSubmitted) {
+    p.id = d.get("proposal");
+    p.call = d.get("call");
+    p.applicant = d.get("applicant");
+    p.country = d.get("country");
+    p.region = static_cast<std::uint8_t>(region_of(d.get("region")));
+    p.focal_point = d.get("focal_point");
+    p.submitted_on = d.get("submitted_on");
+    p.requested = amount(d, "requested_usd", kUsdMinorUnits);
+    p.seq = seq;
+    figures[1] = &c.by_region[p.region];
+    figures[2] = &t.regions[p.region];
+    for (RegionFigures* f : figures) {
+      ++f->proposals;
+      ++f->by_status[status_index(ProposalStatus::kSubmitted)];
+      f->requested += p.requested;
+    }
+    programme.requested += p.requested;
+    t.requested += p.requested;
+    ++t.proposals;
+    return;
+  }
+  figures[1] = &c.by_region[p.region];
+  figures[2] = &t.regions[p.region];
+  const ProposalStatus decided =
+      type == EventType::kProposalApproved ? ProposalStatus::kApproved : ProposalStatus::kRejected;
+  for (RegionFigures* f : figures) {
+    --f->by_status[status_index(ProposalStatus::kSubmitted)];
+    ++f->by_status[status_index(decided)];
+  }
+  p.status = decided;
+  p.decision = d.get("decision");
+  p.decided_on = d.get("decided_on");
+  if (decided == ProposalStatus::kRejected) {
+    p.reason = d.get("reason");
+    return;
+  }
+  const std::int64_t a = amount(d, "approved_usd", kUsdMinorUnits);
+  p.approved_initial = a;
+  ProposalContext x{p, c, programme, t};
+  add_approved(x, a);
+}
+
+void FundState::apply_money_out(EventType type, const DataView& d, std::uint64_t seq) {
+  Proposal& p = proposal_for_change(d.get("proposal"));
+  p.trail.push_back({seq, type});
+  Call& c = call_for_change(p.call);
+  ProposalContext x{p, c, programme_for_change(c.programme), totals_for_change()};
+  const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);
+  switch (type) {
+    case EventType::kDisbursementMade:
+      ++p.disbursements;
+      ++x.totals.disbursements;
+      add_disbursed(x, a);
+      break;
+    case EventType::kRefundReceived:
+      // Money paid back returns to the fund: neither paid nor allocated.
+      p.refunded += a;
+      ++x.totals.refunds;
+      add_disbursed(x, -a);
+      add_approved(x, -a);
+      break;
+    default:
+      p.released += a;
+      ++x.totals.releases;
+      add_approved(x, -a);
+  }
+  FL_CHECK(p.disbursed >= 0 && p.disbursed <= p.approved);
+}
+
+void FundState::add_approved(ProposalContext& x, std::int64_t amount) {
+  const std::uint8_t r = x.proposal.region;
+  x.proposal.approved += amount;
+  x.call.total.approved += amount;
+  x.call.by_region[r].approved += amount;
+  x.totals.regions[r].approved += amount;
+  x.programme.approved += amount;
+  x.totals.approved += amount;
+  FL_CHECK(x.call.total.approved <= x.call.budget && x.totals.unallocated() >= 0);
+}
+
+void FundState::add_disbursed(ProposalContext& x, std::int64_t amount) {
+  const std::uint8_t r = x.proposal.region;
+  x.proposal.disbursed += amount;
+  x.call.total.disbursed += amount;
+  x.call.by_region[r].disbursed += amount;
+  x.totals.regions[r].disbursed += amount;
+  x.programme.disbursed += amount;
+  x.totals.disbursed += amount;
+  FL_CHECK(x.totals.cash() >= 0);
+}
+
+}  // namespace fundledger

@@ -1,0 +1,38 @@
+#pragma once
+// The formats of single fields (SPEC 1.1 and 1.3): identifiers, business
+// dates (the calendar and timestamps are util/timestamp.h), UN regional
+// groups and actors.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/timestamp.h"
+
+namespace fundledger {
+
+// An event's idempotency key: ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$
+bool is_event_id(std::string_view s);
+// A donor, pledge, call, ... id: ^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$
+bool is_business_id(std::string_view s);
+
+// A business date: YYYY-MM-DD naming a day that exists (2016-02-29 yes,
+// 2015-02-29 no) between kDateYearMin and kDateYearMax.
+bool is_business_date(std::string_view s);
+
+// The five UN regional groups, in the order views list them.
+inline constexpr std::array<std::string_view, 5> kRegions = {
+    "AFR", "APG", "EEG", "GRULAC", "WEOG"};
+// Index of `s` in kRegions, or nullopt.
+std::optional<std::size_t> region_index(std::string_view s);
+
+// Roles of SPEC 6. Only a manager appends events.
+inline constexpr std::array<std::string_view, 3> kRoles = {"manager", "board",
+                                                           "auditor"};
+// An actor: ROLE:NAME with a role of kRoles and a NAME of 1 to 64 characters
+// from [A-Za-z0-9._@-], starting with a letter or digit.
+bool is_actor(std::string_view s);
+
+}  // namespace fundledger

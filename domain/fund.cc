@@ -1,0 +1,273 @@
+#include "domain/fund.h"
+
+#include "util/codec.h"
+
+namespace fundledger {
+namespace {
+
+void put(Encoder& e, const RegionFigures& r) {
+  e.u64(r.proposals);
+  for (std::uint64_t n : r.by_status) e.u64(n);
+  e.i64(r.requested).i64(r.approved).i64(r.disbursed);
+}
+
+RegionFigures get_region(Decoder& d) {
+  RegionFigures r;
+  r.proposals = d.u64();
+  for (std::uint64_t& n : r.by_status) n = d.u64();
+  r.requested = d.i64();
+  r.approved = d.i64();
+  r.disbursed = d.i64();
+  return r;
+}
+
+void put(Encoder& e, const std::map<std::string, std::int64_t>& m) {
+  e.u64(m.size());
+  for (const auto& [k, v] : m) e.str(k).i64(v);
+}
+
+std::map<std::string, std::int64_t> get_map(Decoder& d) {
+  std::map<std::string, std::int64_t> m;
+  const std::uint64_t n = d.u64();
+  for (std::uint64_t i = 0; i < n && !d.failed(); ++i) {
+    std::string k = d.str();
+    m[k] = d.i64();
+  }
+  return m;
+}
+
+template <typename T>
+std::optional<T> finished(Decoder& d, T value) {
+  if (!d.done()) return std::nullopt;
+  return value;
+}
+
+bool version_ok(Decoder& d) { return d.u64() == kRecordVersion; }
+
+}  // namespace
+
+std::string_view status_name(ProposalStatus s) {
+  switch (s) {
+    case ProposalStatus::kSubmitted: return "submitted";
+    case ProposalStatus::kApproved: return "approved";
+    case ProposalStatus::kRejected: return "rejected";
+  }
+  return "submitted";
+}
+
+Pledge* Donor::pledge(std::string_view id) {
+  for (Pledge& p : pledges) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+const Pledge* Donor::pledge(std::string_view id) const {
+  return const_cast<Donor*>(this)->pledge(id);
+}
+
+// Each encoder reserves about what it writes: a string that grows is
+// copied each time it does.
+std::string encode(const Donor& d) {
+  std::string out;
+  out.reserve(96 + 32 * d.currencies.size() + 64 * d.pledges.size());
+  Encoder e(out);
+  e.u64(kRecordVersion).str(d.id).str(d.name).str(d.kind).str(d.country).u64(d.seq);
+  e.u64(d.currencies.size());
+  for (const auto& [currency, f] : d.currencies) {
+    e.str(currency).i64(f.pledged).i64(f.received).i64(f.unpledged).i64(f.written_off).i64(f.outstanding);
+  }
+  e.i64(d.received_usd).u64(d.contributions).u64(d.pledges.size());
+  for (const Pledge& p : d.pledges) {
+    e.str(p.id).str(p.currency).u64(static_cast<std::uint64_t>(p.minor_units));
+    e.i64(p.amount).i64(p.received).i64(p.written_off);
+    e.str(p.programme).str(p.pledged_on).str(p.due_on).u64(p.seq);
+  }
+  return out;
+}
+
+std::optional<Donor> decode_donor(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  Donor x;
+  x.id = d.str();
+  x.name = d.str();
+  x.kind = d.str();
+  x.country = d.str();
+  x.seq = d.u64();
+  const std::uint64_t currencies = d.u64();
+  for (std::uint64_t i = 0; i < currencies && !d.failed(); ++i) {
+    std::string c = d.str();
+    CurrencyFigures& f = x.currencies[c];
+    f.pledged = d.i64();
+    f.received = d.i64();
+    f.unpledged = d.i64();
+    f.written_off = d.i64();
+    f.outstanding = d.i64();
+  }
+  x.received_usd = d.i64();
+  x.contributions = d.u64();
+  const std::uint64_t pledges = d.u64();
+  for (std::uint64_t i = 0; i < pledges && !d.failed(); ++i) {
+    Pledge p;
+    p.id = d.str();
+    p.currency = d.str();
+    p.minor_units = static_cast<int>(d.u64());
+    p.amount = d.i64();
+    p.received = d.i64();
+    p.written_off = d.i64();
+    p.programme = d.str();
+    p.pledged_on = d.str();
+    p.due_on = d.str();
+    p.seq = d.u64();
+    x.pledges.push_back(std::move(p));
+  }
+  return finished(d, std::move(x));
+}
+
+std::string encode(const Programme& p) {
+  std::string out;
+  out.reserve(256);
+  Encoder e(out);
+  e.u64(kRecordVersion).str(p.id).str(p.name).u64(p.seq).u64(p.calls);
+  e.i64(p.budget).i64(p.requested).i64(p.approved).i64(p.disbursed).i64(p.earmarked_received);
+  return out;
+}
+
+std::optional<Programme> decode_programme(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  Programme p;
+  p.id = d.str();
+  p.name = d.str();
+  p.seq = d.u64();
+  p.calls = d.u64();
+  p.budget = d.i64();
+  p.requested = d.i64();
+  p.approved = d.i64();
+  p.disbursed = d.i64();
+  p.earmarked_received = d.i64();
+  return finished(d, std::move(p));
+}
+
+std::string encode(const Call& c) {
+  std::string out;
+  out.reserve(256);
+  Encoder e(out);
+  e.u64(kRecordVersion).str(c.id).str(c.title).str(c.programme).str(c.opened_on);
+  e.str(c.closes_on).str(c.closed_on).u64(c.regions).u64(c.seq).i64(c.budget);
+  put(e, c.total);
+  for (const RegionFigures& r : c.by_region) put(e, r);
+  return out;
+}
+
+std::optional<Call> decode_call(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  Call c;
+  c.id = d.str();
+  c.title = d.str();
+  c.programme = d.str();
+  c.opened_on = d.str();
+  c.closes_on = d.str();
+  c.closed_on = d.str();
+  c.regions = static_cast<std::uint8_t>(d.u64());
+  c.seq = d.u64();
+  c.budget = d.i64();
+  c.total = get_region(d);
+  for (RegionFigures& r : c.by_region) r = get_region(d);
+  return finished(d, std::move(c));
+}
+
+std::string encode(const Proposal& p) {
+  std::string out;
+  out.reserve(128 + p.id.size() + p.call.size() + p.applicant.size() + p.focal_point.size() +
+              p.decision.size() + p.reason.size());
+  Encoder e(out);
+  e.u64(kRecordVersion).str(p.id).str(p.call).str(p.applicant).str(p.country).u64(p.region);
+  e.str(p.focal_point).str(p.submitted_on).u64(p.seq).i64(p.requested);
+  e.u64(static_cast<std::uint64_t>(p.status)).str(p.decision).str(p.decided_on).str(p.reason);
+  e.i64(p.approved).i64(p.approved_initial).i64(p.disbursed).i64(p.released).i64(p.refunded);
+  e.u64(p.disbursements);
+  e.u64(p.trail.size());
+  for (const Proposal::Touch& t : p.trail) e.u64(t.seq).u64(static_cast<std::uint64_t>(t.type));
+  return out;
+}
+
+std::optional<Proposal> decode_proposal(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  Proposal p;
+  p.id = d.str();
+  p.call = d.str();
+  p.applicant = d.str();
+  p.country = d.str();
+  p.region = static_cast<std::uint8_t>(d.u64());
+  p.focal_point = d.str();
+  p.submitted_on = d.str();
+  p.seq = d.u64();
+  p.requested = d.i64();
+  const std::uint64_t status = d.u64();
+  if (status > 2 || p.region >= kRegionCount) return std::nullopt;
+  p.status = static_cast<ProposalStatus>(status);
+  p.decision = d.str();
+  p.decided_on = d.str();
+  p.reason = d.str();
+  p.approved = d.i64();
+  p.approved_initial = d.i64();
+  p.disbursed = d.i64();
+  p.released = d.i64();
+  p.refunded = d.i64();
+  p.disbursements = d.u64();
+  const std::uint64_t touches = d.u64();
+  for (std::uint64_t i = 0; i < touches && !d.failed(); ++i) {
+    Proposal::Touch t;
+    t.seq = d.u64();
+    const std::uint64_t type = d.u64();
+    if (type >= kEventTypeCount) return std::nullopt;
+    t.type = static_cast<EventType>(type);
+    p.trail.push_back(t);
+  }
+  return finished(d, std::move(p));
+}
+
+std::string encode(const Totals& t) {
+  std::string out;
+  out.reserve(512);
+  Encoder e(out);
+  e.u64(kRecordVersion).i64(t.received).i64(t.approved).i64(t.disbursed);
+  e.i64(t.requested).i64(t.budgets);
+  put(e, t.pledged_by_currency);
+  put(e, t.received_by_currency);
+  put(e, t.outstanding_by_currency);
+  put(e, t.earmarked_received);
+  for (const RegionFigures& r : t.regions) put(e, r);
+  for (std::uint64_t n : {t.donors, t.programmes, t.pledges, t.write_offs, t.contributions, t.calls,
+                          t.proposals, t.disbursements, t.refunds, t.releases}) {
+    e.u64(n);
+  }
+  return out;
+}
+
+std::optional<Totals> decode_totals(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  Totals t;
+  t.received = d.i64();
+  t.approved = d.i64();
+  t.disbursed = d.i64();
+  t.requested = d.i64();
+  t.budgets = d.i64();
+  t.pledged_by_currency = get_map(d);
+  t.received_by_currency = get_map(d);
+  t.outstanding_by_currency = get_map(d);
+  t.earmarked_received = get_map(d);
+  for (RegionFigures& r : t.regions) r = get_region(d);
+  for (std::uint64_t* n : {&t.donors, &t.programmes, &t.pledges, &t.write_offs, &t.contributions,
+                           &t.calls, &t.proposals, &t.disbursements, &t.refunds, &t.releases}) {
+    *n = d.u64();
+  }
+  return finished(d, std::move(t));
+}
+
+}  // namespace fundledger

@@ -1,0 +1,177 @@
+#pragma once
+// The trust fund as the events so far make it: donors and their pledges,
+// programmes, calls for proposals, proposals, and the fund's totals. Amounts
+// are integer minor units: US cents for every *_usd figure and the fund's
+// totals, the pledge's currency for pledge figures.
+//
+// Each kind of entity encodes to bytes (for snapshots) and back; the
+// encoding is deterministic.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/event.h"
+#include "domain/formats.h"
+
+namespace fundledger {
+
+inline constexpr std::size_t kRegionCount = kRegions.size();
+
+// One currency of one donor, in that currency's minor units.
+struct CurrencyFigures {
+  std::int64_t pledged = 0;
+  std::int64_t received = 0;     // every contribution in this currency
+  std::int64_t unpledged = 0;    // the part of received not against a pledge
+  std::int64_t written_off = 0;
+  std::int64_t outstanding = 0;  // pledged - (received - unpledged) - written_off
+  bool operator==(const CurrencyFigures&) const = default;
+};
+
+struct Pledge {
+  std::string id;
+  std::string currency;
+  int minor_units = 2;
+  std::int64_t amount = 0;
+  std::int64_t received = 0;
+  std::int64_t written_off = 0;
+  std::string programme;  // the earmark, "" for none
+  std::string pledged_on;
+  std::string due_on;  // "" when not given
+  std::uint64_t seq = 0;
+  std::int64_t outstanding() const { return amount - received - written_off; }
+  bool operator==(const Pledge&) const = default;
+};
+
+struct Donor {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::string country;  // "" when not given
+  std::uint64_t seq = 0;
+  std::map<std::string, CurrencyFigures> currencies;
+  std::int64_t received_usd = 0;
+  std::uint64_t contributions = 0;
+  std::vector<Pledge> pledges;  // in the order recorded
+  Pledge* pledge(std::string_view id);
+  const Pledge* pledge(std::string_view id) const;
+  bool operator==(const Donor&) const = default;
+};
+
+struct Programme {
+  std::string id;
+  std::string name;
+  std::uint64_t seq = 0;
+  std::uint64_t calls = 0;
+  std::int64_t budget = 0;
+  std::int64_t requested = 0;
+  std::int64_t approved = 0;   // net of releases and refunds
+  std::int64_t disbursed = 0;  // net of refunds
+  std::int64_t earmarked_received = 0;  // USD of contributions to pledges earmarked here
+  bool operator==(const Programme&) const = default;
+};
+
+enum class ProposalStatus : std::uint8_t { kSubmitted, kApproved, kRejected };
+std::string_view status_name(ProposalStatus s);
+
+// Proposals of one call (or of the fund) in one region.
+struct RegionFigures {
+  std::uint64_t proposals = 0;
+  std::array<std::uint64_t, 3> by_status{};  // indexed by ProposalStatus
+  std::int64_t requested = 0;
+  std::int64_t approved = 0;
+  std::int64_t disbursed = 0;
+  bool operator==(const RegionFigures&) const = default;
+};
+
+struct Call {
+  std::string id;
+  std::string title;
+  std::string programme;
+  std::string opened_on;
+  std::string closes_on;
+  std::string closed_on;  // "" while open
+  std::uint8_t regions = 0x1F;  // bit i: kRegions[i] is eligible
+  std::uint64_t seq = 0;
+  std::int64_t budget = 0;
+  RegionFigures total;  // every region together
+  std::array<RegionFigures, kRegionCount> by_region{};
+  bool open() const { return closed_on.empty(); }
+  bool operator==(const Call&) const = default;
+};
+
+// The layout of the records below as snapshots store them. Every record
+// starts with it, and so does every snapshot's mark, so that snapshots
+// written by an earlier fundledger are told apart (and rebuilt) rather
+// than misread. Version 2: a proposal's record ends with its trail.
+inline constexpr std::uint64_t kRecordVersion = 2;
+
+struct Proposal {
+  std::string id;
+  std::string call;
+  std::string applicant;
+  std::string country;
+  std::uint8_t region = 0;  // index in kRegions
+  std::string focal_point;
+  std::string submitted_on;
+  std::uint64_t seq = 0;
+  std::int64_t requested = 0;
+  ProposalStatus status = ProposalStatus::kSubmitted;
+  std::string decision;
+  std::string decided_on;
+  std::string reason;  // of a rejection
+  std::int64_t approved = 0;          // net of releases and refunds
+  std::int64_t approved_initial = 0;  // as the Board approved it
+  std::int64_t disbursed = 0;         // net of refunds
+  std::int64_t released = 0;
+  std::int64_t refunded = 0;
+  std::uint64_t disbursements = 0;
+  // Every event that touched it, in seq order: its submission, decision,
+  // payments, refunds and releases (the view's trail).
+  struct Touch {
+    std::uint64_t seq = 0;
+    EventType type = EventType::kProposalSubmitted;
+    bool operator==(const Touch&) const = default;
+  };
+  std::vector<Touch> trail;
+  bool operator==(const Proposal&) const = default;
+};
+
+// The fund's totals, in US cents but where a currency says otherwise.
+struct Totals {
+  std::int64_t received = 0;
+  std::int64_t approved = 0;   // net of releases and refunds
+  std::int64_t disbursed = 0;  // net of refunds
+  // Sums that bound every other sum, checked for overflow on the way in.
+  std::int64_t requested = 0;
+  std::int64_t budgets = 0;
+  std::map<std::string, std::int64_t> pledged_by_currency;
+  std::map<std::string, std::int64_t> received_by_currency;
+  std::map<std::string, std::int64_t> outstanding_by_currency;
+  std::map<std::string, std::int64_t> earmarked_received;  // by programme
+  std::array<RegionFigures, kRegionCount> regions{};
+  std::uint64_t donors = 0, programmes = 0, pledges = 0, write_offs = 0, contributions = 0,
+                calls = 0, proposals = 0, disbursements = 0, refunds = 0, releases = 0;
+  std::int64_t cash() const { return received - disbursed; }
+  std::int64_t unallocated() const { return received - approved; }
+  bool operator==(const Totals&) const = default;
+};
+
+// Encodings for snapshots. decode_* return nullopt for bytes that are not
+// a whole, well-formed record.
+std::string encode(const Donor& d);
+std::string encode(const Programme& p);
+std::string encode(const Call& c);
+std::string encode(const Proposal& p);
+std::string encode(const Totals& t);
+std::optional<Donor> decode_donor(std::string_view bytes);
+std::optional<Programme> decode_programme(std::string_view bytes);
+std::optional<Call> decode_call(std::string_view bytes);
+std::optional<Proposal> decode_proposal(std::string_view bytes);
+std::optional<Totals> decode_totals(std::string_view bytes);
+
+}  // namespace fundledger

@@ -1,0 +1,313 @@
+#include "domain/schema.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/check.h"
+#include "domain/formats.h"
+#include "domain/iso_codes.h"
+#include "domain/money.h"
+
+namespace fundledger {
+namespace {
+
+enum class Kind {
+  kId,            // a business id
+  kText,          // free text: a name, a title, a reason
+  kDate,          // YYYY-MM-DD
+  kAmount,        // money in the currency of the event's `currency` field
+  kUsd,           // money in US dollars
+  kPledgeAmount,  // money in the currency of the pledge it names
+  kCurrency,
+  kCountry,
+  kRegion,
+  kRegions,       // a non-empty list of distinct regions
+  kDonorKind,
+};
+
+struct Field {
+  std::string_view name;
+  Kind kind;
+  bool required;
+};
+
+struct TypeSchema {
+  std::string_view name;
+  std::vector<Field> fields;  // sorted by name, so refusals come in a stable order
+};
+
+constexpr bool kRequired = true;
+constexpr bool kOptional = false;
+
+// Indexed by EventType.
+const std::array<TypeSchema, kEventTypeCount>& schemas() {
+  static const std::array<TypeSchema, kEventTypeCount> kSchemas = {{
+      {"donor.registered",
+       {{"country", Kind::kCountry, kOptional},
+        {"donor", Kind::kId, kRequired},
+        {"kind", Kind::kDonorKind, kRequired},
+        {"name", Kind::kText, kRequired}}},
+      {"programme.registered",
+       {{"name", Kind::kText, kRequired}, {"programme", Kind::kId, kRequired}}},
+      {"pledge.recorded",
+       {{"amount", Kind::kAmount, kRequired},
+        {"currency", Kind::kCurrency, kRequired},
+        {"donor", Kind::kId, kRequired},
+        {"due_on", Kind::kDate, kOptional},
+        {"pledge", Kind::kId, kRequired},
+        {"pledged_on", Kind::kDate, kRequired},
+        {"programme", Kind::kId, kOptional}}},
+      {"pledge.written_off",
+       {{"amount", Kind::kPledgeAmount, kRequired},
+        {"pledge", Kind::kId, kRequired},
+        {"reason", Kind::kText, kRequired},
+        {"written_off_on", Kind::kDate, kRequired}}},
+      {"contribution.received",
+       {{"amount", Kind::kAmount, kRequired},
+        {"contribution", Kind::kId, kRequired},
+        {"currency", Kind::kCurrency, kRequired},
+        {"donor", Kind::kId, kRequired},
+        {"pledge", Kind::kId, kOptional},
+        {"received_on", Kind::kDate, kRequired},
+        {"usd", Kind::kUsd, kRequired}}},
+      {"call.opened",
+       {{"budget_usd", Kind::kUsd, kRequired},
+        {"call", Kind::kId, kRequired},
+        {"closes_on", Kind::kDate, kRequired},
+        {"opened_on", Kind::kDate, kRequired},
+        {"programme", Kind::kId, kRequired},
+        {"regions", Kind::kRegions, kOptional},
+        {"title", Kind::kText, kRequired}}},
+      {"call.closed",
+       {{"call", Kind::kId, kRequired}, {"closed_on", Kind::kDate, kRequired}}},
+      {"proposal.submitted",
+       {{"applicant", Kind::kText, kRequired},
+        {"call", Kind::kId, kRequired},
+        {"country", Kind::kCountry, kRequired},
+        {"focal_point", Kind::kText, kOptional},
+        {"proposal", Kind::kId, kRequired},
+        {"region", Kind::kRegion, kRequired},
+        {"requested_usd", Kind::kUsd, kRequired},
+        {"submitted_on", Kind::kDate, kRequired}}},
+      {"proposal.approved",
+       {{"approved_usd", Kind::kUsd, kRequired},
+        {"decided_on", Kind::kDate, kRequired},
+        {"decision", Kind::kText, kRequired},
+        {"proposal", Kind::kId, kRequired}}},
+      {"proposal.rejected",
+       {{"decided_on", Kind::kDate, kRequired},
+        {"decision", Kind::kText, kRequired},
+        {"proposal", Kind::kId, kRequired},
+        {"reason", Kind::kText, kRequired}}},
+      {"disbursement.made",
+       {{"amount_usd", Kind::kUsd, kRequired},
+        {"disbursement", Kind::kId, kRequired},
+        {"paid_on", Kind::kDate, kRequired},
+        {"proposal", Kind::kId, kRequired}}},
+      {"refund.received",
+       {{"amount_usd", Kind::kUsd, kRequired},
+        {"proposal", Kind::kId, kRequired},
+        {"received_on", Kind::kDate, kRequired},
+        {"refund", Kind::kId, kRequired}}},
+      {"allocation.released",
+       {{"amount_usd", Kind::kUsd, kRequired},
+        {"proposal", Kind::kId, kRequired},
+        {"reason", Kind::kText, kRequired},
+        {"released_on", Kind::kDate, kRequired}}},
+  }};
+  return kSchemas;
+}
+
+constexpr std::array<std::string_view, 5> kDonorKinds = {
+    "government", "multilateral", "private", "foundation", "other"};
+
+using Node = JsonDoc::Node;
+using Kind_ = JsonDoc::Kind;
+
+Status field_error(const char* code, std::string_view field, const std::string& message) {
+  return Status::error(code, message, std::string(field));
+}
+
+Status check_text(std::string_view name, std::string_view s) {
+  if (s.empty()) return field_error("invalid_value", name, "must not be empty");
+  if (s.size() > kFieldBytesMax) {
+    return field_error("string_too_long", name,
+                       "is longer than " + std::to_string(kFieldBytesMax) + " bytes");
+  }
+  const bool has_control = std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (has_control) {
+    return field_error("invalid_value", name, "must not contain control characters");
+  }
+  return Status::ok();
+}
+
+Status check_regions(std::string_view name, const JsonDoc& doc, std::uint32_t node,
+                     DataField& out) {
+  if (doc[node].kind != Kind_::kArray) {
+    return field_error("invalid_type", name, "must be an array of region codes");
+  }
+  if (doc[node].size == 0) {
+    return field_error("invalid_value", name, "must name at least one region");
+  }
+  std::array<bool, kRegions.size()> seen{};
+  std::size_t i = 0;
+  for (std::uint32_t item : doc.children(node)) {
+    const std::string path = std::string(name) + "[" + std::to_string(i++) + "]";
+    if (doc[item].kind != Kind_::kString) return field_error("invalid_type", path, "must be a string");
+    const auto index = region_index(doc[item].text);
+    if (!index) {
+      return field_error("invalid_region", path, "must be one of AFR, APG, EEG, GRULAC, WEOG");
+    }
+    if (seen[*index]) return field_error("invalid_value", path, "names a region twice");
+    seen[*index] = true;
+    out.list.emplace_back(doc[item].text);
+  }
+  out.is_list = true;
+  return Status::ok();
+}
+
+// Checks one field alone. Amounts in the event's currency are only checked
+// for form here (with the most decimals any currency has); normalise()
+// finishes them once the currency is known to be valid.
+Status check_value(const Field& field, std::string_view s) {
+  switch (field.kind) {
+    case Kind::kId:
+      if (is_business_id(s)) return Status::ok();
+      return field_error("invalid_id", field.name,
+                         "must be 1 to 64 characters from A-Z a-z 0-9 . _ : -, "
+                         "starting with a letter or digit");
+    case Kind::kText:
+      return check_text(field.name, s);
+    case Kind::kDate:
+      if (is_business_date(s)) return Status::ok();
+      return field_error("invalid_date", field.name,
+                         "must be a calendar date written YYYY-MM-DD, between " +
+                             std::to_string(kDateYearMin) + " and " +
+                             std::to_string(kDateYearMax));
+    case Kind::kAmount:
+    case Kind::kPledgeAmount:
+      return parse_amount(s, kMinorUnitsMax).status().under(std::string(field.name));
+    case Kind::kUsd:
+      return parse_amount(s, kUsdMinorUnits).status().under(std::string(field.name));
+    case Kind::kCurrency:
+      if (currency_minor_units(s)) return Status::ok();
+      return field_error("invalid_currency", field.name,
+                         "\"" + std::string(s.substr(0, 16)) + "\" is not an ISO 4217 currency code");
+    case Kind::kCountry:
+      if (is_country_code(s)) return Status::ok();
+      return field_error("invalid_country", field.name,
+                         "\"" + std::string(s.substr(0, 16)) +
+                             "\" is not an ISO 3166-1 alpha-3 country code");
+    case Kind::kRegion:
+      if (region_index(s)) return Status::ok();
+      return field_error("invalid_region", field.name, "must be one of AFR, APG, EEG, GRULAC, WEOG");
+    case Kind::kDonorKind:
+      if (is_donor_kind(s)) return Status::ok();
+      return field_error("invalid_value", field.name,
+                         "must be one of government, multilateral, private, foundation, other");
+    case Kind::kRegions:
+      break;
+  }
+  FL_CHECK(false);
+  return Status::ok();
+}
+
+Status check_field(const Field& field, const JsonDoc& doc, std::uint32_t node, DataField& out) {
+  out.name = field.name;
+  if (field.kind == Kind::kRegions) return check_regions(field.name, doc, node, out);
+  if (doc[node].kind != Kind_::kString) {
+    return field_error("invalid_type", field.name, "must be a string");
+  }
+  FL_RETURN_IF_ERROR(check_value(field, doc[node].text));
+  out.value.assign(doc[node].text);
+  return Status::ok();
+}
+
+// Rewrites the amount field `name` with exactly `minor_units` decimals.
+Status normalise_amount(EventData& data, std::string_view name, int minor_units) {
+  const Result<std::int64_t> minor = parse_amount(*data.get(name), minor_units);
+  if (!minor) return minor.status().under(std::string(name));
+  data.set(name, format_amount(*minor, minor_units));
+  return Status::ok();
+}
+
+// Normalises amounts and checks the rules that relate two fields of the
+// same event.
+Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
+  for (const Field& field : schema.fields) {
+    if (!data.has(field.name)) continue;
+    if (field.kind == Kind::kUsd) {
+      FL_RETURN_IF_ERROR(normalise_amount(data, field.name, kUsdMinorUnits));
+    } else if (field.kind == Kind::kAmount) {
+      const auto units = currency_minor_units(*data.get("currency"));
+      FL_CHECK(units.has_value());
+      FL_RETURN_IF_ERROR(normalise_amount(data, field.name, *units));
+    }
+  }
+  if (type == EventType::kCallOpened && *data.get("closes_on") < *data.get("opened_on")) {
+    return field_error("invalid_dates", "closes_on", "the call closes before it opens");
+  }
+  if (type == EventType::kContributionReceived && *data.get("currency") == "USD" &&
+      *data.get("usd") != *data.get("amount")) {
+    return field_error("usd_mismatch", "usd",
+                       "a contribution in USD credits exactly its amount: " + *data.get("amount") +
+                           " USD, not " + *data.get("usd"));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+bool is_donor_kind(std::string_view kind) {
+  return std::find(kDonorKinds.begin(), kDonorKinds.end(), kind) != kDonorKinds.end();
+}
+
+Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, EventData& out) {
+  if (doc[node].kind != Kind_::kObject) return Status::error("invalid_type", "data must be an object");
+  const TypeSchema& schema = schemas()[static_cast<std::size_t>(type)];
+  // Where each field of the schema is in the document, if it is there.
+  std::array<std::uint32_t, 8> at{};
+  out.reserve(schema.fields.size());
+  FL_CHECK(schema.fields.size() <= at.size());
+  for (std::uint32_t member : doc.children(node)) {
+    const std::string_view key = doc[member].key;
+    const auto field = std::find_if(schema.fields.begin(), schema.fields.end(),
+                                    [&](const Field& f) { return f.name == key; });
+    if (field == schema.fields.end()) {
+      return field_error("unknown_field", key,
+                         std::string(schema.name) + " has no field \"" + std::string(key) + "\"");
+    }
+    at[static_cast<std::size_t>(field - schema.fields.begin())] = member;
+  }
+  for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+    const Field& field = schema.fields[i];
+    if (at[i] == 0) {
+      if (!field.required) continue;
+      return field_error("missing_field", field.name,
+                         std::string(schema.name) + " requires \"" + std::string(field.name) + "\"");
+    }
+    DataField value;
+    FL_RETURN_IF_ERROR(check_field(field, doc, at[i], value));
+    out.add(std::move(value));
+  }
+  return normalise(type, schema, out);
+}
+
+std::string_view event_type_name(EventType type) {
+  return schemas()[static_cast<std::size_t>(type)].name;
+}
+
+std::optional<EventType> event_type_from_name(std::string_view name) {
+  const auto& all = schemas();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].name == name) return static_cast<EventType>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace fundledger

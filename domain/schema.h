@@ -1,0 +1,38 @@
+#pragma once
+// The data of each event type (SPEC section 2): its fields, which are
+// optional, and the format of each, checked one event at a time. Rules that
+// need the rest of the ledger (balances, budgets, who exists) are not here.
+
+#include <cstdint>
+#include <string_view>
+
+#include "domain/event.h"
+#include "util/json.h"
+#include "util/status.h"
+
+namespace fundledger {
+
+// Checks the object at `node` of `doc` (an event's "data") against the
+// schema of `type` and fills `out` with its fields, amounts normalised.
+// Field paths in refusals are relative to data ("amount"); the caller
+// prefixes "data.". Codes:
+//   invalid_type     not an object / not a string / not an array of strings
+//   unknown_field    a member the type does not have
+//   missing_field    a required member is absent
+//   invalid_id       a business id that does not match SPEC 1.3
+//   invalid_value    empty text, text with control characters, a donor kind
+//                    not in the list, an empty or repeated regions list
+//   string_too_long  a text over kFieldBytesMax bytes
+//   invalid_date     not YYYY-MM-DD, or a day that does not exist
+//   invalid_amount   see parse_amount in ledger/money.h
+//   invalid_currency not an ISO 4217 code of the built-in table
+//   invalid_country  not an ISO 3166-1 alpha-3 code
+//   invalid_region   not AFR, APG, EEG, GRULAC or WEOG
+//   invalid_dates    a call that closes before it opens
+//   usd_mismatch     a USD contribution whose usd differs from its amount
+Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, EventData& out);
+
+// Donor kinds of `donor.registered`.
+bool is_donor_kind(std::string_view kind);
+
+}  // namespace fundledger

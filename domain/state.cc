@@ -1,0 +1,296 @@
+#include "domain/state.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "util/check.h"
+#include "domain/money.h"
+
+namespace fundledger {
+
+std::string entity_key(EntityKind kind, std::string_view id) {
+  std::string key(1, static_cast<char>(kind));
+  key.append(id);
+  return key;
+}
+
+namespace {
+
+EntityKind kind_of(std::string_view key) { return static_cast<EntityKind>(key[0]); }
+std::string_view id_of(std::string_view key) { return key.substr(1); }
+
+template <typename T>
+auto sorted_values(const EntityTable<T>& table) {
+  std::vector<const T*> out;
+  out.reserve(table.size());
+  table.for_each([&out](const auto& entry) { out.push_back(&entry.value); });
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  return out;
+}
+
+}  // namespace
+
+// --- what is in memory ----------------------------------------------------------
+
+std::optional<std::string> business_key(EventType type, const DataView& data) {
+  const auto key = [&](char kind, std::string_view field) {
+    std::string k = "\x01";
+    k += kind;
+    k.append(data.get(field));
+    return std::optional<std::string>(std::move(k));
+  };
+  switch (type) {
+    case EventType::kContributionReceived: return key('K', "contribution");
+    case EventType::kDisbursementMade: return key('S', "disbursement");
+    case EventType::kRefundReceived: return key('F', "refund");
+    default: return std::nullopt;
+  }
+}
+
+std::pair<std::string_view, std::string_view> business_key_parts(std::string_view key) {
+  if (key.size() < 2) return {"record", key};
+  const std::string_view what = key[1] == 'K' ? "contribution" : key[1] == 'S' ? "disbursement" : "refund";
+  return {what, key.substr(2)};
+}
+
+bool FundState::present(EntityKind kind, std::string_view id) const {
+  switch (kind) {
+    case EntityKind::kTotals: return totals_loaded_;
+    case EntityKind::kDonor: return donors_.find(id) != nullptr;
+    case EntityKind::kProgramme: return programmes_.find(id) != nullptr;
+    case EntityKind::kCall: return calls_.find(id) != nullptr;
+    case EntityKind::kProposal: return proposals_.find(id) != nullptr;
+    case EntityKind::kPledge: return pledge_donor_.find(id) != nullptr;
+  }
+  return false;
+}
+
+void FundState::load(EntityKind kind, std::string_view id) const {
+  if (!source_ || present(kind, id)) return;
+  std::string key = entity_key(kind, id);
+  if (absent_.contains(key)) return;
+  const std::optional<std::string> stored = source_->load(kind, id);
+  if (!stored) {
+    absent_.insert(std::move(key));
+    return;
+  }
+  FL_CHECK(const_cast<FundState*>(this)->restore(kind, id, *stored));
+}
+
+void FundState::load_all(EntityKind kind) const {
+  if (!source_ || !loaded_kinds_.insert(static_cast<char>(kind)).second) return;
+  for (const auto& [id, stored] : source_->load_all(kind)) {
+    // What is in memory already is newer than the snapshot.
+    if (present(kind, id)) continue;
+    FL_CHECK(const_cast<FundState*>(this)->restore(kind, id, stored));
+  }
+}
+
+void FundState::prefetch(const DataView& data, bool entry) const {
+  const std::string_view id = data.get("proposal");
+  if (id.empty()) return;
+  if (entry) {
+    proposals_.prefetch_entry(id);
+  } else {
+    proposals_.prefetch_slot(id);
+  }
+}
+
+// --- snapshots ------------------------------------------------------------------
+
+void FundState::clear_dirty() {
+  // Entries stay where they are in their tables, so the flags can be cleared
+  // without looking the entities up again.
+  for (bool* flag : dirty_flags_) *flag = false;
+  dirty_flags_.clear();
+  dirty_.clear();
+}
+
+std::optional<std::string> FundState::record(const std::string& key) const {
+  const std::string_view id = id_of(key);
+  switch (kind_of(key)) {
+    case EntityKind::kTotals: return encode(totals_);
+    case EntityKind::kDonor:
+      if (const auto* s = donors_.find(id)) return encode(s->value);
+      return std::nullopt;
+    case EntityKind::kProgramme:
+      if (const auto* s = programmes_.find(id)) return encode(s->value);
+      return std::nullopt;
+    case EntityKind::kCall:
+      if (const auto* s = calls_.find(id)) return encode(s->value);
+      return std::nullopt;
+    case EntityKind::kProposal:
+      if (const auto* s = proposals_.find(id)) return encode(s->value);
+      return std::nullopt;
+    case EntityKind::kPledge:
+      if (const auto* s = pledge_donor_.find(id)) return s->value;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool FundState::restore(EntityKind kind, std::string_view id, std::string_view record) {
+  const auto put = [&](auto& table, auto decoded) {
+    if (!decoded || decoded->id != id) return false;
+    bool added = false;
+    table.find_or_add(id, added).value = std::move(*decoded);
+    return true;
+  };
+  switch (kind) {
+    case EntityKind::kTotals: {
+      auto t = decode_totals(record);
+      if (!t || !id.empty()) return false;
+      totals_ = std::move(*t);
+      totals_loaded_ = true;
+      return true;
+    }
+    case EntityKind::kDonor: return put(donors_, decode_donor(record));
+    case EntityKind::kProgramme: return put(programmes_, decode_programme(record));
+    case EntityKind::kCall: return put(calls_, decode_call(record));
+    case EntityKind::kProposal: return put(proposals_, decode_proposal(record));
+    case EntityKind::kPledge: {
+      bool added = false;
+      pledge_donor_.find_or_add(id, added).value = std::string(record);
+      return !record.empty();
+    }
+  }
+  return false;
+}
+
+// --- reading --------------------------------------------------------------------
+
+const Totals& FundState::totals() const {
+  if (source_ && !totals_loaded_) {
+    totals_loaded_ = true;
+    if (const auto stored = source_->load(EntityKind::kTotals, "")) {
+      FL_CHECK(const_cast<FundState*>(this)->restore(EntityKind::kTotals, "", *stored));
+    }
+  }
+  return totals_;
+}
+
+const Donor* FundState::donor(std::string_view id) const {
+  load(EntityKind::kDonor, id);
+  const auto* s = donors_.find(id);
+  return s == nullptr ? nullptr : &s->value;
+}
+
+const Programme* FundState::programme(std::string_view id) const {
+  load(EntityKind::kProgramme, id);
+  const auto* s = programmes_.find(id);
+  return s == nullptr ? nullptr : &s->value;
+}
+
+const Call* FundState::call(std::string_view id) const {
+  load(EntityKind::kCall, id);
+  const auto* s = calls_.find(id);
+  return s == nullptr ? nullptr : &s->value;
+}
+
+const Proposal* FundState::proposal(std::string_view id) const {
+  load(EntityKind::kProposal, id);
+  const auto* s = proposals_.find(id);
+  return s == nullptr ? nullptr : &s->value;
+}
+
+std::vector<const Donor*> FundState::donors() const {
+  load_all(EntityKind::kDonor);
+  return sorted_values(donors_);
+}
+
+std::vector<const Programme*> FundState::programmes() const {
+  load_all(EntityKind::kProgramme);
+  return sorted_values(programmes_);
+}
+
+std::vector<const Call*> FundState::calls() const {
+  load_all(EntityKind::kCall);
+  return sorted_values(calls_);
+}
+
+std::string_view FundState::pledge_owner(std::string_view pledge) const {
+  load(EntityKind::kPledge, pledge);
+  const auto* s = pledge_donor_.find(pledge);
+  return s == nullptr ? std::string_view() : std::string_view(s->value);
+}
+
+bool FundState::has_pledge(std::string_view id) const {
+  load(EntityKind::kPledge, id);
+  return present(EntityKind::kPledge, id);
+}
+
+// --- changing -------------------------------------------------------------------
+
+template <typename T>
+T& FundState::for_change(EntityKind kind, Table<T>& table, std::string_view id) {
+  load(kind, id);
+  bool added = false;
+  auto& entry = table.find_or_add(id, added);
+  if (added && source_) absent_.erase(entity_key(kind, id));
+  if (!entry.dirty) {
+    entry.dirty = true;
+    dirty_.push_back(entity_key(kind, id));
+    dirty_flags_.push_back(&entry.dirty);
+  }
+  return entry.value;
+}
+
+void FundState::add_pledge(std::string_view id, std::string_view donor) {
+  for_change(EntityKind::kPledge, pledge_donor_, id) = std::string(donor);
+}
+
+Totals& FundState::totals_for_change() {
+  totals();
+  if (!totals_dirty_) {
+    totals_dirty_ = true;
+    dirty_.push_back(entity_key(EntityKind::kTotals, ""));
+    dirty_flags_.push_back(&totals_dirty_);
+  }
+  return totals_;
+}
+
+Donor& FundState::donor_for_change(std::string_view id) { return for_change(EntityKind::kDonor, donors_, id); }
+
+Programme& FundState::programme_for_change(std::string_view id) {
+  return for_change(EntityKind::kProgramme, programmes_, id);
+}
+
+Call& FundState::call_for_change(std::string_view id) { return for_change(EntityKind::kCall, calls_, id); }
+
+Proposal& FundState::proposal_for_change(std::string_view id) {
+  return for_change(EntityKind::kProposal, proposals_, id);
+}
+
+std::int64_t FundState::amount(const DataView& d, std::string_view field, int minor_units) {
+  const Result<std::int64_t> a = parse_amount(d.get(field), minor_units);
+  FL_CHECK(a.is_ok());
+  return *a;
+}
+
+// --- invariants -----------------------------------------------------------------
+
+std::string FundState::broken_invariant() const {
+  const Totals& t = totals();
+  std::int64_t approved = 0;
+  std::int64_t disbursed = 0;
+  for (const RegionFigures& r : t.regions) {
+    approved += r.approved;
+    disbursed += r.disbursed;
+  }
+  // cash is kept from the fund's totals, the money allocated but not yet
+  // paid from the regions' sums: the identity holds only if both agree.
+  if (t.cash() != t.unallocated() + (approved - disbursed)) {
+    return "cash " + format_amount(t.cash(), kUsdMinorUnits) + " is not unallocated " +
+           format_amount(t.unallocated(), kUsdMinorUnits) + " plus allocated but unpaid " +
+           format_amount(approved - disbursed, kUsdMinorUnits);
+  }
+  if (t.unallocated() < 0) return "unallocated is below zero";
+  if (t.cash() < 0) return "cash is below zero";
+  if (t.disbursed < 0 || t.disbursed > t.approved) return "disbursed is outside 0..approved";
+  for (const auto& [currency, outstanding] : t.outstanding_by_currency) {
+    if (outstanding < 0) return "pledges outstanding in " + currency + " are below zero";
+  }
+  return "";
+}
+
+}  // namespace fundledger

@@ -1,0 +1,304 @@
+#include "domain/views.h"
+
+#include <array>
+#include <map>
+
+#include "util/check.h"
+#include "domain/iso_codes.h"
+#include "domain/money.h"
+
+namespace fundledger {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::array<std::string_view, 8> kViewNames = {
+    "fund", "donors", "donor", "calls", "call", "proposal", "programmes", "regions"};
+
+std::string usd(std::int64_t cents) { return format_amount(cents, kUsdMinorUnits); }
+
+// Sets `key` only when `value` is not empty: optional fields are left out
+// rather than shown empty.
+void set_if(json& j, const char* key, const std::string& value) {
+  if (!value.empty()) j[key] = value;
+}
+
+json by_status(const RegionFigures& f) {
+  return {{"total", f.proposals},
+          {"submitted", f.by_status[static_cast<std::size_t>(ProposalStatus::kSubmitted)]},
+          {"approved", f.by_status[static_cast<std::size_t>(ProposalStatus::kApproved)]},
+          {"rejected", f.by_status[static_cast<std::size_t>(ProposalStatus::kRejected)]}};
+}
+
+// A region's (or a call's) proposals and money, in US dollars.
+json figures(const RegionFigures& f) {
+  return {{"proposals", by_status(f)},
+          {"requested", usd(f.requested)},
+          {"approved", usd(f.approved)},
+          {"disbursed", usd(f.disbursed)}};
+}
+
+json currency_figures(const std::string& currency, const CurrencyFigures& f, int units) {
+  return {{"currency", currency},
+          {"pledged", format_amount(f.pledged, units)},
+          {"received", format_amount(f.received, units)},
+          {"unpledged", format_amount(f.unpledged, units)},
+          {"written_off", format_amount(f.written_off, units)},
+          {"outstanding", format_amount(f.outstanding, units)}};
+}
+
+int units_of(const std::string& currency) {
+  return currency_minor_units(currency).value_or(kUsdMinorUnits);
+}
+
+json fund_view(const FundState& state) {
+  const Totals& t = state.totals();
+  json pledges = json::array();
+  for (const auto& [currency, pledged] : t.pledged_by_currency) {
+    const int units = units_of(currency);
+    const auto received = t.received_by_currency.find(currency);
+    pledges.push_back({{"currency", currency},
+                       {"pledged", format_amount(pledged, units)},
+                       {"outstanding", format_amount(t.outstanding_by_currency.at(currency), units)},
+                       {"received", format_amount(received == t.received_by_currency.end() ? 0
+                                                                                             : received->second,
+                                                  units)}});
+  }
+  json earmarked = json::array();
+  for (const auto& [programme, received] : t.earmarked_received) {
+    earmarked.push_back({{"programme", programme}, {"received", usd(received)}});
+  }
+  return {{"currency", "USD"},
+          {"received", usd(t.received)},
+          {"approved", usd(t.approved)},
+          {"disbursed", usd(t.disbursed)},
+          {"cash", usd(t.cash())},
+          {"unallocated", usd(t.unallocated())},
+          {"undisbursed", usd(t.approved - t.disbursed)},
+          {"pledges_by_currency", pledges},
+          {"earmarked_received", earmarked},
+          {"counts",
+           {{"donors", t.donors},
+            {"programmes", t.programmes},
+            {"pledges", t.pledges},
+            {"write_offs", t.write_offs},
+            {"contributions", t.contributions},
+            {"calls", t.calls},
+            {"proposals", t.proposals},
+            {"disbursements", t.disbursements},
+            {"refunds", t.refunds},
+            {"releases", t.releases}}}};
+}
+
+json donor_summary(const Donor& d) {
+  json currencies = json::array();
+  for (const auto& [currency, f] : d.currencies) {
+    currencies.push_back(currency_figures(currency, f, units_of(currency)));
+  }
+  json j = {{"donor", d.id},
+            {"name", d.name},
+            {"kind", d.kind},
+            {"received_usd", usd(d.received_usd)},
+            {"contributions", d.contributions},
+            {"pledges", d.pledges.size()},
+            {"currencies", currencies}};
+  set_if(j, "country", d.country);
+  return j;
+}
+
+json donor_view(const Donor& d) {
+  json j = donor_summary(d);
+  j["seq"] = d.seq;
+  json pledges = json::array();
+  // Earmarks: what the donor pledged to each programme, by currency.
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> earmarks;
+  for (const Pledge& p : d.pledges) {
+    json pledge = {{"pledge", p.id},
+                   {"currency", p.currency},
+                   {"amount", format_amount(p.amount, p.minor_units)},
+                   {"received", format_amount(p.received, p.minor_units)},
+                   {"written_off", format_amount(p.written_off, p.minor_units)},
+                   {"outstanding", format_amount(p.outstanding(), p.minor_units)},
+                   {"pledged_on", p.pledged_on},
+                   {"seq", p.seq}};
+    set_if(pledge, "programme", p.programme);
+    set_if(pledge, "due_on", p.due_on);
+    pledges.push_back(pledge);
+    if (!p.programme.empty()) {
+      auto& [pledged, received] = earmarks[{p.programme, p.currency}];
+      pledged += p.amount;
+      received += p.received;
+    }
+  }
+  json earmarked = json::array();
+  for (const auto& [key, sums] : earmarks) {
+    const int units = units_of(key.second);
+    earmarked.push_back({{"programme", key.first},
+                         {"currency", key.second},
+                         {"pledged", format_amount(sums.first, units)},
+                         {"received", format_amount(sums.second, units)}});
+  }
+  j["pledges"] = std::move(pledges);
+  j["earmarks"] = std::move(earmarked);
+  return j;
+}
+
+json call_summary(const Call& c) {
+  json j = {{"call", c.id},
+            {"title", c.title},
+            {"programme", c.programme},
+            {"status", c.open() ? "open" : "closed"},
+            {"opened_on", c.opened_on},
+            {"closes_on", c.closes_on},
+            {"currency", "USD"},
+            {"budget", usd(c.budget)},
+            {"requested", usd(c.total.requested)},
+            {"approved", usd(c.total.approved)},
+            {"disbursed", usd(c.total.disbursed)},
+            {"remaining", usd(c.budget - c.total.approved)},
+            {"proposals", by_status(c.total)}};
+  set_if(j, "closed_on", c.closed_on);
+  return j;
+}
+
+json call_view(const Call& c) {
+  json j = call_summary(c);
+  j["seq"] = c.seq;
+  json eligible = json::array();
+  json regions = json::array();
+  for (std::size_t r = 0; r < kRegionCount; ++r) {
+    const bool open = (c.regions & (1u << r)) != 0;
+    if (open) eligible.push_back(kRegions[r]);
+    json region = figures(c.by_region[r]);
+    region["region"] = kRegions[r];
+    region["eligible"] = open;
+    regions.push_back(region);
+  }
+  j["regions"] = std::move(eligible);
+  j["by_region"] = std::move(regions);
+  return j;
+}
+
+json proposal_view(const Proposal& p) {
+  json j = {{"proposal", p.id},
+            {"call", p.call},
+            {"applicant", p.applicant},
+            {"country", p.country},
+            {"region", kRegions[p.region]},
+            {"submitted_on", p.submitted_on},
+            {"status", status_name(p.status)},
+            {"currency", "USD"},
+            {"requested", usd(p.requested)},
+            {"approved", usd(p.approved)},
+            {"approved_initial", usd(p.approved_initial)},
+            {"released", usd(p.released)},
+            {"refunded", usd(p.refunded)},
+            {"disbursed", usd(p.disbursed)},
+            {"undisbursed", usd(p.approved - p.disbursed)},
+            {"disbursements", p.disbursements},
+            {"seq", p.seq}};
+  set_if(j, "focal_point", p.focal_point);
+  set_if(j, "decision", p.decision);
+  set_if(j, "decided_on", p.decided_on);
+  set_if(j, "reason", p.reason);
+  json trail = json::array();
+  for (const Proposal::Touch& t : p.trail) trail.push_back({{"seq", t.seq}, {"type", event_type_name(t.type)}});
+  j["trail"] = std::move(trail);
+  return j;
+}
+
+json programmes_view(const FundState& state) {
+  json list = json::array();
+  for (const Programme* p : state.programmes()) {
+    list.push_back({{"programme", p->id},
+                    {"name", p->name},
+                    {"calls", p->calls},
+                    {"budget", usd(p->budget)},
+                    {"requested", usd(p->requested)},
+                    {"approved", usd(p->approved)},
+                    {"disbursed", usd(p->disbursed)},
+                    {"earmarked_received", usd(p->earmarked_received)}});
+  }
+  return {{"currency", "USD"}, {"programmes", list}};
+}
+
+json regions_view(const FundState& state) {
+  const Totals& t = state.totals();
+  json list = json::array();
+  for (std::size_t r = 0; r < kRegionCount; ++r) {
+    json region = figures(t.regions[r]);
+    region["region"] = kRegions[r];
+    region["share"] = share(t.regions[r].approved, t.approved);
+    list.push_back(region);
+  }
+  return {{"currency", "USD"}, {"approved", usd(t.approved)}, {"regions", list}};
+}
+
+Status not_found(std::string_view what, std::string_view id) {
+  return Status::error("not_found", "there is no " + std::string(what) + " \"" + std::string(id) + "\"");
+}
+
+}  // namespace
+
+std::string_view view_name(ViewKind kind) { return kViewNames[static_cast<std::size_t>(kind)]; }
+
+std::optional<ViewKind> view_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < kViewNames.size(); ++i) {
+    if (kViewNames[i] == name) return static_cast<ViewKind>(i);
+  }
+  return std::nullopt;
+}
+
+bool view_takes_id(ViewKind kind) {
+  return kind == ViewKind::kDonor || kind == ViewKind::kCall || kind == ViewKind::kProposal;
+}
+
+std::string share(std::int64_t part, std::int64_t whole) {
+  if (whole <= 0) return "0.0000";
+  FL_CHECK(part >= 0 && part <= whole);
+  const auto scaled = static_cast<std::int64_t>(
+      (static_cast<__int128>(part) * 20000 + whole) / (static_cast<__int128>(whole) * 2));
+  return format_amount(scaled, 4);
+}
+
+Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id) {
+  switch (kind) {
+    case ViewKind::kFund: return fund_view(state);
+    case ViewKind::kDonors: {
+      json list = json::array();
+      for (const Donor* d : state.donors()) list.push_back(donor_summary(*d));
+      // Moved in, not copied as json{{...}} would: the lists run to a megabyte.
+      json out = json::object();
+      out["donors"] = std::move(list);
+      return out;
+    }
+    case ViewKind::kDonor: {
+      const Donor* d = state.donor(id);
+      if (d == nullptr) return not_found("donor", id);
+      return donor_view(*d);
+    }
+    case ViewKind::kCalls: {
+      json list = json::array();
+      for (const Call* c : state.calls()) list.push_back(call_summary(*c));
+      json out = json::object();
+      out["calls"] = std::move(list);
+      return out;
+    }
+    case ViewKind::kCall: {
+      const Call* c = state.call(id);
+      if (c == nullptr) return not_found("call", id);
+      return call_view(*c);
+    }
+    case ViewKind::kProposal: {
+      const Proposal* p = state.proposal(id);
+      if (p == nullptr) return not_found("proposal", id);
+      return proposal_view(*p);
+    }
+    case ViewKind::kProgrammes: return programmes_view(state);
+    case ViewKind::kRegions: return regions_view(state);
+  }
+  FL_CHECK(false);
+  return json();
+}
+
+}  // namespace fundledger

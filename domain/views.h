@@ -1,0 +1,34 @@
+#pragma once
+// The views of SPEC section 3, rendered from a FundState: what the Board,
+// the donors and the auditors read. Amounts are strings with the minor-unit
+// places of their currency (SPEC 1.3), counts are integers, shares are
+// strings with four places, members are sorted by key and lists by id, so
+// that the same events always give byte-identical views.
+
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/state.h"
+#include "util/status.h"
+
+namespace fundledger {
+
+enum class ViewKind { kFund, kDonors, kDonor, kCalls, kCall, kProposal, kProgrammes, kRegions };
+
+// "fund", "donors", "donor", ... and back.
+std::string_view view_name(ViewKind kind);
+std::optional<ViewKind> view_from_name(std::string_view name);
+// Whether the view names one entity (donor, call, proposal).
+bool view_takes_id(ViewKind kind);
+
+// The view of `state`. Refusals: not_found (no such donor, call or
+// proposal).
+Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id);
+
+// A region's share of the fund's approvals, with four places: "0.3793".
+// Rounded half up; "0.0000" when nothing is approved.
+std::string share(std::int64_t part, std::int64_t whole);
+
+}  // namespace fundledger

@@ -1,0 +1,59 @@
+// The generator: the same stream for the same seed, every event decodable
+// and accepted by the fund's rules, and every kind of event present.
+
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "domain/data_view.h"
+#include "domain/generator.h"
+#include "domain/state.h"
+#include "tests/events.h"
+
+namespace fundledger {
+namespace {
+
+TEST_CASE("the same seed gives the same stream and another seed another", "[generator]") {
+  CHECK(test::generated(500, 7) == test::generated(500, 7));
+  CHECK(test::generated(500, 7) != test::generated(500, 8));
+  Generator gen(GeneratorOptions{7, "2014-01-01"});
+  CHECK(gen.next() ==
+        R"({"data":{"name":"Consumer information","programme":"prog-01"},"id":"ev-00000001","type":"programme.registered"})");
+  CHECK(gen.count() == 1);
+}
+
+TEST_CASE("generated events are canonical, valid, and pass the fund's rules one after the other", "[generator]") {
+  const std::string stream = test::generated(5000, 21);
+  std::map<EventType, int> counts;
+  std::vector<Draft> drafts = test::drafts(stream);
+  std::size_t line_start = 0;
+  for (const Draft& d : drafts) {
+    ++counts[d.type];
+    const std::size_t end = stream.find('\n', line_start);
+    // Each line is already the canonical form of what the client sends.
+    CHECK(check_canonical(std::string_view(stream).substr(line_start, end - line_start),
+                          kEventJsonLimits)
+              .is_ok());
+    line_start = end + 1;
+  }
+  CHECK(counts.size() == kEventTypeCount);
+  // Plausible proportions: proposals and payments far outnumber donors.
+  CHECK(counts[EventType::kProposalSubmitted] > 10 * counts[EventType::kDonorRegistered]);
+  CHECK(counts[EventType::kDisbursementMade] > counts[EventType::kProposalApproved]);
+  CHECK(counts[EventType::kRefundReceived] < counts[EventType::kDisbursementMade] / 10);
+  FundState fund;
+  std::uint64_t seq = 0;
+  for (Draft& d : drafts) {
+    ++seq;
+    INFO("event " << seq);
+    REQUIRE(fund.prepare(d).to_string() == "ok");
+    const DataView data = DataView::of(d.data);
+    REQUIRE(fund.check(d.type, data).to_string() == "ok");
+    fund.apply(d.type, data, seq);
+  }
+  CHECK(fund.totals().proposals == static_cast<std::uint64_t>(counts[EventType::kProposalSubmitted]));
+  CHECK(fund.broken_invariant() == "");
+}
+
+}  // namespace
+}  // namespace fundledger
