@@ -16,7 +16,7 @@ nlohmann::ordered_json hex_list(const std::vector<Hash>& path) {
 }
 
 Status beyond(const std::string& field, std::uint64_t size, std::uint64_t head) {
-  return Status::error("invalid_tree_size",
+  return Status::error(Code::kInvalidTreeSize,
                        field + " " + std::to_string(size) + " is beyond the log, which holds " +
                            std::to_string(head) + " events",
                        field);
@@ -30,7 +30,7 @@ Result<nlohmann::ordered_json> inclusion_answer(const StoreReader& reader, std::
   const std::uint64_t size = tree_size.value_or(head);
   if (size > head) return beyond("tree_size", size, head);
   if (seq == 0 || seq > size) {
-    return Status::error("invalid_seq",
+    return Status::error(Code::kInvalidSeq,
                          "seq " + std::to_string(seq) + " is not in a tree of " + std::to_string(size) + " events",
                          "seq");
   }
@@ -51,7 +51,7 @@ Result<nlohmann::ordered_json> consistency_answer(const StoreReader& reader, std
   const std::uint64_t head = reader.head().size;
   if (second > head) return beyond("second", second, head);
   if (first > second) {
-    return Status::error("invalid_tree_size",
+    return Status::error(Code::kInvalidTreeSize,
                          "the first size " + std::to_string(first) + " is larger than the second " +
                              std::to_string(second),
                          "first");

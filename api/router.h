@@ -1,24 +1,41 @@
 #pragma once
 // What each route of the API answers (SPEC 6), apart from how requests
-// arrive: the server hands it the method, the target, the Authorization
-// header and the body, and sends back what it returns.
+// arrive: the server hands the router the method, the target, the
+// Authorization header and the body, and sends back what it returns.
+//
+// Every route is one row of one table (routes(), api/routes.cc): its
+// method, its path pattern, the roles that may use it and its handler.
+// The router finds the row, answers 404 when no pattern matches the path
+// and 405 (with Allow) when one matches but not with this method, checks
+// the token and its role (401, 403), and calls the handler. The OpenAPI
+// document served at /openapi.json takes each operation's x-roles from
+// the same table.
 
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
-#include <utility>
-#include <vector>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/metrics.h"
 #include "api/tokens.h"
+#include "api/view_cache.h"
 #include "audit/note.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "util/status.h"
 
 namespace fundledger::api {
+
+// The most events one POST may carry, and one page of GET /v1/events (the
+// server's own limits are api/server.h's Limits).
+inline constexpr std::size_t kPostEventsMax = 1000;
+inline constexpr std::uint64_t kEventsPageMax = 1000;
+inline constexpr std::uint64_t kEventsPageDefault = 100;
 
 struct Request {
   std::string_view method;
@@ -42,93 +59,101 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// {"error":{"code","message","field"?}} with `status`.
-Response error_response(int status, std::string_view code, std::string_view message, std::string_view field = "");
+// {"error":{"code","message","field"?}} with the code's HTTP status
+// (util/error_codes.h), which must be a client's error (400 to 499) or
+// 503.
+Response error_response(Code code, std::string_view message, std::string_view field = "");
+// The answer to a refusal: error_response of its code and `field`, but
+// for the server's own failures (codes of status 500, and those the server
+// never answers), which are logged and answered 500 internal_error with
+// no internal message in the body.
+Response refusal_response(const Status& status, std::string_view field);
+inline Response refusal_response(const Status& status) { return refusal_response(status, status.field()); }
 
-// Every route the router answers, with the roles that may use it
-// ("public": no token). api/openapi.json documents exactly these (a test
-// holds the two together).
-struct RouteSpec {
+// The roles a route takes, as bits of Role; kPublic needs no token.
+using Roles = std::uint8_t;
+inline constexpr Roles kPublic = 0;
+constexpr Roles roles(std::initializer_list<Role> list) {
+  Roles out = 0;
+  for (const Role r : list) out |= static_cast<Roles>(1u << static_cast<unsigned>(r));
+  return out;
+}
+inline constexpr Roles kAnyRole = roles({Role::kManager, Role::kBoard, Role::kAuditor});
+constexpr bool takes(Roles allowed, Role role) { return (allowed & roles({role})) != 0; }
+// "public", or the role names joined by ',' in the order of Role.
+std::string roles_text(Roles allowed);
+
+// What the handlers answer from: the ledger, its single writer and key,
+// the server's metrics and its signed views.
+struct Services {
+  const Store& store;
+  Writer& writer;
+  const NoteSigner& signer;
+  const Metrics& metrics;
+  ViewCache& views;
+};
+
+// One request as a handler sees it: the value of its pattern's parameter
+// ({seq}, {id} or {file}; "" for a pattern without one), the query string
+// and the token's owner (null on a public route).
+struct Call {
+  const Request& request;
+  std::string_view param;
+  std::string_view query;
+  const TokenOwner* owner;
+};
+
+struct Route {
   std::string_view method;
+  // Segments separated by '/', each literal or one "{name}" matching any
+  // non-empty segment: "/v1/events/{seq}". At most one parameter.
   std::string_view pattern;
-  std::string_view roles;  // "public", or role names joined by ','
-};
-inline constexpr RouteSpec kRoutes[] = {
-    {"GET", "/", "public"},
-    {"GET", "/dashboard.js", "public"},
-    {"GET", "/dashboard.css", "public"},
-    {"GET", "/healthz", "public"},
-    {"GET", "/openapi.json", "public"},
-    {"GET", "/metrics", "manager,board,auditor"},
-    {"POST", "/v1/events", "manager"},
-    {"GET", "/v1/events", "manager,auditor"},
-    {"GET", "/v1/events/{seq}", "manager,auditor"},
-    {"GET", "/v1/fund", "manager,board,auditor"},
-    {"GET", "/v1/donors", "manager,board,auditor"},
-    {"GET", "/v1/donors/{id}", "manager,board,auditor"},
-    {"GET", "/v1/calls", "manager,board,auditor"},
-    {"GET", "/v1/calls/{id}", "manager,board,auditor"},
-    {"GET", "/v1/proposals/{id}", "manager,board,auditor"},
-    {"GET", "/v1/programmes", "manager,board,auditor"},
-    {"GET", "/v1/regions", "manager,board,auditor"},
-    {"GET", "/v1/audit/checkpoint", "public"},
-    {"GET", "/v1/audit/key", "public"},
-    {"GET", "/v1/audit/inclusion", "manager,board,auditor"},
-    {"GET", "/v1/audit/consistency", "manager,board,auditor"},
-    {"GET", "/v1/exports/{file}", "manager,board,auditor"},
+  Roles roles;
+  Response (*handler)(const Services& services, const Call& call);
+  // Whether answering waits long on the disk (an append's synced write, an
+  // export's pass over the log): the server answers such requests on its
+  // pool for blocking work.
+  bool blocks;
 };
 
-// The OpenAPI 3.1 document of the routes (api/openapi.json, compiled in).
+// Every route the API answers, in the order of api/openapi.json.
+std::span<const Route> routes();
+
+// Whether `path` has the shape of `pattern`; sets `param` to the value of
+// its parameter.
+bool matches(std::string_view pattern, std::string_view path, std::string_view& param);
+
+// The OpenAPI 3.1 document of the routes (api/openapi.json, compiled in),
+// each operation's x-roles filled from routes(), the error codes from the
+// table of util/error_codes.h.
+const std::string& openapi_document();
+
+// The dashboard and the raw OpenAPI text (compiled in).
 extern const char kOpenApiJson[];
-// The dashboard (api/dashboard/, compiled in).
 extern const char kDashboardHtml[];
 extern const char kDashboardJs[];
 extern const char kDashboardCss[];
 
-// The most events one POST may carry, and one page of GET /v1/events.
-inline constexpr std::size_t kPostEventsMax = 1000;
-inline constexpr std::uint64_t kEventsPageMax = 1000;
-inline constexpr std::uint64_t kEventsPageDefault = 100;
-// The memory kept for signed views, computed once per (view, id, seq): all
-// are dropped when one more would pass it (a large fund's calls view is
-// some hundreds of kilobytes, its fund view two).
-inline constexpr std::size_t kSignedViewsBytesMax = 64 << 20;
-
 class Router {
  public:
-  // Appends go through `writer`, the ledger's single writer.
+  // Appends go through `writer`, the ledger's single writer. `store`,
+  // `writer` and `metrics` outlive the router.
   Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics);
 
+  // Thread-safe.
   Response handle(const Request& request) const;
-  // Whether answering `request` waits long on the disk: an append's synced
-  // write, an export's pass over the whole log. The server answers those
-  // on its pool for blocking work.
+  // Whether answering `request` waits long on the disk (Route::blocks).
   static bool blocks(const Request& request);
 
  private:
-  Response route(const Request& request, std::string& name) const;
-  // The owner of the request's bearer token, or the 401 to answer.
-  std::optional<TokenOwner> authenticate(std::string_view authorization, Response& refusal) const;
-  Response view(std::string_view name, std::string_view id, std::string_view query) const;
-  Response key() const;
-  Response checkpoint() const;
-  Response post_events(const TokenOwner& owner, const std::string& body) const;
-  Response events(std::string_view query, std::string_view if_none_match) const;
-  Response event(std::string_view seq) const;
-  Response inclusion(std::string_view query) const;
-  Response consistency(std::string_view query) const;
-  Response export_file(std::string_view file, std::string_view query) const;
+  // The owner of the request's bearer token when its role is one of
+  // `allowed`; otherwise the 401 or 403 to answer.
+  std::optional<TokenOwner> authorize(std::string_view authorization, Roles allowed, Response& refusal) const;
 
-  // Signed views by (view, id, seq), up to kSignedViewsBytesMax.
-  mutable std::mutex views_mu_;
-  mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> views_;  // guarded by views_mu_
-  mutable std::size_t views_bytes_ = 0;                                                 // guarded by views_mu_
-
-  const Store& store_;
-  Writer& writer_;
-  const Metrics& metrics_;
   TokenStore tokens_;
   NoteSigner signer_;
+  mutable ViewCache views_;
+  Services services_;
 };
 
 }  // namespace fundledger::api

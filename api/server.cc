@@ -45,13 +45,13 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
   const bool ok = SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) == 1 &&
                   SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) == 1 &&
                   SSL_CTX_set_cipher_list(native, kTls12Ciphers) == 1 && SSL_CTX_set1_groups_list(native, kGroups) == 1;
-  if (!ok) return Status::error("tls_error", "the TLS settings were refused by OpenSSL");
+  if (!ok) return Status::error(Code::kTlsError, "the TLS settings were refused by OpenSSL");
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   ctx->use_certificate_chain_file(o.cert.string(), ec);
-  if (ec) return Status::error("tls_error", "cannot use the certificate " + o.cert.string());
+  if (ec) return Status::error(Code::kTlsError, "cannot use the certificate " + o.cert.string());
   ctx->use_private_key_file(o.key.string(), ssl::context::pem, ec);
   if (ec || SSL_CTX_check_private_key(native) != 1) {
-    return Status::error("tls_error", "cannot use the key " + o.key.string() + " with the certificate");
+    return Status::error(Code::kTlsError, "cannot use the key " + o.key.string() + " with the certificate");
   }
   return ctx;
 }
@@ -120,12 +120,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // A body over the limit is refused from its announced length, unread
     // (the parser stops at such a Content-Length).
     if (ec == http::error::body_limit) {
-      return refuse(413, "body_too_large", "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
+      return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
     }
-    if (ec) return refuse(400, "bad_request", "the request is not HTTP/1.1 this server reads");
+    if (ec) return refuse(Code::kBadRequest, "the request is not HTTP/1.1 this server reads");
     const auto& req = parser_->get();
     if (req.has_content_length() && parser_->content_length().value_or(0) > limits_.body_bytes_max) {
-      return refuse(413, "body_too_large", "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
+      return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
     }
     beast::get_lowest_layer(stream_).expires_after(limits_.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -135,12 +135,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_body(beast::error_code ec) {
     if (ec == beast::error::timeout || ec == net::error::operation_aborted) return close();
     if (ec == http::error::body_limit) {
-      return refuse(413, "body_too_large", "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
+      return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
     }
-    if (ec) return refuse(400, "bad_request", "the request's body could not be read");
+    if (ec) return refuse(Code::kBadRequest, "the request's body could not be read");
     const auto& req = parser_->get();
     if (draining_) {
-      return respond(error_response(503, "shutting_down", "the server is stopping; try again shortly"), false,
+      return respond(error_response(Code::kShuttingDown, "the server is stopping; try again shortly"), false,
                      req.version());
     }
     const auto started = std::chrono::steady_clock::now();
@@ -185,9 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
     respond(r, req.keep_alive(), req.version());
   }
 
-  void refuse(int status, std::string_view code, const std::string& message) {
-    respond(error_response(status, code, message), false, 11);
-  }
+  void refuse(Code code, const std::string& message) { respond(error_response(code, message), false, 11); }
 
   void respond(const Response& r, bool keep_alive, unsigned version) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
@@ -318,7 +316,7 @@ Result<std::unique_ptr<Server>> Server::start(Store& store, Writer& writer, Toke
   if (!tls) return tls.status();
   boost::system::error_code ec;
   const net::ip::address address = net::ip::make_address(options.address, ec);
-  if (ec) return Status::error("usage", "\"" + options.address + "\" is not an IP address", "listen");
+  if (ec) return Status::error(Code::kUsage, "\"" + options.address + "\" is not an IP address", "listen");
   auto impl = std::make_unique<Impl>(store, writer, std::move(tokens), std::move(signer), options, std::move(*tls));
   const tcp::endpoint endpoint(address, options.port);
   impl->acceptor.open(endpoint.protocol(), ec);
@@ -326,7 +324,7 @@ Result<std::unique_ptr<Server>> Server::start(Store& store, Writer& writer, Toke
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::error("storage_error", "cannot listen on " + options.address + ":" + std::to_string(options.port) +
+    return Status::error(Code::kStorageError, "cannot listen on " + options.address + ":" + std::to_string(options.port) +
                                               ": " + ec.message());
   }
   impl->accept();

@@ -37,12 +37,12 @@ Status replace_file_0600(const std::filesystem::path& path, const std::string& t
   std::filesystem::remove(tmp, ec);
   if (std::string bad = write_new_file(tmp, text, 0600); !bad.empty()) {
     std::filesystem::remove(tmp, ec);
-    return Status::error("storage_error", bad);
+    return Status::error(Code::kStorageError, bad);
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     std::filesystem::remove(tmp, ec);
-    return Status::error("storage_error", "cannot write " + path.string());
+    return Status::error(Code::kStorageError, "cannot write " + path.string());
   }
   sync_directory(path.parent_path());
   return Status::ok();
@@ -82,13 +82,13 @@ Result<TokenStore> TokenStore::load(const std::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return store;
-    return Status::error("storage_error", "cannot read " + path.string());
+    return Status::error(Code::kStorageError, "cannot read " + path.string());
   }
   if ((st.st_mode & 077) != 0) {
-    return Status::error("storage_error", path.string() + " may be read by others than its owner; chmod 600 it");
+    return Status::error(Code::kStorageError, path.string() + " may be read by others than its owner; chmod 600 it");
   }
   std::ifstream in(path);
-  if (!in) return Status::error("storage_error", "cannot read " + path.string());
+  if (!in) return Status::error(Code::kStorageError, "cannot read " + path.string());
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     std::istringstream fields(line);
@@ -97,7 +97,7 @@ Result<TokenStore> TokenStore::load(const std::filesystem::path& path) {
     const std::optional<Hash> hash = hash_from_hex(hex);
     const std::optional<Role> r = role_from_name(role);
     if (!hash || !r || !valid_owner_name(name) || (fields >> extra)) {
-      return Status::error("store_corrupt", "line " + std::to_string(number) + " of " + path.string() +
+      return Status::error(Code::kStoreCorrupt, "line " + std::to_string(number) + " of " + path.string() +
                                                 " is not a token's hash, role and name");
     }
     store.entries_.push_back(Entry{*hash, TokenOwner{*r, name}});
@@ -107,13 +107,13 @@ Result<TokenStore> TokenStore::load(const std::filesystem::path& path) {
 
 Result<std::string> TokenStore::add(const std::filesystem::path& path, std::string_view name, Role role) {
   if (!valid_owner_name(name)) {
-    return Status::error("usage", "a token's name is 1 to 64 letters, digits, '.', '_' or '-'", "name");
+    return Status::error(Code::kUsage, "a token's name is 1 to 64 letters, digits, '.', '_' or '-'", "name");
   }
   Result<TokenStore> existing = load(path);
   if (!existing) return existing.status();
   for (const Entry& e : existing->entries_) {
     if (e.owner.name == name) {
-      return Status::error("duplicate", "\"" + std::string(name) + "\" has a token already", "name");
+      return Status::error(Code::kDuplicate, "\"" + std::string(name) + "\" has a token already", "name");
     }
   }
   std::string random(kTokenBytes, '\0');

@@ -20,11 +20,6 @@ constexpr std::uint64_t kProgressEvery = 1 << 16;
 // Events go to the caller's hook in runs of this many.
 constexpr std::size_t kHookEvents = 2048;
 
-AuditFailure failure(std::uint64_t seq, std::string check, std::string message, std::string expected = "",
-                     std::string found = "") {
-  return AuditFailure{seq, std::move(check), std::move(message), std::move(expected), std::move(found)};
-}
-
 // A small file read whole; nullopt when it cannot be read.
 std::optional<std::string> read_small_file(const std::filesystem::path& path) {
   constexpr std::uintmax_t kMax = 1 << 20;
@@ -100,7 +95,7 @@ std::string read_checkpoint_note(std::string_view note, const NoteVerifier& veri
 
 }  // namespace
 
-std::optional<AuditFailure> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier,
+std::optional<Failure> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier,
                                                     EarlierCheckpoint& out) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -108,14 +103,14 @@ std::optional<AuditFailure> read_earlier_checkpoint(const std::filesystem::path&
     options.keep_leaves = true;
     BundleReport earlier = check_bundle(path, options);
     if (!earlier.ok()) {
-      AuditFailure f = std::move(*earlier.failure);
+      Failure f = std::move(*earlier.failure);
       f.message = "the earlier bundle " + path.string() + " does not verify: " + f.message;
-      f.check = "earlier_checkpoint";
+      f.check = Code::kEarlierCheckpoint;
       return f;
     }
     const std::optional<NoteVerifier> its_key = NoteVerifier::parse(earlier.verifier_key);
     if (!its_key || its_key->name() != verifier.name() || its_key->public_key() != verifier.public_key()) {
-      return failure(0, "earlier_checkpoint", "the earlier bundle " + path.string() + " is signed by another key",
+      return Failure(0, Code::kEarlierCheckpoint, "the earlier bundle " + path.string() + " is signed by another key",
                      verifier.name(), earlier.verifier_key);
     }
     out.checkpoint = earlier.checkpoint;
@@ -123,15 +118,15 @@ std::optional<AuditFailure> read_earlier_checkpoint(const std::filesystem::path&
     return std::nullopt;
   }
   const std::optional<std::string> note = read_small_file(path);
-  if (!note) return failure(0, "earlier_checkpoint", "cannot read the earlier checkpoint " + path.string());
+  if (!note) return Failure(0, Code::kEarlierCheckpoint, "cannot read the earlier checkpoint " + path.string());
   out.leaves.clear();
   if (const std::string bad = read_checkpoint_note(*note, verifier, out.checkpoint); !bad.empty()) {
-    return failure(0, "earlier_checkpoint", "the earlier checkpoint " + path.string() + " does not verify: " + bad);
+    return Failure(0, Code::kEarlierCheckpoint, "the earlier checkpoint " + path.string() + " does not verify: " + bad);
   }
   return std::nullopt;
 }
 
-std::optional<AuditFailure> check_extends(const EarlierCheckpoint& earlier, std::uint64_t size,
+std::optional<Failure> check_extends(const EarlierCheckpoint& earlier, std::uint64_t size,
                                           const std::function<Hash()>& root_then,
                                           const std::function<Hash(std::uint64_t)>& leaf_at) {
   const std::uint64_t then = earlier.checkpoint.size;
@@ -141,21 +136,21 @@ std::optional<AuditFailure> check_extends(const EarlierCheckpoint& earlier, std:
     for (std::uint64_t seq = 1; seq <= common; ++seq) {
       const Hash now = leaf_at(seq);
       if (now != earlier.leaves[seq - 1]) {
-        return failure(seq, "history",
+        return Failure(seq, Code::kHistory,
                        "event " + std::to_string(seq) + " is not the event the earlier bundle holds at that seq",
                        to_hex(earlier.leaves[seq - 1]), to_hex(now));
       }
     }
   }
   if (size < then) {
-    return failure(size + 1, "checkpoint_size",
+    return Failure(size + 1, Code::kCheckpointSize,
                    "the log holds " + std::to_string(size) + " events, fewer than the " + std::to_string(then) +
                        " of the earlier checkpoint: it shrank",
                    std::to_string(then), std::to_string(size));
   }
   const Hash root = root_then();
   if (root != earlier.checkpoint.root) {
-    return failure(0, "checkpoint_root",
+    return Failure(0, Code::kCheckpointRoot,
                    "the log's first " + std::to_string(then) +
                        " events are not those of the earlier checkpoint: their root differs (an earlier bundle, "
                        "not a checkpoint alone, names the first event that changed)",
@@ -166,35 +161,35 @@ std::optional<AuditFailure> check_extends(const EarlierCheckpoint& earlier, std:
 
 BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions& options) {
   BundleReport report;
-  auto fail = [&report](AuditFailure f) {
+  auto fail = [&report](Failure f) {
     report.failure = std::move(f);
     return std::move(report);
   };
 
   // The key, the only thing trusted.
   const std::optional<std::string> key_file = read_small_file(dir / kBundleVerifierKey);
-  if (!key_file) return fail(failure(0, "bundle_file", "cannot read " + (dir / kBundleVerifierKey).string()));
+  if (!key_file) return fail(Failure(0, Code::kBundleFile, "cannot read " + (dir / kBundleVerifierKey).string()));
   report.verifier_key = std::string(key_line(*key_file));
   if (!options.trusted_key.empty() && report.verifier_key != options.trusted_key) {
-    return fail(failure(0, "verifier_key", "the bundle's verifier key is not the one trusted", options.trusted_key,
+    return fail(Failure(0, Code::kVerifierKey, "the bundle's verifier key is not the one trusted", options.trusted_key,
                         report.verifier_key));
   }
   const std::optional<NoteVerifier> verifier = NoteVerifier::parse(report.verifier_key);
-  if (!verifier) return fail(failure(0, "verifier_key", "verifier.key does not hold a verifier key"));
+  if (!verifier) return fail(Failure(0, Code::kVerifierKey, "verifier.key does not hold a verifier key"));
 
   // The checkpoint, signed by it.
   const std::optional<std::string> note = read_small_file(dir / kBundleCheckpoint);
-  if (!note) return fail(failure(0, "bundle_file", "cannot read " + (dir / kBundleCheckpoint).string()));
+  if (!note) return fail(Failure(0, Code::kBundleFile, "cannot read " + (dir / kBundleCheckpoint).string()));
   {
     std::string text;
     if (std::string bad = verifier->check(*note, text); !bad.empty()) {
-      return fail(failure(0, "checkpoint_signature", bad));
+      return fail(Failure(0, Code::kCheckpointSignature, bad));
     }
     if (std::string bad = parse_checkpoint(text, report.checkpoint); !bad.empty()) {
-      return fail(failure(0, "checkpoint_text", bad));
+      return fail(Failure(0, Code::kCheckpointText, bad));
     }
     if (report.checkpoint.origin != verifier->name()) {
-      return fail(failure(0, "checkpoint_text", "the checkpoint is of another log than the key's",
+      return fail(Failure(0, Code::kCheckpointText, "the checkpoint is of another log than the key's",
                           verifier->name(), report.checkpoint.origin));
     }
   }
@@ -204,7 +199,7 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
   std::string map_error;
   const MappedFile events(dir / kBundleEvents, map_error);
   if (!map_error.empty()) {
-    return fail(failure(0, "bundle_file", "cannot read " + (dir / kBundleEvents).string() + ": " + map_error));
+    return fail(Failure(0, Code::kBundleFile, "cannot read " + (dir / kBundleEvents).string() + ": " + map_error));
   }
   const EarlierCheckpoint* earlier = options.earlier;
   const bool compare_leaves = earlier != nullptr && !earlier->leaves.empty();
@@ -217,8 +212,8 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
   // The events checked and not yet given to the caller's hook.
   std::uint64_t pending_first = 1;
   std::vector<std::string_view> pending;
-  auto flush = [&]() -> std::optional<AuditFailure> {
-    std::optional<AuditFailure> f;
+  auto flush = [&]() -> std::optional<Failure> {
+    std::optional<Failure> f;
     if (options.on_event && !pending.empty()) f = options.on_event(pending_first, pending);
     pending_first += pending.size();
     pending.clear();
@@ -226,8 +221,8 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
   };
   // A failure of the lines, unless the hook refuses an event before it,
   // which is then the first failure.
-  auto fail_at = [&](AuditFailure f) {
-    if (std::optional<AuditFailure> earlier_failure = flush()) return fail(std::move(*earlier_failure));
+  auto fail_at = [&](Failure f) {
+    if (std::optional<Failure> earlier_failure = flush()) return fail(std::move(*earlier_failure));
     return fail(std::move(f));
   };
   RootBuilder tree;
@@ -238,20 +233,20 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
     ++seq;
     const std::size_t end = rest.find('\n');
     if (end == std::string_view::npos) {
-      return fail_at(failure(seq, "line", "the last line of events.jsonl does not end with a newline"));
+      return fail_at(Failure(seq, Code::kLine, "the last line of events.jsonl does not end with a newline"));
     }
     const std::string_view line = rest.substr(0, end);
     rest.remove_prefix(end + 1);
     if (seq > signed_size) {
-      return fail_at(failure(seq, "tree_size",
+      return fail_at(Failure(seq, Code::kTreeSize,
                           "events.jsonl holds more events than the " + std::to_string(signed_size) +
                               " its checkpoint signs",
                           std::to_string(signed_size), "more"));
     }
-    if (line.empty()) return fail_at(failure(seq, "line", "line " + std::to_string(seq) + " is empty"));
+    if (line.empty()) return fail_at(Failure(seq, Code::kLine, "line " + std::to_string(seq) + " is empty"));
     const Status canonical = check_canonical(line, JsonLimits{}, &top);
     if (!canonical) {
-      return fail_at(failure(seq, "not_canonical",
+      return fail_at(Failure(seq, Code::kNotCanonical,
                           "line " + std::to_string(seq) + " is not an event's canonical bytes: " + canonical.to_string()));
     }
     const TopLevelScalar* seq_member = nullptr;
@@ -260,7 +255,7 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
     }
     if (seq_member == nullptr || !seq_member->is_integer ||
         seq_member->integer != static_cast<std::int64_t>(seq)) {
-      return fail_at(failure(seq, "seq", "line " + std::to_string(seq) + " does not hold seq " + std::to_string(seq),
+      return fail_at(Failure(seq, Code::kSeq, "line " + std::to_string(seq) + " does not hold seq " + std::to_string(seq),
                           std::to_string(seq),
                           seq_member == nullptr         ? "none"
                           : seq_member->is_integer ? std::to_string(seq_member->integer)
@@ -276,25 +271,25 @@ BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions&
     if (options.on_event) {
       pending.push_back(line);
       if (pending.size() == kHookEvents) {
-        if (std::optional<AuditFailure> f = flush()) return fail(std::move(*f));
+        if (std::optional<Failure> f = flush()) return fail(std::move(*f));
       }
     }
     if (options.on_progress && seq % kProgressEvery == 0) options.on_progress(seq, signed_size);
   }
-  if (std::optional<AuditFailure> f = flush()) return fail(std::move(*f));
+  if (std::optional<Failure> f = flush()) return fail(std::move(*f));
   report.root = tree.root();
   if (report.events < signed_size) {
-    return fail_at(failure(report.events + 1, "tree_size",
+    return fail_at(Failure(report.events + 1, Code::kTreeSize,
                         "events.jsonl holds " + std::to_string(report.events) + " events, its checkpoint signs " +
                             std::to_string(signed_size),
                         std::to_string(signed_size), std::to_string(report.events)));
   }
   if (report.root != report.checkpoint.root) {
-    return fail_at(failure(0, "root_hash", "the events do not give the root their checkpoint signs",
+    return fail_at(Failure(0, Code::kRootHash, "the events do not give the root their checkpoint signs",
                         to_hex(report.checkpoint.root), to_hex(report.root)));
   }
   if (earlier != nullptr) {
-    std::optional<AuditFailure> f = check_extends(
+    std::optional<Failure> f = check_extends(
         *earlier, report.events, [&root_then] { return *root_then; },
         [&prefix_leaves](std::uint64_t s) { return prefix_leaves[s - 1]; });
     if (f) return fail(std::move(*f));

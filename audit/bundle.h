@@ -25,6 +25,7 @@
 
 #include "audit/checkpoint.h"
 #include "audit/note.h"
+#include "util/failure.h"
 #include "util/hash.h"
 
 namespace fundledger {
@@ -33,7 +34,7 @@ inline constexpr std::string_view kBundleEvents = "events.jsonl";
 inline constexpr std::string_view kBundleCheckpoint = "checkpoint";
 inline constexpr std::string_view kBundleVerifierKey = "verifier.key";
 
-// A check that failed. `check` names it:
+// The checks a bundle can fail (Failure::check, util/failure.h):
 //   bundle_file           a file of the bundle is missing or unreadable
 //   verifier_key          not a verifier key, or not the one trusted
 //   checkpoint_signature  the checkpoint does not verify with the key
@@ -51,13 +52,7 @@ inline constexpr std::string_view kBundleVerifierKey = "verifier.key";
 //   checkpoint_root       the log's root at an earlier checkpoint's size is
 //                         not the one signed then
 //   history               an event differs from the earlier bundle's
-struct AuditFailure {
-  std::uint64_t seq = 0;  // the first seq that is wrong; 0 when no one seq is
-  std::string check;
-  std::string message;
-  std::string expected;  // what the signed record says, when it says
-  std::string found;     // what the events give
-};
+
 
 // An earlier checkpoint an auditor kept, verified; with the leaf hashes of
 // its events when it came with them (an earlier bundle).
@@ -70,7 +65,7 @@ struct EarlierCheckpoint {
 // the directory of an earlier bundle (audited in full, leaves kept). It must
 // verify with `verifier`. Sets `out`, or returns why it cannot be used
 // (check earlier_checkpoint, or the earlier bundle's own failure).
-std::optional<AuditFailure> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier,
+std::optional<Failure> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier,
                                                     EarlierCheckpoint& out);
 
 // Whether a log of `size` events extends `earlier`: `root_then` is the
@@ -78,7 +73,7 @@ std::optional<AuditFailure> read_earlier_checkpoint(const std::filesystem::path&
 // `leaf_at(seq)` is the log's leaf hash of seq, asked only for seqs up to
 // min(size, earlier size) and only when the earlier checkpoint came with
 // its leaves. nullopt when it does.
-std::optional<AuditFailure> check_extends(const EarlierCheckpoint& earlier, std::uint64_t size,
+std::optional<Failure> check_extends(const EarlierCheckpoint& earlier, std::uint64_t size,
                                           const std::function<Hash()>& root_then,
                                           const std::function<Hash(std::uint64_t)>& leaf_at);
 
@@ -89,7 +84,7 @@ struct BundleReport {
   Hash root{};               // of the lines checked
   Hash chain = kZeroHash;    // chain hash of the last line checked
   std::vector<Hash> leaves;  // when asked for (BundleOptions::keep_leaves)
-  std::optional<AuditFailure> failure;
+  std::optional<Failure> failure;
   bool ok() const { return !failure.has_value(); }
 };
 
@@ -100,7 +95,7 @@ struct BundleReport {
 // the first failure: the runs are handed over before any later line's
 // failure is reported.
 using BundleEventHook =
-    std::function<std::optional<AuditFailure>(std::uint64_t first_seq, const std::vector<std::string_view>& events)>;
+    std::function<std::optional<Failure>(std::uint64_t first_seq, const std::vector<std::string_view>& events)>;
 
 struct BundleOptions {
   // The verifier key the auditor trusts (published by the fund); the

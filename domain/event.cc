@@ -17,7 +17,7 @@ namespace {
 using Kind = JsonDoc::Kind;
 
 Status invalid_id_error() {
-  return Status::error("invalid_id",
+  return Status::error(Code::kInvalidId,
                        "must be 1 to 128 characters from A-Z a-z 0-9 . _ : -, "
                        "starting with a letter or digit",
                        "id");
@@ -30,14 +30,14 @@ Status invalid_id_error() {
 Status check_members(const JsonDoc& doc, std::uint32_t node,
                      std::initializer_list<std::string_view> names, std::uint32_t* at) {
   if (doc[node].kind != Kind::kObject) {
-    return Status::error("invalid_type", "an event must be a JSON object");
+    return Status::error(Code::kInvalidType, "an event must be a JSON object");
   }
   std::fill(at, at + names.size(), 0);
   for (std::uint32_t member : doc.children(node)) {
     const std::string_view key = doc[member].key;
     const auto it = std::find(names.begin(), names.end(), key);
     if (it == names.end()) {
-      return Status::error("unknown_field", "an event has no field \"" + std::string(key) + "\"",
+      return Status::error(Code::kUnknownField, "an event has no field \"" + std::string(key) + "\"",
                            std::string(key));
     }
     at[it - names.begin()] = member;
@@ -46,13 +46,13 @@ Status check_members(const JsonDoc& doc, std::uint32_t node,
   for (std::string_view name : names) {
     const std::uint32_t member = at[i++];
     if (member == 0) {
-      return Status::error("missing_field", "an event requires \"" + std::string(name) + "\"",
+      return Status::error(Code::kMissingField, "an event requires \"" + std::string(name) + "\"",
                            std::string(name));
     }
     const Kind expected = name == "data" ? Kind::kObject : name == "seq" ? Kind::kInteger
                                                                           : Kind::kString;
     if (doc[member].kind != expected) {
-      return Status::error("invalid_type",
+      return Status::error(Code::kInvalidType,
                            expected == Kind::kObject    ? "must be an object"
                            : expected == Kind::kInteger ? "must be an integer"
                                                         : "must be a string",
@@ -65,7 +65,7 @@ Status check_members(const JsonDoc& doc, std::uint32_t node,
 Result<EventType> decode_type(std::string_view name) {
   const auto type = event_type_from_name(name);
   if (!type) {
-    return Status::error("unknown_type",
+    return Status::error(Code::kUnknownType,
                          "\"" + std::string(name.substr(0, 64)) + "\" is not an event type", "type");
   }
   return *type;
@@ -128,7 +128,7 @@ void EventData::append_canonical(std::string& out) const {
 
 Result<Draft> decode_draft(std::string_view text) {
   if (text.size() > kEventBytesMax) {
-    return Status::error("event_too_large", "an event is " + std::to_string(text.size()) +
+    return Status::error(Code::kEventTooLarge, "an event is " + std::to_string(text.size()) +
                                                 " bytes; at most " +
                                                 std::to_string(kEventBytesMax) + " are allowed");
   }
@@ -149,7 +149,7 @@ Result<Draft> decode_draft(const JsonDoc& doc, std::uint32_t node) {
   FL_RETURN_IF_ERROR(validate_data(draft.type, doc, at[0], draft.data).under("data"));
   draft.data.append_canonical(draft.data_bytes);
   if (draft.data_bytes.size() > kEventBytesMax) {
-    return Status::error("event_too_large",
+    return Status::error(Code::kEventTooLarge,
                          "an event's data is over " + std::to_string(kEventBytesMax) + " bytes",
                          "data");
   }
@@ -308,7 +308,7 @@ Result<Event> decode_event(std::string_view bytes) {
   FL_RETURN_IF_ERROR(check_members(doc, JsonDoc::kRoot,
                                    {"actor", "data", "id", "recorded_at", "seq", "type"}, at));
   Event event;
-  if (doc[at[4]].integer < 1) return Status::error("invalid_value", "must be 1 or more", "seq");
+  if (doc[at[4]].integer < 1) return Status::error(Code::kInvalidValue, "must be 1 or more", "seq");
   event.seq = static_cast<std::uint64_t>(doc[at[4]].integer);
   event.id.assign(doc[at[2]].text);
   if (!is_event_id(event.id)) return invalid_id_error();
@@ -316,10 +316,10 @@ Result<Event> decode_event(std::string_view bytes) {
   if (!type) return type.status();
   event.type = *type;
   event.actor.assign(doc[at[0]].text);
-  if (!is_actor(event.actor)) return Status::error("invalid_value", "must be ROLE:NAME", "actor");
+  if (!is_actor(event.actor)) return Status::error(Code::kInvalidValue, "must be ROLE:NAME", "actor");
   event.recorded_at.assign(doc[at[3]].text);
   if (!parse_timestamp(event.recorded_at)) {
-    return Status::error("invalid_value", "must be an RFC 3339 UTC time with milliseconds",
+    return Status::error(Code::kInvalidValue, "must be an RFC 3339 UTC time with milliseconds",
                          "recorded_at");
   }
   FL_RETURN_IF_ERROR(validate_data(event.type, doc, at[1], event.data).under("data"));

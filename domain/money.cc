@@ -6,7 +6,7 @@ namespace fundledger {
 namespace {
 
 Status invalid(std::string_view text, const std::string& why) {
-  return Status::error("invalid_amount",
+  return Status::error(Code::kInvalidAmount,
                        "\"" + std::string(text.substr(0, 64)) + "\" is not a valid amount: " + why);
 }
 

@@ -10,7 +10,7 @@
 namespace fundledger {
 namespace {
 
-Status refuse(const char* code, std::string message, std::string_view field) {
+Status refuse(Code code, std::string message, std::string_view field) {
   return Status::error(code, std::move(message), "data." + std::string(field));
 }
 
@@ -18,12 +18,12 @@ std::string usd(std::int64_t cents) { return format_money(cents, kUsdMinorUnits,
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-Status unknown(const char* code, std::string_view what, std::string_view id, std::string_view field) {
+Status unknown(Code code, std::string_view what, std::string_view id, std::string_view field) {
   return refuse(code, "there is no " + std::string(what) + " " + in_quotes(id), field);
 }
 
 Status duplicate(std::string_view what, std::string_view id, std::string_view field) {
-  return refuse("duplicate", "there is already a " + std::string(what) + " " + in_quotes(id), field);
+  return refuse(Code::kDuplicate, "there is already a " + std::string(what) + " " + in_quotes(id), field);
 }
 
 // An amount of the event, in minor units; refuses what is not one.
@@ -36,7 +36,7 @@ Result<std::int64_t> amount_of(const DataView& d, std::string_view field, int mi
 // Adds to a total that bounds the others, refusing what it cannot count.
 Status fits(std::int64_t total, std::int64_t amount, std::string_view what, std::string_view field) {
   if (checked_add(total, amount)) return Status::ok();
-  return refuse("amount_overflow", "the fund's " + std::string(what) + " would exceed what the ledger can count",
+  return refuse(Code::kAmountOverflow, "the fund's " + std::string(what) + " would exceed what the ledger can count",
                 field);
 }
 
@@ -76,21 +76,21 @@ Status FundState::check(EventType type, const DataView& d) const {
 Status FundState::check_pledge(EventType type, const DataView& d) const {
   const std::string_view id = d.get("pledge");
   if (type == EventType::kPledgeRecorded) {
-    if (donor(d.get("donor")) == nullptr) return unknown("unknown_donor", "donor", d.get("donor"), "donor");
+    if (donor(d.get("donor")) == nullptr) return unknown(Code::kUnknownDonor, "donor", d.get("donor"), "donor");
     if (d.has("programme") && programme(d.get("programme")) == nullptr) {
-      return unknown("unknown_programme", "programme", d.get("programme"), "programme");
+      return unknown(Code::kUnknownProgramme, "programme", d.get("programme"), "programme");
     }
     if (has_pledge(id)) return duplicate("pledge", id, "pledge");
     const std::string currency(d.get("currency"));
     const auto units = currency_minor_units(currency);
-    if (!units) return refuse("invalid_currency", in_quotes(currency) + " is not a currency", "currency");
+    if (!units) return refuse(Code::kInvalidCurrency, in_quotes(currency) + " is not a currency", "currency");
     const Result<std::int64_t> a = amount_of(d, "amount", *units);
     if (!a) return a.status();
     const auto& pledged = totals().pledged_by_currency;
     const auto it = pledged.find(currency);
     return fits(it == pledged.end() ? 0 : it->second, *a, "pledges in " + currency, "amount");
   }
-  if (!has_pledge(id)) return unknown("unknown_pledge", "pledge", id, "pledge");
+  if (!has_pledge(id)) return unknown(Code::kUnknownPledge, "pledge", id, "pledge");
   const Donor* owner = donor(pledge_owner(id));
   FL_CHECK(owner != nullptr);
   const Pledge* p = owner->pledge(id);
@@ -98,7 +98,7 @@ Status FundState::check_pledge(EventType type, const DataView& d) const {
   const Result<std::int64_t> a = amount_of(d, "amount", p->minor_units);
   if (!a) return a.status();
   if (*a > p->outstanding()) {
-    return refuse("exceeds_outstanding",
+    return refuse(Code::kExceedsOutstanding,
                   "write-off of " + format_money(*a, p->minor_units, p->currency) + " exceeds the " +
                       format_money(p->outstanding(), p->minor_units, p->currency) +
                       " outstanding on pledge " + in_quotes(id),
@@ -110,10 +110,10 @@ Status FundState::check_pledge(EventType type, const DataView& d) const {
 Status FundState::check_contribution(const DataView& d) const {
   const std::string_view donor_id = d.get("donor");
   const Donor* giver = donor(donor_id);
-  if (giver == nullptr) return unknown("unknown_donor", "donor", donor_id, "donor");
+  if (giver == nullptr) return unknown(Code::kUnknownDonor, "donor", donor_id, "donor");
   const std::string currency(d.get("currency"));
   const auto units = currency_minor_units(currency);
-  if (!units) return refuse("invalid_currency", in_quotes(currency) + " is not a currency", "currency");
+  if (!units) return refuse(Code::kInvalidCurrency, in_quotes(currency) + " is not a currency", "currency");
   const Result<std::int64_t> a = amount_of(d, "amount", *units);
   if (!a) return a.status();
   const Result<std::int64_t> credited = amount_of(d, "usd", kUsdMinorUnits);
@@ -121,19 +121,19 @@ Status FundState::check_contribution(const DataView& d) const {
   if (d.has("pledge")) {
     const std::string_view pledge_id = d.get("pledge");
     if (!has_pledge(pledge_id)) {
-      return unknown("unknown_pledge", "pledge", pledge_id, "pledge");
+      return unknown(Code::kUnknownPledge, "pledge", pledge_id, "pledge");
     }
     const std::string owner(pledge_owner(pledge_id));
     const Pledge* p = donor(owner)->pledge(pledge_id);
     if (owner != donor_id || p->currency != currency) {
-      return refuse("pledge_mismatch",
+      return refuse(Code::kPledgeMismatch,
                     "pledge " + in_quotes(pledge_id) + " is donor " + in_quotes(owner) + "'s, in " +
                         p->currency + "; this contribution is donor " + in_quotes(donor_id) + "'s, in " +
                         currency,
                     "pledge");
     }
     if (*a > p->outstanding()) {
-      return refuse("exceeds_outstanding",
+      return refuse(Code::kExceedsOutstanding,
                     "contribution of " + format_money(*a, *units, currency) + " exceeds the " +
                         format_money(p->outstanding(), *units, currency) + " outstanding on pledge " +
                         in_quotes(pledge_id),
@@ -151,7 +151,7 @@ Status FundState::check_call(EventType type, const DataView& d) const {
   const std::string_view id = d.get("call");
   if (type == EventType::kCallOpened) {
     if (programme(d.get("programme")) == nullptr) {
-      return unknown("unknown_programme", "programme", d.get("programme"), "programme");
+      return unknown(Code::kUnknownProgramme, "programme", d.get("programme"), "programme");
     }
     if (call(id) != nullptr) return duplicate("call", id, "call");
     const Result<std::int64_t> budget = amount_of(d, "budget_usd", kUsdMinorUnits);
@@ -159,12 +159,12 @@ Status FundState::check_call(EventType type, const DataView& d) const {
     return fits(totals().budgets, *budget, "calls' budgets", "budget_usd");
   }
   const Call* c = call(id);
-  if (c == nullptr) return unknown("unknown_call", "call", id, "call");
+  if (c == nullptr) return unknown(Code::kUnknownCall, "call", id, "call");
   if (!c->open()) {
-    return refuse("call_not_open", "call " + in_quotes(id) + " already closed on " + c->closed_on, "call");
+    return refuse(Code::kCallNotOpen, "call " + in_quotes(id) + " already closed on " + c->closed_on, "call");
   }
   if (d.get("closed_on") < c->opened_on) {
-    return refuse("invalid_dates",
+    return refuse(Code::kInvalidDates,
                   "call " + in_quotes(id) + " cannot close on " + std::string(d.get("closed_on")) +
                       ", before it opened on " + c->opened_on,
                   "closed_on");
@@ -177,13 +177,13 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
   if (type == EventType::kProposalSubmitted) {
     const std::string_view call_id = d.get("call");
     const Call* c = call(call_id);
-    if (c == nullptr) return unknown("unknown_call", "call", call_id, "call");
+    if (c == nullptr) return unknown(Code::kUnknownCall, "call", call_id, "call");
     if (!c->open()) {
-      return refuse("call_not_open", "call " + in_quotes(call_id) + " closed on " + c->closed_on, "call");
+      return refuse(Code::kCallNotOpen, "call " + in_quotes(call_id) + " closed on " + c->closed_on, "call");
     }
     const std::string_view on = d.get("submitted_on");
     if (on < c->opened_on || on > c->closes_on) {
-      return refuse("call_not_open",
+      return refuse(Code::kCallNotOpen,
                     "call " + in_quotes(call_id) + " takes proposals from " + c->opened_on + " to " +
                         c->closes_on + ", not on " + std::string(on),
                     "submitted_on");
@@ -197,7 +197,7 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
         if (!open_to.empty()) open_to += ", ";
         open_to += kRegions[r];
       }
-      return refuse("region_not_eligible",
+      return refuse(Code::kRegionNotEligible,
                     "call " + in_quotes(call_id) + " is open to " + open_to + ", not to " +
                         std::string(d.get("region")),
                     "region");
@@ -208,9 +208,9 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
     return fits(totals().requested, *requested, "requests", "requested_usd");
   }
   const Proposal* p = proposal(id);
-  if (p == nullptr) return unknown("unknown_proposal", "proposal", id, "proposal");
+  if (p == nullptr) return unknown(Code::kUnknownProposal, "proposal", id, "proposal");
   if (p->status != ProposalStatus::kSubmitted) {
-    return refuse("already_decided",
+    return refuse(Code::kAlreadyDecided,
                   "proposal " + in_quotes(id) + " was already " + std::string(status_name(p->status)) +
                       " on " + p->decided_on,
                   "proposal");
@@ -219,7 +219,7 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
   const Result<std::int64_t> a = amount_of(d, "approved_usd", kUsdMinorUnits);
   if (!a) return a.status();
   if (*a > p->requested) {
-    return refuse("exceeds_request",
+    return refuse(Code::kExceedsRequest,
                   "approval of " + usd(*a) + " exceeds the " + usd(p->requested) + " requested",
                   "approved_usd");
   }
@@ -227,14 +227,14 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
   FL_CHECK(c != nullptr);
   const std::int64_t left = c->budget - c->total.approved;
   if (*a > left) {
-    return refuse("exceeds_budget",
+    return refuse(Code::kExceedsBudget,
                   "approval of " + usd(*a) + " exceeds the " + usd(left) + " left in call " +
                       in_quotes(c->id) + "'s budget of " + usd(c->budget),
                   "approved_usd");
   }
   const std::int64_t unallocated = totals().unallocated();
   if (*a > unallocated) {
-    return refuse("insufficient_funds",
+    return refuse(Code::kInsufficientFunds,
                   "approval of " + usd(*a) + " exceeds the fund's unallocated " + usd(unallocated),
                   "approved_usd");
   }
@@ -244,25 +244,25 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
 Status FundState::check_money_out(EventType type, const DataView& d) const {
   const std::string_view id = d.get("proposal");
   const Proposal* p = proposal(id);
-  if (p == nullptr) return unknown("unknown_proposal", "proposal", id, "proposal");
+  if (p == nullptr) return unknown(Code::kUnknownProposal, "proposal", id, "proposal");
   const Result<std::int64_t> a = amount_of(d, "amount_usd", kUsdMinorUnits);
   if (!a) return a.status();
   const std::int64_t undisbursed = p->approved - p->disbursed;
   if (type == EventType::kDisbursementMade) {
     if (p->status != ProposalStatus::kApproved) {
-      return refuse("not_approved",
+      return refuse(Code::kNotApproved,
                     "proposal " + in_quotes(id) + " is " + std::string(status_name(p->status)) +
                         ", not approved",
                     "proposal");
     }
     const std::int64_t cash = totals().cash();
     if (*a > cash) {
-      return refuse("insufficient_cash",
+      return refuse(Code::kInsufficientCash,
                     "disbursement of " + usd(*a) + " exceeds the cash on hand of " + usd(cash),
                     "amount_usd");
     }
     if (*a > undisbursed) {
-      return refuse("exceeds_allocation",
+      return refuse(Code::kExceedsAllocation,
                     "disbursement of " + usd(*a) + " exceeds the " + usd(undisbursed) +
                         " of proposal " + in_quotes(id) + "'s allocation not yet paid",
                     "amount_usd");
@@ -271,7 +271,7 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
   }
   if (type == EventType::kRefundReceived) {
     if (*a > p->disbursed) {
-      return refuse("exceeds_disbursed",
+      return refuse(Code::kExceedsDisbursed,
                     "refund of " + usd(*a) + " exceeds the " + usd(p->disbursed) +
                         " paid to proposal " + in_quotes(id),
                     "amount_usd");
@@ -279,7 +279,7 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
     return Status::ok();
   }
   if (*a > undisbursed) {
-    return refuse("exceeds_undisbursed",
+    return refuse(Code::kExceedsUndisbursed,
                   "release of " + usd(*a) + " exceeds the " + usd(undisbursed) + " of proposal " +
                       in_quotes(id) + "'s allocation not yet paid",
                   "amount_usd");
@@ -290,7 +290,7 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
 Status FundState::prepare(Draft& draft) const {
   if (draft.type != EventType::kPledgeWrittenOff) return Status::ok();
   const std::string& pledge = *draft.data.get("pledge");
-  if (!has_pledge(pledge)) return unknown("unknown_pledge", "pledge", pledge, "pledge");
+  if (!has_pledge(pledge)) return unknown(Code::kUnknownPledge, "pledge", pledge, "pledge");
   const Donor* owner = donor(pledge_owner(pledge));
   FL_CHECK(owner != nullptr);
   return normalise_written_off_amount(draft, owner->pledge(pledge)->minor_units);

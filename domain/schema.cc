@@ -127,21 +127,21 @@ constexpr std::array<std::string_view, 5> kDonorKinds = {
 using Node = JsonDoc::Node;
 using Kind_ = JsonDoc::Kind;
 
-Status field_error(const char* code, std::string_view field, const std::string& message) {
+Status field_error(Code code, std::string_view field, const std::string& message) {
   return Status::error(code, message, std::string(field));
 }
 
 Status check_text(std::string_view name, std::string_view s) {
-  if (s.empty()) return field_error("invalid_value", name, "must not be empty");
+  if (s.empty()) return field_error(Code::kInvalidValue, name, "must not be empty");
   if (s.size() > kFieldBytesMax) {
-    return field_error("string_too_long", name,
+    return field_error(Code::kStringTooLong, name,
                        "is longer than " + std::to_string(kFieldBytesMax) + " bytes");
   }
   const bool has_control = std::any_of(s.begin(), s.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
   });
   if (has_control) {
-    return field_error("invalid_value", name, "must not contain control characters");
+    return field_error(Code::kInvalidValue, name, "must not contain control characters");
   }
   return Status::ok();
 }
@@ -149,21 +149,21 @@ Status check_text(std::string_view name, std::string_view s) {
 Status check_regions(std::string_view name, const JsonDoc& doc, std::uint32_t node,
                      DataField& out) {
   if (doc[node].kind != Kind_::kArray) {
-    return field_error("invalid_type", name, "must be an array of region codes");
+    return field_error(Code::kInvalidType, name, "must be an array of region codes");
   }
   if (doc[node].size == 0) {
-    return field_error("invalid_value", name, "must name at least one region");
+    return field_error(Code::kInvalidValue, name, "must name at least one region");
   }
   std::array<bool, kRegions.size()> seen{};
   std::size_t i = 0;
   for (std::uint32_t item : doc.children(node)) {
     const std::string path = std::string(name) + "[" + std::to_string(i++) + "]";
-    if (doc[item].kind != Kind_::kString) return field_error("invalid_type", path, "must be a string");
+    if (doc[item].kind != Kind_::kString) return field_error(Code::kInvalidType, path, "must be a string");
     const auto index = region_index(doc[item].text);
     if (!index) {
-      return field_error("invalid_region", path, "must be one of AFR, APG, EEG, GRULAC, WEOG");
+      return field_error(Code::kInvalidRegion, path, "must be one of AFR, APG, EEG, GRULAC, WEOG");
     }
-    if (seen[*index]) return field_error("invalid_value", path, "names a region twice");
+    if (seen[*index]) return field_error(Code::kInvalidValue, path, "names a region twice");
     seen[*index] = true;
     out.list.emplace_back(doc[item].text);
   }
@@ -178,14 +178,14 @@ Status check_value(const Field& field, std::string_view s) {
   switch (field.kind) {
     case Kind::kId:
       if (is_business_id(s)) return Status::ok();
-      return field_error("invalid_id", field.name,
+      return field_error(Code::kInvalidId, field.name,
                          "must be 1 to 64 characters from A-Z a-z 0-9 . _ : -, "
                          "starting with a letter or digit");
     case Kind::kText:
       return check_text(field.name, s);
     case Kind::kDate:
       if (is_business_date(s)) return Status::ok();
-      return field_error("invalid_date", field.name,
+      return field_error(Code::kInvalidDate, field.name,
                          "must be a calendar date written YYYY-MM-DD, between " +
                              std::to_string(kDateYearMin) + " and " +
                              std::to_string(kDateYearMax));
@@ -196,19 +196,19 @@ Status check_value(const Field& field, std::string_view s) {
       return parse_amount(s, kUsdMinorUnits).status().under(std::string(field.name));
     case Kind::kCurrency:
       if (currency_minor_units(s)) return Status::ok();
-      return field_error("invalid_currency", field.name,
+      return field_error(Code::kInvalidCurrency, field.name,
                          "\"" + std::string(s.substr(0, 16)) + "\" is not an ISO 4217 currency code");
     case Kind::kCountry:
       if (is_country_code(s)) return Status::ok();
-      return field_error("invalid_country", field.name,
+      return field_error(Code::kInvalidCountry, field.name,
                          "\"" + std::string(s.substr(0, 16)) +
                              "\" is not an ISO 3166-1 alpha-3 country code");
     case Kind::kRegion:
       if (region_index(s)) return Status::ok();
-      return field_error("invalid_region", field.name, "must be one of AFR, APG, EEG, GRULAC, WEOG");
+      return field_error(Code::kInvalidRegion, field.name, "must be one of AFR, APG, EEG, GRULAC, WEOG");
     case Kind::kDonorKind:
       if (is_donor_kind(s)) return Status::ok();
-      return field_error("invalid_value", field.name,
+      return field_error(Code::kInvalidValue, field.name,
                          "must be one of government, multilateral, private, foundation, other");
     case Kind::kRegions:
       break;
@@ -221,7 +221,7 @@ Status check_field(const Field& field, const JsonDoc& doc, std::uint32_t node, D
   out.name = field.name;
   if (field.kind == Kind::kRegions) return check_regions(field.name, doc, node, out);
   if (doc[node].kind != Kind_::kString) {
-    return field_error("invalid_type", field.name, "must be a string");
+    return field_error(Code::kInvalidType, field.name, "must be a string");
   }
   FL_RETURN_IF_ERROR(check_value(field, doc[node].text));
   out.value.assign(doc[node].text);
@@ -250,11 +250,11 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
     }
   }
   if (type == EventType::kCallOpened && *data.get("closes_on") < *data.get("opened_on")) {
-    return field_error("invalid_dates", "closes_on", "the call closes before it opens");
+    return field_error(Code::kInvalidDates, "closes_on", "the call closes before it opens");
   }
   if (type == EventType::kContributionReceived && *data.get("currency") == "USD" &&
       *data.get("usd") != *data.get("amount")) {
-    return field_error("usd_mismatch", "usd",
+    return field_error(Code::kUsdMismatch, "usd",
                        "a contribution in USD credits exactly its amount: " + *data.get("amount") +
                            " USD, not " + *data.get("usd"));
   }
@@ -268,7 +268,7 @@ bool is_donor_kind(std::string_view kind) {
 }
 
 Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, EventData& out) {
-  if (doc[node].kind != Kind_::kObject) return Status::error("invalid_type", "data must be an object");
+  if (doc[node].kind != Kind_::kObject) return Status::error(Code::kInvalidType, "data must be an object");
   const TypeSchema& schema = schemas()[static_cast<std::size_t>(type)];
   // Where each field of the schema is in the document, if it is there.
   std::array<std::uint32_t, 8> at{};
@@ -279,7 +279,7 @@ Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, Eve
     const auto field = std::find_if(schema.fields.begin(), schema.fields.end(),
                                     [&](const Field& f) { return f.name == key; });
     if (field == schema.fields.end()) {
-      return field_error("unknown_field", key,
+      return field_error(Code::kUnknownField, key,
                          std::string(schema.name) + " has no field \"" + std::string(key) + "\"");
     }
     at[static_cast<std::size_t>(field - schema.fields.begin())] = member;
@@ -288,7 +288,7 @@ Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, Eve
     const Field& field = schema.fields[i];
     if (at[i] == 0) {
       if (!field.required) continue;
-      return field_error("missing_field", field.name,
+      return field_error(Code::kMissingField, field.name,
                          std::string(schema.name) + " requires \"" + std::string(field.name) + "\"");
     }
     DataField value;

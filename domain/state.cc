@@ -269,8 +269,9 @@ std::int64_t FundState::amount(const DataView& d, std::string_view field, int mi
 
 // --- invariants -----------------------------------------------------------------
 
-std::string FundState::broken_invariant() const {
+Status FundState::invariants() const {
   const Totals& t = totals();
+  const auto broken = [](std::string what) { return Status::error(Code::kInvariantBroken, std::move(what)); };
   std::int64_t approved = 0;
   std::int64_t disbursed = 0;
   for (const RegionFigures& r : t.regions) {
@@ -280,17 +281,17 @@ std::string FundState::broken_invariant() const {
   // cash is kept from the fund's totals, the money allocated but not yet
   // paid from the regions' sums: the identity holds only if both agree.
   if (t.cash() != t.unallocated() + (approved - disbursed)) {
-    return "cash " + format_amount(t.cash(), kUsdMinorUnits) + " is not unallocated " +
-           format_amount(t.unallocated(), kUsdMinorUnits) + " plus allocated but unpaid " +
-           format_amount(approved - disbursed, kUsdMinorUnits);
+    return broken("cash " + format_amount(t.cash(), kUsdMinorUnits) + " is not unallocated " +
+                  format_amount(t.unallocated(), kUsdMinorUnits) + " plus allocated but unpaid " +
+                  format_amount(approved - disbursed, kUsdMinorUnits));
   }
-  if (t.unallocated() < 0) return "unallocated is below zero";
-  if (t.cash() < 0) return "cash is below zero";
-  if (t.disbursed < 0 || t.disbursed > t.approved) return "disbursed is outside 0..approved";
+  if (t.unallocated() < 0) return broken("unallocated is below zero");
+  if (t.cash() < 0) return broken("cash is below zero");
+  if (t.disbursed < 0 || t.disbursed > t.approved) return broken("disbursed is outside 0..approved");
   for (const auto& [currency, outstanding] : t.outstanding_by_currency) {
-    if (outstanding < 0) return "pledges outstanding in " + currency + " are below zero";
+    if (outstanding < 0) return broken("pledges outstanding in " + currency + " are below zero");
   }
-  return "";
+  return Status::ok();
 }
 
 }  // namespace fundledger

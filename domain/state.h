@@ -109,8 +109,8 @@ class FundState {
 
   // The fund's invariants, recomputed from independent sums: cash equals
   // unallocated plus allocated-but-unpaid, the regions add up to the fund,
-  // and nothing is negative. Returns what is broken, or "" when nothing is.
-  std::string broken_invariant() const;
+  // and nothing is negative. ok, or invariant_broken saying what is broken.
+  Status invariants() const;
 
  private:
   template <typename T>

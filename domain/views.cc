@@ -235,7 +235,7 @@ json regions_view(const FundState& state) {
 }
 
 Status not_found(std::string_view what, std::string_view id) {
-  return Status::error("not_found", "there is no " + std::string(what) + " \"" + std::string(id) + "\"");
+  return Status::error(Code::kNotFound, "there is no " + std::string(what) + " \"" + std::string(id) + "\"");
 }
 
 }  // namespace

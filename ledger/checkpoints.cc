@@ -18,7 +18,7 @@ Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(c
   if (!last) return last.status();
   if (!last->has_value()) return std::optional<std::pair<std::uint64_t, std::string>>();
   const std::optional<std::uint64_t> size = seq_from_key(std::string_view((*last)->first).substr(kPrefix.size()));
-  if (!size) return Status::error("store_corrupt", "a kept checkpoint's key is damaged");
+  if (!size) return Status::error(Code::kStoreCorrupt, "a kept checkpoint's key is damaged");
   return std::optional<std::pair<std::uint64_t, std::string>>(std::pair(*size, std::move((*last)->second)));
 }
 
@@ -39,11 +39,11 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
     Checkpoint before;
     if (!verifier || !verifier->check(note, text).empty() || !parse_checkpoint(text, before).empty() ||
         before.size != signed_size) {
-      return Status::error("store_corrupt", "the checkpoint kept for tree size " + std::to_string(signed_size) +
+      return Status::error(Code::kStoreCorrupt, "the checkpoint kept for tree size " + std::to_string(signed_size) +
                                                 " does not verify with the log's key");
     }
     if (signed_size > size) {
-      return Status::error("inconsistent_checkpoint", "the log holds " + std::to_string(size) +
+      return Status::error(Code::kInconsistentCheckpoint, "the log holds " + std::to_string(size) +
                                                           " events, fewer than the " + std::to_string(signed_size) +
                                                           " of the checkpoint it signed");
     }
@@ -51,7 +51,7 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
     const std::optional<std::vector<Hash>> proof = consistency_proof(tree, signed_size, size);
     if (!then || !proof) return tree.status();
     if (*then != before.root || !check_consistency(signed_size, size, before.root, *root, *proof).empty()) {
-      return Status::error("inconsistent_checkpoint",
+      return Status::error(Code::kInconsistentCheckpoint,
                            "the log no longer holds the tree of the checkpoint signed at size " +
                                std::to_string(signed_size) + ": its root was " + to_hex(before.root) + ", the log gives " +
                                to_hex(*then));
@@ -65,12 +65,12 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
   return note;
 }
 
-Result<std::optional<VerifyFailure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
+Result<std::optional<Failure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
                                                              std::uint64_t& count) {
   count = 0;
   const std::uint64_t head = reader.head().size;
   const StoredTree tree(reader);
-  std::optional<VerifyFailure> bad;
+  std::optional<Failure> bad;
   std::uint64_t last_good = 0;  // the largest size whose checkpoint matches the log
   Status read;
   FL_RETURN_IF_ERROR(reader.scan(Family::kMeta, kPrefix, [&](std::string_view key, std::string_view note) {
@@ -84,13 +84,13 @@ Result<std::optional<VerifyFailure>> verify_kept_checkpoints(const StoreReader& 
       why = "it states another size or log than it is kept under";
     }
     if (!why.empty()) {
-      bad = VerifyFailure{0, "checkpoint_signature",
+      bad = Failure{0, Code::kCheckpointSignature,
                           "a kept checkpoint does not verify with " + verifier.name() + "'s key: " + why, "", ""};
       return false;
     }
     ++count;
     if (c.size > head) {
-      bad = VerifyFailure{head + 1, "checkpoint_size",
+      bad = Failure{head + 1, Code::kCheckpointSize,
                           "the log holds " + std::to_string(head) + " events, fewer than the " +
                               std::to_string(c.size) + " of a checkpoint it signed: it shrank",
                           std::to_string(c.size), std::to_string(head)};
@@ -102,7 +102,7 @@ Result<std::optional<VerifyFailure>> verify_kept_checkpoints(const StoreReader& 
       return false;
     }
     if (*root != c.root) {
-      bad = VerifyFailure{0, "checkpoint_root",
+      bad = Failure{0, Code::kCheckpointRoot,
                           "the log's first " + std::to_string(c.size) +
                               " events are not those of the checkpoint signed at that size: an event from seq " +
                               std::to_string(last_good + 1) + " to " + std::to_string(c.size) + " changed",

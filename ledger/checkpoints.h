@@ -37,7 +37,7 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer);
 // checkpoint_signature (seq 0), checkpoint_size (the log is shorter: seq
 // is the first one missing), checkpoint_root (seq 0; the message bounds
 // where the log changed by the checkpoints that still match).
-Result<std::optional<VerifyFailure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
+Result<std::optional<Failure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
                                                              std::uint64_t& count);
 
 }  // namespace fundledger

@@ -25,10 +25,6 @@ std::uint64_t record_hash(std::string_view key, std::string_view record, std::ui
   return keyed_hash(key, hash_key) ^ (keyed_hash(record, hash_key) * 0x9E3779B97F4A7C15ull);
 }
 
-VerifyFailure failure(std::uint64_t seq, std::string reason, std::string message) {
-  return {seq, std::move(reason), std::move(message), {}, {}};
-}
-
 // Checks the projection against a replay of the log.
 class ProjectionCheck {
  public:
@@ -58,12 +54,12 @@ class ProjectionCheck {
       const auto seq = seq_from_key(key);
       const auto mark = read_snapshot_mark(value);
       if (!seq || !mark || *seq == 0 || *seq > size_) {
-        failure_ = failure(seq.value_or(0), "projection_mismatch",
+        failure_ = Failure(seq.value_or(0), Code::kProjectionMismatch,
                            "a snapshot mark is damaged or lies beyond the head");
         return false;
       }
       if (mark->version != kRecordVersion) {
-        failure_ = failure(*seq, "snapshots_outdated",
+        failure_ = Failure(*seq, Code::kSnapshotsOutdated,
                            "the snapshot at " + std::to_string(*seq) + " was written by an earlier fundledger "
                            "(records of version " + std::to_string(mark->version) +
                            "): run `fundledger rebuild`, which writes the snapshots again from the log");
@@ -80,7 +76,7 @@ class ProjectionCheck {
       std::string_view entity;
       std::uint64_t seq = 0;
       if (!split_state_key(key, entity, seq) || !marks_.contains(seq)) {
-        failure_ = failure(split_state_key(key, entity, seq) ? seq : 0, "projection_mismatch",
+        failure_ = Failure(split_state_key(key, entity, seq) ? seq : 0, Code::kProjectionMismatch,
                            "a snapshot record lies outside any snapshot");
         return false;
       }
@@ -108,7 +104,7 @@ class ProjectionCheck {
   void business_failure(std::uint64_t seq, std::string_view key) {
     if (business_failure_ && business_failure_->seq <= seq) return;
     const auto [what, id] = business_key_parts(key);
-    business_failure_ = failure(seq, "business_index_mismatch",
+    business_failure_ = Failure(seq, Code::kBusinessIndexMismatch,
                                 "the id index's entry for " + std::string(what) + " \"" +
                                     std::string(id) + "\" does not name the event that created it");
   }
@@ -117,7 +113,7 @@ class ProjectionCheck {
     for (std::uint64_t seq = 1; seq <= size_; ++seq) {
       if (business_event_[seq] == business_index_[seq]) continue;
       if (!business_failure_ || seq < business_failure_->seq) {
-        business_failure_ = failure(seq, "business_index_mismatch",
+        business_failure_ = Failure(seq, Code::kBusinessIndexMismatch,
                                     "the id index does not hold the business id of this event as "
                                     "the event created it");
       }
@@ -130,23 +126,23 @@ class ProjectionCheck {
     FundState state;
     auto mark = marks_.begin();
     const Status replayed = replay(reader_, state, size_, [&](FundState& s, EventType type,
-                                                              const DataView& data) -> Status {
+                                                              const DataView& data) -> Result<Next> {
       if (const auto key = business_key(type, data)) business_event_[s.seq()] = keyed_hash(*key, hash_key_);
-      if (const std::string broken = s.broken_invariant(); !broken.empty()) {
-        failure_ = failure(s.seq(), "invariant_broken", broken);
-        return Status::error("stop", "");
+      if (const Status broken = s.invariants(); !broken) {
+        failure_ = Failure(s.seq(), broken.code(), broken.message());
+        return Next::kStop;
       }
       if (mark != marks_.end() && mark->first == s.seq()) {
-        if (!snapshot_matches(s, mark->first, mark->second)) return Status::error("stop", "");
+        if (!snapshot_matches(s, mark->first, mark->second)) return Next::kStop;
         s.clear_dirty();
         ++mark;
       }
-      if (progress_ && s.seq() % 65536 == 0) progress_(s.seq(), size_);
-      return Status::ok();
+      if (progress_ && s.seq() % kProgressEvents == 0) progress_(s.seq(), size_);
+      return Next::kGoOn;
     });
-    if (replayed.code() == "stop") return Status::ok();
-    if (replayed.code() == "rule_violation" || replayed.code() == "store_corrupt") {
-      failure_ = failure(state.seq() + 1, replayed.code(), replayed.message());
+    if (failure_) return Status::ok();
+    if (replayed.code() == Code::kRuleViolation || replayed.code() == Code::kStoreCorrupt) {
+      failure_ = Failure(state.seq() + 1, replayed.code(), replayed.message());
       return Status::ok();
     }
     FL_RETURN_IF_ERROR(replayed);
@@ -182,7 +178,7 @@ class ProjectionCheck {
         break;
       }
     }
-    failure_ = failure(seq, "projection_mismatch", "the snapshot at " + std::to_string(seq) +
+    failure_ = Failure(seq, Code::kProjectionMismatch, "the snapshot at " + std::to_string(seq) +
                                                        " does not match the replay: " + which);
     return false;
   }
@@ -197,8 +193,8 @@ class ProjectionCheck {
   // as the id index holds them.
   std::vector<std::uint64_t> business_event_;
   std::vector<std::uint64_t> business_index_;
-  std::optional<VerifyFailure> business_failure_;
-  std::optional<VerifyFailure> failure_;
+  std::optional<Failure> business_failure_;
+  std::optional<Failure> failure_;
 };
 
 }  // namespace
@@ -277,15 +273,15 @@ Status rebuild_projection(Store& store, const ProgressFn& progress, std::size_t 
     gathered_bytes = 0;
     return Status::ok();
   };
-  const Status replayed = replay(*reader, state, size, [&](FundState& s, EventType, const DataView&) -> Status {
-    if (s.seq() % kSnapshotEvents != 0) return Status::ok();
+  const Status replayed = replay(*reader, state, size, [&](FundState& s, EventType, const DataView&) -> Result<Next> {
+    if (s.seq() % kSnapshotEvents != 0) return Next::kGoOn;
     SnapshotRun run{s.seq(), snapshot_records(s)};
     s.clear_dirty();
     for (const auto& [key, record] : run.records) gathered_bytes += key.size() + record.size();
     gathered.push_back(std::move(run));
     if (gathered_bytes >= load_bytes) FL_RETURN_IF_ERROR(start_loading());
     if (progress) progress(s.seq(), size);
-    return Status::ok();
+    return Next::kGoOn;
   });
   if (!replayed) {
     // Wait for the load in flight, which uses the store; a failed load is
@@ -311,14 +307,14 @@ Status for_each_event(const StoreReader& reader, std::uint64_t last, const std::
   for (std::uint64_t seq = 1; seq <= last; ++seq, cursor->next()) {
     Result<Event> event = cursor->valid() && cursor->key() == seq_key(seq)
                               ? decode_event(cursor->value())
-                              : Result<Event>(Status::error("store_corrupt", "missing"));
+                              : Result<Event>(Status::error(Code::kStoreCorrupt, "missing"));
     if (!event || event->seq != seq) {
       if (!cursor->status()) return cursor->status();
-      return Status::error("store_corrupt",
+      return Status::error(Code::kStoreCorrupt,
                            "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
     }
     each(*event);
-    if (progress && seq % 65536 == 0) progress(seq, last);
+    if (progress && seq % kProgressEvents == 0) progress(seq, last);
   }
   return Status::ok();
 }

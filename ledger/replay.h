@@ -14,6 +14,8 @@
 namespace fundledger {
 
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+// A long pass reports its progress every this many events.
+inline constexpr std::uint64_t kProgressEvents = 65536;
 
 // Drops the projection's snapshots and replays the log from its first
 // event, writing a snapshot every kSnapshotEvents events, as the writer

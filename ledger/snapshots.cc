@@ -51,7 +51,7 @@ class SnapshotSource : public EntitySource {
       std::string_view entity;
       std::uint64_t at = 0;
       if (!split_state_key(c->key(), entity, at)) {
-        remember(Status::error("store_corrupt", "a snapshot record's key is damaged"));
+        remember(Status::error(Code::kStoreCorrupt, "a snapshot record's key is damaged"));
         break;
       }
       // Versions of one entity come newest first. Seek past the newer
@@ -154,11 +154,11 @@ Result<std::uint64_t> snapshot_at_or_before(const StoreReader& reader, std::uint
     const auto at = seq_from_key(key);
     const auto mark = read_snapshot_mark(value);
     if (!at || !mark) {
-      bad = Status::error("store_corrupt", "a snapshot mark is damaged");
+      bad = Status::error(Code::kStoreCorrupt, "a snapshot mark is damaged");
       return false;
     }
     if (mark->version != kRecordVersion) {
-      bad = Status::error("snapshots_outdated",
+      bad = Status::error(Code::kSnapshotsOutdated,
                           "the ledger's snapshots were written by an earlier fundledger (records of version " +
                               std::to_string(mark->version) + ", this one reads version " +
                               std::to_string(kRecordVersion) + "): run `fundledger rebuild`, which writes them "
@@ -196,7 +196,7 @@ struct EventRun {
 };
 
 Status unreadable(std::uint64_t seq) {
-  return Status::error("store_corrupt",
+  return Status::error(Code::kStoreCorrupt,
                        "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
 }
 
@@ -314,8 +314,9 @@ class ReadAhead {
 };
 
 // Applies the events of `run`, each checked by the rules first; then the
-// run's own refusal, if it ended early.
-Status apply_run(const EventRun& run, FundState& state, const AfterEvent& after_each) {
+// run's own refusal, if it ended early. kStop when `after_each` stopped the
+// replay.
+Result<Next> apply_run(const EventRun& run, FundState& state, const AfterEvent& after_each) {
   // Most events name a proposal, one of hundreds of thousands, in no order:
   // each would wait on memory for it. Ask for it some events ahead.
   constexpr std::size_t kSlotAhead = 8, kEntryAhead = 4;
@@ -326,13 +327,16 @@ Status apply_run(const EventRun& run, FundState& state, const AfterEvent& after_
     const ReadEvent& e = run.events[i];
     const Status allowed = state.check(e.type, e.data);
     if (!allowed) {
-      return Status::error("rule_violation",
+      return Status::error(Code::kRuleViolation,
                            "event " + std::to_string(e.seq) + " breaks a rule: " + allowed.to_string());
     }
     state.apply(e.type, e.data, e.seq);
-    if (after_each) FL_RETURN_IF_ERROR(after_each(state, e.type, e.data));
+    if (!after_each) continue;
+    Result<Next> next = after_each(state, e.type, e.data);
+    if (!next || *next == Next::kStop) return next;
   }
-  return run.status;
+  if (!run.status) return run.status;
+  return Next::kGoOn;
 }
 
 // Below this many events, a replay reads them itself.
@@ -348,11 +352,12 @@ Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
     EventRun run;
     const auto cursor = reader.cursor(Family::kEvents, seq_key(from));
     read_run(*cursor, from, to, run);
-    return apply_run(run, state, after_each);
+    return apply_run(run, state, after_each).status();
   }
   ReadAhead ahead(reader, from, to);
   while (std::unique_ptr<EventRun> run = ahead.next()) {
-    FL_RETURN_IF_ERROR(apply_run(*run, state, after_each));
+    const Result<Next> next = apply_run(*run, state, after_each);
+    if (!next || *next == Next::kStop) return next.status();
     ahead.recycle(std::move(run));
   }
   return Status::ok();
@@ -403,7 +408,7 @@ Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
 
 Status check_as_of(std::uint64_t as_of, std::uint64_t head) {
   if (as_of <= head) return Status::ok();
-  return Status::error("invalid_as_of",
+  return Status::error(Code::kInvalidAsOf,
                        "as_of " + std::to_string(as_of) + " is beyond the log, which holds " + std::to_string(head) +
                            " events",
                        "as_of");

@@ -69,10 +69,13 @@ std::unique_ptr<EntitySource> snapshot_source(std::shared_ptr<const StoreReader>
 // by the rules first. Refusals: store_corrupt (an event that cannot be
 // read), rule_violation (an event the rules refuse, with the rule's own
 // code in the message), storage_error. `after_each` (optional) sees the
-// state after each event, and the event, and may stop the replay by
-// returning a Status. A replay of more than a few runs of events reads and
-// parses the log on a second thread, a few runs ahead.
-using AfterEvent = std::function<Status(FundState& state, EventType type, const DataView& data)>;
+// state after each event, and the event: it goes on (kGoOn), stops the
+// replay there (kStop: replay returns ok, the state standing after that
+// event) or returns a refusal, which the replay returns. A replay of more
+// than a few runs of events reads and parses the log on a second thread, a
+// few runs ahead.
+enum class Next : bool { kGoOn, kStop };
+using AfterEvent = std::function<Result<Next>(FundState& state, EventType type, const DataView& data)>;
 Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
               const AfterEvent& after_each = nullptr);
 

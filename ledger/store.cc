@@ -61,7 +61,7 @@ rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
 
 Status storage_error(const std::string& what, const rocksdb::Status& s) {
   log::error("storage error", {{"during", what}, {"rocksdb", s.ToString()}});
-  return Status::error("storage_error", what + ": " + s.ToString());
+  return Status::error(Code::kStorageError, what + ": " + s.ToString());
 }
 
 // The keys of family `state` are an entity's key, a 0 byte and 8 bytes of
@@ -269,7 +269,7 @@ Status StoreLoad::put(Family family, std::string_view key, std::string_view valu
   if (file == nullptr) {
     std::error_code ec;
     std::filesystem::create_directories(load_dir(store_.dir_), ec);
-    if (ec) return Status::error("storage_error", "cannot create " + load_dir(store_.dir_).string() + ": " + ec.message());
+    if (ec) return Status::error(Code::kStorageError, "cannot create " + load_dir(store_.dir_).string() + ": " + ec.message());
     auto f = std::make_unique<File>();
     f->family = family;
     f->path = load_dir(store_.dir_) / (std::to_string(store_.load_files_.fetch_add(1)) + ".sst");
@@ -460,7 +460,7 @@ class PageCursor : public HashesCursor {
     page_ = {it_->value().data(), it_->value().size()};
     count_ = page_count(key, page_);
     if (count_ == 0) {
-      status_ = Status::error("store_corrupt", "a page of hashes is damaged" +
+      status_ = Status::error(Code::kStoreCorrupt, "a page of hashes is damaged" +
                                                    (key.size() == 8 ? " at seq " + std::to_string(get_be64(key.data())) : ""));
       return;
     }
@@ -504,7 +504,7 @@ Result<std::optional<EventHashes>> StoreReader::hashes(std::uint64_t seq) const 
   const std::string_view page(it->value().data(), it->value().size());
   const std::size_t count = page_count(key, page);
   if (count == 0) {
-    return Status::error("store_corrupt", "the hashes of event " + std::to_string(seq) + " are damaged");
+    return Status::error(Code::kStoreCorrupt, "the hashes of event " + std::to_string(seq) + " are damaged");
   }
   const std::uint64_t first = get_be64(key.data());
   if (seq - first >= count) return std::optional<EventHashes>();
@@ -516,7 +516,7 @@ Result<std::optional<std::uint64_t>> StoreReader::seq_of_id(std::string_view id)
   if (!value) return value.status();
   if (!value->has_value()) return std::optional<std::uint64_t>();
   const auto seq = seq_from_key(**value);
-  if (!seq) return Status::error("store_corrupt", "the id index entry of \"" + std::string(id) + "\" is damaged");
+  if (!seq) return Status::error(Code::kStoreCorrupt, "the id index entry of \"" + std::string(id) + "\" is damaged");
   return std::optional<std::uint64_t>(*seq);
 }
 
@@ -537,7 +537,7 @@ Result<std::vector<std::optional<std::uint64_t>>> StoreReader::seqs_of_ids(
     if (!statuses[i].ok()) return storage_error("reading the id index", statuses[i]);
     out[i] = seq_from_key({values[i].data(), values[i].size()});
     if (!out[i]) {
-      return Status::error("store_corrupt",
+      return Status::error(Code::kStoreCorrupt,
                            "the id index entry of \"" + std::string(ids[i]) + "\" is damaged");
     }
   }
@@ -550,7 +550,7 @@ Status Store::create(const std::filesystem::path& dir, std::string_view origin) 
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    return Status::error("storage_error", "cannot create " + dir.string() + ": " + ec.message());
+    return Status::error(Code::kStorageError, "cannot create " + dir.string() + ": " + ec.message());
   }
   rocksdb::DBOptions o = db_options(nullptr);
   o.create_if_missing = true;
@@ -560,7 +560,7 @@ Status Store::create(const std::filesystem::path& dir, std::string_view origin) 
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(o, dir.string(), family_descriptors(), &handles, &db);
   if (s.IsInvalidArgument() && s.ToString().find("exists") != std::string::npos) {
-    return Status::error("ledger_exists", "there is already a ledger at " + dir.string());
+    return Status::error(Code::kLedgerExists, "there is already a ledger at " + dir.string());
   }
   if (!s.ok()) return storage_error("creating the ledger", s);
   rocksdb::WriteBatch batch;
@@ -580,7 +580,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
                                            const OpenOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(dir / "CURRENT", ec)) {
-    return Status::error("no_ledger", "there is no ledger at " + dir.string() +
+    return Status::error(Code::kNoLedger, "there is no ledger at " + dir.string() +
                                           "; create one with `fundledger init`");
   }
   std::unique_ptr<Store> store(new Store());
@@ -600,12 +600,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   }
   if (!s.ok()) {
     if (s.ToString().find("LOCK") != std::string::npos) {
-      return Status::error("ledger_in_use", "the ledger at " + dir.string() +
+      return Status::error(Code::kLedgerInUse, "the ledger at " + dir.string() +
                                                 " is already open for writing, by another "
                                                 "process or by this one");
     }
     if (s.IsInvalidArgument() && s.ToString().find("Column famil") != std::string::npos) {
-      return Status::error("not_a_ledger", dir.string() + " holds a database that is not a ledger");
+      return Status::error(Code::kNotALedger, dir.string() + " holds a database that is not a ledger");
     }
     return storage_error("opening the ledger", s);
   }
@@ -613,7 +613,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   auto format = reader->get(Family::kMeta, kFormatKey);
   if (!format) return format.status();
   if (*format != std::optional<std::string>(std::string(kFormat))) {
-    return Status::error("not_a_ledger", dir.string() + " holds a database that is not a ledger");
+    return Status::error(Code::kNotALedger, dir.string() + " holds a database that is not a ledger");
   }
   auto origin = reader->get(Family::kMeta, kOriginKey);
   if (!origin) return origin.status();
@@ -621,7 +621,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   auto head = reader->get(Family::kMeta, kHeadKey);
   if (!head) return head.status();
   const auto decoded = head->has_value() ? decode_head(**head) : std::nullopt;
-  if (!decoded) return Status::error("store_corrupt", "the ledger's head record is damaged");
+  if (!decoded) return Status::error(Code::kStoreCorrupt, "the ledger's head record is damaged");
   store->head_ = *decoded;
   if (options.check_head) FL_RETURN_IF_ERROR(store->check_head());
   if (!options.read_only) {
@@ -638,7 +638,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
 // follows from the event's bytes and the chain hash before it.
 Status Store::check_head() {
   const auto corrupt = [this](const std::string& why) {
-    return Status::error("store_corrupt",
+    return Status::error(Code::kStoreCorrupt,
                          "the ledger's head (size " + std::to_string(head_.size) + ") " + why +
                              "; run `fundledger verify` to find the first damaged event");
   };
@@ -728,11 +728,11 @@ std::unique_ptr<StoreReader> Store::reader(bool consistent) const {
 Status Store::write(StoreBatch& batch, const Head& new_head) {
   FL_CHECK(&batch.store_ == this);
   FL_CHECK(batch.save_points_ == 0);
-  if (read_only_) return Status::error("read_only", "the ledger was opened read-only");
+  if (read_only_) return Status::error(Code::kReadOnly, "the ledger was opened read-only");
   {
     std::lock_guard lock(mu_);
     if (failed_) {
-      return Status::error("store_failed",
+      return Status::error(Code::kStoreFailed,
                            "an earlier write to the ledger failed; nothing more is appended "
                            "until the ledger is reopened");
     }
@@ -760,7 +760,7 @@ Status Store::settle() const {
         !busy(rocksdb::DB::Properties::kCompactionPending, compaction_due) ||
         !busy(rocksdb::DB::Properties::kNumRunningFlushes, flushing) ||
         !busy(rocksdb::DB::Properties::kMemTableFlushPending, flush_due)) {
-      return Status::error("storage_error", "RocksDB does not report its background work");
+      return Status::error(Code::kStorageError, "RocksDB does not report its background work");
     }
     if (compacting + compaction_due + flushing + flush_due == 0) return Status::ok();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -769,7 +769,7 @@ Status Store::settle() const {
 
 Status Store::reset(Family family) {
   FL_CHECK(family == Family::kState || family == Family::kSnapshots);
-  if (read_only_) return Status::error("read_only", "the ledger was opened read-only");
+  if (read_only_) return Status::error(Code::kReadOnly, "the ledger was opened read-only");
   const auto index = static_cast<std::size_t>(family);
   rocksdb::Status s = db_->DropColumnFamily(handles_[index]);
   if (!s.ok()) return storage_error("dropping the projection", s);

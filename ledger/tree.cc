@@ -10,7 +10,7 @@ namespace fundledger {
 namespace {
 
 Status damaged(const std::string& what) {
-  return Status::error("store_corrupt", what + " is missing or damaged; run `fundledger verify`");
+  return Status::error(Code::kStoreCorrupt, what + " is missing or damaged; run `fundledger verify`");
 }
 
 // The leaf hashes of events first_seq .. first_seq + count - 1 (1-based),
@@ -88,7 +88,7 @@ std::string tree_key(int level, std::uint64_t index) {
 std::optional<Hash> StoredTree::subtree(std::uint64_t first, std::uint64_t size) const {
   FL_CHECK(size > 0 && std::has_single_bit(size) && first % size == 0);
   if (first + size > reader_.head().size) {
-    if (status_.is_ok()) status_ = Status::error("invalid_tree_size", "the tree holds " + std::to_string(reader_.head().size) + " leaves");
+    if (status_.is_ok()) status_ = Status::error(Code::kInvalidTreeSize, "the tree holds " + std::to_string(reader_.head().size) + " leaves");
     return std::nullopt;
   }
   if (size >= kStoredTreeLeaves) {
@@ -187,7 +187,7 @@ Result<LogHead> log_head(const StoreReader& reader, std::uint64_t size) {
     auto hashes = reader.hashes(size);
     if (!hashes) return hashes.status();
     if (!hashes->has_value()) {
-      return Status::error("store_corrupt", "no hashes are stored for event " + std::to_string(size));
+      return Status::error(Code::kStoreCorrupt, "no hashes are stored for event " + std::to_string(size));
     }
     head.chain = (*hashes)->chain;
   }
@@ -223,15 +223,15 @@ Hash RecomputedTree::root() const {
   return tree.root();
 }
 
-Result<std::optional<VerifyFailure>> RecomputedTree::compare_stored(const StoreReader& reader) const {
+Result<std::optional<Failure>> RecomputedTree::compare_stored(const StoreReader& reader) const {
   // Every node there should be: the blocks, and every node they complete
   // above (all left siblings are among them, so nothing is read).
   std::map<std::pair<int, std::uint64_t>, Hash> expected;
   for (std::uint64_t b = 0; b < blocks_.size(); ++b) expected[{kStoredTreeLevel, b}] = blocks_[b];
   FL_RETURN_IF_ERROR(complete_upwards(reader, expected));
 
-  std::optional<VerifyFailure> worst;
-  auto found_bad = [&worst](VerifyFailure f) {
+  std::optional<Failure> worst;
+  auto found_bad = [&worst](Failure f) {
     if (!worst || f.seq < worst->seq) worst = std::move(f);
   };
   auto first_seq = [](int level, std::uint64_t index) { return (index << level) + 1; };
@@ -243,7 +243,7 @@ Result<std::optional<VerifyFailure>> RecomputedTree::compare_stored(const StoreR
   auto missing_before = [&](const std::pair<int, std::uint64_t>* key) {
     for (; next != expected.end() && (key == nullptr || next->first < *key); ++next) {
       const auto [level, index] = next->first;
-      found_bad({first_seq(level, index), "tree_node_missing", where(level, index) + " is not stored",
+      found_bad({first_seq(level, index), Code::kTreeNodeMissing, where(level, index) + " is not stored",
                  to_hex(next->second), ""});
     }
   };
@@ -251,7 +251,7 @@ Result<std::optional<VerifyFailure>> RecomputedTree::compare_stored(const StoreR
     const std::optional<std::uint64_t> index = key.size() == 9 ? seq_from_key(key.substr(1)) : std::nullopt;
     const int level = key.empty() ? 0 : static_cast<unsigned char>(key[0]);
     if (!index || level < kStoredTreeLevel || level > 63 || (*index >> (64 - level)) != 0) {
-      found_bad({0, "malformed_key", "a record of the tree family has a key that names no node", "", ""});
+      found_bad({0, Code::kMalformedKey, "a record of the tree family has a key that names no node", "", ""});
       return false;
     }
     const std::pair<int, std::uint64_t> at{level, *index};
@@ -259,12 +259,12 @@ Result<std::optional<VerifyFailure>> RecomputedTree::compare_stored(const StoreR
     Hash stored{};
     if (value.size() == 32) std::copy(value.begin(), value.end(), stored.begin());
     if (next == expected.end() || next->first != at) {
-      found_bad({first_seq(level, *index), "tree_node_beyond_head",
+      found_bad({first_seq(level, *index), Code::kTreeNodeBeyondHead,
                  where(level, *index) + " is stored, but the log does not hold all its leaves", "", to_hex(stored)});
       return true;
     }
     if (value.size() != 32 || stored != next->second) {
-      found_bad({first_seq(level, *index), "tree_node_mismatch",
+      found_bad({first_seq(level, *index), Code::kTreeNodeMismatch,
                  where(level, *index) + " is not the hash of the leaves under it", to_hex(next->second),
                  value.size() == 32 ? to_hex(stored) : "not 32 bytes"});
     }

@@ -79,7 +79,7 @@ class RecomputedTree {
   // missing or extra one. The failure is the one of the lowest seq (the
   // first leaf under the node): tree_node_mismatch, tree_node_missing,
   // tree_node_beyond_head, malformed_key.
-  Result<std::optional<VerifyFailure>> compare_stored(const StoreReader& reader) const;
+  Result<std::optional<Failure>> compare_stored(const StoreReader& reader) const;
 
  private:
   std::uint64_t size_;

@@ -23,16 +23,11 @@ constexpr std::uint64_t kChunkEvents = kVerifyChunkEvents;
 // Chunks finished but not yet consumed, at most: bounds the memory held.
 constexpr std::size_t kChunksAheadMax = 8;
 
-VerifyFailure failure(std::uint64_t seq, std::string reason, std::string message,
-                      std::string expected = {}, std::string found = {}) {
-  return {seq, std::move(reason), std::move(message), std::move(expected), std::move(found)};
-}
-
 struct Chunk {
   std::uint64_t first = 0;  // seqs first..last, inclusive
   std::uint64_t last = 0;
   std::vector<Hash> leaves;  // kept only for VerifyHooks::on_chunk
-  std::optional<VerifyFailure> failure;
+  std::optional<Failure> failure;
   Status status;  // a storage error, which ends the whole verification
   Millis first_recorded = 0;
   Millis last_recorded = 0;
@@ -50,13 +45,13 @@ class Verifier {
 
  private:
   void verify_chunk(Chunk& c);
-  std::optional<VerifyFailure> verify_event(std::uint64_t seq, std::string_view bytes,
+  std::optional<Failure> verify_event(std::uint64_t seq, std::string_view bytes,
                                             const EventHashes& stored, Chunk& c, Hash& chain);
   void scan_ids();
   void work();
-  Result<std::optional<VerifyFailure>> consume(Hash& chain);
-  Result<std::optional<VerifyFailure>> check_tail(const Hash& chain);
-  std::optional<VerifyFailure> compare_ids(std::uint64_t limit);
+  Result<std::optional<Failure>> consume(Hash& chain);
+  Result<std::optional<Failure>> check_tail(const Hash& chain);
+  std::optional<Failure> compare_ids(std::uint64_t limit);
 
   const StoreReader& reader_;
   const VerifyHooks& hooks_;
@@ -64,7 +59,7 @@ class Verifier {
   const std::uint64_t id_key_;
   std::vector<std::uint64_t> event_ids_;  // by seq, written by the chunk that holds it
   std::vector<std::uint64_t> index_ids_;  // by seq, written by scan_ids
-  std::optional<VerifyFailure> index_failure_;  // the lowest seq scan_ids found wrong
+  std::optional<Failure> index_failure_;  // the lowest seq scan_ids found wrong
   Status index_status_;
 
   std::mutex mu_;
@@ -76,31 +71,31 @@ class Verifier {
   bool ids_scanned_ = false;           // guarded by mu_
 };
 
-std::optional<VerifyFailure> Verifier::verify_event(std::uint64_t seq, std::string_view bytes,
+std::optional<Failure> Verifier::verify_event(std::uint64_t seq, std::string_view bytes,
                                                     const EventHashes& stored, Chunk& c,
                                                     Hash& chain) {
   const std::optional<Envelope> e = read_envelope(bytes);
-  if (!e) return failure(seq, "invalid_envelope", "the stored bytes are not an event");
+  if (!e) return Failure(seq, Code::kInvalidEnvelope, "the stored bytes are not an event");
   if (e->seq != seq) {
-    return failure(seq, "seq_mismatch", "the event stored at seq " + std::to_string(seq) +
+    return Failure(seq, Code::kSeqMismatch, "the event stored at seq " + std::to_string(seq) +
                                             " says it is seq " + std::to_string(e->seq),
                    std::to_string(seq), std::to_string(e->seq));
   }
   const Millis recorded = e->recorded_ms;
   if (seq == c.first) c.first_recorded = recorded;
   if (seq != c.first && recorded < c.last_recorded) {
-    return failure(seq, "recorded_at_decreasing", "recorded before the event it follows",
+    return Failure(seq, Code::kRecordedAtDecreasing, "recorded before the event it follows",
                    format_timestamp(c.last_recorded), std::string(e->recorded_at));
   }
   c.last_recorded = recorded;
   const Hash leaf = leaf_hash(bytes);
   if (leaf != stored.leaf) {
-    return failure(seq, "leaf_hash_mismatch", "the event's bytes do not give its leaf hash",
+    return Failure(seq, Code::kLeafHashMismatch, "the event's bytes do not give its leaf hash",
                    to_hex(stored.leaf), to_hex(leaf));
   }
   const Hash next = chain_hash(chain, leaf);
   if (next != stored.chain) {
-    return failure(seq, "chain_hash_mismatch", "the chain hash does not follow from the one before",
+    return Failure(seq, Code::kChainHashMismatch, "the chain hash does not follow from the one before",
                    to_hex(stored.chain), to_hex(next));
   }
   chain = next;
@@ -119,7 +114,7 @@ void Verifier::verify_chunk(Chunk& c) {
     }
     // A missing record before is reported by the chunk that holds it.
     if (!before->has_value()) {
-      c.failure = failure(c.first - 1, "missing_hashes", "no hashes are stored for this event");
+      c.failure = Failure(c.first - 1, Code::kMissingHashes, "no hashes are stored for this event");
       return;
     }
     chain = (*before)->chain;
@@ -132,16 +127,16 @@ void Verifier::verify_chunk(Chunk& c) {
     if (!events->valid() || events->key() != key) {
       c.status = events->status();
       if (events->valid() && events->key().size() != 8) {
-        c.failure = failure(seq, "malformed_key", "a record with a key that is not a seq");
+        c.failure = Failure(seq, Code::kMalformedKey, "a record with a key that is not a seq");
       } else {
-        c.failure = failure(seq, "missing_event", "no event is stored at this seq");
+        c.failure = Failure(seq, Code::kMissingEvent, "no event is stored at this seq");
       }
       return;
     }
     if (!hashes->valid() || hashes->seq() != seq) {
       const Status why = hashes->status();
-      if (why.code() == "storage_error") c.status = why;
-      c.failure = failure(seq, "missing_hashes",
+      if (why.code() == Code::kStorageError) c.status = why;
+      c.failure = Failure(seq, Code::kMissingHashes,
                           why.is_ok() ? "no hashes are stored for this event" : why.message());
       return;
     }
@@ -170,7 +165,7 @@ void Verifier::scan_ids() {
     // keep the one at the lowest seq.
     const std::uint64_t at = seq && *seq >= 1 ? *seq : size_ + 1;
     if (!index_failure_ || at < index_failure_->seq) {
-      index_failure_ = failure(at, "id_index_mismatch",
+      index_failure_ = Failure(at, Code::kIdIndexMismatch,
                                "the id index names an event that does not hold this id", {},
                                std::string(id));
     }
@@ -207,7 +202,7 @@ void Verifier::work() {
 // Takes the chunks in seq order as workers finish them. Returns the first
 // failure, or nullopt when every event checked out; `chain` ends as the
 // chain hash of the last event.
-Result<std::optional<VerifyFailure>> Verifier::consume(Hash& chain) {
+Result<std::optional<Failure>> Verifier::consume(Hash& chain) {
   Millis last_recorded = 0;
   for (std::uint64_t index = 0; index < chunks_; ++index) {
     std::unique_ptr<Chunk> c;
@@ -222,63 +217,63 @@ Result<std::optional<VerifyFailure>> Verifier::consume(Hash& chain) {
       cv_.notify_all();
     }
     if (!c->status) return c->status;
-    std::optional<VerifyFailure> found = c->failure;
+    std::optional<Failure> found = c->failure;
     if (index > 0 && !(found && found->seq == c->first) && c->first_recorded < last_recorded) {
-      found = failure(c->first, "recorded_at_decreasing", "recorded before the event it follows",
+      found = Failure(c->first, Code::kRecordedAtDecreasing, "recorded before the event it follows",
                       format_timestamp(last_recorded), format_timestamp(c->first_recorded));
     }
-    if (found) return std::optional<VerifyFailure>(found);
+    if (found) return std::optional<Failure>(found);
     last_recorded = c->last_recorded;
     chain = c->last_chain;
     if (hooks_.on_progress) hooks_.on_progress(c->last, size_);
   }
-  return std::optional<VerifyFailure>();
+  return std::optional<Failure>();
 }
 
 // After every event checked out: nothing may lie beyond the head or before
 // seq 1, and the head must hold the last chain hash.
-Result<std::optional<VerifyFailure>> Verifier::check_tail(const Hash& chain) {
+Result<std::optional<Failure>> Verifier::check_tail(const Hash& chain) {
   const std::string beyond_head = "a record lies beyond the head (size " + std::to_string(size_) + ")";
   for (Family f : {Family::kEvents, Family::kChain}) {
     const auto first = reader_.cursor(f, "");
     if (!first->status()) return first->status();
     if (first->valid() && first->key() < seq_key(1)) {
-      return std::optional<VerifyFailure>(
-          failure(0, "malformed_key", "a record is stored before seq 1"));
+      return std::optional<Failure>(
+          Failure(0, Code::kMalformedKey, "a record is stored before seq 1"));
     }
   }
   const auto event = reader_.cursor(Family::kEvents, seq_key(size_ + 1));
   if (!event->status()) return event->status();
   if (event->valid()) {
     const auto seq = seq_from_key(event->key());
-    return std::optional<VerifyFailure>(
-        failure(seq.value_or(size_ + 1), "event_beyond_head", beyond_head));
+    return std::optional<Failure>(
+        Failure(seq.value_or(size_ + 1), Code::kEventBeyondHead, beyond_head));
   }
   const auto hashes = reader_.hashes_from(size_ + 1);
-  if (hashes->status().code() == "storage_error") return hashes->status();
+  if (hashes->status().code() == Code::kStorageError) return hashes->status();
   if (hashes->valid() || !hashes->status()) {
-    return std::optional<VerifyFailure>(failure(hashes->valid() ? hashes->seq() : size_ + 1,
-                                                "hashes_beyond_head", beyond_head));
+    return std::optional<Failure>(Failure(hashes->valid() ? hashes->seq() : size_ + 1,
+                                                Code::kHashesBeyondHead, beyond_head));
   }
   if (chain != reader_.head().chain) {
-    return std::optional<VerifyFailure>(
-        failure(size_, "head_mismatch", "the head's chain hash is not the last event's",
+    return std::optional<Failure>(
+        Failure(size_, Code::kHeadMismatch, "the head's chain hash is not the last event's",
                 to_hex(reader_.head().chain), to_hex(chain)));
   }
-  return std::optional<VerifyFailure>();
+  return std::optional<Failure>();
 }
 
 // The first seq below `limit` where the id index and the events disagree.
-std::optional<VerifyFailure> Verifier::compare_ids(std::uint64_t limit) {
-  std::optional<VerifyFailure> first;
+std::optional<Failure> Verifier::compare_ids(std::uint64_t limit) {
+  std::optional<Failure> first;
   if (index_failure_ && index_failure_->seq < limit) first = index_failure_;
   const std::uint64_t end = std::min<std::uint64_t>(limit, first ? first->seq : limit);
   for (std::uint64_t seq = 1; seq < end && seq <= size_; ++seq) {
     if (index_ids_[seq] == event_ids_[seq]) continue;
     if (index_ids_[seq] == 0) {
-      return failure(seq, "id_not_indexed", "the id index has no entry for this event's id");
+      return Failure(seq, Code::kIdNotIndexed, "the id index has no entry for this event's id");
     }
-    return failure(seq, "id_index_mismatch", "the id index and the event disagree on its id");
+    return Failure(seq, Code::kIdIndexMismatch, "the id index and the event disagree on its id");
   }
   return first;
 }
@@ -289,7 +284,7 @@ Result<VerifyReport> Verifier::run() {
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
   Hash chain = kZeroHash;
-  Result<std::optional<VerifyFailure>> found = consume(chain);
+  Result<std::optional<Failure>> found = consume(chain);
   {
     std::lock_guard lock(mu_);
     stop_after_ = 0;
@@ -302,9 +297,9 @@ Result<VerifyReport> Verifier::run() {
   VerifyReport report;
   report.size = size_;
   report.chain = chain;
-  std::optional<VerifyFailure> failed = *found;
+  std::optional<Failure> failed = *found;
   if (!failed) {
-    Result<std::optional<VerifyFailure>> tail = check_tail(chain);
+    Result<std::optional<Failure>> tail = check_tail(chain);
     if (!tail) return tail.status();
     failed = *tail;
   }

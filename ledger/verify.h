@@ -16,28 +16,21 @@
 #include <string>
 #include <vector>
 
+#include "util/failure.h"
 #include "util/hash.h"
 #include "util/status.h"
 #include "ledger/store.h"
 
 namespace fundledger {
 
-struct VerifyFailure {
-  std::uint64_t seq = 0;  // the first seq that is wrong (first_bad_seq)
-  // missing_event, malformed_key, event_beyond_head, hashes_beyond_head,
-  // missing_hashes, invalid_envelope, seq_mismatch, recorded_at_decreasing,
-  // leaf_hash_mismatch, chain_hash_mismatch, head_mismatch,
-  // id_index_mismatch, id_not_indexed
-  std::string reason;
-  std::string message;
-  std::string expected;  // what the record says it should be, when it says
-  std::string found;     // what the stored bytes give
-};
-
+// What verify_log finds (Failure::check): missing_event, malformed_key,
+// event_beyond_head, hashes_beyond_head, missing_hashes, invalid_envelope,
+// seq_mismatch, recorded_at_decreasing, leaf_hash_mismatch,
+// chain_hash_mismatch, head_mismatch, id_index_mismatch, id_not_indexed.
 struct VerifyReport {
   std::uint64_t size = 0;  // the head's size
   Hash chain = kZeroHash;  // the head's chain hash, recomputed
-  std::optional<VerifyFailure> failure;
+  std::optional<Failure> failure;
   bool ok() const { return !failure.has_value(); }
 };
 

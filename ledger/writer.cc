@@ -116,7 +116,7 @@ class Writer::Group {
     if (business) {
       if (business_in_log || pending_business_.contains(*business)) {
         const auto [what, id] = business_key_parts(*business);
-        return Status::error("duplicate",
+        return Status::error(Code::kDuplicate,
                              "there is already a " + std::string(what) + " \"" + std::string(id) + "\"",
                              "data." + std::string(what));
       }
@@ -153,7 +153,7 @@ class Writer::Group {
     const auto same = [&](std::uint64_t seq, EventType type, std::string_view data_bytes,
                           const EventHashes& hashes) -> Result<std::optional<Receipt>> {
       if (type != draft.type || data_bytes != draft.data_bytes) {
-        return Status::error("id_conflict",
+        return Status::error(Code::kIdConflict,
                              "event " + std::to_string(seq) + " already has the id \"" +
                                  draft.id + "\" with other content",
                              "id");
@@ -174,7 +174,7 @@ class Writer::Group {
     const std::optional<Envelope> original =
         bytes->has_value() ? read_envelope(**bytes) : std::nullopt;
     if (!original || original->id != draft.id || !hashes->has_value()) {
-      return Status::error("store_corrupt", "the id index names event " + std::to_string(seq) +
+      return Status::error(Code::kStoreCorrupt, "the id index names event " + std::to_string(seq) +
                                                 " for \"" + draft.id + "\", which cannot be read");
     }
     return same(seq, original->type, original->data, **hashes);
@@ -270,6 +270,10 @@ void Writer::lead(std::vector<Request*>& requests) {
     }
   }
   if (accepted.empty() || group->head() == store_.head()) return;  // only refusals and repeats
+  // The fund's figures must still add up before they are written: a break
+  // here is the program's own error, never the client's, and no book is
+  // written wrong.
+  FL_CHECK_OK(state_->invariants());
   const Status finished = group->finish();
   if (!finished) {
     state_.reset();
@@ -311,7 +315,7 @@ Status Writer::load_state() {
     if (!last) return last.status();
     const std::optional<Envelope> envelope = last->has_value() ? read_envelope(**last) : std::nullopt;
     if (!envelope) {
-      return Status::error("store_corrupt", "the last event cannot be read; run `fundledger verify`");
+      return Status::error(Code::kStoreCorrupt, "the last event cannot be read; run `fundledger verify`");
     }
     last_recorded_ = envelope->recorded_ms;
   }

@@ -12,7 +12,7 @@ BundleReplay::BundleReplay() : thread_([this] { apply_runs(); }) {}
 
 BundleReplay::~BundleReplay() { finish(); }
 
-std::optional<AuditFailure> BundleReplay::add(std::uint64_t first_seq, const std::vector<std::string_view>& lines) {
+std::optional<Failure> BundleReplay::add(std::uint64_t first_seq, const std::vector<std::string_view>& lines) {
   Run run;
   run.first_seq = first_seq;
   // Every other run is decoded here. One holding an event that does not
@@ -46,7 +46,7 @@ std::optional<AuditFailure> BundleReplay::add(std::uint64_t first_seq, const std
   return failed ? finish() : std::nullopt;
 }
 
-std::optional<AuditFailure> BundleReplay::finish() {
+std::optional<Failure> BundleReplay::finish() {
   if (thread_.joinable()) {
     {
       std::lock_guard lock(mu_);
@@ -70,7 +70,7 @@ void BundleReplay::apply_runs() {
     }
     changed_.notify_all();
     if (failure_) continue;  // drain what is queued
-    if (std::optional<AuditFailure> f = apply(run)) {
+    if (std::optional<Failure> f = apply(run)) {
       failure_ = std::move(f);
       std::lock_guard lock(mu_);
       failed_ = true;
@@ -78,10 +78,10 @@ void BundleReplay::apply_runs() {
   }
 }
 
-std::optional<AuditFailure> BundleReplay::apply(Run& run) {
+std::optional<Failure> BundleReplay::apply(Run& run) {
   auto refused = [&run](std::size_t i, const std::string& why, std::string expected = "", std::string found = "") {
     const std::uint64_t seq = run.first_seq + i;
-    return AuditFailure{seq, "event", "event " + std::to_string(seq) + " " + why, std::move(expected),
+    return Failure{seq, Code::kEvent, "event " + std::to_string(seq) + " " + why, std::move(expected),
                         std::move(found)};
   };
   if (run.events.empty()) {
@@ -126,7 +126,7 @@ BundleReport audit_bundle(const std::filesystem::path& dir, BundleOptions option
   BundleReport report = check_bundle(dir, options);
   // The rules may have refused an event before the lines' failure, or
   // before the root was found wrong (a failure at no one seq).
-  if (std::optional<AuditFailure> refused = replay.finish()) {
+  if (std::optional<Failure> refused = replay.finish()) {
     if (report.ok() || report.failure->seq == 0 || refused->seq < report.failure->seq) report.failure = refused;
   }
   return report;

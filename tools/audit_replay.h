@@ -34,10 +34,10 @@ class BundleReplay {
   // BundleOptions::on_event: queues the run's events, decoded or as bytes,
   // to be checked as the ledger checks what it stores (envelope and data,
   // each recorded no earlier than the last, the rules) and applied.
-  std::optional<AuditFailure> add(std::uint64_t first_seq, const std::vector<std::string_view>& lines);
+  std::optional<Failure> add(std::uint64_t first_seq, const std::vector<std::string_view>& lines);
   // Waits until every event queued went through the rules; the first event
   // they refused, if any.
-  std::optional<AuditFailure> finish();
+  std::optional<Failure> finish();
   // The fund, once finished.
   const FundState& state() const { return state_; }
 
@@ -50,12 +50,12 @@ class BundleReplay {
     std::vector<std::size_t> ends;  // each ending here
   };
   void apply_runs();
-  std::optional<AuditFailure> apply(Run& run);
+  std::optional<Failure> apply(Run& run);
 
   FundState state_;  // the rules thread's until finish()
   Millis last_recorded_ = 0;  // the rules thread's
   std::uint64_t runs_ = 0;
-  std::optional<AuditFailure> failure_;  // the rules thread's until finish()
+  std::optional<Failure> failure_;  // the rules thread's until finish()
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<Run> ready_;  // guarded by mu_

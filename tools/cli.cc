@@ -47,7 +47,7 @@ void print_json(const nlohmann::json& value) { std::cout << value.dump() << '\n'
 
 int fail(const Status& status, const nlohmann::ordered_json& extra) {
   nlohmann::ordered_json error;
-  error["code"] = status.code();
+  error["code"] = code_name(status.code());
   error["message"] = status.message();
   if (!status.field().empty()) error["field"] = status.field();
   for (const auto& [key, value] : extra.items()) error[key] = value;
@@ -55,10 +55,7 @@ int fail(const Status& status, const nlohmann::ordered_json& extra) {
   out["error"] = error;
   std::cout.flush();
   std::cerr << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  const bool usage =
-      status.code() == "usage" || status.code() == "no_ledger" || status.code() == "invalid_as_of" ||
-      status.code() == "invalid_tree_size" || status.code() == "invalid_seq";
-  return usage ? kExitUsage : kExitRefused;
+  return exit_code(status.code());
 }
 
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
@@ -108,16 +105,16 @@ Status create_ledger(const std::string& dir, const std::string& origin, std::str
   FL_CHECK(signer.has_value());  // origin is a valid key name
   const std::filesystem::path path(dir);
   if (const std::string bad = write_signing_key(path / kSigningKeyFile, *signer); !bad.empty()) {
-    return Status::error("storage_error", "the ledger was created without its signing key: " + bad);
+    return Status::error(Code::kStorageError, "the ledger was created without its signing key: " + bad);
   }
   std::ofstream out(path / kVerifierKeyFile);
   out << signer->verifier_key() << "\n";
-  if (!out.flush()) return Status::error("storage_error", "cannot write " + (path / kVerifierKeyFile).string());
+  if (!out.flush()) return Status::error(Code::kStorageError, "cannot write " + (path / kVerifierKeyFile).string());
   verifier_key = signer->verifier_key();
   if (const std::string bad = api::write_self_signed_certificate(path / api::kCertificateFile,
                                                                  path / api::kCertificateKeyFile);
       !bad.empty()) {
-    return Status::error("storage_error", "the ledger was created without its TLS certificate: " + bad);
+    return Status::error(Code::kStorageError, "the ledger was created without its TLS certificate: " + bad);
   }
   return Status::ok();
 }
@@ -126,7 +123,7 @@ std::optional<NoteSigner> read_ledger_key(const std::string& dir, const Store& s
   std::string error;
   std::optional<NoteSigner> signer =
       read_signing_key(std::filesystem::path(dir) / kSigningKeyFile, store.origin(), error);
-  if (!signer) exit_code = fail(Status::error("no_signing_key", error));
+  if (!signer) exit_code = fail(Status::error(Code::kNoSigningKey, error));
   return signer;
 }
 

@@ -31,9 +31,8 @@ void print_json(const nlohmann::ordered_json& value);
 void print_json(const nlohmann::json& value);
 
 // Prints {"error":{"code","message","field"?,...extra}} on stderr and returns
-// the exit code for it: kExitUsage for mistakes in how the command was called
-// (usage, no_ledger, invalid_as_of, invalid_tree_size, invalid_seq),
-// kExitRefused for everything else.
+// the exit code of its code (util/error_codes.h): kExitUsage for mistakes in
+// how the command was called, kExitRefused for everything else.
 int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
 // In a ledger's directory: the log's Ed25519 signing key (PEM, mode 0600)

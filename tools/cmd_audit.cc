@@ -65,7 +65,7 @@ class PartialDirectory {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
     if (!std::filesystem::create_directories(path_, ec) || ec) {
-      return Status::error("storage_error", "cannot create " + path_.string());
+      return Status::error(Code::kStorageError, "cannot create " + path_.string());
     }
     return Status::ok();
   }
@@ -77,7 +77,7 @@ class PartialDirectory {
     std::error_code ec;
     std::filesystem::rename(path_, target_, ec);
     if (ec) {
-      return Status::error("storage_error",
+      return Status::error(Code::kStorageError,
                            "cannot rename " + path_.string() + " to " + shown + ": " + ec.message());
     }
     committed_ = true;
@@ -95,7 +95,7 @@ class PartialDirectory {
 // new directory, written whole or not at all.
 int run_records_export(const ExportOptions& o, const std::filesystem::path& out) {
   if (o.format != "csv" && o.format != "iati") {
-    return fail(Status::error("usage", "--format is csv or iati", "format"));
+    return fail(Status::error(Code::kUsage, "--format is csv or iati", "format"));
   }
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
@@ -117,7 +117,7 @@ int run_records_export(const ExportOptions& o, const std::filesystem::path& out)
   nlohmann::ordered_json listed = nlohmann::ordered_json::array();
   for (const ExportFile& f : files) {
     if (std::string bad = write_new_file(partial.path() / f.name, f.content); !bad.empty()) {
-      return fail(Status::error("storage_error", bad));
+      return fail(Status::error(Code::kStorageError, bad));
     }
     listed.push_back({{"name", f.name}, {"bytes", f.content.size()}});
   }
@@ -136,10 +136,10 @@ int run_export(const ExportOptions& o) {
   if (!out.has_filename()) out = out.parent_path();  // "bundle/" names "bundle"
   std::error_code ec;
   if (std::filesystem::exists(out, ec)) {
-    return fail(Status::error("usage", o.out + " exists; export writes a new directory", "out"));
+    return fail(Status::error(Code::kUsage, o.out + " exists; export writes a new directory", "out"));
   }
   if (!o.format.empty()) return run_records_export(o, out);
-  if (o.as_of) return fail(Status::error("usage", "--as-of goes with --format; a bundle holds the whole log", "as_of"));
+  if (o.as_of) return fail(Status::error(Code::kUsage, "--as-of goes with --format; a bundle holds the whole log", "as_of"));
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
@@ -156,7 +156,7 @@ int run_export(const ExportOptions& o) {
   // a bundle directory is complete or absent.
   PartialDirectory partial(out);
   if (const Status made = partial.create(); !made) return fail(made);
-  auto failed = [](const std::string& what) { return fail(Status::error("storage_error", what)); };
+  auto failed = [](const std::string& what) { return fail(Status::error(Code::kStorageError, what)); };
   if (std::string bad = write_new_file(partial.path() / kBundleVerifierKey, signer->verifier_key() + "\n");
       !bad.empty()) {
     return failed(bad);
@@ -187,7 +187,7 @@ int run_export(const ExportOptions& o) {
   progress.finish();
   if (seq <= size) {
     if (!cursor->status()) return fail(cursor->status());
-    return fail(Status::error("store_corrupt",
+    return fail(Status::error(Code::kStoreCorrupt,
                               "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`"));
   }
   if (!written) return failed("cannot write " + events_path.string());
@@ -216,22 +216,13 @@ struct AuditOptions {
   std::string checkpoint;
 };
 
-void print_failure(const AuditFailure& f) {
-  nlohmann::ordered_json out;
-  out["ok"] = false;
-  if (f.seq != 0) out["first_bad_seq"] = f.seq;
-  out["check"] = f.check;
-  out["message"] = f.message;
-  if (!f.expected.empty()) out["expected"] = f.expected;
-  if (!f.found.empty()) out["found"] = f.found;
-  print_json(out);
-}
+void print_failure(const Failure& f) { print_json(failure_json(f)); }
 
 int run_audit(const AuditOptions& o) {
   BundleOptions options;
   if (!o.key_file.empty()) {
     const std::optional<std::string> key = read_key_file(o.key_file);
-    if (!key) return fail(Status::error("usage", "cannot read a verifier key from " + o.key_file, "key"));
+    if (!key) return fail(Status::error(Code::kUsage, "cannot read a verifier key from " + o.key_file, "key"));
     options.trusted_key = *key;
   }
   EarlierCheckpoint earlier;
@@ -242,7 +233,7 @@ int run_audit(const AuditOptions& o) {
                                     : options.trusted_key;
     const std::optional<NoteVerifier> verifier = key ? NoteVerifier::parse(*key) : std::nullopt;
     if (verifier) {
-      if (std::optional<AuditFailure> f = read_earlier_checkpoint(o.checkpoint, *verifier, earlier)) {
+      if (std::optional<Failure> f = read_earlier_checkpoint(o.checkpoint, *verifier, earlier)) {
         print_failure(*f);
         return kExitRefused;
       }

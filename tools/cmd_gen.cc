@@ -28,7 +28,7 @@ struct GenOptions {
 
 int run_gen(const GenOptions& o) {
   if (!is_business_date(o.start_date)) {
-    return fail(Status::error("usage", "--start-date must be a date written YYYY-MM-DD"));
+    return fail(Status::error(Code::kUsage, "--start-date must be a date written YYYY-MM-DD"));
   }
   Generator gen(GeneratorOptions{o.seed, o.start_date});
   std::string out;

@@ -43,7 +43,7 @@ struct InitOptions {
 int run_init(const InitOptions& o) {
   // The origin names the log's key in its signed checkpoints (SPEC 4).
   if (!valid_key_name(o.origin)) {
-    return fail(Status::error("usage", "--origin must be a key name: no spaces, no '+', printable UTF-8",
+    return fail(Status::error(Code::kUsage, "--origin must be a key name: no spaces, no '+', printable UTF-8",
                               "origin"));
   }
   std::string verifier_key;
@@ -74,7 +74,7 @@ bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::
     if (number % 4096 == 0) progress.update(drafts.size(), 0);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (drafts.size() == kAppendEventsMax) {
-      exit_code = fail(Status::error("too_many_events",
+      exit_code = fail(Status::error(Code::kTooManyEvents,
                                      "one append takes at most " +
                                          std::to_string(kAppendEventsMax) +
                                          " events; split the file"),
@@ -90,7 +90,7 @@ bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::
     lines.push_back(number);
   }
   if (in.bad()) {
-    exit_code = fail(Status::error("io_error", "cannot read the events"));
+    exit_code = fail(Status::error(Code::kIoError, "cannot read the events"));
     return false;
   }
   return true;
@@ -98,12 +98,12 @@ bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::
 
 int run_append(const AppendOptions& o) {
   if (!is_actor(o.actor) || o.actor.rfind("manager:", 0) != 0) {
-    return fail(Status::error("usage", "--actor must be manager:NAME; only a manager appends"));
+    return fail(Status::error(Code::kUsage, "--actor must be manager:NAME; only a manager appends"));
   }
   std::ifstream file;
   if (o.file != "-") {
     file.open(o.file, std::ios::binary);
-    if (!file) return fail(Status::error("usage", "cannot open " + o.file));
+    if (!file) return fail(Status::error(Code::kUsage, "cannot open " + o.file));
   }
   std::istream& in = o.file == "-" ? std::cin : file;
   int exit_code = kExitOk;
@@ -162,7 +162,7 @@ int run_events(const EventsOptions& o) {
     if (!present || !append_event_with_hashes(out, events->value(), hashes->hashes().leaf,
                                               hashes->hashes().chain)) {
       std::cout << out;
-      return fail(Status::error("store_corrupt", "event " + std::to_string(seq) +
+      return fail(Status::error(Code::kStoreCorrupt, "event " + std::to_string(seq) +
                                                      " cannot be read; run `fundledger verify`"));
     }
     out += '\n';

@@ -32,7 +32,7 @@ struct TokenOptions {
 
 int run_token_add(const TokenOptions& o) {
   const std::optional<api::Role> role = api::role_from_name(o.role);
-  if (!role) return fail(Status::error("usage", "--role is manager, board or auditor", "role"));
+  if (!role) return fail(Status::error(Code::kUsage, "--role is manager, board or auditor", "role"));
   // The ledger must exist; the token is for it.
   int exit_code = kExitOk;
   if (!open_store(o.data, OpenOptions{.read_only = true}, exit_code)) return exit_code;
@@ -62,7 +62,7 @@ int run_serve(const ServeOptions& o) {
   if (colon == std::string::npos || colon == 0 ||
       std::sscanf(o.listen.c_str() + colon + 1, "%u", &port) != 1 || port > 65535 ||
       std::to_string(port) != o.listen.substr(colon + 1)) {
-    return fail(Status::error("usage", "--listen is ADDRESS:PORT, e.g. 127.0.0.1:8443", "listen"));
+    return fail(Status::error(Code::kUsage, "--listen is ADDRESS:PORT, e.g. 127.0.0.1:8443", "listen"));
   }
   std::string address = o.listen.substr(0, colon);
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);

@@ -24,14 +24,8 @@ struct VerifyOptions {
   std::string checkpoint;  // an earlier note or bundle the log must extend
 };
 
-int print_failure(const VerifyFailure& f, std::uint64_t size) {
-  nlohmann::ordered_json out;
-  out["ok"] = false;
-  if (f.seq != 0) out["first_bad_seq"] = f.seq;
-  out["check"] = f.reason;
-  out["message"] = f.message;
-  if (!f.expected.empty()) out["expected"] = f.expected;
-  if (!f.found.empty()) out["found"] = f.found;
+int print_failure(const Failure& f, std::uint64_t size) {
+  nlohmann::ordered_json out = failure_json(f);
   out["tree_size"] = size;
   print_json(out);
   return kExitRefused;
@@ -39,19 +33,19 @@ int print_failure(const VerifyFailure& f, std::uint64_t size) {
 
 // Whether the log extends the checkpoint or bundle at `path`: nullopt
 // when it does, the failure otherwise.
-Result<std::optional<VerifyFailure>> check_earlier(const StoreReader& reader, const std::filesystem::path& path,
+Result<std::optional<Failure>> check_earlier(const StoreReader& reader, const std::filesystem::path& path,
                                                    const NoteVerifier& verifier, EarlierCheckpoint& earlier) {
-  auto as_verify = [](AuditFailure f) {
-    return std::optional<VerifyFailure>(
-        VerifyFailure{f.seq, std::move(f.check), std::move(f.message), std::move(f.expected), std::move(f.found)});
+  auto as_verify = [](Failure f) {
+    return std::optional<Failure>(
+        Failure{f.seq, std::move(f.check), std::move(f.message), std::move(f.expected), std::move(f.found)});
   };
-  if (std::optional<AuditFailure> f = read_earlier_checkpoint(path, verifier, earlier)) return as_verify(*f);
+  if (std::optional<Failure> f = read_earlier_checkpoint(path, verifier, earlier)) return as_verify(*f);
   const std::uint64_t size = reader.head().size;
   const StoredTree tree(reader);
   Status read;
   // Leaves are asked for in seq order from 1: read them with one cursor.
   std::unique_ptr<HashesCursor> cursor;
-  const std::optional<AuditFailure> f = check_extends(
+  const std::optional<Failure> f = check_extends(
       earlier, size,
       [&] {
         const std::optional<Hash> root = tree_root(tree, earlier.checkpoint.size);
@@ -61,7 +55,7 @@ Result<std::optional<VerifyFailure>> check_earlier(const StoreReader& reader, co
       [&](std::uint64_t seq) {
         if (!cursor) cursor = reader.hashes_from(seq);
         if (!cursor->valid() || cursor->seq() != seq) {
-          if (read.is_ok()) read = Status::error("store_corrupt", "the hashes of event " + std::to_string(seq) + " cannot be read");
+          if (read.is_ok()) read = Status::error(Code::kStoreCorrupt, "the hashes of event " + std::to_string(seq) + " cannot be read");
           return Hash{};
         }
         const Hash leaf = cursor->hashes().leaf;
@@ -70,7 +64,7 @@ Result<std::optional<VerifyFailure>> check_earlier(const StoreReader& reader, co
       });
   FL_RETURN_IF_ERROR(read);
   if (f) return as_verify(*f);
-  return std::optional<VerifyFailure>();
+  return std::optional<Failure>();
 }
 
 int run_verify(const VerifyOptions& o) {
@@ -81,7 +75,7 @@ int run_verify(const VerifyOptions& o) {
   const std::optional<std::string> key = read_key_file(key_path);
   const std::optional<NoteVerifier> verifier = key ? NoteVerifier::parse(*key) : std::nullopt;
   if (!verifier && !o.key_file.empty()) {
-    return fail(Status::error("usage", "no verifier key in " + o.key_file, "key"));
+    return fail(Status::error(Code::kUsage, "no verifier key in " + o.key_file, "key"));
   }
   int exit_code = kExitOk;
   // Read-only, and without the open-time head check: a damaged head is
@@ -90,7 +84,7 @@ int run_verify(const VerifyOptions& o) {
                                 exit_code);
   if (!store) return exit_code;
   auto no_key = [&key_path] {
-    return fail(Status::error("no_signing_key", "no verifier key in " + key_path.string() +
+    return fail(Status::error(Code::kNoSigningKey, "no verifier key in " + key_path.string() +
                                                     "; give the one the fund published with --key FILE"));
   };
   if (!verifier && !o.checkpoint.empty()) return no_key();
@@ -113,7 +107,7 @@ int run_verify(const VerifyOptions& o) {
   FL_CHECK(report->size == reader->head().size);
 
   // The stored tree, then every checkpoint the ledger kept, read through it.
-  Result<std::optional<VerifyFailure>> bad = tree.compare_stored(*reader);
+  Result<std::optional<Failure>> bad = tree.compare_stored(*reader);
   if (!bad) return fail(bad.status());
   if (*bad) return print_failure(**bad, report->size);
   std::uint64_t kept = 0;

@@ -27,12 +27,12 @@ struct ViewOptions {
 int run_view(const ViewOptions& o) {
   const std::optional<ViewKind> kind = view_from_name(o.kind);
   if (!kind) {
-    return fail(Status::error("usage", "no view \"" + o.kind +
+    return fail(Status::error(Code::kUsage, "no view \"" + o.kind +
                                            "\"; the views are fund, donors, donor ID, calls, call ID, "
                                            "proposal ID, programmes, regions"));
   }
   if (view_takes_id(*kind) == o.id.empty()) {
-    return fail(Status::error("usage", view_takes_id(*kind)
+    return fail(Status::error(Code::kUsage, view_takes_id(*kind)
                                            ? "the " + o.kind + " view needs an id: view " + o.kind + " ID"
                                            : "the " + o.kind + " view takes no id"));
   }

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return cli::fail(Status::error("usage", e.what()));
+    return cli::fail(Status::error(Code::kUsage, e.what()));
   }
   // A server logs what it does (its access log); a command only what goes
   // wrong.

@@ -11,13 +11,19 @@ namespace fundledger::detail {
 // Prints one structured log line on stderr and aborts. The expression text is
 // escaped by hand: this runs when the program is already in trouble, so it
 // depends on nothing that could fail.
-[[noreturn]] inline void check_failed(const char* expr, const char* file,
-                                      int line) {
-  std::fputs("{\"level\":\"fatal\",\"msg\":\"invariant broken\",\"check\":\"",
-             stderr);
-  for (const char* p = expr; *p != '\0'; ++p) {
-    if (*p == '"' || *p == '\\') std::fputc('\\', stderr);
-    std::fputc(static_cast<unsigned char>(*p) < 0x20 ? ' ' : *p, stderr);
+[[noreturn]] inline void check_failed(const char* expr, const char* file, int line,
+                                      const char* detail = nullptr) {
+  const auto escaped = [](const char* text) {
+    for (const char* p = text; *p != '\0'; ++p) {
+      if (*p == '"' || *p == '\\') std::fputc('\\', stderr);
+      std::fputc(static_cast<unsigned char>(*p) < 0x20 ? ' ' : *p, stderr);
+    }
+  };
+  std::fputs("{\"level\":\"fatal\",\"msg\":\"invariant broken\",\"check\":\"", stderr);
+  escaped(expr);
+  if (detail != nullptr) {
+    std::fputs("\",\"detail\":\"", stderr);
+    escaped(detail);
   }
   std::fprintf(stderr, "\",\"at\":\"%s:%d\"}\n", file, line);
   std::fflush(stderr);

@@ -320,12 +320,12 @@ class Parser {
         path_.back().key = key;
         if constexpr (kCanonical) {
           if (!first && !utf16_key_less(previous, key)) {
-            return fail("not_canonical", "object keys are not in RFC 8785 order");
+            return fail(Code::kNotCanonical, "object keys are not in RFC 8785 order");
           }
         }
         first = false;
         if (!sink_.key(key)) {
-          return fail("duplicate_key", "the key \"" + std::string(key) + "\" appears twice");
+          return fail(Code::kDuplicateKey, "the key \"" + std::string(key) + "\" appears twice");
         }
         skip_ws();
         if (peek() != ':') return malformed("expected ':' after an object key");
@@ -409,7 +409,7 @@ class Parser {
         scratch_.append(run, p_);
       } else {
         const std::size_t n = utf8_sequence_length(p_, end_);
-        if (n == 0) return fail("invalid_utf8", "invalid UTF-8 in a string");
+        if (n == 0) return fail(Code::kInvalidUtf8, "invalid UTF-8 in a string");
         scratch_.append(p_, n);
         p_ += n;
       }
@@ -442,17 +442,17 @@ class Parser {
     std::uint32_t cp = 0;
     FL_RETURN_IF_ERROR(hex4(cp));
     if (cp >= 0xDC00 && cp <= 0xDFFF) {
-      return fail("invalid_utf8", "a lone low surrogate escape in a string");
+      return fail(Code::kInvalidUtf8, "a lone low surrogate escape in a string");
     }
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') {
-        return fail("invalid_utf8", "a high surrogate escape without its low half");
+        return fail(Code::kInvalidUtf8, "a high surrogate escape without its low half");
       }
       p_ += 2;
       std::uint32_t low = 0;
       FL_RETURN_IF_ERROR(hex4(low));
       if (low < 0xDC00 || low > 0xDFFF) {
-        return fail("invalid_utf8", "a high surrogate escape without its low half");
+        return fail(Code::kInvalidUtf8, "a high surrogate escape without its low half");
       }
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
     }
@@ -512,7 +512,7 @@ class Parser {
     }
     if (is_float) {
       p_ = start;
-      return fail("float_not_allowed",
+      return fail(Code::kFloatNotAllowed,
                   "floating-point numbers are not allowed; amounts are strings such as "
                   "\"2500000.00\"");
     }
@@ -522,12 +522,12 @@ class Parser {
     }
     if (overflow) {
       p_ = start;
-      return fail("integer_out_of_range", "an integer is outside the 64-bit range");
+      return fail(Code::kIntegerOutOfRange, "an integer is outside the 64-bit range");
     }
     if constexpr (kCanonical) {
-      if (negative && v == 0) return fail("not_canonical", "-0 is written 0");
+      if (negative && v == 0) return fail(Code::kNotCanonical, "-0 is written 0");
       if (v > kCanonicalIntegerMax || v < -kCanonicalIntegerMax) {
-        return fail("not_canonical", "an integer is outside the range RFC 8785 writes as digits");
+        return fail(Code::kNotCanonical, "an integer is outside the range RFC 8785 writes as digits");
       }
     }
     sink_.integer(v);
@@ -558,22 +558,22 @@ class Parser {
   bool in_text(std::string_view s) const { return s.data() >= begin_ && s.data() <= end_; }
 
   Status too_deep() {
-    return fail("too_deep", "nesting deeper than " + std::to_string(limits_.depth_max) + " levels");
+    return fail(Code::kTooDeep, "nesting deeper than " + std::to_string(limits_.depth_max) + " levels");
   }
   Status string_too_long() {
-    return fail("string_too_long",
+    return fail(Code::kStringTooLong,
                 "a string is longer than " + std::to_string(limits_.string_bytes_max) + " bytes");
   }
   Status not_canonical_escape() {
-    return fail("not_canonical", "a string escape that RFC 8785 does not write");
+    return fail(Code::kNotCanonical, "a string escape that RFC 8785 does not write");
   }
   Status malformed(const std::string& what) {
     if constexpr (kCanonical) {
-      if (p_ != end_ && is_ws(*p_)) return fail("not_canonical", "whitespace outside strings");
+      if (p_ != end_ && is_ws(*p_)) return fail(Code::kNotCanonical, "whitespace outside strings");
     }
-    return fail("malformed_json", what);
+    return fail(Code::kMalformedJson, what);
   }
-  Status fail(const char* code, const std::string& what) {
+  Status fail(Code code, const std::string& what) {
     return Status::error(code, what + " at byte " + std::to_string(p_ - begin_), path_string());
   }
   std::string path_string() const {

@@ -1,9 +1,10 @@
 #pragma once
-// Expected failures as values. A Status is either ok or carries an error code
-// from SPEC.md (`invalid_amount`, `id_conflict`, `exceeds_outstanding`, ...),
-// a message a fund manager can read, and optionally the path of the field it
-// is about (`data.amount`). Exceptions thrown by libraries are caught at the
-// edge that calls them and turned into a Status; they never cross our APIs.
+// Expected failures as values. A Status is either ok or carries a code of
+// the one table (util/error_codes.h: `invalid_amount`, `id_conflict`,
+// `exceeds_outstanding`, ...), a message a fund manager can read, and
+// optionally the path of the field it is about (`data.amount`). Exceptions
+// thrown by libraries are caught at the edge that calls them and turned
+// into a Status; they never cross our APIs.
 
 #include <cstdint>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <variant>
 
 #include "util/check.h"
+#include "util/error_codes.h"
 
 namespace fundledger {
 
@@ -29,18 +31,19 @@ class [[nodiscard]] Status {
   Status& operator=(Status&&) noexcept = default;
 
   static Status ok() { return Status(); }
-  static Status error(std::string code, std::string message,
-                      std::string field = {}) {
+  // `code` is not Code::kOk.
+  static Status error(Code code, std::string message, std::string field = {}) {
+    FL_CHECK(code != Code::kOk);
     Status s;
-    s.rep_ = std::make_unique<Rep>(Rep{std::move(code), std::move(message), std::move(field)});
+    s.rep_ = std::make_unique<Rep>(Rep{code, std::move(message), std::move(field)});
     return s;
   }
 
   bool is_ok() const { return rep_ == nullptr; }
   explicit operator bool() const { return is_ok(); }
 
-  // "" when ok.
-  const std::string& code() const { return rep_ ? rep_->code : empty(); }
+  // Code::kOk when ok.
+  Code code() const { return rep_ ? rep_->code : Code::kOk; }
   const std::string& message() const { return rep_ ? rep_->message : empty(); }
   // Path of the field the error is about, "" when it is about no field.
   const std::string& field() const { return rep_ ? rep_->field : empty(); }
@@ -61,7 +64,7 @@ class [[nodiscard]] Status {
 
   std::string to_string() const {
     if (is_ok()) return "ok";
-    std::string s = rep_->code + ": " + rep_->message;
+    std::string s = std::string(code_name(rep_->code)) + ": " + rep_->message;
     if (!rep_->field.empty()) s += " (" + rep_->field + ")";
     return s;
   }
@@ -70,7 +73,7 @@ class [[nodiscard]] Status {
   // Held behind a pointer so that an ok Status, the common case on every hot
   // path, costs one null pointer to make and to return.
   struct Rep {
-    std::string code;
+    Code code;
     std::string message;
     std::string field;
   };
@@ -119,6 +122,15 @@ class [[nodiscard]] Result {
 };
 
 }  // namespace fundledger
+
+// FL_CHECK for a Status that must be ok: aborts with its code and message
+// when it is not (the fund's invariants before a write, say).
+#define FL_CHECK_OK(expr)                                                                     \
+  do {                                                                                        \
+    const ::fundledger::Status fl_checked_ = (expr);                                          \
+    if (!fl_checked_.is_ok()) [[unlikely]]                                                    \
+      ::fundledger::detail::check_failed(#expr, __FILE__, __LINE__, fl_checked_.to_string().c_str()); \
+  } while (0)
 
 // Returns the Status of `expr` from the enclosing function when it is an error.
 #define FL_RETURN_IF_ERROR(expr)                 \

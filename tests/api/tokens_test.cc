@@ -63,10 +63,10 @@ TEST_CASE("a token is shown once, kept as a hash, and names its owner", "[tokens
   CHECK_FALSE(store->find("").has_value());
   CHECK_FALSE(store->find(to_hex(sha256(*alice))).has_value());  // the hash is not the token
 
-  CHECK(TokenStore::add(path, "alice", Role::kAuditor).status().code() == "duplicate");
-  CHECK(TokenStore::add(path, "al ice", Role::kAuditor).status().code() == "usage");
-  CHECK(TokenStore::add(path, "-alice", Role::kAuditor).status().code() == "usage");
-  CHECK(TokenStore::add(path, std::string(65, 'a'), Role::kAuditor).status().code() == "usage");
+  CHECK(TokenStore::add(path, "alice", Role::kAuditor).status().code() == Code::kDuplicate);
+  CHECK(TokenStore::add(path, "al ice", Role::kAuditor).status().code() == Code::kUsage);
+  CHECK(TokenStore::add(path, "-alice", Role::kAuditor).status().code() == Code::kUsage);
+  CHECK(TokenStore::add(path, std::string(65, 'a'), Role::kAuditor).status().code() == Code::kUsage);
 }
 
 TEST_CASE("a tokens file others may read, or one that is not tokens, is refused", "[tokens]") {
@@ -75,12 +75,12 @@ TEST_CASE("a tokens file others may read, or one that is not tokens, is refused"
   CHECK(TokenStore::load(path)->size() == 0);  // none yet
   REQUIRE(TokenStore::add(path, "alice", Role::kManager).status().to_string() == "ok");
   std::filesystem::permissions(path, std::filesystem::perms::group_read, std::filesystem::perm_options::add);
-  CHECK(TokenStore::load(path).status().code() == "storage_error");
+  CHECK(TokenStore::load(path).status().code() == Code::kStorageError);
   std::filesystem::permissions(path, std::filesystem::perms::group_read, std::filesystem::perm_options::remove);
   CHECK(TokenStore::load(path).status().to_string() == "ok");
   std::ofstream(path, std::ios::app) << "not a token line\n";
   const Status bad = TokenStore::load(path).status();
-  CHECK(bad.code() == "store_corrupt");
+  CHECK(bad.code() == Code::kStoreCorrupt);
   CHECK(bad.message() == "line 2 of " + path.string() + " is not a token's hash, role and name");
 }
 

@@ -98,7 +98,7 @@ TEST_CASE("a bundle verifies with its key, and the report gives its root and cha
       if (events[seq - first].find(R"("seq":)" + std::to_string(seq) + "}") == std::string_view::npos) ++misplaced;
       seen.push_back(seq);
     }
-    return std::optional<AuditFailure>();
+    return std::optional<Failure>();
   };
   const BundleReport r = check_bundle(b.path(), options);
   REQUIRE(r.ok());
@@ -122,7 +122,7 @@ TEST_CASE("a bundle verifies with its key, and the report gives its root and cha
 }
 
 // The failure a bundle gives.
-AuditFailure failure_of(const std::filesystem::path& dir, const BundleOptions& options = {}) {
+Failure failure_of(const std::filesystem::path& dir, const BundleOptions& options = {}) {
   const BundleReport r = check_bundle(dir, options);
   REQUIRE(r.failure.has_value());
   return *r.failure;
@@ -130,8 +130,8 @@ AuditFailure failure_of(const std::filesystem::path& dir, const BundleOptions& o
 
 // A hook that refuses event `bad`.
 BundleEventHook refuse(std::uint64_t bad) {
-  return [bad](std::uint64_t first, const std::vector<std::string_view>& events) -> std::optional<AuditFailure> {
-    if (first <= bad && bad < first + events.size()) return AuditFailure{bad, "event", "breaks a rule", "", ""};
+  return [bad](std::uint64_t first, const std::vector<std::string_view>& events) -> std::optional<Failure> {
+    if (first <= bad && bad < first + events.size()) return Failure{bad, Code::kEvent, "breaks a rule", "", ""};
     return std::nullopt;
   };
 }
@@ -143,44 +143,44 @@ TEST_CASE("each flaw of a bundle is named with its check, seq and hashes", "[bun
 
   SECTION("a file missing") {
     std::filesystem::remove(b.path() / kBundleCheckpoint);
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "bundle_file");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kBundleFile);
     CHECK(f.message == "cannot read " + (b.path() / kBundleCheckpoint).string());
   }
   SECTION("a verifier key other than the one trusted") {
     BundleOptions options;
     options.trusted_key = signer_of(2).verifier_key();
-    const AuditFailure f = failure_of(b.path(), options);
-    CHECK(f.check == "verifier_key");
+    const Failure f = failure_of(b.path(), options);
+    CHECK(f.check == Code::kVerifierKey);
     CHECK(f.expected == signer_of(2).verifier_key());
     CHECK(f.found == signer.verifier_key());
   }
   SECTION("a checkpoint signed by another key") {
     write_file(b.path() / kBundleCheckpoint, checkpoint_note(signer_of(2), 20, root_of(events)));
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "checkpoint_signature");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kCheckpointSignature);
     CHECK(f.message == "the note carries no signature by example.org/fund");
   }
   SECTION("a checkpoint whose text was changed after signing") {
     std::string note = checkpoint_note(signer, 20, root_of(events));
     note.replace(note.find("\n20\n"), 4, "\n21\n");
     write_file(b.path() / kBundleCheckpoint, note);
-    CHECK(failure_of(b.path()).check == "checkpoint_signature");
+    CHECK(failure_of(b.path()).check == Code::kCheckpointSignature);
   }
   SECTION("a line that is not canonical") {
     std::vector<std::string> bad = events;
     bad[6] = R"({"seq":7, "id":"e-7","mark":"a"})";
     b.events(joined(bad));
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "not_canonical");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kNotCanonical);
     CHECK(f.seq == 7);
   }
   SECTION("a seq skipped") {
     std::vector<std::string> bad = events;
     bad.erase(bad.begin() + 9);
     b.events(joined(bad));
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "seq");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kSeq);
     CHECK(f.seq == 10);
     CHECK(f.expected == "10");
     CHECK(f.found == "11");
@@ -189,36 +189,36 @@ TEST_CASE("each flaw of a bundle is named with its check, seq and hashes", "[bun
     std::vector<std::string> bad = events;
     bad[4] = "";
     b.events(joined(bad));
-    AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "line");
+    Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kLine);
     CHECK(f.seq == 5);
     std::string text = joined(events);
     text.pop_back();
     b.events(text);
     f = failure_of(b.path());
-    CHECK(f.check == "line");
+    CHECK(f.check == Code::kLine);
     CHECK(f.seq == 20);
   }
   SECTION("fewer events than signed") {
     b.events(joined(lines(18)));
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "tree_size");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kTreeSize);
     CHECK(f.seq == 19);
     CHECK(f.expected == "20");
     CHECK(f.found == "18");
   }
   SECTION("more events than signed") {
     b.events(joined(lines(21)));
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "tree_size");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kTreeSize);
     CHECK(f.seq == 21);
   }
   SECTION("an event changed, its checkpoint not") {
     std::vector<std::string> bad = events;
     bad[11] = R"({"id":"e-12","mark":"b","seq":12})";
     b.events(joined(bad));
-    const AuditFailure f = failure_of(b.path());
-    CHECK(f.check == "root_hash");
+    const Failure f = failure_of(b.path());
+    CHECK(f.check == Code::kRootHash);
     CHECK(f.expected == to_hex(root_of(events)));
     CHECK(f.found == to_hex(root_of(bad)));
   }
@@ -228,19 +228,19 @@ TEST_CASE("each flaw of a bundle is named with its check, seq and hashes", "[bun
     b.events(joined(bad));
     BundleOptions options;
     options.on_event = refuse(13);
-    const AuditFailure f = failure_of(b.path(), options);
-    CHECK(f.check == "event");
+    const Failure f = failure_of(b.path(), options);
+    CHECK(f.check == Code::kEvent);
     CHECK(f.seq == 13);
     options.on_event = refuse(19);
-    const AuditFailure g = failure_of(b.path(), options);
-    CHECK(g.check == "not_canonical");
+    const Failure g = failure_of(b.path(), options);
+    CHECK(g.check == Code::kNotCanonical);
     CHECK(g.seq == 18);
   }
   SECTION("the caller's own check of an event") {
     BundleOptions options;
     options.on_event = refuse(13);
-    const AuditFailure f = failure_of(b.path(), options);
-    CHECK(f.check == "event");
+    const Failure f = failure_of(b.path(), options);
+    CHECK(f.check == Code::kEvent);
     CHECK(f.seq == 13);
   }
 }
@@ -286,7 +286,7 @@ TEST_CASE("a bundle that does not extend an earlier checkpoint or bundle is caug
     for (const EarlierCheckpoint* e : {&from_note, &from_bundle}) {
       const BundleReport r = audit(lines(250), signer, *e);
       REQUIRE(r.failure.has_value());
-      CHECK(r.failure->check == "checkpoint_size");
+      CHECK(r.failure->check == Code::kCheckpointSize);
       CHECK(r.failure->seq == 251);
       CHECK(r.failure->expected == "300");
       CHECK(r.failure->found == "250");
@@ -296,14 +296,14 @@ TEST_CASE("a bundle that does not extend an earlier checkpoint or bundle is caug
     const std::vector<std::string> forged = rewritten_from(137, 400);
     BundleReport r = audit(forged, signer, from_note);
     REQUIRE(r.failure.has_value());
-    CHECK(r.failure->check == "checkpoint_root");
+    CHECK(r.failure->check == Code::kCheckpointRoot);
     CHECK(r.failure->seq == 0);  // a root alone cannot say where
     CHECK(r.failure->expected == to_hex(root_of(yesterday)));
     CHECK(r.failure->found == to_hex(root_of({forged.begin(), forged.begin() + 300})));
 
     r = audit(forged, signer, from_bundle);
     REQUIRE(r.failure.has_value());
-    CHECK(r.failure->check == "history");
+    CHECK(r.failure->check == Code::kHistory);
     CHECK(r.failure->seq == 137);
     CHECK(r.failure->expected == to_hex(leaf_hash(yesterday[136])));
     CHECK(r.failure->found == to_hex(leaf_hash(forged[136])));
@@ -311,20 +311,20 @@ TEST_CASE("a bundle that does not extend an earlier checkpoint or bundle is caug
   SECTION("truncated and rewritten: the first changed event, given the earlier bundle") {
     const BundleReport r = audit(rewritten_from(90, 200), signer, from_bundle);
     REQUIRE(r.failure.has_value());
-    CHECK(r.failure->check == "history");
+    CHECK(r.failure->check == Code::kHistory);
     CHECK(r.failure->seq == 90);
   }
   SECTION("an earlier checkpoint by another key is not evidence") {
     const NoteSigner other = signer_of(2);
     write_file(note, checkpoint_note(other, 300, root_of(yesterday)));
     EarlierCheckpoint e;
-    const std::optional<AuditFailure> f = read_earlier_checkpoint(note, verifier, e);
+    const std::optional<Failure> f = read_earlier_checkpoint(note, verifier, e);
     REQUIRE(f.has_value());
-    CHECK(f->check == "earlier_checkpoint");
+    CHECK(f->check == Code::kEarlierCheckpoint);
     const Bundle others(yesterday, other);
-    const std::optional<AuditFailure> g = read_earlier_checkpoint(others.path(), verifier, e);
+    const std::optional<Failure> g = read_earlier_checkpoint(others.path(), verifier, e);
     REQUIRE(g.has_value());
-    CHECK(g->check == "earlier_checkpoint");
+    CHECK(g->check == Code::kEarlierCheckpoint);
   }
 }
 

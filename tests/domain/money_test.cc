@@ -11,7 +11,7 @@ namespace {
 std::string refusal(std::string_view text, int minor_units) {
   const Result<std::int64_t> r = parse_amount(text, minor_units);
   REQUIRE_FALSE(r.is_ok());
-  CHECK(r.status().code() == "invalid_amount");
+  CHECK(r.status().code() == Code::kInvalidAmount);
   return r.status().message();
 }
 

@@ -76,15 +76,15 @@ TEST_CASE("a history rewritten under a signed checkpoint is refused", "[checkpoi
   }
   ledger.reopen();
   Result<std::string> refused = sign_checkpoint(*ledger.store, *signer);
-  CHECK(refused.status().code() == "inconsistent_checkpoint");
+  CHECK(refused.status().code() == Code::kInconsistentCheckpoint);
   CHECK(refused.status().message().starts_with(
       "the log no longer holds the tree of the checkpoint signed at size 600: its root was "));
 }
 
 // Verify's check of the checkpoints kept, on `store`.
-std::optional<VerifyFailure> kept_failure(const Store& store, const NoteSigner& signer, std::uint64_t& count) {
+std::optional<Failure> kept_failure(const Store& store, const NoteSigner& signer, std::uint64_t& count) {
   const auto reader = store.reader();
-  Result<std::optional<VerifyFailure>> r =
+  Result<std::optional<Failure>> r =
       verify_kept_checkpoints(*reader, *NoteVerifier::parse(signer.verifier_key()), count);
   REQUIRE(r.status().to_string() == "ok");
   return *r;
@@ -111,9 +111,9 @@ TEST_CASE("verify checks every kept checkpoint against the log", "[checkpoint]")
   SECTION("another key's checkpoints do not verify") {
     ledger.reopen();
     const auto other = NoteSigner::generate(ledger.store->origin());
-    const std::optional<VerifyFailure> f = kept_failure(*ledger.store, *other, count);
+    const std::optional<Failure> f = kept_failure(*ledger.store, *other, count);
     REQUIRE(f.has_value());
-    CHECK(f->reason == "checkpoint_signature");
+    CHECK(f->check == Code::kCheckpointSignature);
   }
   SECTION("a kept checkpoint whose root the log no longer gives, bounded by those that still match") {
     {
@@ -124,9 +124,9 @@ TEST_CASE("verify checks every kept checkpoint against the log", "[checkpoint]")
       db.put(Family::kTree, tree_key(9, 0), std::string(other.begin(), other.end()));
     }
     ledger.reopen();
-    const std::optional<VerifyFailure> f = kept_failure(*ledger.store, *signer, count);
+    const std::optional<Failure> f = kept_failure(*ledger.store, *signer, count);
     REQUIRE(f.has_value());
-    CHECK(f->reason == "checkpoint_root");
+    CHECK(f->check == Code::kCheckpointRoot);
     CHECK(f->seq == 0);
     CHECK(f->message ==
           "the log's first 600 events are not those of the checkpoint signed at that size: an event from seq 301 "
@@ -139,9 +139,9 @@ TEST_CASE("verify checks every kept checkpoint against the log", "[checkpoint]")
              signer->sign(checkpoint_text(Checkpoint{signer->name(), 1200, sha256("x"), {}})));
     }
     ledger.reopen();
-    const std::optional<VerifyFailure> f = kept_failure(*ledger.store, *signer, count);
+    const std::optional<Failure> f = kept_failure(*ledger.store, *signer, count);
     REQUIRE(f.has_value());
-    CHECK(f->reason == "checkpoint_size");
+    CHECK(f->check == Code::kCheckpointSize);
     CHECK(f->seq == 901);
     CHECK(f->expected == "1200");
     CHECK(f->found == "900");

@@ -124,7 +124,7 @@ struct Fund : test::Ledger {
     const json before = fund_view();
     const AppendResult r = try_append(jsonl);
     INFO(jsonl);
-    CHECK(r.status.code() == code);
+    CHECK(code_name(r.status.code()) == code);
     CHECK(r.status.field() == field);
     CHECK(r.status.message() == message);
     CHECK(r.receipts.empty());
@@ -240,11 +240,11 @@ TEST_CASE("a contribution in US dollars credits exactly its amount: usd_mismatch
   // A rule within one event: it is checked as the event is read, before the
   // writer sees it.
   const Result<Draft> over = decode_draft(contribution("c-1", "USA", "", "100.00", "USD", "100.01"));
-  CHECK(over.status().code() == "usd_mismatch");
+  CHECK(over.status().code() == Code::kUsdMismatch);
   CHECK(over.status().field() == "data.usd");
   CHECK(over.status().message() == "a contribution in USD credits exactly its amount: 100.00 USD, not 100.01");
   const Result<Draft> under = decode_draft(contribution("c-1", "USA", "", "100.00", "USD", "99.99"));
-  CHECK(under.status().code() == "usd_mismatch");
+  CHECK(under.status().code() == Code::kUsdMismatch);
   CHECK(decode_draft(contribution("c-1", "USA", "", "100", "USD", "100.00")).is_ok());
   // In another currency the US dollar figure is the rate of the day's.
   CHECK(decode_draft(contribution("c-1", "USA", "", "100.00", "EUR", "108.37")).is_ok());
@@ -254,7 +254,7 @@ TEST_CASE("a call closes on or after the day it opens: invalid_dates", "[rules]"
   json opened = json::parse(call("C1", "10.00"));
   opened["data"]["closes_on"] = "2014-05-31";
   const Result<Draft> early = decode_draft(opened.dump());
-  CHECK(early.status().code() == "invalid_dates");
+  CHECK(early.status().code() == Code::kInvalidDates);
   CHECK(early.status().field() == "data.closes_on");
   CHECK(early.status().message() == "the call closes before it opens");
   opened["data"]["closes_on"] = "2014-06-01";
@@ -462,7 +462,7 @@ TEST_CASE("a request lands whole or not at all, each event checked against the o
     const AppendResult r = f.try_append(lines({approval("approve-A", "A", "150000.00"),
                                                disbursement("d-A-1", "A", "100000.00"),
                                                disbursement("d-A-2", "A", "50000.01")}));
-    CHECK(r.status.code() == "exceeds_allocation");
+    CHECK(r.status.code() == Code::kExceedsAllocation);
     CHECK(r.failed_at == std::optional<std::size_t>(2));
     CHECK(r.receipts.empty());
     CHECK(f.store->head() == head);
@@ -475,7 +475,7 @@ TEST_CASE("a request lands whole or not at all, each event checked against the o
     const Head approved = f.store->head();
     const AppendResult r = f.try_append(lines({disbursement("d-A-1", "A", "150000.00"),
                                                disbursement("d-B-1", "B", "50000.01")}));
-    CHECK(r.status.code() == "insufficient_cash");
+    CHECK(r.status.code() == Code::kInsufficientCash);
     CHECK(r.status.message() == "disbursement of 50,000.01 USD exceeds the cash on hand of 50,000.00 USD");
     CHECK(r.failed_at == std::optional<std::size_t>(1));
     CHECK(f.store->head() == approved);

@@ -334,7 +334,7 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
     CHECK(spp_then["disbursed"] == "235000.00");
     CHECK(spp_then["remaining"] == "20000.00");
     // Before the donors existed there is no such donor to show.
-    CHECK(view_as_of(ledger.store->reader(), ViewKind::kDonor, "BRA", 4).status().code() == "not_found");
+    CHECK(view_as_of(ledger.store->reader(), ViewKind::kDonor, "BRA", 4).status().code() == Code::kNotFound);
   }
 
   SECTION("the same events give byte-identical views, reopened or rebuilt") {

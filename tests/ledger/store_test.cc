@@ -45,7 +45,7 @@ TEST_CASE("the same id with other content is an id_conflict and appends nothing"
   test::Ledger ledger;
   ledger.append(kDonor);
   const AppendResult r = ledger.try_append(std::string(kProgramme) + "\n" + kDonorOther);
-  CHECK(r.status.code() == "id_conflict");
+  CHECK(r.status.code() == Code::kIdConflict);
   CHECK(r.status.field() == "id");
   CHECK(r.status.message() == "event 1 already has the id \"donor-JPN\" with other content");
   CHECK(r.failed_at == std::optional<std::size_t>(1));
@@ -53,7 +53,7 @@ TEST_CASE("the same id with other content is an id_conflict and appends nothing"
   // Another type with the same id conflicts too.
   const AppendResult t = ledger.try_append(
       R"({"id":"donor-JPN","type":"programme.registered","data":{"programme":"JPN","name":"Japan"}})");
-  CHECK(t.status.code() == "id_conflict");
+  CHECK(t.status.code() == Code::kIdConflict);
 }
 
 TEST_CASE("within one request, a repeated id is a repeat or a conflict", "[store]") {
@@ -67,7 +67,7 @@ TEST_CASE("within one request, a repeated id is a repeat or a conflict", "[store
       R"({"id":"x","type":"programme.registered","data":{"programme":"x","name":"X"}})"
       "\n"
       R"({"id":"x","type":"programme.registered","data":{"programme":"x","name":"Y"}})");
-  CHECK(c.status.code() == "id_conflict");
+  CHECK(c.status.code() == Code::kIdConflict);
   CHECK(ledger.store->head().size == 2);
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("a request whose 500th event is refused appends nothing", "[store]") {
   drafts.push_back(test::drafts(
       R"({"id":"ev-00000001","type":"programme.registered","data":{"programme":"zz","name":"Z"}})")[0]);
   const AppendResult r = ledger.writer->append(std::move(drafts), "manager:alice");
-  CHECK(r.status.code() == "id_conflict");
+  CHECK(r.status.code() == Code::kIdConflict);
   CHECK(r.failed_at == std::optional<std::size_t>(499));
   CHECK(ledger.store->head() == before);
   ledger.reopen();
@@ -96,7 +96,7 @@ TEST_CASE("a refused request in a group leaves the others whole", "[store]") {
   // A write-off of a pledge nobody recorded is refused by the writer.
   const AppendResult bad = ledger.try_append(
       R"({"id":"w","type":"pledge.written_off","data":{"pledge":"nope","amount":"1","written_off_on":"2016-12-31","reason":"r"}})");
-  CHECK(bad.status.code() == "unknown_pledge");
+  CHECK(bad.status.code() == Code::kUnknownPledge);
   CHECK(bad.status.field() == "data.pledge");
   const auto good = ledger.append(kProgramme);
   CHECK(good[0].seq == 2);
@@ -109,7 +109,7 @@ TEST_CASE("a write-off takes the decimals of its pledge's currency", "[store]") 
   ledger.append(R"({"id":"pl","type":"pledge.recorded","data":{"pledge":"p","donor":"JPN","amount":"300000000","currency":"JPY","pledged_on":"2014-06-27"}})");
   const AppendResult bad = ledger.try_append(
       R"({"id":"w","type":"pledge.written_off","data":{"pledge":"p","amount":"10.5","written_off_on":"2016-12-31","reason":"r"}})");
-  CHECK(bad.status.code() == "invalid_amount");
+  CHECK(bad.status.code() == Code::kInvalidAmount);
   CHECK(bad.status.field() == "data.amount");
   ledger.append(R"({"id":"w","type":"pledge.written_off","data":{"pledge":"p","amount":"1000","written_off_on":"2016-12-31","reason":"r"}})");
   // The pledge is known after reopening too: the writer reloads what it needs.
@@ -176,7 +176,7 @@ TEST_CASE("hashes are read back across pages and requests", "[store]") {
 TEST_CASE("a ledger opened for writing twice at once is refused", "[store]") {
   test::Ledger ledger;
   Result<std::unique_ptr<Store>> second = Store::open(ledger.dir.path());
-  CHECK(second.status().code() == "ledger_in_use");
+  CHECK(second.status().code() == Code::kLedgerInUse);
   CHECK(second.status().message() == "the ledger at " + ledger.dir.str() +
                                          " is already open for writing, by another process or by this one");
   // A read-only open may stand beside the writer.
@@ -187,9 +187,9 @@ TEST_CASE("a ledger opened for writing twice at once is refused", "[store]") {
 TEST_CASE("opening where there is no ledger, or creating over one, is refused", "[store]") {
   test::TempDir dir;
   Result<std::unique_ptr<Store>> none = Store::open(dir.path() / "nothing");
-  CHECK(none.status().code() == "no_ledger");
+  CHECK(none.status().code() == Code::kNoLedger);
   REQUIRE(Store::create(dir.path() / "l", "o").is_ok());
-  CHECK(Store::create(dir.path() / "l", "o").code() == "ledger_exists");
+  CHECK(Store::create(dir.path() / "l", "o").code() == Code::kLedgerExists);
 }
 
 TEST_CASE("a load lands all its families at once, or nothing of them", "[store]") {
@@ -218,7 +218,7 @@ TEST_CASE("a load lands all its families at once, or nothing of them", "[store]"
     REQUIRE(load.put(Family::kSnapshots, seq_key(2), seq_key(1)).is_ok());
     REQUIRE(load.put(Family::kState, "Tb", "2").is_ok());
     const Status refused = load.put(Family::kState, "Ta", "1");
-    CHECK(refused.code() == "storage_error");
+    CHECK(refused.code() == Code::kStorageError);
   }
   CHECK(get(Family::kState, "Tb") == "(none)");
   CHECK(get(Family::kSnapshots, seq_key(2)) == "(none)");
@@ -302,14 +302,14 @@ TEST_CASE("after a failed sync the store refuses appends until it is reopened", 
     REQUIRE(writer.append(test::drafts(kDonor), "manager:alice").status.is_ok());
     failing = true;
     const AppendResult failed = writer.append(test::drafts(kProgramme), "manager:alice");
-    CHECK(failed.status.code() == "storage_error");
+    CHECK(failed.status.code() == Code::kStorageError);
     CHECK(store.head().size == 1);
     failing = false;
     // The disk may be fine again; the store does not pretend to know.
     const AppendResult after = writer.append(
         test::drafts(R"({"id":"p2","type":"programme.registered","data":{"programme":"x","name":"X"}})"),
         "manager:alice");
-    CHECK(after.status.code() == "store_failed");
+    CHECK(after.status.code() == Code::kStoreFailed);
     CHECK(store.head().size == 1);
   }
   // Reopened, the log is whole. The append whose sync failed may or may not

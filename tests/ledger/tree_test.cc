@@ -112,8 +112,8 @@ RecomputedTree recomputed(const Store& store) {
   return tree;
 }
 
-std::optional<VerifyFailure> node_failure(const Store& store, const RecomputedTree& tree) {
-  Result<std::optional<VerifyFailure>> r = tree.compare_stored(*store.reader());
+std::optional<Failure> node_failure(const Store& store, const RecomputedTree& tree) {
+  Result<std::optional<Failure>> r = tree.compare_stored(*store.reader());
   REQUIRE(r.status().to_string() == "ok");
   return *r;
 }
@@ -134,9 +134,9 @@ TEST_CASE("verify recomputes every stored node and names the first event under a
       db.put(Family::kTree, tree_key(8, 70), other_bytes);  // leaves 17921..18176
     }
     ledger.reopen();
-    const std::optional<VerifyFailure> f = node_failure(*ledger.store, tree);
+    const std::optional<Failure> f = node_failure(*ledger.store, tree);
     REQUIRE(f.has_value());
-    CHECK(f->reason == "tree_node_mismatch");
+    CHECK(f->check == Code::kTreeNodeMismatch);
     CHECK(f->seq == 5121);
     CHECK(f->found == to_hex(other));
     CHECK(f->message == "the tree node at level 10, index 5 is not the hash of the leaves under it");
@@ -147,9 +147,9 @@ TEST_CASE("verify recomputes every stored node and names the first event under a
       db.remove(Family::kTree, tree_key(12, 2));  // leaves 8193..12288
     }
     ledger.reopen();
-    const std::optional<VerifyFailure> f = node_failure(*ledger.store, tree);
+    const std::optional<Failure> f = node_failure(*ledger.store, tree);
     REQUIRE(f.has_value());
-    CHECK(f->reason == "tree_node_missing");
+    CHECK(f->check == Code::kTreeNodeMissing);
     CHECK(f->seq == 8193);
   }
   SECTION("a node beyond the log") {
@@ -158,9 +158,9 @@ TEST_CASE("verify recomputes every stored node and names the first event under a
       db.put(Family::kTree, tree_key(8, 78), other_bytes);  // leaves 19969..20224, past 20000
     }
     ledger.reopen();
-    const std::optional<VerifyFailure> f = node_failure(*ledger.store, tree);
+    const std::optional<Failure> f = node_failure(*ledger.store, tree);
     REQUIRE(f.has_value());
-    CHECK(f->reason == "tree_node_beyond_head");
+    CHECK(f->check == Code::kTreeNodeBeyondHead);
     CHECK(f->seq == 19969);
   }
 }

@@ -74,7 +74,7 @@ TEST_CASE("a changed byte is caught at its event", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 57);
-  CHECK(r.failure->reason == "leaf_hash_mismatch");
+  CHECK(r.failure->check == Code::kLeafHashMismatch);
   CHECK(r.failure->expected == hex_of(stored_leaf));
   CHECK(r.failure->found == to_hex(leaf_hash(changed)));
 }
@@ -90,7 +90,7 @@ TEST_CASE("bytes that are not an event are caught at their seq", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 10);
-  CHECK(r.failure->reason == "invalid_envelope");
+  CHECK(r.failure->check == Code::kInvalidEnvelope);
 }
 
 TEST_CASE("a deleted event is caught at its seq", "[verify]") {
@@ -102,7 +102,7 @@ TEST_CASE("a deleted event is caught at its seq", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 80);
-  CHECK(r.failure->reason == "missing_event");
+  CHECK(r.failure->check == Code::kMissingEvent);
 }
 
 TEST_CASE("two swapped events are caught at the first", "[verify]") {
@@ -117,7 +117,7 @@ TEST_CASE("two swapped events are caught at the first", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 100);
-  CHECK(r.failure->reason == "seq_mismatch");
+  CHECK(r.failure->check == Code::kSeqMismatch);
   CHECK(r.failure->expected == "100");
   CHECK(r.failure->found == "101");
 }
@@ -140,7 +140,7 @@ TEST_CASE("an event inserted in the middle is caught where it went in", "[verify
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 150);
-  CHECK(r.failure->reason == "leaf_hash_mismatch");
+  CHECK(r.failure->check == Code::kLeafHashMismatch);
 }
 
 TEST_CASE("an event added beyond the head is caught", "[verify]") {
@@ -152,10 +152,10 @@ TEST_CASE("an event added beyond the head is caught", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == kEvents + 1);
-  CHECK(r.failure->reason == "event_beyond_head");
+  CHECK(r.failure->check == Code::kEventBeyondHead);
   // An ordinary open refuses such a ledger outright.
   Result<std::unique_ptr<Store>> store = Store::open(c.ledger.dir.path());
-  CHECK(store.status().code() == "store_corrupt");
+  CHECK(store.status().code() == Code::kStoreCorrupt);
 }
 
 TEST_CASE("a rewritten stored hash is caught at its event", "[verify]") {
@@ -169,7 +169,7 @@ TEST_CASE("a rewritten stored hash is caught at its event", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 33);
-  CHECK(r.failure->reason == "chain_hash_mismatch");
+  CHECK(r.failure->check == Code::kChainHashMismatch);
 }
 
 TEST_CASE("hashes stored beyond the head are caught", "[verify]") {
@@ -181,7 +181,7 @@ TEST_CASE("hashes stored beyond the head are caught", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == kEvents + 1);
-  CHECK(r.failure->reason == "hashes_beyond_head");
+  CHECK(r.failure->check == Code::kHashesBeyondHead);
 }
 
 TEST_CASE("a damaged page of hashes is caught at its first event", "[verify]") {
@@ -195,7 +195,7 @@ TEST_CASE("a damaged page of hashes is caught at its first event", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 1);
-  CHECK(r.failure->reason == "missing_hashes");
+  CHECK(r.failure->check == Code::kMissingHashes);
   CHECK(r.failure->message == "a page of hashes is damaged at seq 1");
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("an id index that names the wrong event is caught", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 20);
-  CHECK(r.failure->reason == "id_not_indexed");
+  CHECK(r.failure->check == Code::kIdNotIndexed);
 }
 
 TEST_CASE("an id index entry that names no event is caught", "[verify]") {
@@ -220,7 +220,7 @@ TEST_CASE("an id index entry that names no event is caught", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == kEvents + 5);
-  CHECK(r.failure->reason == "id_index_mismatch");
+  CHECK(r.failure->check == Code::kIdIndexMismatch);
   CHECK(r.failure->found == "ev-phantom");
 }
 
@@ -233,7 +233,7 @@ TEST_CASE("a missing id index entry is caught", "[verify]") {
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == 120);
-  CHECK(r.failure->reason == "id_not_indexed");
+  CHECK(r.failure->check == Code::kIdNotIndexed);
 }
 
 TEST_CASE("a head that does not hold the last chain hash is caught", "[verify]") {
@@ -247,7 +247,7 @@ TEST_CASE("a head that does not hold the last chain hash is caught", "[verify]")
   const VerifyReport r = c.verify();
   REQUIRE(r.failure.has_value());
   CHECK(r.failure->seq == kEvents);
-  CHECK(r.failure->reason == "head_mismatch");
+  CHECK(r.failure->check == Code::kHeadMismatch);
 }
 
 TEST_CASE("the last events removed with the head rewritten: verify sees a shorter log", "[verify]") {

@@ -82,20 +82,20 @@ TEST_CASE("utf16_key_less orders by UTF-16 code units", "[canonical]") {
 TEST_CASE("check_canonical accepts canonical text and names what is not", "[canonical]") {
   CHECK(check_canonical(R"({"a":1,"b":[true,null,"\u001f"]})", kLimits).to_string() == "ok");
   const auto code = [](std::string_view text) { return check_canonical(text, kLimits).code(); };
-  CHECK(code(R"({"b":1,"a":2})") == "not_canonical");           // order
-  CHECK(code(R"({"a": 1})") == "not_canonical");                 // whitespace
-  CHECK(code(R"( {"a":1})") == "not_canonical");
-  CHECK(code(R"({"a":1} )") == "not_canonical");
-  CHECK(code(R"(["\/"])") == "not_canonical");                  // needless escape
-  CHECK(code(R"(["\u0041"])") == "not_canonical");
-  CHECK(code(R"(["\u00e9"])") == "not_canonical");
-  CHECK(code(R"(["\u000A"])") == "not_canonical");               // has a short form
-  CHECK(code(R"(["\u001F"])") == "not_canonical");               // upper-case hex
-  CHECK(code("[-0]") == "not_canonical");
-  CHECK(code("[9007199254740992]") == "not_canonical");
-  CHECK(code(R"({"a":1,"a":1})") == "not_canonical");            // a repeat is out of order
-  CHECK(code("[1.5]") == "float_not_allowed");
-  CHECK(code("{\"a\":\"\xC3\x28\"}") == "invalid_utf8");
+  CHECK(code(R"({"b":1,"a":2})") == Code::kNotCanonical);           // order
+  CHECK(code(R"({"a": 1})") == Code::kNotCanonical);                 // whitespace
+  CHECK(code(R"( {"a":1})") == Code::kNotCanonical);
+  CHECK(code(R"({"a":1} )") == Code::kNotCanonical);
+  CHECK(code(R"(["\/"])") == Code::kNotCanonical);                  // needless escape
+  CHECK(code(R"(["\u0041"])") == Code::kNotCanonical);
+  CHECK(code(R"(["\u00e9"])") == Code::kNotCanonical);
+  CHECK(code(R"(["\u000A"])") == Code::kNotCanonical);               // has a short form
+  CHECK(code(R"(["\u001F"])") == Code::kNotCanonical);               // upper-case hex
+  CHECK(code("[-0]") == Code::kNotCanonical);
+  CHECK(code("[9007199254740992]") == Code::kNotCanonical);
+  CHECK(code(R"({"a":1,"a":1})") == Code::kNotCanonical);            // a repeat is out of order
+  CHECK(code("[1.5]") == Code::kFloatNotAllowed);
+  CHECK(code("{\"a\":\"\xC3\x28\"}") == Code::kInvalidUtf8);
 }
 
 TEST_CASE("check_canonical returns the outermost scalars", "[canonical]") {

@@ -1,0 +1,432 @@
+// The handlers of the API's routes and the table that names them
+// (api/router.h): what each route answers, once the router has matched
+// its pattern and checked the token's role.
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "api/proofs.h"
+#include "api/router.h"
+#include "audit/audited_view.h"
+#include "domain/event.h"
+#include "domain/exports.h"
+#include "domain/views.h"
+#include "ledger/checkpoints.h"
+#include "ledger/event_pages.h"
+#include "ledger/replay.h"
+#include "ledger/snapshots.h"
+#include "ledger/tree.h"
+#include "util/canonical.h"
+#include "util/check.h"
+#include "util/json.h"
+
+namespace fundledger::api {
+namespace {
+
+Response json_response(const nlohmann::json& body) {
+  Response r;
+  r.body = canonical_json(body) + "\n";
+  return r;
+}
+
+// The value of `name` in a query string ("a=1&b=2"), nullopt when absent.
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+// A seq in a query: decimal digits, no sign, no leading zeros but "0".
+std::optional<std::uint64_t> parse_seq(std::string_view text) {
+  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// A query parameter that must be a seq, refused with `code` when it is
+// not one; nullopt when absent.
+Result<std::optional<std::uint64_t>> seq_param(std::string_view query, std::string_view name, Code code) {
+  const std::optional<std::string_view> text = query_param(query, name);
+  if (!text) return std::optional<std::uint64_t>();
+  const std::optional<std::uint64_t> seq = parse_seq(*text);
+  if (!seq) return Status::error(code, std::string(name) + " is a number: digits, no sign", std::string(name));
+  return seq;
+}
+
+// ?as_of=SEQ, bounded by the log of `head` events; the head when absent.
+Result<std::uint64_t> as_of_param(std::string_view query, std::uint64_t head) {
+  const std::optional<std::string_view> text = query_param(query, "as_of");
+  if (!text) return head;
+  const std::optional<std::uint64_t> seq = parse_seq(*text);
+  if (!seq) return Status::error(Code::kInvalidAsOf, "as_of is a seq: digits, 0 or more", "as_of");
+  FL_RETURN_IF_ERROR(check_as_of(*seq, head));
+  return *seq;
+}
+
+// --- the dashboard and the documents ---------------------------------------------
+
+// A page of the dashboard: public; its data comes from the routes below,
+// with the token the person signs in with. Its scripts and styles come
+// from here alone, and it may talk to this server alone.
+Response page(const char* body, std::string_view content_type) {
+  Response r;
+  r.body = body;
+  r.content_type = std::string(content_type);
+  r.headers = {{"Content-Security-Policy",
+                "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+               {"X-Content-Type-Options", "nosniff"},
+               {"Referrer-Policy", "no-referrer"}};
+  return r;
+}
+
+Response dashboard(const Services&, const Call&) { return page(kDashboardHtml, "text/html; charset=utf-8"); }
+Response dashboard_js(const Services&, const Call&) { return page(kDashboardJs, "text/javascript; charset=utf-8"); }
+Response dashboard_css(const Services&, const Call&) { return page(kDashboardCss, "text/css; charset=utf-8"); }
+
+Response healthz(const Services& s, const Call&) {
+  return json_response({{"ok", true}, {"tree_size", s.store.head().size}});
+}
+
+Response openapi(const Services&, const Call&) {
+  Response r;
+  r.body = openapi_document();
+  return r;
+}
+
+Response metrics(const Services& s, const Call&) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = s.metrics.render(s.store.head().size, s.writer.groups(), s.writer.events_written(),
+                            s.writer.largest_group());
+  return r;
+}
+
+// --- the audit routes -------------------------------------------------------------
+
+Response key(const Services& s, const Call&) {
+  // The public key also as PEM (SubjectPublicKeyInfo), for tools that take
+  // no signed-note verifier key.
+  const Ed25519PublicKey& raw = s.signer.public_key();
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw.data(), raw.size());
+  BIO* bio = BIO_new(BIO_s_mem());
+  FL_CHECK(pkey != nullptr && bio != nullptr && PEM_write_bio_PUBKEY(bio, pkey) == 1);
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(length));
+  BIO_free(bio);
+  EVP_PKEY_free(pkey);
+  return json_response(
+      {{"origin", s.store.origin()}, {"public_key_pem", pem}, {"verifier_key", s.signer.verifier_key()}});
+}
+
+// The latest checkpoint with the log head it states, and when the log
+// reached that size (the time of its last event).
+Result<nlohmann::json> latest_checkpoint_json(const StoreReader& reader) {
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(reader);
+  if (!latest) return latest.status();
+  if (!latest->has_value()) return Status::error(Code::kNotFound, "the ledger has signed no checkpoint yet");
+  const auto& [size, note] = **latest;
+  Result<LogHead> head = log_head(reader, size);
+  if (!head) return head.status();
+  nlohmann::json out{
+      {"chain_hash", to_hex(head->chain)}, {"note", note}, {"root_hash", to_hex(head->root)}, {"tree_size", size}};
+  if (size > 0) {
+    Result<std::optional<std::string>> last = reader.event(size);
+    if (!last) return last.status();
+    const std::optional<Envelope> envelope = *last ? read_envelope(**last) : std::nullopt;
+    if (!envelope) return Status::error(Code::kStoreCorrupt, "event " + std::to_string(size) + " unreadable");
+    out["last_recorded_at"] = envelope->recorded_at;
+  }
+  return out;
+}
+
+Response checkpoint(const Services& s, const Call&) {
+  Result<nlohmann::json> out = latest_checkpoint_json(*s.store.reader());
+  if (!out) return refusal_response(out.status());
+  return json_response(*out);
+}
+
+Response proof_response(const Result<nlohmann::ordered_json>& answer) {
+  if (!answer) return refusal_response(answer.status());
+  Response r;
+  r.body = answer->dump() + "\n";
+  return r;
+}
+
+Response inclusion(const Services& s, const Call& c) {
+  const Result<std::optional<std::uint64_t>> seq = seq_param(c.query, "seq", Code::kInvalidSeq);
+  if (!seq) return refusal_response(seq.status());
+  const Result<std::optional<std::uint64_t>> size = seq_param(c.query, "tree_size", Code::kInvalidTreeSize);
+  if (!size) return refusal_response(size.status());
+  if (!*seq) return error_response(Code::kInvalidSeq, "seq is required", "seq");
+  return proof_response(inclusion_answer(*s.store.reader(), **seq, *size));
+}
+
+Response consistency(const Services& s, const Call& c) {
+  const Result<std::optional<std::uint64_t>> first = seq_param(c.query, "first", Code::kInvalidTreeSize);
+  if (!first) return refusal_response(first.status());
+  const Result<std::optional<std::uint64_t>> second = seq_param(c.query, "second", Code::kInvalidTreeSize);
+  if (!second) return refusal_response(second.status());
+  if (!*first || !*second) {
+    return error_response(Code::kInvalidTreeSize, "first and second are required", *first ? "second" : "first");
+  }
+  return proof_response(consistency_answer(*s.store.reader(), **first, **second));
+}
+
+// --- events -----------------------------------------------------------------------
+
+nlohmann::json receipt_json(const Receipt& r) {
+  return nlohmann::json{{"chain_hash", to_hex(r.chain)}, {"id", r.id}, {"leaf_hash", to_hex(r.leaf)}, {"seq", r.seq}};
+}
+
+// The drafts a body holds: one event, or an array of at most
+// kPostEventsMax. Refusals name the event's index in an array.
+Result<std::vector<Draft>> body_drafts(const JsonDoc& doc, bool many) {
+  std::vector<Draft> drafts;
+  if (!many) {
+    Result<Draft> d = decode_draft(doc, JsonDoc::kRoot);
+    if (!d) return d.status();
+    drafts.push_back(std::move(*d));
+    return drafts;
+  }
+  std::size_t i = 0;
+  for (const std::uint32_t node : doc.children(JsonDoc::kRoot)) {
+    if (i == kPostEventsMax) {
+      return Status::error(Code::kTooManyEvents,
+                           "one request carries at most " + std::to_string(kPostEventsMax) + " events");
+    }
+    Result<Draft> d = decode_draft(doc, node);
+    if (!d) return d.status().under("[" + std::to_string(i) + "]");
+    drafts.push_back(std::move(*d));
+    ++i;
+  }
+  if (drafts.empty()) return Status::error(Code::kInvalidType, "the array holds no event");
+  return drafts;
+}
+
+Response post_events(const Services& s, const Call& c) {
+  const std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
+  if (type != "application/json") {
+    return error_response(Code::kUnsupportedMediaType, "events are sent as Content-Type: application/json");
+  }
+  // An array of events nests one level deeper than an event.
+  Result<JsonDoc> doc = parse_json_doc(*c.request.body, JsonLimits{kEventDepthMax + 1, kFieldBytesMax});
+  if (!doc) return refusal_response(doc.status());
+  const bool many = (*doc)[JsonDoc::kRoot].kind == JsonDoc::Kind::kArray;
+  Result<std::vector<Draft>> drafts = body_drafts(*doc, many);
+  if (!drafts) return refusal_response(drafts.status());
+  const AppendResult result = s.writer.append(std::move(*drafts), c.owner->actor());
+  if (!result.status) {
+    const Status& refused = result.status;
+    if (!many || !result.failed_at) return refusal_response(refused);
+    const std::string at = "[" + std::to_string(*result.failed_at) + "]";
+    return refusal_response(refused, refused.field().empty() ? at : at + "." + refused.field());
+  }
+  nlohmann::json receipts = nlohmann::json::array();
+  bool all_repeats = true;
+  for (const Receipt& r : result.receipts) {
+    receipts.push_back(receipt_json(r));
+    all_repeats = all_repeats && r.repeat;
+  }
+  Response r = json_response({{"events", std::move(receipts)}});
+  r.status = all_repeats ? 200 : 201;
+  return r;
+}
+
+constexpr std::string_view kImmutable = "private, max-age=31536000, immutable";
+
+// A complete page never changes: its ETag names its range and the chain
+// hash of its last event, which stands for every event up to it.
+Result<std::string> page_etag(const StoreReader& reader, std::uint64_t first, std::uint64_t count) {
+  const std::uint64_t last = first + count - 1;
+  Result<std::optional<EventHashes>> end = reader.hashes(last);
+  if (!end) return end.status();
+  if (!end->has_value()) return Status::error(Code::kStoreCorrupt, "no hashes for event " + std::to_string(last));
+  return "\"" + std::to_string(first) + "-" + std::to_string(count) + "-" + to_hex((*end)->chain).substr(0, 32) +
+         "\"";
+}
+
+Response events(const Services& s, const Call& c) {
+  const Result<std::optional<std::uint64_t>> from = seq_param(c.query, "from", Code::kInvalidSeq);
+  if (!from) return refusal_response(from.status());
+  const Result<std::optional<std::uint64_t>> limit = seq_param(c.query, "limit", Code::kInvalidLimit);
+  if (!limit) return refusal_response(limit.status());
+  const std::uint64_t first = from->value_or(1);
+  const std::uint64_t count = limit->value_or(kEventsPageDefault);
+  if (first == 0) return error_response(Code::kInvalidSeq, "from is a seq, 1 or more", "from");
+  if (count == 0 || count > kEventsPageMax) {
+    return error_response(Code::kInvalidLimit, "limit is 1 to " + std::to_string(kEventsPageMax), "limit");
+  }
+  const auto reader = s.store.reader();
+  const std::uint64_t head = reader->head().size;
+  const std::uint64_t last = first > head ? first - 1 : std::min(head, first + count - 1);
+  std::string etag;
+  if (last == first + count - 1) {
+    Result<std::string> tag = page_etag(*reader, first, count);
+    if (!tag) return refusal_response(tag.status());
+    etag = std::move(*tag);
+    const std::string_view asked = c.request.if_none_match;
+    if (!asked.empty() && (asked == "*" || asked.find(etag) != std::string_view::npos)) {
+      Response r;
+      r.status = 304;
+      r.etag = etag;
+      r.cache_control = std::string(kImmutable);
+      return r;
+    }
+  }
+  std::string out = "{\"events\":[";
+  if (first <= last) {
+    if (const Status read = append_events(*reader, first, last, ',', out); !read) return refusal_response(read);
+  }
+  out += "],\"next\":";
+  out += last < head ? std::to_string(last + 1) : "null";
+  out += "}\n";
+  Response r;
+  r.body = std::move(out);
+  if (!etag.empty()) {
+    r.etag = std::move(etag);
+    r.cache_control = std::string(kImmutable);
+  }
+  return r;
+}
+
+Response event(const Services& s, const Call& c) {
+  const std::optional<std::uint64_t> seq = parse_seq(c.param);
+  const auto reader = s.store.reader();
+  if (!seq || *seq == 0 || *seq > reader->head().size) {
+    return error_response(Code::kNotFound, "no event " + std::string(c.param));
+  }
+  Response r;
+  if (const Status read = append_events(*reader, *seq, *seq, '\n', r.body); !read) return refusal_response(read);
+  r.body += "\n";
+  return r;
+}
+
+// --- views and exports --------------------------------------------------------------
+
+// An audited view (SPEC 3), computed and signed once per (view, id, seq),
+// then served from memory.
+Response signed_view(const Services& s, ViewKind kind, std::string_view id, std::string_view query) {
+  const std::shared_ptr<const StoreReader> reader = s.store.reader();
+  const Result<std::uint64_t> seq = as_of_param(query, reader->head().size);
+  if (!seq) return refusal_response(seq.status());
+  std::string key = std::string(view_name(kind)) + '\n' + std::string(id) + '\n' + std::to_string(*seq);
+  Response r;
+  if (const std::shared_ptr<const std::string> kept = s.views.find(key)) {
+    r.body = *kept;
+    return r;
+  }
+  Result<nlohmann::json> view = view_as_of(reader, kind, id, *seq);
+  if (!view) return refusal_response(view.status(), "");
+  r.body = canonical_json(sign_view(std::move(*view), s.signer)) + "\n";
+  s.views.add(std::move(key), r.body);
+  return r;
+}
+
+template <ViewKind kKind>
+Response view(const Services& s, const Call& c) {
+  return signed_view(s, kKind, c.param, c.query);
+}
+
+// One file of `export --format`, as the log stood after ?as_of=SEQ.
+Response export_file(const Services& s, const Call& c) {
+  const std::string_view file = c.param;
+  const bool csv = file.ends_with(".csv");
+  bool known = file == "iati-activities.xml" || file == "iati-organisation.xml";
+  for (const CsvKind& kind : csv_kinds()) known = known || file == kind.file;
+  if (!known) return error_response(Code::kNotFound, "no export " + std::string(file));
+  const std::shared_ptr<const StoreReader> reader = s.store.reader();
+  const Result<std::uint64_t> seq = as_of_param(c.query, reader->head().size);
+  if (!seq) return refusal_response(seq.status());
+  Exporter exporter(csv ? ExportFormat::kCsv : ExportFormat::kIati);
+  const Status read = for_each_event(*reader, *seq, [&exporter](const Event& e) { exporter.add(e); });
+  if (!read) return refusal_response(read);
+  Response r;
+  for (ExportFile& f : exporter.files()) {
+    if (f.name == file) r.body = std::move(f.content);
+  }
+  r.content_type = csv ? "text/csv; charset=utf-8; header=present" : "application/xml; charset=utf-8";
+  // Named for the log position it stands at: donors-1234.csv.
+  const std::string stem(file.substr(0, file.rfind('.')));
+  r.headers = {{"Content-Disposition", "attachment; filename=\"" + stem + "-" + std::to_string(*seq) +
+                                           std::string(file.substr(stem.size())) + "\""}};
+  return r;
+}
+
+constexpr Roles kManager = roles({Role::kManager});
+constexpr Roles kEventReaders = roles({Role::kManager, Role::kAuditor});
+constexpr bool kBlocks = true;
+
+// Every route, in the order of api/openapi.json.
+constexpr Route kRoutes[] = {
+    {"GET", "/", kPublic, dashboard, false},
+    {"GET", "/dashboard.js", kPublic, dashboard_js, false},
+    {"GET", "/dashboard.css", kPublic, dashboard_css, false},
+    {"GET", "/healthz", kPublic, healthz, false},
+    {"GET", "/openapi.json", kPublic, openapi, false},
+    {"GET", "/metrics", kAnyRole, metrics, false},
+    {"POST", "/v1/events", kManager, post_events, kBlocks},
+    {"GET", "/v1/events", kEventReaders, events, false},
+    {"GET", "/v1/events/{seq}", kEventReaders, event, false},
+    {"GET", "/v1/fund", kAnyRole, view<ViewKind::kFund>, false},
+    {"GET", "/v1/donors", kAnyRole, view<ViewKind::kDonors>, false},
+    {"GET", "/v1/donors/{id}", kAnyRole, view<ViewKind::kDonor>, false},
+    {"GET", "/v1/calls", kAnyRole, view<ViewKind::kCalls>, false},
+    {"GET", "/v1/calls/{id}", kAnyRole, view<ViewKind::kCall>, false},
+    {"GET", "/v1/proposals/{id}", kAnyRole, view<ViewKind::kProposal>, false},
+    {"GET", "/v1/programmes", kAnyRole, view<ViewKind::kProgrammes>, false},
+    {"GET", "/v1/regions", kAnyRole, view<ViewKind::kRegions>, false},
+    {"GET", "/v1/audit/checkpoint", kPublic, checkpoint, false},
+    {"GET", "/v1/audit/key", kPublic, key, false},
+    {"GET", "/v1/audit/inclusion", kAnyRole, inclusion, false},
+    {"GET", "/v1/audit/consistency", kAnyRole, consistency, false},
+    {"GET", "/v1/exports/{file}", kAnyRole, export_file, kBlocks},
+};
+
+}  // namespace
+
+std::span<const Route> routes() { return kRoutes; }
+
+const std::string& openapi_document() {
+  static const std::string kDocument = [] {
+    nlohmann::json doc = nlohmann::json::parse(kOpenApiJson);
+    for (const Route& route : kRoutes) {
+      std::string method(route.method);
+      std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+      nlohmann::json roles = nlohmann::json::array();
+      const std::string text = roles_text(route.roles);
+      for (std::size_t at = 0; at <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        roles.push_back(text.substr(at, comma - at));
+        at = comma + 1;
+      }
+      doc["paths"][std::string(route.pattern)][method]["x-roles"] = std::move(roles);
+    }
+    // The codes an error body may carry: those the server answers with.
+    nlohmann::json codes = nlohmann::json::array();
+    for (const CodeInfo& info : kCodes) {
+      if (info.http_status >= 400 && (info.http_status < 500 || info.code == Code::kInternalError ||
+                                      info.code == Code::kShuttingDown)) {
+        codes.push_back(info.name);
+      }
+    }
+    doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"] = std::move(codes);
+    return doc.dump(2) + "\n";
+  }();
+  return kDocument;
+}
+
+}  // namespace fundledger::api
