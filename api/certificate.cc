@@ -46,16 +46,16 @@ bool add_extension(X509* cert, int nid, const char* value) {
 
 }  // namespace
 
-std::string write_self_signed_certificate(const std::filesystem::path& cert_path,
-                                          const std::filesystem::path& key_path) {
+Status write_self_signed_certificate(const std::filesystem::path& cert_path, const std::filesystem::path& key_path) {
+  const auto cannot = [](const std::string& what) { return Status::error(Code::kTlsError, "cannot " + what); };
   const Owned<EVP_PKEY> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   const Owned<X509> cert(X509_new());
-  if (key == nullptr || cert == nullptr) return "cannot make a key";
+  if (key == nullptr || cert == nullptr) return cannot("make a key");
   // A random positive serial of 159 bits (RFC 5280 allows 20 octets).
   const Owned<BIGNUM> serial(BN_new());
   if (serial == nullptr || BN_rand(serial.get(), 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
       BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr) {
-    return "cannot make a serial number";
+    return cannot("make a serial number");
   }
   X509_NAME* name = X509_get_subject_name(cert.get());
   const bool made =
@@ -71,16 +71,16 @@ std::string write_self_signed_certificate(const std::filesystem::path& cert_path
       add_extension(cert.get(), NID_key_usage, "critical,digitalSignature") &&
       add_extension(cert.get(), NID_ext_key_usage, "serverAuth") &&
       X509_sign(cert.get(), key.get(), EVP_sha256()) > 0;
-  if (!made) return "cannot make the certificate";
+  if (!made) return cannot("make the certificate");
 
   std::string key_pem = pem([&key](BIO* b) {
     return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
   });
   const std::string cert_pem = pem([&cert](BIO* b) { return PEM_write_bio_X509(b, cert.get()) == 1; });
-  if (key_pem.empty() || cert_pem.empty()) return "cannot encode the certificate";
-  const std::string bad = write_new_file(key_path, key_pem, 0600);
+  if (key_pem.empty() || cert_pem.empty()) return cannot("encode the certificate");
+  const Status written = write_new_file(key_path, key_pem, 0600);
   OPENSSL_cleanse(key_pem.data(), key_pem.size());
-  if (!bad.empty()) return bad;
+  FL_RETURN_IF_ERROR(written);
   return write_new_file(cert_path, cert_pem, 0644);
 }
 

@@ -59,6 +59,8 @@ std::string Metrics::render(std::uint64_t tree_size, std::uint64_t groups, std::
   scalar(out, "fundledger_append_write_events_max", "gauge", "Events in the largest synced write.", largest_group);
   scalar(out, "fundledger_tree_size", "gauge", "Events in the log.", tree_size);
   scalar(out, "fundledger_open_connections", "gauge", "Connections open now.", open_.load());
+  scalar(out, "fundledger_requests_in_flight", "gauge",
+         "Requests whose header has arrived and whose answer is not yet sent.", in_flight_.load());
   return out;
 }
 

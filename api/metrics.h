@@ -1,8 +1,8 @@
 #pragma once
 // What `/metrics` shows, in Prometheus' text format (version 0.0.4):
 // requests by route and status, their latency, events appended and the
-// writes that carried them (group commit), the log's size, and the open
-// connections. Thread-safe; counting a request takes one short lock.
+// writes that carried them (group commit), the log's size, the open
+// connections and the requests in flight. Thread-safe; counting a request takes one short lock.
 
 #include <array>
 #include <atomic>
@@ -24,6 +24,9 @@ class Metrics {
   void request(const std::string& route, int status, double seconds);
   void connection_opened() { ++open_; }
   void connection_closed() { --open_; }
+  // A request's header has arrived; its answer has been sent.
+  void request_started() { ++in_flight_; }
+  void request_finished() { --in_flight_; }
   // Connections open now (the server's limit reads it too).
   std::int64_t open_connections() const { return open_.load(); }
 
@@ -38,6 +41,7 @@ class Metrics {
   double latency_sum_ = 0;                                         // guarded by mu_
   std::uint64_t latency_count_ = 0;                                // guarded by mu_
   std::atomic<std::int64_t> open_{0};
+  std::atomic<std::int64_t> in_flight_{0};
 };
 
 }  // namespace fundledger::api

@@ -19,6 +19,7 @@
 #include "ledger/event_pages.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "ledger/tree.h"
 #include "util/canonical.h"
 #include "util/check.h"

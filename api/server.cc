@@ -79,7 +79,10 @@ class Session : public std::enable_shared_from_this<Session> {
     const tcp::endpoint peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
   }
-  ~Session() { metrics_.connection_closed(); }
+  ~Session() {
+    finished();
+    metrics_.connection_closed();
+  }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
@@ -117,6 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) {
       return close();
     }
+    started();
     // A body over the limit is refused from its announced length, unread
     // (the parser stops at such a Content-Length).
     if (ec == http::error::body_limit) {
@@ -200,13 +204,25 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(limits_.write_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+      self->finished();
       if (ec || !keep_alive || self->draining_) return self->close();
       self->read_header();
     });
   }
 
+  // A request is in flight from its header's arrival to its answer's
+  // last byte (Metrics: fundledger_requests_in_flight).
+  void started() {
+    if (!in_flight_) metrics_.request_started();
+    in_flight_ = true;
+  }
+  void finished() {
+    if (in_flight_) metrics_.request_finished();
+    in_flight_ = false;
+  }
+
   void close() {
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    beast::get_lowest_layer(stream_).expires_after(limits_.close_timeout);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
       beast::error_code ignored;
       beast::get_lowest_layer(self->stream_).socket().close(ignored);
@@ -225,6 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Metrics& metrics_;
   std::string peer_;
   bool busy_ = false;  // a request is being read or answered; on the strand
+  bool in_flight_ = false;  // counted in the metrics; on the strand
 };
 
 }  // namespace

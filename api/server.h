@@ -3,8 +3,7 @@
 // 1.3 only, with Mozilla's "intermediate" cipher suites and groups; HTTP/1.1
 // with keep-alive; a pool of threads. No plain-HTTP listener.
 //
-// Served so far: every route of SPEC 6 but /metrics and /openapi.json,
-// with bearer tokens and roles (api/router.h).
+// Every route of SPEC 6, with bearer tokens and roles (api/router.h).
 
 #include <chrono>
 #include <cstdint>
@@ -31,6 +30,8 @@ struct Limits {
   std::chrono::seconds header_timeout{30};
   std::chrono::seconds body_timeout{10};
   std::chrono::seconds write_timeout{30};
+  // A closing connection's TLS shutdown.
+  std::chrono::seconds close_timeout{5};
   // Connections open at once; one more is closed as soon as it is accepted.
   int connections_max = 1024;
 };

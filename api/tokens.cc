@@ -35,9 +35,9 @@ Status replace_file_0600(const std::filesystem::path& path, const std::string& t
   const std::filesystem::path tmp = path.string() + ".new";
   std::error_code ec;
   std::filesystem::remove(tmp, ec);
-  if (std::string bad = write_new_file(tmp, text, 0600); !bad.empty()) {
+  if (Status written = write_new_file(tmp, text, 0600); !written) {
     std::filesystem::remove(tmp, ec);
-    return Status::error(Code::kStorageError, bad);
+    return written;
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) {

@@ -44,30 +44,31 @@ nlohmann::json sign_view(nlohmann::json out, const NoteSigner& signer) {
   return out;
 }
 
-std::string check_audited_view(const nlohmann::json& audited, const NoteVerifier& verifier) {
+Status check_audited_view(const nlohmann::json& audited, const NoteVerifier& verifier) {
+  const auto malformed = [](std::string what) { return Status::error(Code::kViewMalformed, std::move(what)); };
   if (!audited.is_object() || audited.size() != 3 || !audited.contains("as_of") ||
       !audited.contains("signature") || !audited.contains("view")) {
-    return "an audited view holds exactly as_of, signature and view";
+    return malformed("an audited view holds exactly as_of, signature and view");
   }
   const nlohmann::json& as_of = audited["as_of"];
   if (!as_of.is_object() || as_of.size() != 3 || !as_of.contains("tree_size") ||
       !as_of["tree_size"].is_number_integer() ||
       as_of["tree_size"].get<std::int64_t>() < 0 || !as_of.contains("root_hash") || !is_hash_hex(as_of["root_hash"]) ||
       !as_of.contains("chain_hash") || !is_hash_hex(as_of["chain_hash"])) {
-    return "as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size";
+    return malformed("as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size");
   }
-  if (!audited["signature"].is_string()) return "the signature is not a string";
+  if (!audited["signature"].is_string()) return malformed("the signature is not a string");
   const std::optional<std::string> signature = base64_decode(audited["signature"].get_ref<const std::string&>());
-  if (!signature || signature->size() != 64) return "the signature is not base64 of 64 bytes";
+  if (!signature || signature->size() != 64) return malformed("the signature is not base64 of 64 bytes");
   Ed25519Signature bytes{};
   std::copy(signature->begin(), signature->end(), bytes.begin());
   nlohmann::json covered = nlohmann::json::object();
   covered["as_of"] = as_of;
   covered["view"] = audited["view"];
   if (!verifier.verifies(canonical_json(covered), bytes)) {
-    return "the signature does not verify with " + verifier.name() + "'s key";
+    return Status::error(Code::kViewSignatureInvalid, "the signature does not verify with " + verifier.name() + "'s key");
   }
-  return "";
+  return Status::ok();
 }
 
 }  // namespace fundledger

@@ -16,6 +16,7 @@
 
 #include "audit/note.h"
 #include "util/hash.h"
+#include "util/status.h"
 
 namespace fundledger {
 
@@ -39,9 +40,9 @@ nlohmann::json sign_view(nlohmann::json unsigned_view, const NoteSigner& signer)
 
 // Checks an audited view: its shape (exactly as_of, signature and view;
 // as_of exactly the three members, hashes in lower-case hex) and its
-// signature by `verifier`. Returns "" when it verifies, otherwise what is
-// wrong. Whether the view is what events 1..N give is for the caller, who
-// holds the events, to check (audit prints the views they imply).
-std::string check_audited_view(const nlohmann::json& audited, const NoteVerifier& verifier);
+// signature by `verifier`. Refusals: view_malformed, view_signature_invalid.
+// Whether the view is what events 1..N give is for the caller, who holds
+// the events, to check (audit prints the views they imply).
+Status check_audited_view(const nlohmann::json& audited, const NoteVerifier& verifier);
 
 }  // namespace fundledger

@@ -22,10 +22,10 @@ constexpr std::size_t kHookEvents = 2048;
 
 // A small file read whole; nullopt when it cannot be read.
 std::optional<std::string> read_small_file(const std::filesystem::path& path) {
-  constexpr std::uintmax_t kMax = 1 << 20;
+  constexpr std::uintmax_t kFileBytesMax = 1 << 20;
   std::error_code ec;
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec || size > kMax) return std::nullopt;
+  if (ec || size > kFileBytesMax) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream s;
@@ -82,48 +82,33 @@ std::string_view key_line(std::string_view text) {
   return text;
 }
 
-// Reads and checks a signed checkpoint note with `verifier`.
-std::string read_checkpoint_note(std::string_view note, const NoteVerifier& verifier, Checkpoint& out) {
-  std::string text;
-  if (std::string bad = verifier.check(note, text); !bad.empty()) return bad;
-  if (std::string bad = parse_checkpoint(text, out); !bad.empty()) return bad;
-  if (out.origin != verifier.name()) {
-    return "the checkpoint is of the log " + out.origin + ", not of " + verifier.name();
-  }
-  return "";
-}
-
 }  // namespace
 
-std::optional<Failure> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier,
-                                                    EarlierCheckpoint& out) {
+Result<EarlierCheckpoint> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier) {
+  const auto unusable = [&path](const std::string& why) {
+    return Status::error(Code::kEarlierCheckpoint, "the earlier checkpoint " + path.string() + " " + why);
+  };
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     BundleOptions options;
     options.keep_leaves = true;
     BundleReport earlier = check_bundle(path, options);
     if (!earlier.ok()) {
-      Failure f = std::move(*earlier.failure);
-      f.message = "the earlier bundle " + path.string() + " does not verify: " + f.message;
-      f.check = Code::kEarlierCheckpoint;
-      return f;
+      const Failure& f = *earlier.failure;
+      return unusable("is a bundle that does not verify: " + std::string(code_name(f.check)) +
+                      (f.seq != 0 ? " at seq " + std::to_string(f.seq) : "") + ": " + f.message);
     }
     const std::optional<NoteVerifier> its_key = NoteVerifier::parse(earlier.verifier_key);
     if (!its_key || its_key->name() != verifier.name() || its_key->public_key() != verifier.public_key()) {
-      return Failure(0, Code::kEarlierCheckpoint, "the earlier bundle " + path.string() + " is signed by another key",
-                     verifier.name(), earlier.verifier_key);
+      return unusable("is a bundle signed by another key: " + earlier.verifier_key + ", not " + verifier.name());
     }
-    out.checkpoint = earlier.checkpoint;
-    out.leaves = std::move(earlier.leaves);
-    return std::nullopt;
+    return EarlierCheckpoint{std::move(earlier.checkpoint), std::move(earlier.leaves)};
   }
   const std::optional<std::string> note = read_small_file(path);
-  if (!note) return Failure(0, Code::kEarlierCheckpoint, "cannot read the earlier checkpoint " + path.string());
-  out.leaves.clear();
-  if (const std::string bad = read_checkpoint_note(*note, verifier, out.checkpoint); !bad.empty()) {
-    return Failure(0, Code::kEarlierCheckpoint, "the earlier checkpoint " + path.string() + " does not verify: " + bad);
-  }
-  return std::nullopt;
+  if (!note) return unusable("cannot be read");
+  Result<Checkpoint> checkpoint = read_checkpoint_note(*note, verifier);
+  if (!checkpoint) return unusable("does not verify: " + checkpoint.status().message());
+  return EarlierCheckpoint{std::move(*checkpoint), {}};
 }
 
 std::optional<Failure> check_extends(const EarlierCheckpoint& earlier, std::uint64_t size,
@@ -159,142 +144,183 @@ std::optional<Failure> check_extends(const EarlierCheckpoint& earlier, std::uint
   return std::nullopt;
 }
 
-BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions& options) {
-  BundleReport report;
-  auto fail = [&report](Failure f) {
-    report.failure = std::move(f);
-    return std::move(report);
-  };
+namespace {
+
+// One check of a bundle: the key, the checkpoint it signs, then every line
+// of events.jsonl, stopping at the first failure.
+class BundleCheck {
+ public:
+  BundleCheck(const std::filesystem::path& dir, const BundleOptions& options)
+      : dir_(dir), options_(options), earlier_(options.earlier) {}
+
+  BundleReport run() {
+    if (std::optional<Failure> f = read_key()) return failed(std::move(*f));
+    if (std::optional<Failure> f = read_checkpoint()) return failed(std::move(*f));
+    std::string map_error;
+    const MappedFile events(dir_ / kBundleEvents, map_error);
+    if (!map_error.empty()) {
+      return failed(Failure(0, Code::kBundleFile, "cannot read " + (dir_ / kBundleEvents).string() + ": " + map_error));
+    }
+    if (std::optional<Failure> f = check_lines(events.bytes())) return failed(std::move(*f));
+    if (std::optional<Failure> f = check_whole()) return failed(std::move(*f));
+    return std::move(report_);
+  }
+
+ private:
+  BundleReport failed(Failure f) {
+    report_.failure = std::move(f);
+    return std::move(report_);
+  }
 
   // The key, the only thing trusted.
-  const std::optional<std::string> key_file = read_small_file(dir / kBundleVerifierKey);
-  if (!key_file) return fail(Failure(0, Code::kBundleFile, "cannot read " + (dir / kBundleVerifierKey).string()));
-  report.verifier_key = std::string(key_line(*key_file));
-  if (!options.trusted_key.empty() && report.verifier_key != options.trusted_key) {
-    return fail(Failure(0, Code::kVerifierKey, "the bundle's verifier key is not the one trusted", options.trusted_key,
-                        report.verifier_key));
+  std::optional<Failure> read_key() {
+    const std::optional<std::string> key_file = read_small_file(dir_ / kBundleVerifierKey);
+    if (!key_file) return Failure(0, Code::kBundleFile, "cannot read " + (dir_ / kBundleVerifierKey).string());
+    report_.verifier_key = std::string(key_line(*key_file));
+    if (!options_.trusted_key.empty() && report_.verifier_key != options_.trusted_key) {
+      return Failure(0, Code::kVerifierKey, "the bundle's verifier key is not the one trusted", options_.trusted_key,
+                     report_.verifier_key);
+    }
+    verifier_ = NoteVerifier::parse(report_.verifier_key);
+    if (!verifier_) return Failure(0, Code::kVerifierKey, "verifier.key does not hold a verifier key");
+    return std::nullopt;
   }
-  const std::optional<NoteVerifier> verifier = NoteVerifier::parse(report.verifier_key);
-  if (!verifier) return fail(Failure(0, Code::kVerifierKey, "verifier.key does not hold a verifier key"));
 
-  // The checkpoint, signed by it.
-  const std::optional<std::string> note = read_small_file(dir / kBundleCheckpoint);
-  if (!note) return fail(Failure(0, Code::kBundleFile, "cannot read " + (dir / kBundleCheckpoint).string()));
-  {
-    std::string text;
-    if (std::string bad = verifier->check(*note, text); !bad.empty()) {
-      return fail(Failure(0, Code::kCheckpointSignature, bad));
+  // The checkpoint, signed by the key.
+  std::optional<Failure> read_checkpoint() {
+    const std::optional<std::string> note = read_small_file(dir_ / kBundleCheckpoint);
+    if (!note) return Failure(0, Code::kBundleFile, "cannot read " + (dir_ / kBundleCheckpoint).string());
+    Result<std::string> text = verifier_->check(*note);
+    if (!text) return Failure(0, Code::kCheckpointSignature, text.status().message());
+    Result<Checkpoint> checkpoint = parse_checkpoint(*text);
+    if (!checkpoint) return Failure(0, Code::kCheckpointText, checkpoint.status().message());
+    report_.checkpoint = std::move(*checkpoint);
+    if (report_.checkpoint.origin != verifier_->name()) {
+      return Failure(0, Code::kCheckpointText, "the checkpoint is of another log than the key's", verifier_->name(),
+                     report_.checkpoint.origin);
     }
-    if (std::string bad = parse_checkpoint(text, report.checkpoint); !bad.empty()) {
-      return fail(Failure(0, Code::kCheckpointText, bad));
-    }
-    if (report.checkpoint.origin != verifier->name()) {
-      return fail(Failure(0, Code::kCheckpointText, "the checkpoint is of another log than the key's",
-                          verifier->name(), report.checkpoint.origin));
-    }
+    return std::nullopt;
   }
-  const std::uint64_t signed_size = report.checkpoint.size;
 
-  // Every event.
-  std::string map_error;
-  const MappedFile events(dir / kBundleEvents, map_error);
-  if (!map_error.empty()) {
-    return fail(Failure(0, Code::kBundleFile, "cannot read " + (dir / kBundleEvents).string() + ": " + map_error));
+  // Every line: one canonical event holding the next seq, its leaf and
+  // chain hash, handed to the caller's hook in runs.
+  std::optional<Failure> check_lines(std::string_view rest) {
+    const std::uint64_t signed_size = report_.checkpoint.size;
+    if (earlier_ != nullptr && earlier_->checkpoint.size == 0) root_then_ = empty_root();
+    if (options_.keep_leaves) report_.leaves.reserve(signed_size);
+    std::uint64_t seq = 0;
+    while (!rest.empty()) {
+      ++seq;
+      const std::size_t end = rest.find('\n');
+      if (end == std::string_view::npos) {
+        return first_of(Failure(seq, Code::kLine, "the last line of events.jsonl does not end with a newline"));
+      }
+      const std::string_view line = rest.substr(0, end);
+      rest.remove_prefix(end + 1);
+      if (seq > signed_size) {
+        return first_of(Failure(seq, Code::kTreeSize,
+                                "events.jsonl holds more events than the " + std::to_string(signed_size) +
+                                    " its checkpoint signs",
+                                std::to_string(signed_size), "more"));
+      }
+      if (std::optional<Failure> f = check_line(seq, line)) return first_of(std::move(*f));
+      add_leaf(seq, leaf_hash(line));
+      if (options_.on_event) {
+        pending_.push_back(line);
+        if (pending_.size() == kHookEvents) {
+          if (std::optional<Failure> f = flush()) return f;
+        }
+      }
+      if (options_.on_progress && seq % kProgressEvery == 0) options_.on_progress(seq, signed_size);
+    }
+    return flush();
   }
-  const EarlierCheckpoint* earlier = options.earlier;
-  const bool compare_leaves = earlier != nullptr && !earlier->leaves.empty();
-  const std::uint64_t earlier_size = earlier != nullptr ? earlier->checkpoint.size : 0;
-  std::optional<Hash> root_then;
-  if (earlier != nullptr && earlier_size == 0) root_then = empty_root();
-  std::vector<Hash> prefix_leaves;  // up to the earlier size, to compare
 
-  if (options.keep_leaves) report.leaves.reserve(signed_size);
-  // The events checked and not yet given to the caller's hook.
-  std::uint64_t pending_first = 1;
-  std::vector<std::string_view> pending;
-  auto flush = [&]() -> std::optional<Failure> {
-    std::optional<Failure> f;
-    if (options.on_event && !pending.empty()) f = options.on_event(pending_first, pending);
-    pending_first += pending.size();
-    pending.clear();
-    return f;
-  };
-  // A failure of the lines, unless the hook refuses an event before it,
-  // which is then the first failure.
-  auto fail_at = [&](Failure f) {
-    if (std::optional<Failure> earlier_failure = flush()) return fail(std::move(*earlier_failure));
-    return fail(std::move(f));
-  };
-  RootBuilder tree;
-  std::vector<TopLevelScalar> top;
-  std::string_view rest = events.bytes();
-  std::uint64_t seq = 0;
-  while (!rest.empty()) {
-    ++seq;
-    const std::size_t end = rest.find('\n');
-    if (end == std::string_view::npos) {
-      return fail_at(Failure(seq, Code::kLine, "the last line of events.jsonl does not end with a newline"));
-    }
-    const std::string_view line = rest.substr(0, end);
-    rest.remove_prefix(end + 1);
-    if (seq > signed_size) {
-      return fail_at(Failure(seq, Code::kTreeSize,
-                          "events.jsonl holds more events than the " + std::to_string(signed_size) +
-                              " its checkpoint signs",
-                          std::to_string(signed_size), "more"));
-    }
-    if (line.empty()) return fail_at(Failure(seq, Code::kLine, "line " + std::to_string(seq) + " is empty"));
-    const Status canonical = check_canonical(line, JsonLimits{}, &top);
+  // A line holding the canonical bytes of an event with seq `seq`.
+  std::optional<Failure> check_line(std::uint64_t seq, std::string_view line) {
+    if (line.empty()) return Failure(seq, Code::kLine, "line " + std::to_string(seq) + " is empty");
+    const Status canonical = check_canonical(line, JsonLimits{}, &top_);
     if (!canonical) {
-      return fail_at(Failure(seq, Code::kNotCanonical,
-                          "line " + std::to_string(seq) + " is not an event's canonical bytes: " + canonical.to_string()));
+      return Failure(seq, Code::kNotCanonical,
+                     "line " + std::to_string(seq) + " is not an event's canonical bytes: " + canonical.to_string());
     }
     const TopLevelScalar* seq_member = nullptr;
-    for (const TopLevelScalar& m : top) {
+    for (const TopLevelScalar& m : top_) {
       if (m.key == "seq") seq_member = &m;
     }
-    if (seq_member == nullptr || !seq_member->is_integer ||
-        seq_member->integer != static_cast<std::int64_t>(seq)) {
-      return fail_at(Failure(seq, Code::kSeq, "line " + std::to_string(seq) + " does not hold seq " + std::to_string(seq),
-                          std::to_string(seq),
-                          seq_member == nullptr         ? "none"
-                          : seq_member->is_integer ? std::to_string(seq_member->integer)
-                                                   : seq_member->text));
+    if (seq_member == nullptr || !seq_member->is_integer || seq_member->integer != static_cast<std::int64_t>(seq)) {
+      return Failure(seq, Code::kSeq, "line " + std::to_string(seq) + " does not hold seq " + std::to_string(seq),
+                     std::to_string(seq),
+                     seq_member == nullptr         ? "none"
+                     : seq_member->is_integer ? std::to_string(seq_member->integer)
+                                              : seq_member->text);
     }
-    const Hash leaf = leaf_hash(line);
-    report.chain = chain_hash(report.chain, leaf);
-    tree.add_leaf(leaf);
-    report.events = seq;
-    if (options.keep_leaves) report.leaves.push_back(leaf);
-    if (compare_leaves && seq <= earlier_size) prefix_leaves.push_back(leaf);
-    if (earlier != nullptr && seq == earlier_size) root_then = tree.root();
-    if (options.on_event) {
-      pending.push_back(line);
-      if (pending.size() == kHookEvents) {
-        if (std::optional<Failure> f = flush()) return fail(std::move(*f));
-      }
+    return std::nullopt;
+  }
+
+  void add_leaf(std::uint64_t seq, const Hash& leaf) {
+    report_.chain = chain_hash(report_.chain, leaf);
+    tree_.add_leaf(leaf);
+    report_.events = seq;
+    if (options_.keep_leaves) report_.leaves.push_back(leaf);
+    if (earlier_ == nullptr) return;
+    if (!earlier_->leaves.empty() && seq <= earlier_->checkpoint.size) prefix_leaves_.push_back(leaf);
+    if (seq == earlier_->checkpoint.size) root_then_ = tree_.root();
+  }
+
+  // The number of events and the root against the checkpoint; the earlier
+  // checkpoint, if any.
+  std::optional<Failure> check_whole() {
+    report_.root = tree_.root();
+    const std::uint64_t signed_size = report_.checkpoint.size;
+    if (report_.events < signed_size) {
+      return Failure(report_.events + 1, Code::kTreeSize,
+                     "events.jsonl holds " + std::to_string(report_.events) + " events, its checkpoint signs " +
+                         std::to_string(signed_size),
+                     std::to_string(signed_size), std::to_string(report_.events));
     }
-    if (options.on_progress && seq % kProgressEvery == 0) options.on_progress(seq, signed_size);
+    if (report_.root != report_.checkpoint.root) {
+      return Failure(0, Code::kRootHash, "the events do not give the root their checkpoint signs",
+                     to_hex(report_.checkpoint.root), to_hex(report_.root));
+    }
+    if (earlier_ == nullptr) return std::nullopt;
+    return check_extends(
+        *earlier_, report_.events, [this] { return *root_then_; },
+        [this](std::uint64_t s) { return prefix_leaves_[s - 1]; });
   }
-  if (std::optional<Failure> f = flush()) return fail(std::move(*f));
-  report.root = tree.root();
-  if (report.events < signed_size) {
-    return fail_at(Failure(report.events + 1, Code::kTreeSize,
-                        "events.jsonl holds " + std::to_string(report.events) + " events, its checkpoint signs " +
-                            std::to_string(signed_size),
-                        std::to_string(signed_size), std::to_string(report.events)));
+
+  // The events checked and not yet given to the hook go to it; its refusal.
+  std::optional<Failure> flush() {
+    std::optional<Failure> f;
+    if (options_.on_event && !pending_.empty()) f = options_.on_event(pending_first_, pending_);
+    pending_first_ += pending_.size();
+    pending_.clear();
+    return f;
   }
-  if (report.root != report.checkpoint.root) {
-    return fail_at(Failure(0, Code::kRootHash, "the events do not give the root their checkpoint signs",
-                        to_hex(report.checkpoint.root), to_hex(report.root)));
+  // A failure of the lines, unless the hook refuses an event before it,
+  // which is then the first failure.
+  std::optional<Failure> first_of(Failure f) {
+    if (std::optional<Failure> refused = flush()) return refused;
+    return f;
   }
-  if (earlier != nullptr) {
-    std::optional<Failure> f = check_extends(
-        *earlier, report.events, [&root_then] { return *root_then; },
-        [&prefix_leaves](std::uint64_t s) { return prefix_leaves[s - 1]; });
-    if (f) return fail(std::move(*f));
-  }
-  return report;
+
+  const std::filesystem::path& dir_;
+  const BundleOptions& options_;
+  const EarlierCheckpoint* earlier_;
+  BundleReport report_;
+  std::optional<NoteVerifier> verifier_;
+  RootBuilder tree_;
+  std::vector<TopLevelScalar> top_;
+  std::optional<Hash> root_then_;     // the root at the earlier checkpoint's size
+  std::vector<Hash> prefix_leaves_;   // up to the earlier size, to compare
+  std::uint64_t pending_first_ = 1;
+  std::vector<std::string_view> pending_;
+};
+
+}  // namespace
+
+BundleReport check_bundle(const std::filesystem::path& dir, const BundleOptions& options) {
+  return BundleCheck(dir, options).run();
 }
 
 }  // namespace fundledger

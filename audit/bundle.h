@@ -27,6 +27,7 @@
 #include "audit/note.h"
 #include "util/failure.h"
 #include "util/hash.h"
+#include "util/status.h"
 
 namespace fundledger {
 
@@ -63,10 +64,9 @@ struct EarlierCheckpoint {
 
 // Reads an earlier checkpoint: `path` is a file holding a signed note, or
 // the directory of an earlier bundle (audited in full, leaves kept). It must
-// verify with `verifier`. Sets `out`, or returns why it cannot be used
-// (check earlier_checkpoint, or the earlier bundle's own failure).
-std::optional<Failure> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier,
-                                                    EarlierCheckpoint& out);
+// verify with `verifier`. Refusal: earlier_checkpoint, saying why it cannot
+// be used (the earlier bundle's own failure among the reasons).
+Result<EarlierCheckpoint> read_earlier_checkpoint(const std::filesystem::path& path, const NoteVerifier& verifier);
 
 // Whether a log of `size` events extends `earlier`: `root_then` is the
 // log's root at the earlier size (read only when size >= that size);

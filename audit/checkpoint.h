@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "audit/note.h"
+#include "util/status.h"
 #include "util/hash.h"
 
 namespace fundledger {
@@ -30,18 +31,22 @@ struct Checkpoint {
 // The note text of a checkpoint.
 std::string checkpoint_text(const Checkpoint& c);
 
-// Reads a checkpoint from a note's text: "" and `out` set when the text is
-// one, otherwise what is wrong with it.
-std::string parse_checkpoint(std::string_view text, Checkpoint& out);
+// Reads a checkpoint from a note's text. Refusal: checkpoint_text, saying
+// what is wrong with it.
+Result<Checkpoint> parse_checkpoint(std::string_view text);
 
-// The log's signing key as a PEM file (PKCS #8), created with mode 0600;
-// refuses to overwrite a file that exists. Returns "" or what went wrong.
-std::string write_signing_key(const std::filesystem::path& path, const NoteSigner& signer);
+// A signed checkpoint note, checked with `verifier` and read. Refusals:
+// those of NoteVerifier::check, checkpoint_text (not a checkpoint, or of
+// another log than the key's).
+Result<Checkpoint> read_checkpoint_note(std::string_view note, const NoteVerifier& verifier);
+
+// The log's signing key as a PEM file (PKCS #8), created with mode 0600 and
+// synced; refuses to overwrite a file that exists. Refusal: storage_error.
+Status write_signing_key(const std::filesystem::path& path, const NoteSigner& signer);
 
 // Reads a signing key written by write_signing_key, for the key name
 // `name`. Refuses a file that others than its owner may read or write.
-// Returns the signer, or sets `error`.
-std::optional<NoteSigner> read_signing_key(const std::filesystem::path& path, const std::string& name,
-                                           std::string& error);
+// Refusal: no_signing_key, saying why.
+Result<NoteSigner> read_signing_key(const std::filesystem::path& path, const std::string& name);
 
 }  // namespace fundledger

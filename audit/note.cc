@@ -16,7 +16,7 @@ namespace {
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::string_view kDash = "\xE2\x80\x94 ";  // U+2014 and a space
 constexpr std::uint8_t kEd25519Type = 0x01;
-constexpr std::size_t kMaxSignatures = 100;
+constexpr std::size_t kSignaturesMax = 100;
 
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
@@ -147,15 +147,16 @@ bool valid_key_name(std::string_view name) {
   return true;
 }
 
-std::string check_note_text(std::string_view text) {
-  if (text.empty() || text.back() != '\n') return "a note's text ends with a newline";
-  if (!valid_utf8(text)) return "a note's text is UTF-8";
+Status check_note_text(std::string_view text) {
+  const auto malformed = [](std::string what) { return Status::error(Code::kNoteMalformed, std::move(what)); };
+  if (text.empty() || text.back() != '\n') return malformed("a note's text ends with a newline");
+  if (!valid_utf8(text)) return malformed("a note's text is UTF-8");
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto u = static_cast<unsigned char>(text[i]);
-    if ((u < 0x20 && u != '\n') || u == 0x7F) return "a note's text holds no control characters";
-    if (text[i] == '\n' && (i == 0 || text[i - 1] == '\n')) return "a note's text has no empty lines";
+    if ((u < 0x20 && u != '\n') || u == 0x7F) return malformed("a note's text holds no control characters");
+    if (text[i] == '\n' && (i == 0 || text[i - 1] == '\n')) return malformed("a note's text has no empty lines");
   }
-  return "";
+  return Status::ok();
 }
 
 std::optional<NoteSigner> NoteSigner::from_seed(std::string name, const Ed25519Seed& seed) {
@@ -196,7 +197,7 @@ Ed25519Signature NoteSigner::signature(std::string_view message) const {
 }
 
 std::string NoteSigner::sign(std::string_view text) const {
-  FL_CHECK(check_note_text(text).empty());
+  FL_CHECK_OK(check_note_text(text));
   const Ed25519Signature signature = this->signature(text);
   std::string out(text);
   out += '\n';
@@ -234,42 +235,48 @@ std::optional<NoteVerifier> NoteVerifier::parse(std::string_view verifier_key) {
   return v;
 }
 
-std::string NoteVerifier::check(std::string_view note, std::string& text) const {
-  if (!valid_utf8(note)) return "the note is not UTF-8";
+Result<std::string> NoteVerifier::check(std::string_view note) const {
+  const auto malformed = [](std::string what) { return Status::error(Code::kNoteMalformed, std::move(what)); };
+  if (!valid_utf8(note)) return malformed("the note is not UTF-8");
   const auto blank = note.rfind("\n\n");
-  if (blank == std::string_view::npos) return "the note has no blank line before its signatures";
+  if (blank == std::string_view::npos) return malformed("the note has no blank line before its signatures");
   const std::string_view body = note.substr(0, blank + 1);
   std::string_view signatures = note.substr(blank + 2);
-  if (const std::string bad = check_note_text(body); !bad.empty()) return bad;
-  if (signatures.empty() || signatures.back() != '\n') return "the note's signature lines do not end with a newline";
+  FL_RETURN_IF_ERROR(check_note_text(body));
+  if (signatures.empty() || signatures.back() != '\n') {
+    return malformed("the note's signature lines do not end with a newline");
+  }
   std::size_t count = 0;
   bool verified = false;
   while (!signatures.empty()) {
     const auto end = signatures.find('\n');
     const std::string_view line = signatures.substr(0, end);
     signatures.remove_prefix(end + 1);
-    if (++count > kMaxSignatures) return "the note has more than 100 signatures";
-    if (!line.starts_with(kDash)) return "a signature line does not start with an em dash and a space";
+    if (++count > kSignaturesMax) {
+      return malformed("the note has more than " + std::to_string(kSignaturesMax) + " signatures");
+    }
+    if (!line.starts_with(kDash)) return malformed("a signature line does not start with an em dash and a space");
     const std::string_view rest = line.substr(kDash.size());
     const auto space = rest.rfind(' ');
-    if (space == std::string_view::npos) return "a signature line has no key name and signature";
+    if (space == std::string_view::npos) return malformed("a signature line has no key name and signature");
     const std::string_view name = rest.substr(0, space);
     const std::optional<std::string> sig = base64_decode(rest.substr(space + 1));
-    if (!valid_key_name(name) || !sig || sig->size() < 5) return "a signature line is malformed";
+    if (!valid_key_name(name) || !sig || sig->size() < 5) return malformed("a signature line is malformed");
     const std::uint32_t id = (static_cast<std::uint32_t>(static_cast<std::uint8_t>((*sig)[0])) << 24) |
                              (static_cast<std::uint32_t>(static_cast<std::uint8_t>((*sig)[1])) << 16) |
                              (static_cast<std::uint32_t>(static_cast<std::uint8_t>((*sig)[2])) << 8) |
                              static_cast<std::uint8_t>((*sig)[3]);
     if (name != name_ || id != key_id_) continue;  // another key's signature
-    if (sig->size() != 4 + 64) return "the signature by " + name_ + " is not 64 bytes";
+    if (sig->size() != 4 + 64) return malformed("the signature by " + name_ + " is not 64 bytes");
     Ed25519Signature signature{};
     std::copy(sig->begin() + 4, sig->end(), signature.begin());
-    if (!verifies(body, signature)) return "the signature by " + name_ + " does not verify";
+    if (!verifies(body, signature)) {
+      return Status::error(Code::kNoteSignatureInvalid, "the signature by " + name_ + " does not verify");
+    }
     verified = true;
   }
-  if (!verified) return "the note carries no signature by " + name_;
-  text = std::string(body);
-  return "";
+  if (!verified) return Status::error(Code::kNoteUnsigned, "the note carries no signature by " + name_);
+  return std::string(body);
 }
 
 bool NoteVerifier::verifies(std::string_view message, const Ed25519Signature& signature) const {

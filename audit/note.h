@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/status.h"
+
 namespace fundledger {
 
 using Ed25519Seed = std::array<std::uint8_t, 32>;
@@ -60,8 +62,9 @@ class NoteSigner {
   Ed25519PublicKey public_{};
 };
 
-// "" when `text` may be a note's text, otherwise what is wrong with it.
-std::string check_note_text(std::string_view text);
+// ok when `text` may be a note's text: non-empty UTF-8 lines, each ending
+// in a newline, without control characters. Refusal: note_malformed.
+Status check_note_text(std::string_view text);
 
 class NoteVerifier {
  public:
@@ -74,10 +77,12 @@ class NoteVerifier {
   const Ed25519PublicKey& public_key() const { return public_; }
 
   // Checks that `note` is a well-formed signed note carrying a valid
-  // signature by this key. Returns "" and sets `text` when it does;
-  // otherwise what is wrong. Signatures by other keys are allowed and
-  // ignored, as the format asks.
-  std::string check(std::string_view note, std::string& text) const;
+  // signature by this key, and returns its text. Refusals: note_malformed
+  // (not a signed note), note_unsigned (no signature by this key: its name
+  // or key id differ), note_signature_invalid (this key's signature does
+  // not verify). Signatures by other keys are allowed and ignored, as the
+  // format asks.
+  Result<std::string> check(std::string_view note) const;
   // Whether `signature` is this key's Ed25519 signature of `message`.
   bool verifies(std::string_view message, const Ed25519Signature& signature) const;
 

@@ -1,6 +1,8 @@
 #include "audit/proof.h"
 
 #include <bit>
+#include <span>
+#include <string>
 
 #include "audit/merkle.h"
 #include "util/check.h"
@@ -69,13 +71,48 @@ bool subproof(const SubtreeSource& source, std::uint64_t m, std::uint64_t first,
   return true;
 }
 
-// RFC 9162's step after hashing a node in from the left: right-shift fn
-// and sn together until fn's lowest bit is set or fn is 0.
-void shift_to_set_bit(std::uint64_t& fn, std::uint64_t& sn) {
-  while ((fn & 1) == 0 && fn != 0) {
-    fn >>= 1;
-    sn >>= 1;
+// Checking a proof, as transparency-dev/merkle's proof/verify.go does it:
+// the number of hashes a proof needs follows from the sizes alone, so it is
+// checked before anything is hashed. An inclusion path splits where the
+// paths to leaf `index` and to the last leaf part: below, the nodes on
+// either side ("inner"); above, the left siblings on the tree's right
+// border ("border").
+std::size_t inner_proof_size(std::uint64_t index, std::uint64_t size) {
+  return static_cast<std::size_t>(std::bit_width(index ^ (size - 1)));
+}
+std::size_t border_proof_size(std::uint64_t index, std::size_t inner) {
+  return static_cast<std::size_t>(std::popcount(index >> inner));
+}
+
+using Path = std::span<const Hash>;
+
+// The root of the subtree on the path at `index` (on its level) from the
+// hashes below the split, lowest first.
+Hash chain_inner(Hash seed, Path proof, std::uint64_t index) {
+  for (std::size_t i = 0; i < proof.size(); ++i) {
+    seed = ((index >> i) & 1) == 0 ? node_hash(seed, proof[i]) : node_hash(proof[i], seed);
   }
+  return seed;
+}
+// The same with the hashes to the right of the path left out: the root of
+// that subtree as it stood before the leaves on the right were added.
+Hash chain_inner_right(Hash seed, Path proof, std::uint64_t index) {
+  for (std::size_t i = 0; i < proof.size(); ++i) {
+    if (((index >> i) & 1) == 1) seed = node_hash(proof[i], seed);
+  }
+  return seed;
+}
+// Up the tree's right border: every hash a left sibling.
+Hash chain_border_right(Hash seed, Path proof) {
+  for (const Hash& h : proof) seed = node_hash(h, seed);
+  return seed;
+}
+
+// `what` names the proof the sizes call for: "a proof of leaf 5 in a tree
+// of 13 leaves".
+Status wrong_length(std::size_t got, std::size_t want, const std::string& what) {
+  return Status::error(Code::kProofWrongLength, "the proof holds " + std::to_string(got) + " hashes; " + what +
+                                                    " holds " + std::to_string(want));
 }
 
 }  // namespace
@@ -111,78 +148,70 @@ std::optional<std::vector<Hash>> consistency_proof(const SubtreeSource& source, 
   return out;
 }
 
-std::string check_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf,
-                            const std::vector<Hash>& path, const Hash& root) {
+Status check_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf, const std::vector<Hash>& path,
+                       const Hash& root) {
   if (index >= size) {
-    return "leaf index " + std::to_string(index) + " is not below the tree size " + std::to_string(size);
+    return Status::error(Code::kProofIndexBeyondSize, "leaf index " + std::to_string(index) +
+                                                          " is not below the tree size " + std::to_string(size));
   }
-  std::uint64_t fn = index;
-  std::uint64_t sn = size - 1;
-  Hash r = leaf;
-  for (const Hash& p : path) {
-    if (sn == 0) return "the path is longer than the tree is deep";
-    if ((fn & 1) != 0 || fn == sn) {
-      r = node_hash(p, r);
-      shift_to_set_bit(fn, sn);
-    } else {
-      r = node_hash(r, p);
-    }
-    fn >>= 1;
-    sn >>= 1;
+  const std::size_t inner = inner_proof_size(index, size);
+  const std::size_t border = border_proof_size(index, inner);
+  if (path.size() != inner + border) {
+    return wrong_length(path.size(), inner + border,
+                        "a proof of leaf " + std::to_string(index) + " in a tree of " + std::to_string(size) + " leaves");
   }
-  if (sn != 0) return "the path is shorter than the tree is deep";
-  if (r != root) return "the path leads to " + to_hex(r) + ", not to the root " + to_hex(root);
-  return "";
+  const Path p(path);
+  const Hash r = chain_border_right(chain_inner(leaf, p.first(inner), index), p.subspan(inner));
+  if (r != root) {
+    return Status::error(Code::kProofRootMismatch, "the path leads to " + to_hex(r) + ", not to the root " + to_hex(root));
+  }
+  return Status::ok();
 }
 
-std::string check_consistency(std::uint64_t first, std::uint64_t second, const Hash& first_root,
-                              const Hash& second_root, const std::vector<Hash>& path) {
+Status check_consistency(std::uint64_t first, std::uint64_t second, const Hash& first_root, const Hash& second_root,
+                         const std::vector<Hash>& path) {
   if (first > second) {
-    return "the first size " + std::to_string(first) + " is larger than the second " + std::to_string(second);
+    return Status::error(Code::kProofSizesReversed, "the first size " + std::to_string(first) +
+                                                        " is larger than the second " + std::to_string(second));
   }
-  if (first == second) {
-    if (!path.empty()) return "trees of one size need an empty proof";
-    if (first_root != second_root) return "trees of one size have different roots";
-    return "";
-  }
-  if (first == 0) {
-    if (!path.empty()) return "the empty tree needs an empty proof";
-    return "";
-  }
-  if (path.empty()) return "the proof is empty";
-  // When the first tree is a perfect subtree of the second, its root is
-  // the proof's implicit first element.
-  std::vector<Hash> p;
-  p.reserve(path.size() + 1);
-  if (std::has_single_bit(first)) p.push_back(first_root);
-  p.insert(p.end(), path.begin(), path.end());
-  std::uint64_t fn = first - 1;
-  std::uint64_t sn = second - 1;
-  while ((fn & 1) != 0) {
-    fn >>= 1;
-    sn >>= 1;
-  }
-  Hash fr = p[0];
-  Hash sr = p[0];
-  for (std::size_t i = 1; i < p.size(); ++i) {
-    const Hash& c = p[i];
-    if (sn == 0) return "the proof is longer than the trees are deep";
-    if ((fn & 1) != 0 || fn == sn) {
-      fr = node_hash(c, fr);
-      sr = node_hash(c, sr);
-      shift_to_set_bit(fn, sn);
-    } else {
-      sr = node_hash(sr, c);
+  if (first == second || first == 0) {
+    // Trees of one size are the same tree; the empty tree is a prefix of
+    // every tree. Neither needs a hash.
+    if (!path.empty()) {
+      return wrong_length(path.size(), 0, first == 0 ? "a proof from the empty tree" : "a proof between trees of one size");
     }
-    fn >>= 1;
-    sn >>= 1;
+    if (first != 0 && first_root != second_root) {
+      return Status::error(Code::kProofRootMismatch, "trees of one size have different roots");
+    }
+    return Status::ok();
   }
-  if (sn != 0) return "the proof is shorter than the trees are deep";
-  if (fr != first_root) return "the proof leads to " + to_hex(fr) + ", not to the first root " + to_hex(first_root);
+  // The proof is, in effect, the path of leaf first - 1 in the second tree
+  // from level `shift` up, where the first tree's last perfect subtree
+  // ends; that subtree's root comes first, unless it is the whole first
+  // tree, whose root the auditor holds.
+  const int shift = std::countr_zero(first);
+  const std::size_t inner = inner_proof_size(first - 1, second) - static_cast<std::size_t>(shift);
+  const std::size_t border = border_proof_size(first - 1, inner + static_cast<std::size_t>(shift));
+  const bool whole = first == (std::uint64_t{1} << shift);
+  const std::size_t start = whole ? 0 : 1;
+  if (path.size() != start + inner + border) {
+    return wrong_length(path.size(), start + inner + border,
+                        "a proof from " + std::to_string(first) + " to " + std::to_string(second) + " leaves");
+  }
+  const Hash seed = whole ? first_root : path[0];
+  const Path p = Path(path).subspan(start);
+  const std::uint64_t mask = (first - 1) >> shift;
+  const Hash fr = chain_border_right(chain_inner_right(seed, p.first(inner), mask), p.subspan(inner));
+  if (fr != first_root) {
+    return Status::error(Code::kProofFirstRootMismatch,
+                         "the proof leads to " + to_hex(fr) + ", not to the first root " + to_hex(first_root));
+  }
+  const Hash sr = chain_border_right(chain_inner(seed, p.first(inner), mask), p.subspan(inner));
   if (sr != second_root) {
-    return "the proof leads to " + to_hex(sr) + ", not to the second root " + to_hex(second_root);
+    return Status::error(Code::kProofRootMismatch,
+                         "the proof leads to " + to_hex(sr) + ", not to the second root " + to_hex(second_root));
   }
-  return "";
+  return Status::ok();
 }
 
 }  // namespace fundledger

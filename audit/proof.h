@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "util/hash.h"
+#include "util/status.h"
 
 namespace fundledger {
 
@@ -54,17 +55,20 @@ std::optional<std::vector<Hash>> consistency_proof(const SubtreeSource& source, 
                                                    std::uint64_t second);
 
 // RFC 9162 2.1.3.2: whether `path` proves that `leaf` is leaf `index` of
-// the tree of `size` leaves whose root is `root`. Returns "" when it does,
-// otherwise what is wrong.
-std::string check_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf,
-                            const std::vector<Hash>& path, const Hash& root);
+// the tree of `size` leaves whose root is `root`. The number of hashes is
+// checked against the tree's shape before any is hashed. Refusals, each
+// its own code: proof_index_beyond_size, proof_wrong_length,
+// proof_root_mismatch.
+Status check_inclusion(std::uint64_t index, std::uint64_t size, const Hash& leaf, const std::vector<Hash>& path,
+                       const Hash& root);
 
 // RFC 9162 2.1.4.2: whether `path` proves that the tree of `first` leaves
 // with root `first_root` is a prefix of the tree of `second` leaves with
-// root `second_root`. Returns "" when it does, otherwise what is wrong.
-// Equal sizes need an empty path and equal roots; a first size of 0 needs
-// an empty path (the empty tree is a prefix of every tree).
-std::string check_consistency(std::uint64_t first, std::uint64_t second, const Hash& first_root,
-                              const Hash& second_root, const std::vector<Hash>& path);
+// root `second_root`. Equal sizes need an empty path and equal roots; a
+// first size of 0 needs an empty path (the empty tree is a prefix of every
+// tree). Refusals: proof_sizes_reversed, proof_wrong_length (checked before
+// any hashing), proof_first_root_mismatch, proof_root_mismatch.
+Status check_consistency(std::uint64_t first, std::uint64_t second, const Hash& first_root, const Hash& second_root,
+                         const std::vector<Hash>& path);
 
 }  // namespace fundledger

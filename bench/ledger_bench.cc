@@ -24,6 +24,7 @@
 #include "domain/event.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "ledger/store.h"
 #include "ledger/tree.h"
 #include "ledger/verify.h"

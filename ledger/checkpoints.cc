@@ -35,10 +35,9 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
   if (latest->has_value()) {
     const auto& [signed_size, note] = **latest;
     const std::optional<NoteVerifier> verifier = NoteVerifier::parse(signer.verifier_key());
-    std::string text;
-    Checkpoint before;
-    if (!verifier || !verifier->check(note, text).empty() || !parse_checkpoint(text, before).empty() ||
-        before.size != signed_size) {
+    const Result<Checkpoint> before = verifier ? read_checkpoint_note(note, *verifier)
+                                               : Result<Checkpoint>(Status::error(Code::kNoSigningKey, "no key"));
+    if (!before || before->size != signed_size) {
       return Status::error(Code::kStoreCorrupt, "the checkpoint kept for tree size " + std::to_string(signed_size) +
                                                 " does not verify with the log's key");
     }
@@ -50,11 +49,11 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
     const std::optional<Hash> then = tree_root(tree, signed_size);
     const std::optional<std::vector<Hash>> proof = consistency_proof(tree, signed_size, size);
     if (!then || !proof) return tree.status();
-    if (*then != before.root || !check_consistency(signed_size, size, before.root, *root, *proof).empty()) {
+    if (*then != before->root || !check_consistency(signed_size, size, before->root, *root, *proof)) {
       return Status::error(Code::kInconsistentCheckpoint,
                            "the log no longer holds the tree of the checkpoint signed at size " +
-                               std::to_string(signed_size) + ": its root was " + to_hex(before.root) + ", the log gives " +
-                               to_hex(*then));
+                               std::to_string(signed_size) + ": its root was " + to_hex(before->root) +
+                               ", the log gives " + to_hex(*then));
     }
     if (signed_size == size) return note;
   }
@@ -65,30 +64,28 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
   return note;
 }
 
-Result<std::optional<Failure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
-                                                             std::uint64_t& count) {
-  count = 0;
+Result<KeptCheckpoints> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier) {
+  KeptCheckpoints kept;
+  std::optional<Failure>& bad = kept.failure;
   const std::uint64_t head = reader.head().size;
   const StoredTree tree(reader);
-  std::optional<Failure> bad;
   std::uint64_t last_good = 0;  // the largest size whose checkpoint matches the log
   Status read;
   FL_RETURN_IF_ERROR(reader.scan(Family::kMeta, kPrefix, [&](std::string_view key, std::string_view note) {
     if (!key.starts_with(kPrefix)) return false;
     const std::optional<std::uint64_t> size = seq_from_key(key.substr(kPrefix.size()));
-    std::string text;
-    Checkpoint c;
-    std::string why = size ? verifier.check(note, text) : "its key is damaged";
-    if (why.empty()) why = parse_checkpoint(text, c);
-    if (why.empty() && (c.size != *size || c.origin != verifier.name())) {
-      why = "it states another size or log than it is kept under";
-    }
+    const Result<Checkpoint> read_note =
+        size ? read_checkpoint_note(note, verifier)
+             : Result<Checkpoint>(Status::error(Code::kMalformedKey, "its key is damaged"));
+    std::string why = read_note ? "" : read_note.status().message();
+    if (read_note && read_note->size != *size) why = "it states another size than it is kept under";
     if (!why.empty()) {
-      bad = Failure{0, Code::kCheckpointSignature,
-                          "a kept checkpoint does not verify with " + verifier.name() + "'s key: " + why, "", ""};
+      bad = Failure(0, Code::kCheckpointSignature,
+                    "a kept checkpoint does not verify with " + verifier.name() + "'s key: " + why);
       return false;
     }
-    ++count;
+    const Checkpoint& c = *read_note;
+    ++kept.count;
     if (c.size > head) {
       bad = Failure{head + 1, Code::kCheckpointSize,
                           "the log holds " + std::to_string(head) + " events, fewer than the " +
@@ -113,7 +110,7 @@ Result<std::optional<Failure>> verify_kept_checkpoints(const StoreReader& reader
     return true;
   }));
   FL_RETURN_IF_ERROR(read);
-  return bad;
+  return kept;
 }
 
 }  // namespace fundledger

@@ -11,7 +11,7 @@
 #include "audit/note.h"
 #include "util/status.h"
 #include "ledger/store.h"
-#include "ledger/verify.h"
+#include "util/failure.h"
 
 namespace fundledger {
 
@@ -33,11 +33,14 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer);
 // Checks every checkpoint kept against the log: each verifies with
 // `verifier`, states the size it is kept under, and gives the root the log
 // has at that size (through the stored tree, which the caller has
-// checked). Sets `count` to the number checked. Failures:
-// checkpoint_signature (seq 0), checkpoint_size (the log is shorter: seq
-// is the first one missing), checkpoint_root (seq 0; the message bounds
-// where the log changed by the checkpoints that still match).
-Result<std::optional<Failure>> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier,
-                                                             std::uint64_t& count);
+// checked). Failures: checkpoint_signature (seq 0), checkpoint_size (the
+// log is shorter: seq is the first one missing), checkpoint_root (seq 0;
+// the message bounds where the log changed by the checkpoints that still
+// match). A storage error is the Status.
+struct KeptCheckpoints {
+  std::uint64_t count = 0;  // checked, up to the failure
+  std::optional<Failure> failure;
+};
+Result<KeptCheckpoints> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier);
 
 }  // namespace fundledger

@@ -1,203 +1,215 @@
 #include "ledger/replay.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <future>
-#include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
-#include "util/check.h"
 #include "domain/data_view.h"
-#include "util/keyed_hash.h"
 #include "ledger/snapshots.h"
-#include "domain/state.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {
 
-// What a snapshot holds, summed: how many records, and a digest of them.
-struct Summary {
-  std::uint64_t records = 0;
-  std::uint64_t digest = 0;  // XOR of keyed hashes of key and record
-  bool operator==(const Summary&) const = default;
+// An event read from the log and parsed, for replay() to apply.
+struct ReadEvent {
+  std::uint64_t seq = 0;
+  EventType type = EventType::kDonorRegistered;
+  DataView data;
 };
 
-std::uint64_t record_hash(std::string_view key, std::string_view record, std::uint64_t hash_key) {
-  return keyed_hash(key, hash_key) ^ (keyed_hash(record, hash_key) * 0x9E3779B97F4A7C15ull);
+// Consecutive events read together: their bytes in one buffer, which the
+// parsed events point into.
+struct EventRun {
+  std::string bytes;
+  std::vector<ReadEvent> events;
+  Status status;  // why the run ends before its last seq, ok when it does not
+};
+
+Status unreadable(std::uint64_t seq) {
+  return Status::error(Code::kStoreCorrupt,
+                       "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
 }
 
-// Checks the projection against a replay of the log.
-class ProjectionCheck {
- public:
-  ProjectionCheck(const StoreReader& reader, const ProgressFn& progress)
-      : reader_(reader), progress_(progress), size_(reader.head().size), hash_key_(random_hash_key()) {}
+// Reads events `first` to `last` from `cursor`, which stands on `first`,
+// into `run` (emptied first), and leaves the cursor on the event after.
+// Stops at the first event that cannot be read, with run.status saying so.
+void read_run(StoreCursor& cursor, std::uint64_t first, std::uint64_t last, EventRun& run) {
+  run.bytes.clear();
+  run.events.clear();
+  run.status = Status::ok();
+  // The bytes first, then the views into them, which would not survive
+  // the buffer growing.
+  std::vector<std::size_t> ends;
+  ends.reserve(last - first + 1);
+  for (std::uint64_t seq = first; seq <= last; ++seq, cursor.next()) {
+    if (!cursor.valid() || cursor.key() != seq_key(seq)) {
+      run.status = cursor.status().is_ok() ? unreadable(seq) : cursor.status();
+      break;
+    }
+    run.bytes.append(cursor.value());
+    ends.push_back(run.bytes.size());
+  }
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const std::uint64_t seq = first + i;
+    const std::string_view bytes(run.bytes.data() + begin, ends[i] - begin);
+    begin = ends[i];
+    const std::optional<Envelope> e = read_envelope(bytes);
+    std::optional<DataView> data = e && e->seq == seq ? DataView::parse(e->data) : std::nullopt;
+    if (!data) {
+      run.status = unreadable(seq);
+      break;
+    }
+    run.events.push_back({seq, e->type, std::move(*data)});
+  }
+}
 
-  Result<VerifyReport> run() {
-    VerifyReport report;
-    report.size = size_;
-    report.chain = reader_.head().chain;
-    business_event_.assign(size_ + 1, 0);
-    business_index_.assign(size_ + 1, 0);
-    FL_RETURN_IF_ERROR(read_marks());
-    if (!failure_) FL_RETURN_IF_ERROR(read_records());
-    if (!failure_) FL_RETURN_IF_ERROR(read_business_index());
-    if (!failure_) FL_RETURN_IF_ERROR(replay_all());
-    if (!failure_) compare_business();
-    report.failure = failure_;
-    return report;
+// Reads a long stretch of the log on a thread of its own, a run ahead of
+// the replay, which then spends its time on the rules alone.
+class ReadAhead {
+ public:
+  static constexpr std::uint64_t kRunEvents = 2048;
+  static constexpr std::size_t kRunsAhead = 4;
+
+  ReadAhead(const StoreReader& reader, std::uint64_t from, std::uint64_t to)
+      : reader_(reader), from_(from), to_(to), thread_([this] { read_all(); }) {}
+
+  ~ReadAhead() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  // The next run, or null after the last.
+  std::unique_ptr<EventRun> next() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return !ready_.empty() || done_; });
+    if (ready_.empty()) return nullptr;
+    auto run = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return run;
+  }
+
+  // Gives back a run read, for its buffers to be used again.
+  void recycle(std::unique_ptr<EventRun> run) {
+    std::lock_guard lock(mu_);
+    spare_.push_back(std::move(run));
   }
 
  private:
-  // The snapshot marks: seq -> the number of records the writer says it
-  // wrote there.
-  Status read_marks() {
-    return reader_.scan(Family::kSnapshots, "", [&](std::string_view key, std::string_view value) {
-      const auto seq = seq_from_key(key);
-      const auto mark = read_snapshot_mark(value);
-      if (!seq || !mark || *seq == 0 || *seq > size_) {
-        failure_ = Failure(seq.value_or(0), Code::kProjectionMismatch,
-                           "a snapshot mark is damaged or lies beyond the head");
-        return false;
+  void read_all() {
+    const auto cursor = reader_.cursor(Family::kEvents, seq_key(from_));
+    for (std::uint64_t first = from_; first <= to_; first += kRunEvents) {
+      std::unique_ptr<EventRun> run;
+      {
+        std::unique_lock lock(mu_);
+        changed_.wait(lock, [this] { return ready_.size() < kRunsAhead || stopping_; });
+        if (stopping_) break;
+        if (!spare_.empty()) {
+          run = std::move(spare_.back());
+          spare_.pop_back();
+        }
       }
-      if (mark->version != kRecordVersion) {
-        failure_ = Failure(*seq, Code::kSnapshotsOutdated,
-                           "the snapshot at " + std::to_string(*seq) + " was written by an earlier fundledger "
-                           "(records of version " + std::to_string(mark->version) +
-                           "): run `fundledger rebuild`, which writes the snapshots again from the log");
-        return false;
+      if (!run) run = std::make_unique<EventRun>();
+      read_run(*cursor, first, std::min(to_, first + kRunEvents - 1), *run);
+      const bool stopped = !run->status.is_ok();
+      {
+        std::lock_guard lock(mu_);
+        ready_.push_back(std::move(run));
       }
-      marks_[*seq] = mark->records;
-      return true;
-    });
-  }
-
-  // One pass over every stored record, summed by snapshot.
-  Status read_records() {
-    return reader_.scan(Family::kState, "", [&](std::string_view key, std::string_view value) {
-      std::string_view entity;
-      std::uint64_t seq = 0;
-      if (!split_state_key(key, entity, seq) || !marks_.contains(seq)) {
-        failure_ = Failure(split_state_key(key, entity, seq) ? seq : 0, Code::kProjectionMismatch,
-                           "a snapshot record lies outside any snapshot");
-        return false;
-      }
-      Summary& s = stored_[seq];
-      ++s.records;
-      s.digest ^= record_hash(key, value, hash_key_);
-      return true;
-    });
-  }
-
-  // The id index's business keys: which event created each.
-  Status read_business_index() {
-    return reader_.scan(Family::kIds, "\x01", [&](std::string_view key, std::string_view value) {
-      if (key[0] != '\x01') return false;
-      const auto seq = seq_from_key(value);
-      if (!seq || *seq == 0 || *seq > size_ || business_index_[*seq] != 0) {
-        business_failure(seq && *seq != 0 ? *seq : size_ + 1, key);
-        return true;
-      }
-      business_index_[*seq] = keyed_hash(key, hash_key_);
-      return true;
-    });
-  }
-
-  void business_failure(std::uint64_t seq, std::string_view key) {
-    if (business_failure_ && business_failure_->seq <= seq) return;
-    const auto [what, id] = business_key_parts(key);
-    business_failure_ = Failure(seq, Code::kBusinessIndexMismatch,
-                                "the id index's entry for " + std::string(what) + " \"" +
-                                    std::string(id) + "\" does not name the event that created it");
-  }
-
-  void compare_business() {
-    for (std::uint64_t seq = 1; seq <= size_; ++seq) {
-      if (business_event_[seq] == business_index_[seq]) continue;
-      if (!business_failure_ || seq < business_failure_->seq) {
-        business_failure_ = Failure(seq, Code::kBusinessIndexMismatch,
-                                    "the id index does not hold the business id of this event as "
-                                    "the event created it");
-      }
-      break;
+      changed_.notify_all();
+      if (stopped) break;
     }
-    failure_ = business_failure_;
-  }
-
-  Status replay_all() {
-    FundState state;
-    auto mark = marks_.begin();
-    const Status replayed = replay(reader_, state, size_, [&](FundState& s, EventType type,
-                                                              const DataView& data) -> Result<Next> {
-      if (const auto key = business_key(type, data)) business_event_[s.seq()] = keyed_hash(*key, hash_key_);
-      if (const Status broken = s.invariants(); !broken) {
-        failure_ = Failure(s.seq(), broken.code(), broken.message());
-        return Next::kStop;
-      }
-      if (mark != marks_.end() && mark->first == s.seq()) {
-        if (!snapshot_matches(s, mark->first, mark->second)) return Next::kStop;
-        s.clear_dirty();
-        ++mark;
-      }
-      if (progress_ && s.seq() % kProgressEvents == 0) progress_(s.seq(), size_);
-      return Next::kGoOn;
-    });
-    if (failure_) return Status::ok();
-    if (replayed.code() == Code::kRuleViolation || replayed.code() == Code::kStoreCorrupt) {
-      failure_ = Failure(state.seq() + 1, replayed.code(), replayed.message());
-      return Status::ok();
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
     }
-    FL_RETURN_IF_ERROR(replayed);
-    if (progress_) progress_(size_, size_);
-    return Status::ok();
-  }
-
-  // Whether the snapshot stored at `seq` holds exactly the records of what
-  // the replay changed since the snapshot before. On a mismatch, names the
-  // first entity (in key order) that differs.
-  bool snapshot_matches(const FundState& state, std::uint64_t seq, std::uint64_t marked) {
-    Summary replayed;
-    std::vector<std::string> keys(state.dirty().begin(), state.dirty().end());
-    for (const std::string& key : keys) {
-      const std::optional<std::string> record = state.record(key);
-      if (!record) continue;
-      ++replayed.records;
-      replayed.digest ^= record_hash(state_key(key, seq), *record, hash_key_);
-    }
-    const Summary stored = stored_[seq];
-    if (replayed == stored && stored.records == marked) return true;
-    std::sort(keys.begin(), keys.end());
-    std::string which = "it holds " + std::to_string(stored.records) + " records (its mark says " +
-                        std::to_string(marked) + "); the replay changed " +
-                        std::to_string(replayed.records) + " entities";
-    for (const std::string& key : keys) {
-      const std::optional<std::string> record = state.record(key);
-      if (!record) continue;
-      auto found = reader_.get(Family::kState, state_key(key, seq));
-      if (!found.is_ok() || *found != record) {
-        which = "its record of " + std::string(1, key[0]) + " \"" + key.substr(1) +
-                "\" is not what the replay gives";
-        break;
-      }
-    }
-    failure_ = Failure(seq, Code::kProjectionMismatch, "the snapshot at " + std::to_string(seq) +
-                                                       " does not match the replay: " + which);
-    return false;
+    changed_.notify_all();
   }
 
   const StoreReader& reader_;
-  const ProgressFn& progress_;
-  const std::uint64_t size_;
-  const std::uint64_t hash_key_;
-  std::map<std::uint64_t, std::uint64_t> marks_;
-  std::map<std::uint64_t, Summary> stored_;
-  // Keyed hashes of business keys by seq: as the events create them, and
-  // as the id index holds them.
-  std::vector<std::uint64_t> business_event_;
-  std::vector<std::uint64_t> business_index_;
-  std::optional<Failure> business_failure_;
-  std::optional<Failure> failure_;
+  const std::uint64_t from_;
+  const std::uint64_t to_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<EventRun>> ready_;  // guarded by mu_
+  std::vector<std::unique_ptr<EventRun>> spare_;  // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  bool done_ = false;      // guarded by mu_
+  std::thread thread_;     // last: it starts reading at once
 };
 
+// Applies the events of `run`, each checked by the rules first; then the
+// run's own refusal, if it ended early. kStop when `after_each` stopped the
+// replay.
+Result<Next> apply_run(const EventRun& run, FundState& state, const AfterEvent& after_each) {
+  // Most events name a proposal, one of hundreds of thousands, in no order:
+  // each would wait on memory for it. Ask for it some events ahead.
+  constexpr std::size_t kSlotAhead = 8, kEntryAhead = 4;
+  const std::size_t n = run.events.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kSlotAhead < n) state.prefetch(run.events[i + kSlotAhead].data, false);
+    if (i + kEntryAhead < n) state.prefetch(run.events[i + kEntryAhead].data, true);
+    const ReadEvent& e = run.events[i];
+    const Status allowed = state.check(e.type, e.data);
+    if (!allowed) {
+      return Status::error(Code::kRuleViolation,
+                           "event " + std::to_string(e.seq) + " breaks a rule: " + allowed.to_string());
+    }
+    state.apply(e.type, e.data, e.seq);
+    if (!after_each) continue;
+    Result<Next> next = after_each(state, e.type, e.data);
+    if (!next || *next == Next::kStop) return next;
+  }
+  if (!run.status) return run.status;
+  return Next::kGoOn;
+}
+
+// Below this many events, a replay reads them itself.
+constexpr std::uint64_t kReadAheadEvents = 4 * ReadAhead::kRunEvents;
+
 }  // namespace
+
+Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
+              const AfterEvent& after_each) {
+  const std::uint64_t from = state.seq() + 1;
+  if (from > to) return Status::ok();
+  if (to - from + 1 < kReadAheadEvents) {
+    EventRun run;
+    const auto cursor = reader.cursor(Family::kEvents, seq_key(from));
+    read_run(*cursor, from, to, run);
+    return apply_run(run, state, after_each).status();
+  }
+  ReadAhead ahead(reader, from, to);
+  while (std::unique_ptr<EventRun> run = ahead.next()) {
+    const Result<Next> next = apply_run(*run, state, after_each);
+    if (!next || *next == Next::kStop) return next.status();
+    ahead.recycle(std::move(run));
+  }
+  return Status::ok();
+}
+
+Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader> reader,
+                                               std::uint64_t seq) {
+  FL_CHECK(seq <= reader->head().size);
+  Result<std::uint64_t> snapshot = snapshot_at_or_before(*reader, seq);
+  if (!snapshot) return snapshot.status();
+  auto state = *snapshot == 0 ? std::make_unique<FundState>()
+                              : std::make_unique<FundState>(snapshot_source(reader, *snapshot));
+  state->set_seq(*snapshot);
+  FL_RETURN_IF_ERROR(replay(*reader, *state, seq));
+  FL_RETURN_IF_ERROR(state->source_status());
+  return state;
+}
 
 namespace {
 
@@ -292,12 +304,6 @@ Status rebuild_projection(Store& store, const ProgressFn& progress, std::size_t 
   if (progress) progress(size, size);
   if (!gathered.empty()) FL_RETURN_IF_ERROR(start_loading());
   return finish_loading();
-}
-
-Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress) {
-  const auto reader = store.reader();
-  ProjectionCheck check(*reader, progress);
-  return check.run();
 }
 
 Status for_each_event(const StoreReader& reader, std::uint64_t last, const std::function<void(const Event&)>& each,

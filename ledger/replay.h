@@ -1,15 +1,17 @@
 #pragma once
-// Replaying the whole log: rebuilding the projection's snapshots from the
-// events alone, and checking that the stored snapshots are what a replay
-// gives.
+// Replaying the log: the fund as of any seq (the snapshot before it and
+// the events after), every event in order, and rebuilding the projection's
+// snapshots from the events alone.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
+#include "domain/data_view.h"
 #include "domain/event.h"
-#include "util/status.h"
+#include "domain/state.h"
 #include "ledger/store.h"
-#include "ledger/verify.h"
+#include "util/status.h"
 
 namespace fundledger {
 
@@ -25,18 +27,29 @@ inline constexpr std::uint64_t kProgressEvents = 65536;
 // `store` must be open for writing and no writer may be using it.
 // `load_bytes`: how many bytes of records make a group (tests make it
 // small, to see many groups in a small ledger). Refusals: those of
-// replay() (ledger/snapshots.h), storage_error.
+// replay(), storage_error.
 inline constexpr std::size_t kRebuildLoadBytes = 32 << 20;
 Status rebuild_projection(Store& store, const ProgressFn& progress = nullptr,
                           std::size_t load_bytes = kRebuildLoadBytes);
 
-// Replays the log into a fresh fund and checks, after every event, the
-// rules (an event they refuse: rule_violation) and the fund's invariants
-// (invariant_broken, the cash identity among them), and at every stored
-// snapshot that its records are the replay's (projection_mismatch), and
-// that no record is stored outside a snapshot (projection_mismatch). A
-// storage error is the Status; a failed check is a report with a failure.
-Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress = nullptr);
+// Applies the events after state.seq() up to `to` to `state`, each checked
+// by the rules first. Refusals: store_corrupt (an event that cannot be
+// read), rule_violation (an event the rules refuse, with the rule's own
+// code in the message), storage_error. `after_each` (optional) sees the
+// state after each event, and the event: it goes on (kGoOn), stops the
+// replay there (kStop: replay returns ok, the state standing after that
+// event) or returns a refusal, which the replay returns. A replay of more
+// than a few runs of events reads and parses the log on a second thread, a
+// few runs ahead.
+enum class Next : bool { kGoOn, kStop };
+using AfterEvent = std::function<Result<Next>(FundState& state, EventType type, const DataView& data)>;
+Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
+              const AfterEvent& after_each = nullptr);
+
+// The fund as of event `seq` (<= the reader's head): the snapshot at or
+// before it, then the events after it.
+Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader> reader,
+                                               std::uint64_t seq);
 
 // Decodes events 1 to `last` (at most the reader's head) in seq order and
 // hands each to `each`. Refusals: store_corrupt (an event missing or that

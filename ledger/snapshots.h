@@ -12,19 +12,15 @@
 // of the last snapshot at or before X with events after it up to X applied.
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "domain/state.h"
-#include "util/status.h"
 #include "ledger/store.h"
-#include "domain/views.h"
+#include "util/status.h"
 
 namespace fundledger {
 
@@ -64,39 +60,5 @@ Result<std::uint64_t> snapshot_at_or_before(const StoreReader& reader, std::uint
 // Entities as of snapshot `snapshot_seq`, read through `reader`.
 std::unique_ptr<EntitySource> snapshot_source(std::shared_ptr<const StoreReader> reader,
                                               std::uint64_t snapshot_seq);
-
-// Applies the events after state.seq() up to `to` to `state`, each checked
-// by the rules first. Refusals: store_corrupt (an event that cannot be
-// read), rule_violation (an event the rules refuse, with the rule's own
-// code in the message), storage_error. `after_each` (optional) sees the
-// state after each event, and the event: it goes on (kGoOn), stops the
-// replay there (kStop: replay returns ok, the state standing after that
-// event) or returns a refusal, which the replay returns. A replay of more
-// than a few runs of events reads and parses the log on a second thread, a
-// few runs ahead.
-enum class Next : bool { kGoOn, kStop };
-using AfterEvent = std::function<Result<Next>(FundState& state, EventType type, const DataView& data)>;
-Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
-              const AfterEvent& after_each = nullptr);
-
-// The fund as of event `seq` (<= the reader's head): the snapshot at or
-// before it, then the events after it.
-Result<std::unique_ptr<FundState>> state_as_of(std::shared_ptr<const StoreReader> reader,
-                                               std::uint64_t seq);
-
-// Refuses, with invalid_as_of (field "as_of"), a seq beyond a log of
-// `head` events: what a view or an export as of it cannot show.
-Status check_as_of(std::uint64_t as_of, std::uint64_t head);
-
-// A view of the ledger `reader` reads, as of event `as_of` (its head when
-// nullopt), with the log position it stands at, unsigned (SPEC 3):
-//   {"as_of":{"chain_hash","root_hash","tree_size"},"view":{...}}
-// Refusals: invalid_as_of (beyond the head), not_found, and those of
-// state_as_of.
-Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,
-                                  std::string_view id, std::optional<std::uint64_t> as_of);
-
-// The as_of block of a view of the ledger as of event `seq`.
-Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq);
 
 }  // namespace fundledger

@@ -20,7 +20,7 @@
 #include "audit/proof.h"
 #include "util/status.h"
 #include "ledger/store.h"
-#include "ledger/verify.h"
+#include "util/failure.h"
 
 namespace fundledger {
 

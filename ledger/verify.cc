@@ -1,322 +1,303 @@
 #include "ledger/verify.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
+#include <map>
 #include <vector>
 
+#include "domain/data_view.h"
+#include "domain/state.h"
+#include "audit/proof.h"
+#include "ledger/checkpoints.h"
+#include "ledger/replay.h"
+#include "ledger/snapshots.h"
+#include "ledger/tree.h"
 #include "util/check.h"
-#include "domain/event.h"
-#include "domain/formats.h"
 #include "util/keyed_hash.h"
 
 namespace fundledger {
 namespace {
 
-// Each chunk starts from the chain hash stored for the event before it; the
-// chunk before checks that hash, so splitting the work checks exactly what
-// one pass would.
-constexpr std::uint64_t kChunkEvents = kVerifyChunkEvents;
-// Chunks finished but not yet consumed, at most: bounds the memory held.
-constexpr std::size_t kChunksAheadMax = 8;
-
-struct Chunk {
-  std::uint64_t first = 0;  // seqs first..last, inclusive
-  std::uint64_t last = 0;
-  std::vector<Hash> leaves;  // kept only for VerifyHooks::on_chunk
-  std::optional<Failure> failure;
-  Status status;  // a storage error, which ends the whole verification
-  Millis first_recorded = 0;
-  Millis last_recorded = 0;
-  Hash last_chain = kZeroHash;
+// What a snapshot holds, summed: how many records, and a digest of them.
+struct Summary {
+  std::uint64_t records = 0;
+  std::uint64_t digest = 0;  // XOR of keyed hashes of key and record
+  bool operator==(const Summary&) const = default;
 };
 
-class Verifier {
- public:
-  Verifier(const StoreReader& reader, const VerifyHooks& hooks)
-      : reader_(reader), hooks_(hooks), size_(reader.head().size),
-        id_key_(random_hash_key()),
-        event_ids_(size_ + 1, 0), index_ids_(size_ + 1, 0) {}
+std::uint64_t record_hash(std::string_view key, std::string_view record, std::uint64_t hash_key) {
+  return keyed_hash(key, hash_key) ^ (keyed_hash(record, hash_key) * 0x9E3779B97F4A7C15ull);
+}
 
-  Result<VerifyReport> run();
+// Checks the projection against a replay of the log.
+class ProjectionCheck {
+ public:
+  ProjectionCheck(const StoreReader& reader, const ProgressFn& progress)
+      : reader_(reader), progress_(progress), size_(reader.head().size), hash_key_(random_hash_key()) {}
+
+  Result<VerifyReport> run() {
+    VerifyReport report;
+    report.size = size_;
+    report.chain = reader_.head().chain;
+    business_event_.assign(size_ + 1, 0);
+    business_index_.assign(size_ + 1, 0);
+    FL_RETURN_IF_ERROR(read_marks());
+    if (!failure_) FL_RETURN_IF_ERROR(read_records());
+    if (!failure_) FL_RETURN_IF_ERROR(read_business_index());
+    if (!failure_) FL_RETURN_IF_ERROR(replay_all());
+    if (!failure_) compare_business();
+    report.failure = failure_;
+    return report;
+  }
 
  private:
-  void verify_chunk(Chunk& c);
-  std::optional<Failure> verify_event(std::uint64_t seq, std::string_view bytes,
-                                            const EventHashes& stored, Chunk& c, Hash& chain);
-  void scan_ids();
-  void work();
-  Result<std::optional<Failure>> consume(Hash& chain);
-  Result<std::optional<Failure>> check_tail(const Hash& chain);
-  std::optional<Failure> compare_ids(std::uint64_t limit);
+  // The snapshot marks: seq -> the number of records the writer says it
+  // wrote there.
+  Status read_marks() {
+    return reader_.scan(Family::kSnapshots, "", [&](std::string_view key, std::string_view value) {
+      const auto seq = seq_from_key(key);
+      const auto mark = read_snapshot_mark(value);
+      if (!seq || !mark || *seq == 0 || *seq > size_) {
+        failure_ = Failure(seq.value_or(0), Code::kProjectionMismatch,
+                           "a snapshot mark is damaged or lies beyond the head");
+        return false;
+      }
+      if (mark->version != kRecordVersion) {
+        failure_ = Failure(*seq, Code::kSnapshotsOutdated,
+                           "the snapshot at " + std::to_string(*seq) + " was written by an earlier fundledger "
+                           "(records of version " + std::to_string(mark->version) +
+                           "): run `fundledger rebuild`, which writes the snapshots again from the log");
+        return false;
+      }
+      marks_[*seq] = mark->records;
+      return true;
+    });
+  }
+
+  // One pass over every stored record, summed by snapshot.
+  Status read_records() {
+    return reader_.scan(Family::kState, "", [&](std::string_view key, std::string_view value) {
+      std::string_view entity;
+      std::uint64_t seq = 0;
+      if (!split_state_key(key, entity, seq) || !marks_.contains(seq)) {
+        failure_ = Failure(split_state_key(key, entity, seq) ? seq : 0, Code::kProjectionMismatch,
+                           "a snapshot record lies outside any snapshot");
+        return false;
+      }
+      Summary& s = stored_[seq];
+      ++s.records;
+      s.digest ^= record_hash(key, value, hash_key_);
+      return true;
+    });
+  }
+
+  // The id index's business keys: which event created each.
+  Status read_business_index() {
+    return reader_.scan(Family::kIds, "\x01", [&](std::string_view key, std::string_view value) {
+      if (key[0] != '\x01') return false;
+      const auto seq = seq_from_key(value);
+      if (!seq || *seq == 0 || *seq > size_ || business_index_[*seq] != 0) {
+        business_failure(seq && *seq != 0 ? *seq : size_ + 1, key);
+        return true;
+      }
+      business_index_[*seq] = keyed_hash(key, hash_key_);
+      return true;
+    });
+  }
+
+  void business_failure(std::uint64_t seq, std::string_view key) {
+    if (business_failure_ && business_failure_->seq <= seq) return;
+    const auto [what, id] = business_key_parts(key);
+    business_failure_ = Failure(seq, Code::kBusinessIndexMismatch,
+                                "the id index's entry for " + std::string(what) + " \"" +
+                                    std::string(id) + "\" does not name the event that created it");
+  }
+
+  void compare_business() {
+    for (std::uint64_t seq = 1; seq <= size_; ++seq) {
+      if (business_event_[seq] == business_index_[seq]) continue;
+      if (!business_failure_ || seq < business_failure_->seq) {
+        business_failure_ = Failure(seq, Code::kBusinessIndexMismatch,
+                                    "the id index does not hold the business id of this event as "
+                                    "the event created it");
+      }
+      break;
+    }
+    failure_ = business_failure_;
+  }
+
+  Status replay_all() {
+    FundState state;
+    auto mark = marks_.begin();
+    const Status replayed = replay(reader_, state, size_, [&](FundState& s, EventType type,
+                                                              const DataView& data) -> Result<Next> {
+      if (const auto key = business_key(type, data)) business_event_[s.seq()] = keyed_hash(*key, hash_key_);
+      if (const Status broken = s.invariants(); !broken) {
+        failure_ = Failure(s.seq(), broken.code(), broken.message());
+        return Next::kStop;
+      }
+      if (mark != marks_.end() && mark->first == s.seq()) {
+        if (!snapshot_matches(s, mark->first, mark->second)) return Next::kStop;
+        s.clear_dirty();
+        ++mark;
+      }
+      if (progress_ && s.seq() % kProgressEvents == 0) progress_(s.seq(), size_);
+      return Next::kGoOn;
+    });
+    if (failure_) return Status::ok();
+    if (replayed.code() == Code::kRuleViolation || replayed.code() == Code::kStoreCorrupt) {
+      failure_ = Failure(state.seq() + 1, replayed.code(), replayed.message());
+      return Status::ok();
+    }
+    FL_RETURN_IF_ERROR(replayed);
+    if (progress_) progress_(size_, size_);
+    return Status::ok();
+  }
+
+  // Whether the snapshot stored at `seq` holds exactly the records of what
+  // the replay changed since the snapshot before. On a mismatch, names the
+  // first entity (in key order) that differs.
+  bool snapshot_matches(const FundState& state, std::uint64_t seq, std::uint64_t marked) {
+    Summary replayed;
+    std::vector<std::string> keys(state.dirty().begin(), state.dirty().end());
+    for (const std::string& key : keys) {
+      const std::optional<std::string> record = state.record(key);
+      if (!record) continue;
+      ++replayed.records;
+      replayed.digest ^= record_hash(state_key(key, seq), *record, hash_key_);
+    }
+    const Summary stored = stored_[seq];
+    if (replayed == stored && stored.records == marked) return true;
+    std::sort(keys.begin(), keys.end());
+    std::string which = "it holds " + std::to_string(stored.records) + " records (its mark says " +
+                        std::to_string(marked) + "); the replay changed " +
+                        std::to_string(replayed.records) + " entities";
+    for (const std::string& key : keys) {
+      const std::optional<std::string> record = state.record(key);
+      if (!record) continue;
+      auto found = reader_.get(Family::kState, state_key(key, seq));
+      if (!found.is_ok() || *found != record) {
+        which = "its record of " + std::string(1, key[0]) + " \"" + key.substr(1) +
+                "\" is not what the replay gives";
+        break;
+      }
+    }
+    failure_ = Failure(seq, Code::kProjectionMismatch, "the snapshot at " + std::to_string(seq) +
+                                                       " does not match the replay: " + which);
+    return false;
+  }
 
   const StoreReader& reader_;
-  const VerifyHooks& hooks_;
+  const ProgressFn& progress_;
   const std::uint64_t size_;
-  const std::uint64_t id_key_;
-  std::vector<std::uint64_t> event_ids_;  // by seq, written by the chunk that holds it
-  std::vector<std::uint64_t> index_ids_;  // by seq, written by scan_ids
-  std::optional<Failure> index_failure_;  // the lowest seq scan_ids found wrong
-  Status index_status_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::uint64_t chunks_ = 0;
-  std::uint64_t next_chunk_ = 0;       // guarded by mu_
-  std::uint64_t stop_after_ = UINT64_MAX;  // guarded by mu_: no chunk after this is needed
-  std::deque<std::unique_ptr<Chunk>> done_;  // guarded by mu_, any order
-  bool ids_scanned_ = false;           // guarded by mu_
+  const std::uint64_t hash_key_;
+  std::map<std::uint64_t, std::uint64_t> marks_;
+  std::map<std::uint64_t, Summary> stored_;
+  // Keyed hashes of business keys by seq: as the events create them, and
+  // as the id index holds them.
+  std::vector<std::uint64_t> business_event_;
+  std::vector<std::uint64_t> business_index_;
+  std::optional<Failure> business_failure_;
+  std::optional<Failure> failure_;
 };
 
-std::optional<Failure> Verifier::verify_event(std::uint64_t seq, std::string_view bytes,
-                                                    const EventHashes& stored, Chunk& c,
-                                                    Hash& chain) {
-  const std::optional<Envelope> e = read_envelope(bytes);
-  if (!e) return Failure(seq, Code::kInvalidEnvelope, "the stored bytes are not an event");
-  if (e->seq != seq) {
-    return Failure(seq, Code::kSeqMismatch, "the event stored at seq " + std::to_string(seq) +
-                                            " says it is seq " + std::to_string(e->seq),
-                   std::to_string(seq), std::to_string(e->seq));
-  }
-  const Millis recorded = e->recorded_ms;
-  if (seq == c.first) c.first_recorded = recorded;
-  if (seq != c.first && recorded < c.last_recorded) {
-    return Failure(seq, Code::kRecordedAtDecreasing, "recorded before the event it follows",
-                   format_timestamp(c.last_recorded), std::string(e->recorded_at));
-  }
-  c.last_recorded = recorded;
-  const Hash leaf = leaf_hash(bytes);
-  if (leaf != stored.leaf) {
-    return Failure(seq, Code::kLeafHashMismatch, "the event's bytes do not give its leaf hash",
-                   to_hex(stored.leaf), to_hex(leaf));
-  }
-  const Hash next = chain_hash(chain, leaf);
-  if (next != stored.chain) {
-    return Failure(seq, Code::kChainHashMismatch, "the chain hash does not follow from the one before",
-                   to_hex(stored.chain), to_hex(next));
-  }
-  chain = next;
-  if (hooks_.on_chunk) c.leaves.push_back(leaf);
-  event_ids_[seq] = keyed_hash(e->id, id_key_);
-  return std::nullopt;
+}  // namespace
+
+Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress) {
+  const auto reader = store.reader();
+  ProjectionCheck check(*reader, progress);
+  return check.run();
 }
 
-void Verifier::verify_chunk(Chunk& c) {
-  Hash chain = kZeroHash;
-  if (c.first > 1) {
-    auto before = reader_.hashes(c.first - 1);
-    if (!before) {
-      c.status = before.status();
-      return;
-    }
-    // A missing record before is reported by the chunk that holds it.
-    if (!before->has_value()) {
-      c.failure = Failure(c.first - 1, Code::kMissingHashes, "no hashes are stored for this event");
-      return;
-    }
-    chain = (*before)->chain;
-  }
-  if (hooks_.on_chunk) c.leaves.reserve(c.last - c.first + 1);
-  const auto events = reader_.cursor(Family::kEvents, seq_key(c.first));
-  const auto hashes = reader_.hashes_from(c.first);
-  for (std::uint64_t seq = c.first; seq <= c.last; ++seq, events->next(), hashes->next()) {
-    const std::string key = seq_key(seq);
-    if (!events->valid() || events->key() != key) {
-      c.status = events->status();
-      if (events->valid() && events->key().size() != 8) {
-        c.failure = Failure(seq, Code::kMalformedKey, "a record with a key that is not a seq");
-      } else {
-        c.failure = Failure(seq, Code::kMissingEvent, "no event is stored at this seq");
-      }
-      return;
-    }
-    if (!hashes->valid() || hashes->seq() != seq) {
-      const Status why = hashes->status();
-      if (why.code() == Code::kStorageError) c.status = why;
-      c.failure = Failure(seq, Code::kMissingHashes,
-                          why.is_ok() ? "no hashes are stored for this event" : why.message());
-      return;
-    }
-    c.failure = verify_event(seq, events->value(), hashes->hashes(), c, chain);
-    if (c.failure) return;
-  }
-  c.last_chain = chain;
-  if (hooks_.on_chunk) {
-    hooks_.on_chunk(c.first, c.leaves);
-    c.leaves = {};
-  }
+namespace {
+
+// Whether the log extends the checkpoint or bundle at `path`: nullopt when
+// it does, the failure otherwise; sets `earlier` to what was read.
+Result<std::optional<Failure>> check_earlier(const StoreReader& reader, const std::filesystem::path& path,
+                                             const NoteVerifier& verifier, std::optional<Checkpoint>& extends) {
+  Result<EarlierCheckpoint> earlier = read_earlier_checkpoint(path, verifier);
+  if (!earlier) return std::optional<Failure>(Failure(0, earlier.status().code(), earlier.status().message()));
+  const StoredTree tree(reader);
+  Status read;
+  // Leaves are asked for in seq order from 1: read them with one cursor.
+  std::unique_ptr<HashesCursor> cursor;
+  std::optional<Failure> f = check_extends(
+      *earlier, reader.head().size,
+      [&] {
+        const std::optional<Hash> root = tree_root(tree, earlier->checkpoint.size);
+        if (!root && read.is_ok()) read = tree.status();
+        return root.value_or(Hash{});
+      },
+      [&](std::uint64_t seq) {
+        if (!cursor) cursor = reader.hashes_from(seq);
+        if (!cursor->valid() || cursor->seq() != seq) {
+          if (read.is_ok()) {
+            read = Status::error(Code::kStoreCorrupt, "the hashes of event " + std::to_string(seq) + " cannot be read");
+          }
+          return Hash{};
+        }
+        const Hash leaf = cursor->hashes().leaf;
+        cursor->next();
+        return leaf;
+      });
+  FL_RETURN_IF_ERROR(read);
+  if (!f) extends = earlier->checkpoint;
+  return f;
 }
 
-void Verifier::scan_ids() {
-  index_status_ = reader_.scan(Family::kIds, "", [&](std::string_view id, std::string_view value) {
-    // Keys starting 0x01 are the business ids of contributions,
-    // disbursements and refunds, which verify_projection checks against the
-    // replay.
-    if (id[0] == '\x01') return true;
-    const auto seq = seq_from_key(value);
-    if (seq && *seq >= 1 && *seq <= size_ && index_ids_[*seq] == 0) {
-      index_ids_[*seq] = keyed_hash(id, id_key_);
-      return true;
-    }
-    // An entry that names no event, or an event another entry names:
-    // keep the one at the lowest seq.
-    const std::uint64_t at = seq && *seq >= 1 ? *seq : size_ + 1;
-    if (!index_failure_ || at < index_failure_->seq) {
-      index_failure_ = Failure(at, Code::kIdIndexMismatch,
-                               "the id index names an event that does not hold this id", {},
-                               std::string(id));
-    }
-    return true;
-  });
-}
-
-void Verifier::work() {
-  for (;;) {
-    std::unique_ptr<Chunk> c;
-    {
-      std::unique_lock lock(mu_);
-      if (!ids_scanned_) {
-        ids_scanned_ = true;
-        lock.unlock();
-        scan_ids();
-        continue;
-      }
-      cv_.wait(lock, [&] { return done_.size() < kChunksAheadMax || next_chunk_ >= chunks_; });
-      if (next_chunk_ >= chunks_ || next_chunk_ > stop_after_) return;
-      c = std::make_unique<Chunk>();
-      c->first = next_chunk_ * kChunkEvents + 1;
-      c->last = std::min(size_, (next_chunk_ + 1) * kChunkEvents);
-      ++next_chunk_;
-    }
-    verify_chunk(*c);
-    std::lock_guard lock(mu_);
-    if (c->failure || !c->status) stop_after_ = std::min(stop_after_, (c->first - 1) / kChunkEvents);
-    done_.push_back(std::move(c));
-    cv_.notify_all();
-  }
-}
-
-// Takes the chunks in seq order as workers finish them. Returns the first
-// failure, or nullopt when every event checked out; `chain` ends as the
-// chain hash of the last event.
-Result<std::optional<Failure>> Verifier::consume(Hash& chain) {
-  Millis last_recorded = 0;
-  for (std::uint64_t index = 0; index < chunks_; ++index) {
-    std::unique_ptr<Chunk> c;
-    {
-      std::unique_lock lock(mu_);
-      const std::uint64_t first = index * kChunkEvents + 1;
-      auto is_next = [&](const auto& p) { return p->first == first; };
-      cv_.wait(lock, [&] { return std::any_of(done_.begin(), done_.end(), is_next); });
-      const auto it = std::find_if(done_.begin(), done_.end(), is_next);
-      c = std::move(*it);
-      done_.erase(it);
-      cv_.notify_all();
-    }
-    if (!c->status) return c->status;
-    std::optional<Failure> found = c->failure;
-    if (index > 0 && !(found && found->seq == c->first) && c->first_recorded < last_recorded) {
-      found = Failure(c->first, Code::kRecordedAtDecreasing, "recorded before the event it follows",
-                      format_timestamp(last_recorded), format_timestamp(c->first_recorded));
-    }
-    if (found) return std::optional<Failure>(found);
-    last_recorded = c->last_recorded;
-    chain = c->last_chain;
-    if (hooks_.on_progress) hooks_.on_progress(c->last, size_);
-  }
-  return std::optional<Failure>();
-}
-
-// After every event checked out: nothing may lie beyond the head or before
-// seq 1, and the head must hold the last chain hash.
-Result<std::optional<Failure>> Verifier::check_tail(const Hash& chain) {
-  const std::string beyond_head = "a record lies beyond the head (size " + std::to_string(size_) + ")";
-  for (Family f : {Family::kEvents, Family::kChain}) {
-    const auto first = reader_.cursor(f, "");
-    if (!first->status()) return first->status();
-    if (first->valid() && first->key() < seq_key(1)) {
-      return std::optional<Failure>(
-          Failure(0, Code::kMalformedKey, "a record is stored before seq 1"));
-    }
-  }
-  const auto event = reader_.cursor(Family::kEvents, seq_key(size_ + 1));
-  if (!event->status()) return event->status();
-  if (event->valid()) {
-    const auto seq = seq_from_key(event->key());
-    return std::optional<Failure>(
-        Failure(seq.value_or(size_ + 1), Code::kEventBeyondHead, beyond_head));
-  }
-  const auto hashes = reader_.hashes_from(size_ + 1);
-  if (hashes->status().code() == Code::kStorageError) return hashes->status();
-  if (hashes->valid() || !hashes->status()) {
-    return std::optional<Failure>(Failure(hashes->valid() ? hashes->seq() : size_ + 1,
-                                                Code::kHashesBeyondHead, beyond_head));
-  }
-  if (chain != reader_.head().chain) {
-    return std::optional<Failure>(
-        Failure(size_, Code::kHeadMismatch, "the head's chain hash is not the last event's",
-                to_hex(reader_.head().chain), to_hex(chain)));
-  }
-  return std::optional<Failure>();
-}
-
-// The first seq below `limit` where the id index and the events disagree.
-std::optional<Failure> Verifier::compare_ids(std::uint64_t limit) {
-  std::optional<Failure> first;
-  if (index_failure_ && index_failure_->seq < limit) first = index_failure_;
-  const std::uint64_t end = std::min<std::uint64_t>(limit, first ? first->seq : limit);
-  for (std::uint64_t seq = 1; seq < end && seq <= size_; ++seq) {
-    if (index_ids_[seq] == event_ids_[seq]) continue;
-    if (index_ids_[seq] == 0) {
-      return Failure(seq, Code::kIdNotIndexed, "the id index has no entry for this event's id");
-    }
-    return Failure(seq, Code::kIdIndexMismatch, "the id index and the event disagree on its id");
-  }
-  return first;
-}
-
-Result<VerifyReport> Verifier::run() {
-  chunks_ = (size_ + kChunkEvents - 1) / kChunkEvents;
-  const unsigned workers = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
-  Hash chain = kZeroHash;
-  Result<std::optional<Failure>> found = consume(chain);
-  {
-    std::lock_guard lock(mu_);
-    stop_after_ = 0;
-    next_chunk_ = chunks_;
-    cv_.notify_all();
-  }
-  for (auto& t : threads) t.join();
-  if (!found) return found.status();
-  FL_RETURN_IF_ERROR(index_status_);
-  VerifyReport report;
-  report.size = size_;
-  report.chain = chain;
-  std::optional<Failure> failed = *found;
-  if (!failed) {
-    Result<std::optional<Failure>> tail = check_tail(chain);
-    if (!tail) return tail.status();
-    failed = *tail;
-  }
-  // Index entries that name no event (beyond the head, say) count too when
-  // every event is fine.
-  const std::uint64_t limit = failed ? failed->seq : UINT64_MAX;
-  if (auto ids = compare_ids(limit)) failed = ids;
-  report.failure = failed;
-  return report;
+Status no_verifier(const char* why) {
+  return Status::error(Code::kNoSigningKey, std::string("no verifier key: ") + why +
+                                                "; give the one the fund published with --key FILE");
 }
 
 }  // namespace
 
-Result<VerifyReport> verify_log(const Store& store, const VerifyHooks& hooks) {
+Result<LedgerReport> verify_ledger(const Store& store, const VerifyOptions& options) {
   const auto reader = store.reader();
-  Verifier verifier(*reader, hooks);
-  return verifier.run();
+  LedgerReport report;
+  // Each verified chunk's blocks of the Merkle tree are hashed on the
+  // worker that verified it.
+  RecomputedTree tree(reader->head().size);
+  VerifyHooks hooks;
+  hooks.on_chunk = [&tree](std::uint64_t first_seq, const std::vector<Hash>& leaves) {
+    tree.add_chunk(first_seq, leaves);
+  };
+  hooks.on_progress = options.on_log_progress;
+  Result<VerifyReport> log = verify_log(store, hooks);
+  if (!log) return log.status();
+  report.size = log->size;
+  report.chain = log->chain;
+  report.failure = log->failure;
+  if (!report.ok()) return report;
+  FL_CHECK(report.size == reader->head().size);
+  report.root = tree.root();
+
+  // The stored tree, then every checkpoint the ledger kept, read through it.
+  Result<std::optional<Failure>> nodes = tree.compare_stored(*reader);
+  if (!nodes) return nodes.status();
+  if ((report.failure = *nodes)) return report;
+  if (options.verifier) {
+    Result<KeptCheckpoints> kept = verify_kept_checkpoints(*reader, *options.verifier);
+    if (!kept) return kept.status();
+    report.checkpoints_kept = kept->count;
+    if ((report.failure = kept->failure)) return report;
+  } else {
+    Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(*reader);
+    if (!latest) return latest.status();
+    if (latest->has_value()) return no_verifier("the ledger kept checkpoints, which need it");
+  }
+  if (!options.earlier.empty()) {
+    if (!options.verifier) return no_verifier("an earlier checkpoint needs it");
+    Result<std::optional<Failure>> extended = check_earlier(*reader, options.earlier, *options.verifier, report.extends);
+    if (!extended) return extended.status();
+    if ((report.failure = *extended)) return report;
+  }
+
+  // The log is what was appended; now the projection must be what the log
+  // gives, and every event must pass the rules.
+  Result<VerifyReport> projection = verify_projection(store, options.on_replay_progress);
+  if (!projection) return projection.status();
+  report.failure = projection->failure;
+  return report;
 }
 
 }  // namespace fundledger

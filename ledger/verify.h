@@ -1,55 +1,63 @@
 #pragma once
-// Proves that the stored log is exactly what was appended, or names the
-// first event that is not. Every leaf and chain hash is recomputed from the
-// stored bytes and compared with the hashes recorded at append time; each
-// event's envelope must be well formed and say its own seq, the seqs be
-// continuous, the times never decreasing, the id index must name every
-// event and nothing else, and the head must cover exactly the last event.
-//
-// What this cannot catch alone: someone who rewrites the log and recomputes
-// every hash and the head (a shortened log, say) leaves a log that is
-// consistent with itself. Signed checkpoints close that gap.
+// `fundledger verify`, whole: the stored log (ledger/verify_log.h), the
+// Merkle tree kept in the store, every checkpoint the ledger kept, an
+// earlier checkpoint or bundle the log must extend, and the projection
+// replayed from the events, in that order, stopping at the first failure.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
-#include <string>
-#include <vector>
 
+#include "audit/bundle.h"
+#include "audit/note.h"
+#include "ledger/store.h"
+#include "ledger/verify_log.h"
 #include "util/failure.h"
 #include "util/hash.h"
 #include "util/status.h"
-#include "ledger/store.h"
 
 namespace fundledger {
 
-// What verify_log finds (Failure::check): missing_event, malformed_key,
-// event_beyond_head, hashes_beyond_head, missing_hashes, invalid_envelope,
-// seq_mismatch, recorded_at_decreasing, leaf_hash_mismatch,
-// chain_hash_mismatch, head_mismatch, id_index_mismatch, id_not_indexed.
-struct VerifyReport {
+struct VerifyOptions {
+  // The key the checkpoints kept (and an earlier one) must verify with. A
+  // ledger that kept no checkpoint can be verified without one.
+  std::optional<NoteVerifier> verifier;
+  // An earlier checkpoint (a file holding the signed note) or bundle (its
+  // directory) that the log must extend; empty for none.
+  std::filesystem::path earlier;
+  // Progress of the pass over the log and of the replay, from the calling
+  // thread.
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_log_progress;
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_replay_progress;
+};
+
+struct LedgerReport {
   std::uint64_t size = 0;  // the head's size
+  Hash root{};             // the Merkle root recomputed from the leaves
   Hash chain = kZeroHash;  // the head's chain hash, recomputed
-  std::optional<Failure> failure;
+  std::uint64_t checkpoints_kept = 0;
+  std::optional<Checkpoint> extends;  // the earlier checkpoint, when it was given and the log extends it
+  std::optional<Failure> failure;     // the first check that failed
   bool ok() const { return !failure.has_value(); }
 };
 
-// Events are verified in chunks of kVerifyChunkEvents consecutive seqs, the
-// first starting at seq 1, by worker threads.
-inline constexpr std::uint64_t kVerifyChunkEvents = 1 << 14;
+// Verifies the ledger `store` holds (open read-only, without the head
+// check, so that a damaged head is reported, not refused). Failures are the
+// checks of verify_log, RecomputedTree::compare_stored,
+// verify_kept_checkpoints, check_extends and verify_projection. Refusals:
+// no_signing_key (checkpoints were kept, or an earlier one is given, but
+// there is no verifier), storage_error, store_corrupt.
+Result<LedgerReport> verify_ledger(const Store& store, const VerifyOptions& options);
 
-struct VerifyHooks {
-  // The recomputed leaf hashes of a chunk that verified, from `first_seq`
-  // on. Called from worker threads, concurrently and in any order, once per
-  // chunk that verified; chunks after a failure may not be reported.
-  std::function<void(std::uint64_t first_seq, const std::vector<Hash>& leaves)> on_chunk;
-  // Called now and then from the calling thread.
-  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
-};
-
-// Verifies the log `store` holds. Uses up to two worker threads beside the
-// caller. A storage error is returned as the Status; a wrong log is a report
-// with a failure.
-Result<VerifyReport> verify_log(const Store& store, const VerifyHooks& hooks = {});
+// Replays the log into a fresh fund and checks, after every event, the
+// rules (an event they refuse: rule_violation) and the fund's invariants
+// (invariant_broken, the cash identity among them), and at every stored
+// snapshot that its records are the replay's (projection_mismatch), and
+// that no record is stored outside a snapshot (projection_mismatch); the
+// index of business ids (business_index_mismatch). A storage error is the
+// Status; a failed check is a report with a failure.
+Result<VerifyReport> verify_projection(const Store& store,
+                                       const std::function<void(std::uint64_t, std::uint64_t)>& progress = nullptr);
 
 }  // namespace fundledger

@@ -8,6 +8,7 @@
 #include "util/check.h"
 #include "domain/data_view.h"
 #include "util/log.h"
+#include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/tree.h"
 
@@ -310,6 +311,12 @@ Status Writer::load_state() {
   // What changed after the snapshot goes into the next one.
   FL_RETURN_IF_ERROR(replay(*reader, *state, size));
   FL_RETURN_IF_ERROR(state->source_status());
+  // What was read must add up before anything is written on top of it; a
+  // store that gives figures that do not is damaged, not the program.
+  if (const Status figures = state->invariants(); !figures) {
+    return Status::error(Code::kStoreCorrupt, "the fund as stored does not add up (" + figures.message() +
+                                                  "); run `fundledger verify`");
+  }
   if (size > 0) {
     auto last = reader->event(size);
     if (!last) return last.status();

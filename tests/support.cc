@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
 
 namespace fundledger::test {
@@ -41,11 +43,55 @@ void Ledger::close() {
 
 void Ledger::reopen() {
   close();
-  Result<std::unique_ptr<Store>> opened = Store::open(dir.path());
+  Result<std::unique_ptr<Store>> opened = Store::open(dir.path(), options);
   REQUIRE(opened.status().to_string() == "ok");
   store = std::move(*opened);
   writer = std::make_unique<Writer>(*store, fixed_clock_options());
 }
+
+namespace {
+
+// Fails every sync of the write-ahead log while `failing` is set.
+class FailingFs : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FailingFs(std::atomic<bool>& failing)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
+  const char* Name() const override { return "FailingFs"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
+    if (s.ok() && name.size() > 4 && name.substr(name.size() - 4) == ".log") {
+      *result = std::make_unique<File>(std::move(*result), failing_);
+    }
+    return s;
+  }
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile>&& f, std::atomic<bool>& failing)
+        : FSWritableFileOwnerWrapper(std::move(f)), failing_(failing) {}
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
+      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
+      return FSWritableFileOwnerWrapper::Sync(o, d);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
+      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
+      return FSWritableFileOwnerWrapper::Fsync(o, d);
+    }
+
+   private:
+    std::atomic<bool>& failing_;
+  };
+  std::atomic<bool>& failing_;
+};
+
+}  // namespace
+
+FailingDisk::FailingDisk() : env_(rocksdb::NewCompositeEnv(std::make_shared<FailingFs>(failing))) {}
+FailingDisk::~FailingDisk() = default;
 
 struct RawDb::Impl {
   rocksdb::DB* db = nullptr;

@@ -3,6 +3,7 @@
 // built from JSON lines with a fixed clock, raw access to the database for
 // corrupting it, and a way to run the `fundledger` binary.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -16,6 +17,10 @@
 #include "tests/events.h"
 #include "tests/temp_dir.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace fundledger::test {
 
 // The clock every test ledger runs on: 2026-11-23T10:15:30.123Z, moving one
@@ -27,6 +32,7 @@ struct Ledger {
   TempDir dir;
   std::unique_ptr<Store> store;
   std::unique_ptr<Writer> writer;
+  OpenOptions options;  // how reopen() opens it
 
   Ledger();
   // Appends the lines as one request, as manager:alice; requires success.
@@ -51,6 +57,19 @@ class RawDb {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// A disk that goes bad under the ledger: while `failing` is set, every sync
+// of the write-ahead log fails. Open a store with OpenOptions{.env = env()}.
+class FailingDisk {
+ public:
+  FailingDisk();
+  ~FailingDisk();
+  std::atomic<bool> failing{false};
+  rocksdb::Env* env() const { return env_.get(); }
+
+ private:
+  std::unique_ptr<rocksdb::Env> env_;
 };
 
 // What a run of the fundledger binary printed, and how it exited.

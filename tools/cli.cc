@@ -4,12 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
-#include "api/certificate.h"
-#include "audit/checkpoint.h"
-#include "audit/note.h"
+#include "api/ledger_dir.h"
 #include "util/check.h"
 
 namespace fundledger::cli {
@@ -99,41 +96,13 @@ void Progress::finish() {
   drawn_ = false;
 }
 
-Status create_ledger(const std::string& dir, const std::string& origin, std::string& verifier_key) {
-  FL_RETURN_IF_ERROR(Store::create(dir, origin));
-  const std::optional<NoteSigner> signer = NoteSigner::generate(origin);
-  FL_CHECK(signer.has_value());  // origin is a valid key name
-  const std::filesystem::path path(dir);
-  if (const std::string bad = write_signing_key(path / kSigningKeyFile, *signer); !bad.empty()) {
-    return Status::error(Code::kStorageError, "the ledger was created without its signing key: " + bad);
+std::optional<NoteSigner> ledger_key(const std::string& dir, const Store& store, int& exit_code) {
+  Result<NoteSigner> signer = api::read_ledger_key(dir, store.origin());
+  if (!signer) {
+    exit_code = fail(signer.status());
+    return std::nullopt;
   }
-  std::ofstream out(path / kVerifierKeyFile);
-  out << signer->verifier_key() << "\n";
-  if (!out.flush()) return Status::error(Code::kStorageError, "cannot write " + (path / kVerifierKeyFile).string());
-  verifier_key = signer->verifier_key();
-  if (const std::string bad = api::write_self_signed_certificate(path / api::kCertificateFile,
-                                                                 path / api::kCertificateKeyFile);
-      !bad.empty()) {
-    return Status::error(Code::kStorageError, "the ledger was created without its TLS certificate: " + bad);
-  }
-  return Status::ok();
-}
-
-std::optional<NoteSigner> read_ledger_key(const std::string& dir, const Store& store, int& exit_code) {
-  std::string error;
-  std::optional<NoteSigner> signer =
-      read_signing_key(std::filesystem::path(dir) / kSigningKeyFile, store.origin(), error);
-  if (!signer) exit_code = fail(Status::error(Code::kNoSigningKey, error));
-  return signer;
-}
-
-std::optional<std::string> read_key_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line) || line.empty()) return std::nullopt;
-  std::string more;
-  if (std::getline(in, more)) return std::nullopt;
-  return line;
+  return std::move(*signer);
 }
 
 }  // namespace fundledger::cli

@@ -35,26 +35,9 @@ void print_json(const nlohmann::json& value);
 // how the command was called, kExitRefused for everything else.
 int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
-// In a ledger's directory: the log's Ed25519 signing key (PEM, mode 0600)
-// and its verifier key (c2sp.org/signed-note), one line, public.
-inline constexpr std::string_view kSigningKeyFile = "log.key";
-inline constexpr std::string_view kVerifierKeyFile = "verifier.key";
-// The API's tokens: their hashes, roles and names (api/tokens.h), 0600.
-inline constexpr std::string_view kTokensFile = "tokens";
-
-// Creates a ledger at `dir` named `origin` (a valid key name), with its
-// signing key and verifier key files and a self-signed TLS certificate for
-// localhost; sets `verifier_key`. Refusals: those
-// of Store::create, storage_error.
-Status create_ledger(const std::string& dir, const std::string& origin, std::string& verifier_key);
-
-// The ledger's signing key, for `store` at `dir`; or prints why it cannot
-// be read (no_signing_key) and sets `exit_code`.
-std::optional<NoteSigner> read_ledger_key(const std::string& dir, const Store& store, int& exit_code);
-
-// The one line of a verifier key file (newline removed); nullopt when the
-// file cannot be read or holds more than one line.
-std::optional<std::string> read_key_file(const std::filesystem::path& path);
+// The ledger's signing key (api/ledger_dir.h), for `store` at `dir`; or
+// prints why it cannot be read (no_signing_key) and sets `exit_code`.
+std::optional<NoteSigner> ledger_key(const std::string& dir, const Store& store, int& exit_code);
 
 // Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/ledger_dir.h"
 #include "domain/event.h"
 #include "domain/formats.h"
 #include "ledger/store.h"
@@ -62,9 +63,8 @@ int run_demo(const DemoOptions& o) {
   const std::size_t count = drafts.size();
   bool created = false;
   if (!std::filesystem::exists(std::filesystem::path(o.data) / "CURRENT")) {
-    std::string verifier_key;
-    const Status made = create_ledger(o.data, "localhost/fundledger-demo", verifier_key);
-    if (!made) return fail(made);
+    const Result<std::string> made = api::create_ledger(o.data, "localhost/fundledger-demo");
+    if (!made) return fail(made.status());
     created = true;
   }
   int exit_code = kExitOk;

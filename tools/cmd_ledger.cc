@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "api/ledger_dir.h"
 #include "audit/note.h"
 #include "domain/event.h"
 #include "domain/formats.h"
+#include "ledger/event_pages.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
@@ -24,6 +26,8 @@ namespace {
 constexpr std::size_t kAppendEventsMax = 1'000'000;
 // Events one `events` call prints when no --limit is given: all of them.
 constexpr std::uint64_t kEventsLimitDefault = UINT64_MAX;
+// Events read and printed at a time.
+constexpr std::uint64_t kEventsPrinted = 4096;
 constexpr std::string_view kOriginDefault = "localhost/fundledger";
 
 std::string default_actor() {
@@ -46,12 +50,12 @@ int run_init(const InitOptions& o) {
     return fail(Status::error(Code::kUsage, "--origin must be a key name: no spaces, no '+', printable UTF-8",
                               "origin"));
   }
-  std::string verifier_key;
-  if (const Status created = create_ledger(o.data, o.origin, verifier_key); !created) return fail(created);
+  const Result<std::string> verifier_key = api::create_ledger(o.data, o.origin);
+  if (!verifier_key) return fail(verifier_key.status());
   nlohmann::ordered_json out;
   out["data"] = o.data;
   out["origin"] = o.origin;
-  out["verifier_key"] = verifier_key;
+  out["verifier_key"] = *verifier_key;
   print_json(out);
   return kExitOk;
 }
@@ -151,28 +155,17 @@ int run_events(const EventsOptions& o) {
   if (!store) return exit_code;
   const auto reader = store->reader();
   const std::uint64_t size = reader->head().size;
-  const auto events = reader->cursor(Family::kEvents, seq_key(o.from));
-  const auto hashes = reader->hashes_from(o.from);
+  if (o.from > size || o.limit == 0) return kExitOk;
+  // At most --limit events from --from, up to the head.
+  const std::uint64_t last = size - (o.from - 1) <= o.limit ? size : o.from - 1 + o.limit;
   std::string out;
-  std::uint64_t printed = 0;
-  for (std::uint64_t seq = o.from; seq <= size && printed < o.limit;
-       ++seq, ++printed, events->next(), hashes->next()) {
-    const bool present = events->valid() && events->key() == seq_key(seq) &&
-                         hashes->valid() && hashes->seq() == seq;
-    if (!present || !append_event_with_hashes(out, events->value(), hashes->hashes().leaf,
-                                              hashes->hashes().chain)) {
-      std::cout << out;
-      return fail(Status::error(Code::kStoreCorrupt, "event " + std::to_string(seq) +
-                                                     " cannot be read; run `fundledger verify`"));
-    }
-    out += '\n';
-    if (out.size() > (1 << 20)) {
-      std::cout << out;
-      out.clear();
-    }
+  for (std::uint64_t first = o.from; first <= last; first += kEventsPrinted) {
+    const Status read = append_events(*reader, first, std::min(last, first + kEventsPrinted - 1), '\n', out);
+    if (!out.empty()) out += '\n';
+    std::cout << out;
+    out.clear();
+    if (!read) return fail(read);
   }
-  if (!events->status()) return fail(events->status());
-  std::cout << out;
   return kExitOk;
 }
 

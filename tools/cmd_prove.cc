@@ -56,7 +56,7 @@ int run_checkpoint(const CheckpointOptions& o) {
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
-  const std::optional<NoteSigner> signer = read_ledger_key(o.data, *store, exit_code);
+  const std::optional<NoteSigner> signer = ledger_key(o.data, *store, exit_code);
   if (!signer) return exit_code;
   Result<std::string> note = sign_checkpoint(*store, *signer);
   if (!note) return fail(note.status());

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api/certificate.h"
+#include "api/ledger_dir.h"
 #include "api/server.h"
 #include "api/tokens.h"
 #include "ledger/checkpoints.h"
@@ -36,7 +37,7 @@ int run_token_add(const TokenOptions& o) {
   // The ledger must exist; the token is for it.
   int exit_code = kExitOk;
   if (!open_store(o.data, OpenOptions{.read_only = true}, exit_code)) return exit_code;
-  Result<std::string> token = api::TokenStore::add(std::filesystem::path(o.data) / kTokensFile, o.name, *role);
+  Result<std::string> token = api::TokenStore::add(std::filesystem::path(o.data) / api::kTokensFile, o.name, *role);
   if (!token) return fail(token.status());
   nlohmann::ordered_json out;
   out["name"] = o.name;
@@ -70,9 +71,9 @@ int run_serve(const ServeOptions& o) {
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
-  std::optional<NoteSigner> signer = read_ledger_key(o.data, *store, exit_code);
+  std::optional<NoteSigner> signer = ledger_key(o.data, *store, exit_code);
   if (!signer) return exit_code;
-  Result<api::TokenStore> tokens = api::TokenStore::load(std::filesystem::path(o.data) / kTokensFile);
+  Result<api::TokenStore> tokens = api::TokenStore::load(std::filesystem::path(o.data) / api::kTokensFile);
   if (!tokens) return fail(tokens.status());
 
   // SIGINT and SIGTERM are taken by this thread alone (sigwait below), not

@@ -9,6 +9,7 @@
 #include "util/canonical.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "domain/views.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -42,7 +43,7 @@ int run_view(const ViewOptions& o) {
   const std::shared_ptr<const StoreReader> reader = store->reader();
   std::optional<NoteSigner> signer;
   if (o.sign) {
-    signer = read_ledger_key(o.data, *store, exit_code);
+    signer = ledger_key(o.data, *store, exit_code);
     if (!signer) return exit_code;
   }
   Result<nlohmann::json> view = view_as_of(reader, *kind, o.id, o.as_of);

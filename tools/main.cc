@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   cli::add_prove_commands(app, action);
   cli::add_gen_commands(app, action);
   cli::add_view_commands(app, action);
-  cli::add_audit_commands(app, action);
+  cli::add_export_command(app, action);
+  cli::add_audit_command(app, action);
   cli::add_serve_commands(app, action);
   try {
     app.parse(argc, argv);

@@ -148,7 +148,9 @@ namespace fundledger {
   X(kProofRootMismatch, "proof_root_mismatch", 0, 1, "the proof does not lead to the (second) root")          \
   X(kNoteMalformed, "note_malformed", 0, 1, "not a signed note of c2sp.org/signed-note")                      \
   X(kNoteUnsigned, "note_unsigned", 0, 1, "the note carries no signature by the key")                         \
-  X(kNoteSignatureInvalid, "note_signature_invalid", 0, 1, "the key's signature of the note does not verify")
+  X(kNoteSignatureInvalid, "note_signature_invalid", 0, 1, "the key's signature of the note does not verify") \
+  X(kViewMalformed, "view_malformed", 0, 1, "an audited view not of the shape of SPEC 3")                    \
+  X(kViewSignatureInvalid, "view_signature_invalid", 0, 1, "an audited view's signature does not verify")
 
 enum class Code : std::uint8_t {
 #define FUNDLEDGER_CODE_CONSTANT(constant, name, http, exit, meaning) constant,

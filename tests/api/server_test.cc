@@ -19,6 +19,7 @@
 #include "domain/exports.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "ledger/verify.h"
 
 #include <algorithm>
@@ -26,53 +27,20 @@
 #include <set>
 #include <thread>
 
-#include "tests/client.h"
-#include "tests/support.h"
+#include "tests/api/served.h"
 
 namespace fundledger::api {
 namespace {
 
-using test::Client;
-using test::Reply;
+using fundledger::test::Client;
+using fundledger::test::Reply;
 namespace net = boost::asio;
 namespace http = boost::beast::http;
 
-// A ledger with events, its key and tokens, served on a free port.
-struct Served {
-  test::Ledger ledger;
-  std::string manager, board, auditor;
-  NoteSigner signer = *NoteSigner::generate("test.example/ledger");
-  std::unique_ptr<Server> server;
-
-  explicit Served(std::chrono::seconds checkpoint_interval = std::chrono::seconds(60), Limits limits = {}) {
-    ledger.append(test::generated(300, 8));
-    const auto dir = ledger.dir.path();
-    REQUIRE(write_self_signed_certificate(dir / "tls.crt", dir / "tls.key") == "");
-    manager = *TokenStore::add(dir / "tokens", "alice", Role::kManager);
-    board = *TokenStore::add(dir / "tokens", "bea", Role::kBoard);
-    auditor = *TokenStore::add(dir / "tokens", "abe", Role::kAuditor);
-    REQUIRE(sign_checkpoint(*ledger.store, signer).status().to_string() == "ok");
-    ServerOptions o;
-    o.port = 0;
-    o.cert = dir / "tls.crt";
-    o.key = dir / "tls.key";
-    o.threads = 2;
-    o.checkpoint_interval = checkpoint_interval;
-    o.limits = limits;
-    Result<std::unique_ptr<Server>> s =
-        Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
-    REQUIRE(s.status().to_string() == "ok");
-    server = std::move(*s);
-  }
-  std::uint16_t port() const { return server->port(); }
-};
-
-void check_error(const Reply& r, int status, const std::string& code) {
-  CHECK(r.status == status);
-  REQUIRE(r.body.contains("error"));
-  CHECK(r.body["error"]["code"] == code);
-  CHECK(r.body["error"]["message"].is_string());
-}
+using test::check_error;
+using test::donor_event;
+using test::Served;
+using test::ServedOptions;
 
 TEST_CASE("public routes answer without a token", "[server]") {
   Served s;
@@ -154,7 +122,7 @@ TEST_CASE("views need a token of any role and are audited views that verify", "[
       INFO(target);
       const Reply r = c.send(http::verb::get, target, token);
       REQUIRE(r.status == 200);
-      CHECK(check_audited_view(r.body, verifier) == "");
+      CHECK(check_audited_view(r.body, verifier).to_string() == "ok");
     }
   }
   // The view is the ledger's own, as of the seq asked.
@@ -197,12 +165,6 @@ TEST_CASE("a body announced over 1 MiB is refused from its header", "[server]") 
   const Reply r = c.send_header_only("/v1/events", (1 << 20) + 1);
   check_error(r, 413, "body_too_large");
   CHECK_FALSE(r.keep_alive);
-}
-
-// A fresh event for the served ledger: a donor of its own.
-std::string donor_event(const std::string& id) {
-  return R"({"id":")" + id + R"(","type":"donor.registered","data":{"donor":")" + id +
-         R"(","name":"Donor )" + id + R"(","kind":"foundation"}})";
 }
 
 TEST_CASE("a manager posts events: 201, a repeat 200, conflicts and refusals with their codes", "[server]") {
@@ -329,10 +291,9 @@ TEST_CASE("events page by page, and proofs fetched over HTTPS verify with the au
   const Reply cp = c.send(http::verb::get, "/v1/audit/checkpoint");
   REQUIRE(cp.status == 200);
   const NoteVerifier verifier = *NoteVerifier::parse(c.send(http::verb::get, "/v1/audit/key").body["verifier_key"].get<std::string>());
-  std::string text;
-  REQUIRE(verifier.check(cp.body["note"].get<std::string>(), text) == "");
-  Checkpoint checkpoint;
-  REQUIRE(parse_checkpoint(text, checkpoint) == "");
+  const Result<Checkpoint> read = read_checkpoint_note(cp.body["note"].get<std::string>(), verifier);
+  REQUIRE(read.status().to_string() == "ok");
+  const Checkpoint& checkpoint = *read;
   CHECK(checkpoint.size == 300);
   CHECK(cp.body["tree_size"] == 300);
   CHECK(cp.body["root_hash"] == to_hex(checkpoint.root));
@@ -344,7 +305,7 @@ TEST_CASE("events page by page, and proofs fetched over HTTPS verify with the au
   CHECK(inc.body["leaf_hash"] == e["leaf_hash"]);
   std::vector<Hash> path;
   for (const auto& h : inc.body["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
-  CHECK(check_inclusion(136, 300, *hash_from_hex(e["leaf_hash"].get<std::string>()), path, checkpoint.root) == "");
+  CHECK(check_inclusion(136, 300, *hash_from_hex(e["leaf_hash"].get<std::string>()), path, checkpoint.root).to_string() == "ok");
   // The log grows; its new tree extends the checkpoint.
   REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, donor_event("later")).status == 201);
   const Reply con = c.send(http::verb::get, "/v1/audit/consistency?first=300&second=301", s.board);
@@ -354,7 +315,7 @@ TEST_CASE("events page by page, and proofs fetched over HTTPS verify with the au
   const nlohmann::json fund = c.send(http::verb::get, "/v1/fund", s.board).body;
   CHECK(fund["as_of"]["tree_size"] == 301);
   CHECK(check_consistency(300, 301, checkpoint.root, *hash_from_hex(fund["as_of"]["root_hash"].get<std::string>()),
-                          path) == "");
+                          path).to_string() == "ok");
   check_error(c.send(http::verb::get, "/v1/audit/inclusion?seq=400", s.board), 400, "invalid_seq");
   check_error(c.send(http::verb::get, "/v1/audit/consistency?first=2&second=1", s.board), 400, "invalid_tree_size");
   check_error(c.send(http::verb::get, "/v1/audit/consistency?first=2&second=900", s.board), 400,
@@ -402,7 +363,9 @@ TEST_CASE("32 connections posting at once: every 201 lands once, no gaps, repeat
 }
 
 TEST_CASE("checkpoints are signed while the log grows, and a last one when the server stops", "[server]") {
-  Served s(std::chrono::seconds(1));
+  ServedOptions options;
+  options.checkpoint_interval = std::chrono::seconds(1);
+  Served s(options);
   Client c(s.port());
   REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, donor_event("grow-1")).status == 201);
   nlohmann::json cp;
@@ -419,12 +382,11 @@ TEST_CASE("checkpoints are signed while the log grows, and a last one when the s
   REQUIRE(latest->has_value());
   CHECK((*latest)->first == 302);
   // Every checkpoint kept verifies and is consistent with the log.
-  std::uint64_t kept = 0;
-  const auto bad = verify_kept_checkpoints(*s.ledger.store->reader(),
-                                           *NoteVerifier::parse(s.signer.verifier_key()), kept);
-  REQUIRE(bad.is_ok());
-  CHECK_FALSE(bad->has_value());
-  CHECK(kept >= 3);  // 300 before it started, 301, 302
+  const Result<KeptCheckpoints> kept =
+      verify_kept_checkpoints(*s.ledger.store->reader(), *NoteVerifier::parse(s.signer.verifier_key()));
+  REQUIRE(kept.is_ok());
+  CHECK_FALSE(kept->failure.has_value());
+  CHECK(kept->count >= 3);  // 300 before it started, 301, 302
 }
 
 TEST_CASE("/metrics counts requests by route and status, appends and writes, for any role", "[server]") {
@@ -499,7 +461,9 @@ TEST_CASE("a client that sends nothing or too slowly is closed at its timeout", 
   Limits limits;
   limits.header_timeout = std::chrono::seconds(1);
   limits.body_timeout = std::chrono::seconds(1);
-  Served s(std::chrono::seconds(60), limits);
+  ServedOptions options;
+  options.limits = limits;
+  Served s(options);
   using std::chrono::milliseconds;
   {
     Client idle(s.port());
@@ -532,7 +496,9 @@ TEST_CASE("a client that sends nothing or too slowly is closed at its timeout", 
 TEST_CASE("connections beyond the limit are closed at once", "[server]") {
   Limits limits;
   limits.connections_max = 2;
-  Served s(std::chrono::seconds(60), limits);
+  ServedOptions options;
+  options.limits = limits;
+  Served s(options);
   Client a(s.port());
   Client b(s.port());
   REQUIRE(a.send(http::verb::get, "/healthz").status == 200);

@@ -88,7 +88,7 @@ TEST_CASE("init's certificate is for localhost, self-signed, with its key kept p
   test::TempDir dir;
   const auto cert_path = dir.path() / "tls.crt";
   const auto key_path = dir.path() / "tls.key";
-  REQUIRE(write_self_signed_certificate(cert_path, key_path) == "");
+  REQUIRE(write_self_signed_certificate(cert_path, key_path).to_string() == "ok");
   CHECK(mode_of(key_path) == 0600);
   std::FILE* f = std::fopen(cert_path.c_str(), "r");
   REQUIRE(f != nullptr);
@@ -108,8 +108,8 @@ TEST_CASE("init's certificate is for localhost, self-signed, with its key kept p
   EVP_PKEY_free(key);
   X509_free(cert);
   // Never over a key that exists.
-  CHECK(write_self_signed_certificate(dir.path() / "other.crt", key_path) ==
-        "cannot create " + key_path.string() + ": File exists");
+  CHECK(write_self_signed_certificate(dir.path() / "other.crt", key_path).to_string() ==
+        "storage_error: cannot create " + key_path.string() + ": File exists");
 }
 
 }  // namespace

@@ -263,9 +263,12 @@ TEST_CASE("a bundle that does not extend an earlier checkpoint or bundle is caug
   const std::filesystem::path note = notes.path() / "checkpoint-300";
   write_file(note, checkpoint_note(signer, 300, root_of(yesterday)));
 
-  EarlierCheckpoint from_note, from_bundle;
-  REQUIRE_FALSE(read_earlier_checkpoint(note, verifier, from_note).has_value());
-  REQUIRE_FALSE(read_earlier_checkpoint(earlier_bundle.path(), verifier, from_bundle).has_value());
+  const Result<EarlierCheckpoint> read_note = read_earlier_checkpoint(note, verifier);
+  const Result<EarlierCheckpoint> read_bundle = read_earlier_checkpoint(earlier_bundle.path(), verifier);
+  REQUIRE(read_note.status().to_string() == "ok");
+  REQUIRE(read_bundle.status().to_string() == "ok");
+  const EarlierCheckpoint& from_note = *read_note;
+  const EarlierCheckpoint& from_bundle = *read_bundle;
   CHECK(from_note.leaves.empty());
   CHECK(from_bundle.leaves == leaves_of(yesterday));
   CHECK(from_bundle.checkpoint == from_note.checkpoint);
@@ -317,14 +320,13 @@ TEST_CASE("a bundle that does not extend an earlier checkpoint or bundle is caug
   SECTION("an earlier checkpoint by another key is not evidence") {
     const NoteSigner other = signer_of(2);
     write_file(note, checkpoint_note(other, 300, root_of(yesterday)));
-    EarlierCheckpoint e;
-    const std::optional<Failure> f = read_earlier_checkpoint(note, verifier, e);
-    REQUIRE(f.has_value());
-    CHECK(f->check == Code::kEarlierCheckpoint);
+    CHECK(read_earlier_checkpoint(note, verifier).status().to_string() ==
+          "earlier_checkpoint: the earlier checkpoint " + note.string() +
+              " does not verify: the note carries no signature by example.org/fund");
     const Bundle others(yesterday, other);
-    const std::optional<Failure> g = read_earlier_checkpoint(others.path(), verifier, e);
-    REQUIRE(g.has_value());
-    CHECK(g->check == Code::kEarlierCheckpoint);
+    CHECK(read_earlier_checkpoint(others.path(), verifier).status().to_string() ==
+          "earlier_checkpoint: the earlier checkpoint " + others.path().string() + " is a bundle signed by another key: " +
+              other.verifier_key() + ", not example.org/fund");
   }
 }
 
@@ -338,7 +340,7 @@ TEST_CASE("an audited view verifies with the log's key, and any change to it is 
                                            {"root_hash", to_hex(head.root)},
                                            {"tree_size", 42}});
   CHECK(audited["view"] == view);
-  CHECK(check_audited_view(audited, verifier) == "");
+  CHECK(check_audited_view(audited, verifier).to_string() == "ok");
 
   // The signature is Ed25519 over the RFC 8785 bytes of {"as_of","view"}.
   const std::string covered =
@@ -350,19 +352,23 @@ TEST_CASE("an audited view verifies with the log's key, and any change to it is 
 
   nlohmann::json changed = audited;
   changed["view"]["received"] = "2565000.01";
-  CHECK(check_audited_view(changed, verifier) == "the signature does not verify with example.org/fund's key");
+  CHECK(check_audited_view(changed, verifier).to_string() ==
+        "view_signature_invalid: the signature does not verify with example.org/fund's key");
   changed = audited;
   changed["as_of"]["tree_size"] = 41;
-  CHECK(check_audited_view(changed, verifier) == "the signature does not verify with example.org/fund's key");
+  CHECK(check_audited_view(changed, verifier).to_string() ==
+        "view_signature_invalid: the signature does not verify with example.org/fund's key");
   changed = audited;
   changed["extra"] = true;
-  CHECK(check_audited_view(changed, verifier) == "an audited view holds exactly as_of, signature and view");
+  CHECK(check_audited_view(changed, verifier).to_string() ==
+        "view_malformed: an audited view holds exactly as_of, signature and view");
   changed = audited;
   changed["as_of"]["root_hash"] = to_hex(head.root).substr(0, 63) + "G";
-  CHECK(check_audited_view(changed, verifier) ==
-        "as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size");
+  CHECK(check_audited_view(changed, verifier).to_string() ==
+        "view_malformed: as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size");
   const NoteVerifier other = *NoteVerifier::parse(signer_of(2).verifier_key());
-  CHECK(check_audited_view(audited, other) == "the signature does not verify with example.org/fund's key");
+  CHECK(check_audited_view(audited, other).to_string() ==
+        "view_signature_invalid: the signature does not verify with example.org/fund's key");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Known-bad inputs, one per data file in tests/testdata/reject: every one
-// is refused, and the valid inputs they were made from are accepted.
+// is refused with exactly the failure its file names, and the valid inputs
+// they were made from are accepted.
 
 #include <filesystem>
 
@@ -25,8 +26,8 @@ std::vector<Hash> hex_list(const nlohmann::json& j) {
   return out;
 }
 
-// What the check of the input says: "" when it is accepted.
-std::string check(const nlohmann::json& input) {
+// What the check of the input says.
+Status check(const nlohmann::json& input) {
   const std::string kind = input["kind"];
   if (kind == "inclusion") {
     return check_inclusion(input["index"], input["size"], hex(input["leaf"]), hex_list(input["path"]),
@@ -39,23 +40,23 @@ std::string check(const nlohmann::json& input) {
   REQUIRE(kind == "note");
   const std::optional<NoteVerifier> verifier = NoteVerifier::parse(input["verifier_key"].get<std::string>());
   REQUIRE(verifier.has_value());
-  std::string text;
-  return verifier->check(input["note"].get<std::string>(), text);
+  return verifier->check(input["note"].get<std::string>()).status();
 }
 
 TEST_CASE("the valid proofs and note that the bad inputs were made from are accepted", "[proof][note]") {
   for (const std::string name : {"accept-inclusion.json", "accept-consistency.json", "accept-note.json"}) {
     INFO(name);
-    CHECK(check(test::read_testdata(name)) == "");
+    CHECK(check(test::read_testdata(name)).to_string() == "ok");
   }
 }
 
-TEST_CASE("every known-bad proof and note in tests/testdata/reject is refused", "[proof][note]") {
+TEST_CASE("every known-bad proof and note in tests/testdata/reject is refused with the failure it names", "[proof][note]") {
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(FUNDLEDGER_TESTDATA) / "reject")) {
     const nlohmann::json input = test::read_testdata(entry.path());
     INFO(entry.path().filename().string() << ": " << input["why"].get<std::string>());
-    CHECK(check(input) != "");
+    REQUIRE(input["failure"].is_string());
+    CHECK(code_name(check(input).code()) == input["failure"].get<std::string>());
     ++files;
   }
   CHECK(files == 40);

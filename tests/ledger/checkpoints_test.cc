@@ -16,11 +16,9 @@ namespace fundledger {
 namespace {
 
 Checkpoint read(const NoteSigner& signer, const std::string& note) {
-  std::string text;
-  REQUIRE(NoteVerifier::parse(signer.verifier_key())->check(note, text) == "");
-  Checkpoint c;
-  REQUIRE(parse_checkpoint(text, c) == "");
-  return c;
+  const Result<Checkpoint> c = read_checkpoint_note(note, *NoteVerifier::parse(signer.verifier_key()));
+  REQUIRE(c.status().to_string() == "ok");
+  return *c;
 }
 
 Hash root_of_log(const Store& store) {
@@ -84,10 +82,10 @@ TEST_CASE("a history rewritten under a signed checkpoint is refused", "[checkpoi
 // Verify's check of the checkpoints kept, on `store`.
 std::optional<Failure> kept_failure(const Store& store, const NoteSigner& signer, std::uint64_t& count) {
   const auto reader = store.reader();
-  Result<std::optional<Failure>> r =
-      verify_kept_checkpoints(*reader, *NoteVerifier::parse(signer.verifier_key()), count);
+  Result<KeptCheckpoints> r = verify_kept_checkpoints(*reader, *NoteVerifier::parse(signer.verifier_key()));
   REQUIRE(r.status().to_string() == "ok");
-  return *r;
+  count = r->count;
+  return r->failure;
 }
 
 TEST_CASE("verify checks every kept checkpoint against the log", "[checkpoint]") {

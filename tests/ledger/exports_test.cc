@@ -18,6 +18,7 @@
 #include "domain/money.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "domain/views.h"
 #include "tests/support.h"
 #include "tests/temp_dir.h"

@@ -14,6 +14,7 @@
 #include "domain/data_view.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "domain/state.h"
 #include "ledger/verify.h"
 #include "domain/views.h"

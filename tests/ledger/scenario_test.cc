@@ -23,6 +23,7 @@
 
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
 #include "domain/views.h"
 #include "tests/support.h"
 

@@ -7,8 +7,6 @@
 #include <iterator>
 
 #include <catch2/catch.hpp>
-#include <rocksdb/env.h>
-#include <rocksdb/file_system.h>
 
 #include "ledger/verify.h"
 #include "tests/support.h"
@@ -250,52 +248,13 @@ TEST_CASE("what a load left when it was stopped is removed when the ledger opens
   CHECK(ledger.store->head().size == 0);
 }
 
-// A file system that fails every write and sync of the write-ahead log
-// while `failing` is set: a disk that has gone bad under the ledger.
-class FailingFs : public rocksdb::FileSystemWrapper {
- public:
-  explicit FailingFs(std::atomic<bool>& failing)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
-  const char* Name() const override { return "FailingFs"; }
-
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
-                                    rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok() && name.size() > 4 && name.substr(name.size() - 4) == ".log") {
-      *result = std::make_unique<File>(std::move(*result), failing_);
-    }
-    return s;
-  }
-
- private:
-  class File : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    File(std::unique_ptr<rocksdb::FSWritableFile>&& f, std::atomic<bool>& failing)
-        : FSWritableFileOwnerWrapper(std::move(f)), failing_(failing) {}
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
-      return FSWritableFileOwnerWrapper::Sync(o, d);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
-      return FSWritableFileOwnerWrapper::Fsync(o, d);
-    }
-
-   private:
-    std::atomic<bool>& failing_;
-  };
-  std::atomic<bool>& failing_;
-};
-
 TEST_CASE("after a failed sync the store refuses appends until it is reopened", "[store]") {
   test::TempDir dir;
   REQUIRE(Store::create(dir.path(), "o").is_ok());
-  std::atomic<bool> failing{false};
-  auto fs = std::make_shared<FailingFs>(failing);
-  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  test::FailingDisk disk;
+  std::atomic<bool>& failing = disk.failing;
   {
-    Result<std::unique_ptr<Store>> opened = Store::open(dir.path(), OpenOptions{.env = env.get()});
+    Result<std::unique_ptr<Store>> opened = Store::open(dir.path(), OpenOptions{.env = disk.env()});
     REQUIRE(opened.is_ok());
     Store& store = **opened;
     Writer writer(store, test::fixed_clock_options());

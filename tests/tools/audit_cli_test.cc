@@ -47,7 +47,7 @@ std::unique_ptr<test::Ledger> ledger_of(const std::string& events) {
   ledger->append(events);
   ledger->close();
   const NoteSigner key = log_key();
-  REQUIRE(write_signing_key(ledger->dir.path() / "log.key", key) == "");
+  REQUIRE(write_signing_key(ledger->dir.path() / "log.key", key).to_string() == "ok");
   std::ofstream(ledger->dir.path() / "verifier.key") << key.verifier_key() << "\n";
   return ledger;
 }
@@ -109,7 +109,7 @@ TEST_CASE("an exported bundle audits with its key alone and implies the ledger's
   // The ledger's signed view verifies with the published key, and is the
   // one the bundle implies.
   const nlohmann::json signed_view = json_of(run_cli("view fund --signed" + data).out);
-  CHECK(check_audited_view(signed_view, *NoteVerifier::parse(key)) == "");
+  CHECK(check_audited_view(signed_view, *NoteVerifier::parse(key)).to_string() == "ok");
   CHECK(signed_view["view"] == a["views"]["fund"]["view"]);
   CHECK(signed_view["as_of"] == a["views"]["fund"]["as_of"]);
 

@@ -63,9 +63,8 @@ TEST_CASE("init, append, events and verify", "[cli]") {
     std::getline(published, line);
     CHECK(line == vkey);
   }
-  std::string key_error;
-  const auto signing = read_signing_key(dir.path() / "ledger" / "log.key", "fund.example/ledger", key_error);
-  REQUIRE(signing.has_value());
+  const Result<NoteSigner> signing = read_signing_key(dir.path() / "ledger" / "log.key", "fund.example/ledger");
+  REQUIRE(signing.status().to_string() == "ok");
   CHECK(signing->verifier_key() == vkey);
   const test::Run bad_origin = run_cli("init --origin 'two words' --data " + dir.str() + "/other");
   CHECK(bad_origin.exit_code == 2);
@@ -229,7 +228,7 @@ TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") 
   std::vector<Hash> path;
   for (const auto& h : i["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
   CHECK(path.size() == 10);
-  CHECK(check_inclusion(299, 600, leaves[299], path, root_at(600)) == "");
+  CHECK(check_inclusion(299, 600, leaves[299], path, root_at(600)).to_string() == "ok");
   // The whole log by default.
   CHECK(json_lines(run_cli("prove inclusion 700" + data).out)[0]["tree_size"] == 700);
 
@@ -240,7 +239,7 @@ TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") 
   CHECK(c["second"] == 700);
   path.clear();
   for (const auto& h : c["path"]) path.push_back(*hash_from_hex(h.get<std::string>()));
-  CHECK(check_consistency(257, 700, root_at(257), root_at(700), path) == "");
+  CHECK(check_consistency(257, 700, root_at(257), root_at(700), path).to_string() == "ok");
 
   // checkpoint: a signed note of the whole log that verifies with the
   // published verifier key.
@@ -251,10 +250,10 @@ TEST_CASE("prove prints inclusion and consistency proofs that verify", "[cli]") 
     std::ifstream published(dir.path() / "verifier.key");
     std::getline(published, vkey);
   }
-  std::string text;
-  CHECK(NoteVerifier::parse(vkey)->check(checkpoint.out, text) == "");
+  const Result<std::string> text = NoteVerifier::parse(vkey)->check(checkpoint.out);
+  REQUIRE(text.status().to_string() == "ok");
   const Hash root = root_at(700);
-  CHECK(text == "localhost/fundledger\n700\n" + base64_encode(std::string(root.begin(), root.end())) + "\n");
+  CHECK(*text == "localhost/fundledger\n700\n" + base64_encode(std::string(root.begin(), root.end())) + "\n");
 
   const test::Run beyond = run_cli("prove inclusion 5 --tree-size 701" + data);
   CHECK(beyond.exit_code == 2);

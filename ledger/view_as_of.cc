@@ -1,0 +1,72 @@
+#include "ledger/view_as_of.h"
+
+#include "audit/audited_view.h"
+#include "domain/event.h"
+#include "ledger/replay.h"
+#include "ledger/snapshots.h"
+#include "ledger/tree.h"
+
+namespace fundledger {
+namespace {
+
+Status unreadable(std::uint64_t seq) {
+  return Status::error(Code::kStoreCorrupt,
+                       "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+}
+
+}  // namespace
+
+Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq) {
+  Result<LogHead> head = log_head(reader, seq);
+  if (!head) return head.status();
+  return log_head_json(*head);
+}
+
+namespace {
+
+// Each entry of a proposal's trail, {"seq","type"}, gets its event's
+// actor, recorded_at and data, read from the log.
+Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
+  for (nlohmann::json& entry : trail) {
+    const std::uint64_t seq = entry["seq"];
+    Result<std::optional<std::string>> bytes = reader.event(seq);
+    if (!bytes) return bytes.status();
+    Result<Event> event = *bytes ? decode_event(**bytes) : Result<Event>(unreadable(seq));
+    if (!event) return unreadable(seq);
+    entry["actor"] = event->actor;
+    entry["recorded_at"] = event->recorded_at;
+    nlohmann::json data = nlohmann::json::object();
+    for (const DataField& f : event->data.fields()) {
+      data[std::string(f.name)] = f.is_list ? nlohmann::json(f.list) : nlohmann::json(f.value);
+    }
+    entry["data"] = std::move(data);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status check_as_of(std::uint64_t as_of, std::uint64_t head) {
+  if (as_of <= head) return Status::ok();
+  return Status::error(Code::kInvalidAsOf,
+                       "as_of " + std::to_string(as_of) + " is beyond the log, which holds " + std::to_string(head) +
+                           " events",
+                       "as_of");
+}
+
+Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,
+                                  std::string_view id, std::optional<std::uint64_t> as_of) {
+  const std::uint64_t seq = as_of.value_or(reader->head().size);
+  FL_RETURN_IF_ERROR(check_as_of(seq, reader->head().size));
+  Result<std::unique_ptr<FundState>> state = state_as_of(reader, seq);
+  if (!state) return state.status();
+  Result<nlohmann::json> view = render_view(**state, kind, id);
+  FL_RETURN_IF_ERROR((*state)->source_status());
+  if (!view) return view.status();
+  if (kind == ViewKind::kProposal) FL_RETURN_IF_ERROR(add_trail_events(*reader, (*view)["trail"]));
+  Result<nlohmann::json> block = as_of_block(*reader, seq);
+  if (!block) return block.status();
+  return nlohmann::json{{"as_of", std::move(*block)}, {"view", std::move(*view)}};
+}
+
+}  // namespace fundledger
