@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "util/status.h"
 #include "ledger/store.h"
+#include "util/status.h"
 
 namespace fundledger::api {
 

@@ -359,6 +359,8 @@ Server::~Server() { stop(); }
 
 std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
 
+bool Server::stopping() const { return impl_->draining; }
+
 void Server::stop() {
   if (impl_->stopped.exchange(true)) return wait();
   Impl& impl = *impl_;
@@ -376,6 +378,10 @@ void Server::stop() {
     }
   }
   const auto deadline = std::chrono::steady_clock::now() + impl.options.drain_timeout;
+  if (impl.metrics.open_connections() > 0) {
+    log::info("waiting for connections to finish", {{"open", impl.metrics.open_connections()},
+                                                     {"seconds_max", impl.options.drain_timeout.count()}});
+  }
   while (impl.metrics.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -13,9 +13,9 @@
 
 #include "api/tokens.h"
 #include "audit/note.h"
-#include "util/status.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
+#include "util/status.h"
 
 namespace fundledger::api {
 
@@ -69,6 +69,8 @@ class Server {
   void stop();
   // Blocks until stop() has finished.
   void wait();
+  // Whether stop() has begun: requests that arrive now are answered 503.
+  bool stopping() const;
 
   struct Impl;
 

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "audit/note.h"
-#include "util/status.h"
 #include "util/hash.h"
+#include "util/status.h"
 
 namespace fundledger {
 

@@ -23,10 +23,10 @@
 #include "audit/note.h"
 #include "audit/proof.h"
 #include "bench/bench_support.h"
-#include "util/check.h"
 #include "ledger/checkpoints.h"
 #include "ledger/tree.h"
 #include "tools/audit_replay.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <vector>
 
-#include "util/check.h"
 #include "domain/event.h"
-#include "util/hash.h"
-#include "ledger/writer.h"
 #include "domain/generator.h"
+#include "ledger/writer.h"
+#include "util/check.h"
+#include "util/hash.h"
 
 namespace fundledger::bench {
 

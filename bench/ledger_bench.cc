@@ -20,17 +20,17 @@
 
 #include "audit/merkle.h"
 #include "bench/bench_support.h"
-#include "util/check.h"
 #include "domain/event.h"
+#include "domain/generator.h"
+#include "domain/views.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
-#include "ledger/view_as_of.h"
 #include "ledger/store.h"
 #include "ledger/tree.h"
 #include "ledger/verify.h"
-#include "domain/views.h"
+#include "ledger/view_as_of.h"
 #include "ledger/writer.h"
-#include "domain/generator.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

@@ -1,10 +1,10 @@
 // What each event does to the fund, once the rules have let it in. Every
 // figure an event moves is moved here and nowhere else.
 
-#include "util/check.h"
 #include "domain/iso_codes.h"
 #include "domain/money.h"
 #include "domain/state.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

@@ -6,10 +6,10 @@
 #include <cstring>
 #include <initializer_list>
 
-#include "util/canonical.h"
 #include "domain/formats.h"
 #include "domain/money.h"
 #include "domain/schema.h"
+#include "util/canonical.h"
 
 namespace fundledger {
 namespace {

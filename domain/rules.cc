@@ -2,10 +2,10 @@
 // fund as it stands. Each refusal names its code, says in a fund manager's
 // words what is wrong with the figures involved, and names the field.
 
-#include "util/check.h"
 #include "domain/iso_codes.h"
 #include "domain/money.h"
 #include "domain/state.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "util/check.h"
 #include "domain/formats.h"
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "util/check.h"
 #include "domain/money.h"
+#include "util/check.h"
 
 namespace fundledger {
 

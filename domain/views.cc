@@ -3,9 +3,9 @@
 #include <array>
 #include <map>
 
-#include "util/check.h"
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "util/check.h"
 
 namespace fundledger {
 namespace {

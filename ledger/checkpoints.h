@@ -9,9 +9,9 @@
 #include <utility>
 
 #include "audit/note.h"
-#include "util/status.h"
 #include "ledger/store.h"
 #include "util/failure.h"
+#include "util/status.h"
 
 namespace fundledger {
 

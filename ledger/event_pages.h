@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "util/status.h"
 #include "ledger/store.h"
+#include "util/status.h"
 
 namespace fundledger {
 

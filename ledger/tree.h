@@ -18,9 +18,9 @@
 
 #include "audit/audited_view.h"
 #include "audit/proof.h"
-#include "util/status.h"
 #include "ledger/store.h"
 #include "util/failure.h"
+#include "util/status.h"
 
 namespace fundledger {
 

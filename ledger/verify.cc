@@ -4,9 +4,9 @@
 #include <map>
 #include <vector>
 
+#include "audit/proof.h"
 #include "domain/data_view.h"
 #include "domain/state.h"
-#include "audit/proof.h"
 #include "ledger/checkpoints.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"

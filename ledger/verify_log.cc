@@ -8,9 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include "util/check.h"
 #include "domain/event.h"
 #include "domain/formats.h"
+#include "util/check.h"
 #include "util/keyed_hash.h"
 
 namespace fundledger {

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "ledger/store.h"
 #include "util/failure.h"
 #include "util/hash.h"
 #include "util/status.h"
-#include "ledger/store.h"
 
 namespace fundledger {
 

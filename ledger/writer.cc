@@ -5,12 +5,12 @@
 #include <unordered_set>
 #include <utility>
 
-#include "util/check.h"
 #include "domain/data_view.h"
-#include "util/log.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/tree.h"
+#include "util/check.h"
+#include "util/log.h"
 
 namespace fundledger {
 

@@ -24,10 +24,10 @@
 
 #include "domain/event.h"
 #include "domain/formats.h"
-#include "util/hash.h"
 #include "domain/state.h"
-#include "util/status.h"
 #include "ledger/store.h"
+#include "util/hash.h"
+#include "util/status.h"
 
 namespace fundledger {
 

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
-#include "util/status.h"
 #include "ledger/store.h"
+#include "util/status.h"
 
 namespace fundledger::cli {
 

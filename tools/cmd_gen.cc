@@ -9,12 +9,12 @@
 #include "api/ledger_dir.h"
 #include "domain/event.h"
 #include "domain/formats.h"
+#include "domain/generator.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/demo_events.h"
-#include "domain/generator.h"
 
 namespace fundledger::cli {
 namespace {

@@ -17,10 +17,10 @@
 #include "api/server.h"
 #include "api/tokens.h"
 #include "ledger/checkpoints.h"
-#include "util/log.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "util/log.h"
 
 namespace fundledger::cli {
 namespace {

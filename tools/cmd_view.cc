@@ -6,13 +6,13 @@
 #include <string>
 
 #include "audit/audited_view.h"
-#include "util/canonical.h"
+#include "domain/views.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/view_as_of.h"
-#include "domain/views.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "util/canonical.h"
 
 namespace fundledger::cli {
 namespace {

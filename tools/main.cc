@@ -3,9 +3,9 @@
 
 #include <iostream>
 
-#include "util/log.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "util/log.h"
 
 int main(int argc, char** argv) {
   using namespace fundledger;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "api/certificate.h"
 #include "api/server.h"
@@ -78,6 +79,34 @@ inline void check_error(const Reply& r, int status, const std::string& code) {
 inline std::string donor_event(const std::string& id) {
   return R"({"id":")" + id + R"(","type":"donor.registered","data":{"donor":")" + id +
          R"(","name":"Donor )" + id + R"(","kind":"foundation"}})";
+}
+
+// Requests in flight on the server, not counting the one that asks
+// (fundledger_requests_in_flight of /metrics).
+inline int requests_in_flight(std::uint16_t port, const std::string& token) {
+  Client c(port);
+  const std::string text = c.send(boost::beast::http::verb::get, "/metrics", token).text;
+  const std::string name = "\nfundledger_requests_in_flight ";
+  const auto at = text.find(name);
+  REQUIRE(at != std::string::npos);
+  return std::stoi(text.substr(at + name.size())) - 1;
+}
+
+// A POST whose body the server is still reading when it begins to stop:
+// its answer, once the rest of the body is sent. Stops `s`.
+inline Reply request_while_stopping(Served& s) {
+  Client c(s.port());
+  const std::string body = donor_event("late");
+  boost::asio::write(c.raw(), boost::asio::buffer("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                                  s.manager + "\r\nContent-Type: application/json\r\n"
+                                                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                                                  body.substr(0, 10)));
+  while (requests_in_flight(s.port(), s.auditor) < 1) std::this_thread::yield();
+  std::thread stopper([&] { s.server->stop(); });
+  while (!s.server->stopping()) std::this_thread::yield();
+  Reply r = c.send_raw(body.substr(10));
+  stopper.join();
+  return r;
 }
 
 }  // namespace fundledger::api::test

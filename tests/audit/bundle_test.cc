@@ -16,10 +16,10 @@
 #include "audit/checkpoint.h"
 #include "audit/merkle.h"
 #include "audit/note.h"
-#include "util/canonical.h"
-#include "util/hash.h"
 #include "tests/audit/audit_support.h"
 #include "tests/temp_dir.h"
+#include "util/canonical.h"
+#include "util/hash.h"
 
 namespace fundledger {
 namespace {

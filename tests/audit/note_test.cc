@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
-#include "util/hash.h"
 #include "tests/audit/audit_support.h"
+#include "util/hash.h"
 
 namespace fundledger {
 namespace {

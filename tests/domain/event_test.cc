@@ -3,9 +3,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "util/canonical.h"
 #include "domain/event.h"
 #include "domain/formats.h"
+#include "util/canonical.h"
 
 namespace fundledger {
 namespace {

@@ -16,10 +16,10 @@
 #include "domain/exports.h"
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "domain/views.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/view_as_of.h"
-#include "domain/views.h"
 #include "tests/support.h"
 #include "tests/temp_dir.h"
 

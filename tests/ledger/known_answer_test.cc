@@ -16,8 +16,8 @@
 
 #include "audit/merkle.h"
 #include "domain/event.h"
-#include "util/hash.h"
 #include "tests/support.h"
+#include "util/hash.h"
 
 namespace fundledger {
 namespace {

@@ -21,10 +21,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "domain/views.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/view_as_of.h"
-#include "domain/views.h"
 #include "tests/support.h"
 
 namespace fundledger {

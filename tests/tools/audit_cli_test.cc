@@ -17,9 +17,9 @@
 #include "audit/audited_view.h"
 #include "audit/checkpoint.h"
 #include "audit/note.h"
-#include "util/hash.h"
 #include "ledger/store.h"
 #include "tests/support.h"
+#include "util/hash.h"
 
 namespace fundledger {
 namespace {

@@ -16,12 +16,14 @@
 #include "audit/merkle.h"
 #include "audit/note.h"
 #include "audit/proof.h"
-#include "util/hash.h"
 #include "tests/client.h"
 #include "tests/serve_process.h"
 #include "tests/support.h"
+#include "util/hash.h"
 
 namespace fundledger {
+
+namespace http = boost::beast::http;
 namespace {
 
 using test::run_cli;
@@ -360,6 +362,9 @@ TEST_CASE("a second signal stops serve at once, while the first waits for a requ
   const std::string data = dir.str() + "/ledger";
   REQUIRE(run_cli("init --data " + data).exit_code == 0);
   REQUIRE(run_cli("append --data " + data, kThree).exit_code == 0);
+  const test::Run token = run_cli("token add --name abe --role auditor --data " + data);
+  REQUIRE(token.exit_code == 0);
+  const std::string auditor = json_lines(token.out)[0]["token"];
   test::ServeProcess serve(dir, data);
   // A request whose body has not come yet: the first signal waits for it
   // (up to the body timeout, 10 s).
@@ -368,10 +373,18 @@ TEST_CASE("a second signal stops serve at once, while the first waits for a requ
   const std::string head =
       "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
   boost::asio::write(client.raw(), boost::asio::buffer(head));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // read by the server
+  // Once the server has read its header, the request is in flight (the
+  // metrics request counts itself too).
+  const auto in_flight = [&] {
+    const std::string text = test::Client(serve.port()).send(http::verb::get, "/metrics", auditor).text;
+    const auto at = text.find("\nfundledger_requests_in_flight ");
+    REQUIRE(at != std::string::npos);
+    return std::stoi(text.substr(at + 31)) - 1;
+  };
+  while (in_flight() < 1) std::this_thread::yield();
   serve.signal(SIGINT);
   REQUIRE(serve.log_has(R"("msg":"stopping","signal":"SIGINT")", 50));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(serve.log_has(R"("msg":"waiting for connections to finish")", 50));
   CHECK(serve.exit_status(1).empty());  // still waiting for the body
   const auto second = std::chrono::steady_clock::now();
   serve.signal(SIGINT);

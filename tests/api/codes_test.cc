@@ -1,0 +1,321 @@
+// Every code of util/error_codes.h that the server answers with, provoked
+// over HTTPS as a client would, and answered with the status the table
+// gives it: a malformed field 400 on every route and event type, a rule of
+// SPEC 2 422, the server's own failures 500 internal_error. A code the
+// table gives an HTTP status without a request here fails the test.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+
+#include "ledger/snapshots.h"
+#include "ledger/view_as_of.h"
+#include "tests/api/served.h"
+
+namespace fundledger::api {
+namespace {
+
+using fundledger::test::Client;
+using fundledger::test::Reply;
+using nlohmann::json;
+using test::Served;
+using test::ServedOptions;
+namespace http = boost::beast::http;
+
+std::string event(const std::string& id, const std::string& type, const json& data) {
+  return json{{"id", id}, {"type", type}, {"data", data}}.dump();
+}
+
+std::string donor(const std::string& id) {
+  return event("donor-" + id, "donor.registered", {{"donor", id}, {"name", "Donor " + id}, {"kind", "government"}});
+}
+
+std::string pledge(const std::string& id, const std::string& donor_id, const std::string& amount,
+                   const std::string& currency) {
+  return event("pledge-" + id, "pledge.recorded",
+               {{"pledge", id}, {"donor", donor_id}, {"amount", amount}, {"currency", currency},
+                {"pledged_on", "2014-06-10"}});
+}
+
+std::string contribution(const std::string& id, const std::string& donor_id, const std::string& pledge_id,
+                         const std::string& amount, const std::string& currency, const std::string& usd) {
+  json data = {{"contribution", id}, {"donor", donor_id},   {"amount", amount},
+               {"currency", currency}, {"usd", usd}, {"received_on", "2014-07-01"}};
+  if (!pledge_id.empty()) data["pledge"] = pledge_id;
+  return event(id, "contribution.received", data);
+}
+
+json call_data(const std::string& id, const std::string& budget) {
+  return {{"call", id},           {"title", "Call " + id},     {"programme", "spp"},
+          {"budget_usd", budget}, {"opened_on", "2014-06-01"}, {"closes_on", "2014-09-30"}};
+}
+
+std::string proposal(const std::string& id, const std::string& call_id, const std::string& requested,
+                     const std::string& region = "AFR", const std::string& on = "2014-07-15") {
+  return event("submit-" + id, "proposal.submitted",
+               {{"proposal", id}, {"call", call_id}, {"applicant", "Applicant " + id}, {"country", "KEN"},
+                {"region", region}, {"requested_usd", requested}, {"submitted_on", on}});
+}
+
+std::string approval(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
+  return event(event_id, "proposal.approved",
+               {{"proposal", proposal_id}, {"approved_usd", amount}, {"decision", "BD/2014/3"},
+                {"decided_on", "2014-10-15"}});
+}
+
+std::string money_out(const std::string& id, const std::string& type, const std::string& proposal_id,
+                      const std::string& amount) {
+  json data = {{"proposal", proposal_id}, {"amount_usd", amount}};
+  if (type == "disbursement.made") data.update({{"disbursement", id}, {"paid_on", "2014-11-01"}});
+  if (type == "refund.received") data.update({{"refund", id}, {"received_on", "2015-06-30"}});
+  if (type == "allocation.released") data.update({{"released_on", "2015-07-01"}, {"reason", "Cost less"}});
+  return event(id, type, data);
+}
+
+// A fund where every rule can be met: 200,000.00 USD received from USA; a
+// pledge of 100 JPY by JPN and one of 100.00 USD by USA; call C1 (AFR only,
+// budget 1,000.00) with proposals A (approved 50.00), B and Big; call C2
+// (budget 10,000,000.00) with proposal Huge.
+std::string scenario() {
+  std::string out;
+  for (const std::string& e :
+       {event("prog-spp", "programme.registered", {{"programme", "spp"}, {"name", "Sustainable public procurement"}}),
+        donor("JPN"), donor("USA"), pledge("P1", "JPN", "100", "JPY"), pledge("PU", "USA", "100.00", "USD"),
+        contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00"),
+        [] {
+          json data = call_data("C1", "1000.00");
+          data["regions"] = {"AFR"};
+          return event("open-C1", "call.opened", data);
+        }(),
+        event("open-C2", "call.opened", call_data("C2", "10000000.00")), proposal("A", "C1", "100.00"),
+        proposal("B", "C1", "100.00"), proposal("Big", "C1", "2000.00"), proposal("Huge", "C2", "5000000.00"),
+        approval("approve-A", "A", "50.00")}) {
+    out += e + "\n";
+  }
+  return out;
+}
+
+TEST_CASE("every code the server answers with comes back with the status of the table", "[server][codes][slow]") {
+  ServedOptions options;
+  options.events = scenario();
+  Served s(options);
+  Client c(s.port());
+  const auto post = [&](const std::string& body) { return c.send(http::verb::post, "/v1/events", s.manager, body); };
+  const auto get = [&](const std::string& target, const std::string& token) {
+    return c.send(http::verb::get, target, token);
+  };
+  std::string clf;  // 922 pledges of 10^12 CLF fill a 64-bit total; one more overflows it
+  for (int i = 0; i < 923; ++i) {
+    clf += (i ? "," : "[") +
+           pledge("CLF-" + std::to_string(i), "JPN", i < 922 ? "1000000000000" : "337203685477.5808", "CLF");
+  }
+  std::string many = "[";
+  for (int i = 0; i < 1001; ++i) many += (i ? "," : "") + test::donor_event("m" + std::to_string(i));
+  const std::string long_name(1100, 'a');
+
+  const std::map<Code, std::function<Reply()>> provoke = {
+      // The JSON text.
+      {Code::kMalformedJson, [&] { return post("{\"id\":"); }},
+      {Code::kInvalidUtf8, [&] { return post(R"({"id":"x","type":"donor.registered","data":{"name":")"
+                                             "\xC3\x28" R"("}})"); }},
+      {Code::kDuplicateKey, [&] { return post(R"({"id":"a","id":"b","type":"donor.registered","data":{}})"); }},
+      {Code::kFloatNotAllowed, [&] { return post(R"({"id":"x","type":"donor.registered","data":{"n":1.5}})"); }},
+      {Code::kIntegerOutOfRange,
+       [&] { return post(R"({"id":"x","type":"donor.registered","data":{"n":99999999999999999999}})"); }},
+      {Code::kTooDeep, [&] { return post("[[[[[{}]]]]]"); }},
+      {Code::kStringTooLong, [&] { return post(donor(long_name)); }},
+      // The form of each field.
+      {Code::kInvalidType, [&] { return post(R"({"id":"x","type":"donor.registered","data":"x"})"); }},
+      {Code::kUnknownField, [&] { return post(R"({"id":"x","type":"donor.registered","data":{},"seq":9})"); }},
+      {Code::kMissingField,
+       [&] { return post(event("x", "donor.registered", {{"donor", "X"}, {"kind", "government"}})); }},
+      {Code::kUnknownType, [&] { return post(R"({"id":"x","type":"donor.removed","data":{}})"); }},
+      {Code::kInvalidId, [&] { return post(event("-x", "programme.registered", {{"programme", "p"}, {"name", "P"}})); }},
+      {Code::kInvalidValue,
+       [&] { return post(event("x", "donor.registered", {{"donor", "X"}, {"name", "X"}, {"kind", "emperor"}})); }},
+      {Code::kInvalidDate, [&] {
+         json e = json::parse(pledge("P2", "JPN", "1", "JPY"));
+         e["data"]["pledged_on"] = "2015-02-29";
+         return post(e.dump());
+       }},
+      // A write-off with more decimals than its pledge's currency: found
+      // against the fund, still a malformed amount.
+      {Code::kInvalidAmount, [&] {
+         return post(event("w-PU", "pledge.written_off",
+                           {{"pledge", "PU"}, {"amount", "1.001"}, {"written_off_on", "2015-12-31"}, {"reason", "r"}}));
+       }},
+      {Code::kInvalidCurrency, [&] { return post(pledge("P2", "JPN", "1", "ABC")); }},
+      {Code::kInvalidCountry, [&] {
+         return post(event("x", "donor.registered",
+                           {{"donor", "X"}, {"name", "X"}, {"kind", "government"}, {"country", "XYZ"}}));
+       }},
+      {Code::kInvalidRegion, [&] { return post(proposal("C", "C1", "1.00", "ASIA")); }},
+      {Code::kTooManyEvents, [&] { return post(many + "]"); }},
+      // The rules of SPEC 2.
+      {Code::kIdConflict, [&] {
+         return post(event("donor-JPN", "donor.registered", {{"donor", "JPN"}, {"name", "Nippon"}, {"kind", "government"}}));
+       }},
+      {Code::kDuplicate, [&] {
+         return post(event("donor-JPN-2", "donor.registered", {{"donor", "JPN"}, {"name", "J"}, {"kind", "government"}}));
+       }},
+      {Code::kInvalidDates, [&] {
+         json data = call_data("C3", "1.00");
+         data["closes_on"] = "2014-05-01";
+         return post(event("open-C3", "call.opened", data));
+       }},
+      {Code::kUsdMismatch, [&] { return post(contribution("c-x", "USA", "", "10.00", "USD", "9.00")); }},
+      {Code::kUnknownDonor, [&] { return post(pledge("P2", "FRA", "1.00", "EUR")); }},
+      {Code::kUnknownProgramme, [&] {
+         json data = call_data("C3", "1.00");
+         data["programme"] = "energy";
+         return post(event("open-C3", "call.opened", data));
+       }},
+      {Code::kUnknownPledge, [&] { return post(contribution("c-x", "JPN", "P9", "1", "JPY", "1.00")); }},
+      {Code::kUnknownCall, [&] { return post(event("close-C9", "call.closed", {{"call", "C9"}, {"closed_on", "2014-09-30"}})); }},
+      {Code::kUnknownProposal, [&] { return post(approval("approve-X", "X", "1.00")); }},
+      {Code::kExceedsOutstanding, [&] { return post(contribution("c-x", "JPN", "P1", "101", "JPY", "1.00")); }},
+      {Code::kPledgeMismatch, [&] { return post(contribution("c-x", "USA", "P1", "1", "JPY", "1.00")); }},
+      {Code::kCallNotOpen, [&] { return post(proposal("C", "C1", "1.00", "AFR", "2015-01-01")); }},
+      {Code::kRegionNotEligible, [&] { return post(proposal("C", "C1", "1.00", "WEOG")); }},
+      {Code::kAlreadyDecided, [&] { return post(approval("approve-A-again", "A", "1.00")); }},
+      {Code::kExceedsRequest, [&] { return post(approval("approve-B", "B", "100.01")); }},
+      {Code::kExceedsBudget, [&] { return post(approval("approve-Big", "Big", "950.01")); }},
+      {Code::kInsufficientFunds, [&] { return post(approval("approve-Huge", "Huge", "300000.00")); }},
+      {Code::kNotApproved, [&] { return post(money_out("d-B", "disbursement.made", "B", "1.00")); }},
+      {Code::kExceedsAllocation, [&] { return post(money_out("d-A", "disbursement.made", "A", "50.01")); }},
+      {Code::kInsufficientCash, [&] { return post(money_out("d-A", "disbursement.made", "A", "200000.01")); }},
+      {Code::kExceedsDisbursed, [&] { return post(money_out("r-A", "refund.received", "A", "0.01")); }},
+      {Code::kExceedsUndisbursed, [&] { return post(money_out("rel-A", "allocation.released", "A", "50.01")); }},
+      {Code::kAmountOverflow, [&] { return post(clf + "]"); }},
+      // The API's requests.
+      {Code::kBadRequest, [&] {
+         Client raw(s.port());
+         return raw.send_raw("NOT HTTP AT ALL\r\n\r\n");
+       }},
+      {Code::kInvalidAsOf, [&] { return get("/v1/fund?as_of=x", s.board); }},
+      {Code::kInvalidSeq, [&] { return get("/v1/events?from=x", s.auditor); }},
+      {Code::kInvalidLimit, [&] { return get("/v1/events?limit=0", s.auditor); }},
+      {Code::kInvalidTreeSize, [&] { return get("/v1/audit/consistency?first=1&second=999999", s.board); }},
+      {Code::kUnauthorized, [&] { return get("/v1/fund", ""); }},
+      {Code::kForbidden, [&] { return get("/v1/events", s.board); }},
+      {Code::kNotFound, [&] { return get("/v1/nowhere", s.board); }},
+      {Code::kMethodNotAllowed, [&] { return c.send(http::verb::delete_, "/v1/fund", s.board); }},
+      {Code::kBodyTooLarge, [&] {
+         Client raw(s.port());
+         return raw.send_header_only("/v1/events", (1 << 20) + 1);
+       }},
+      {Code::kUnsupportedMediaType, [&] {
+         Client raw(s.port());
+         return raw.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.manager +
+                             "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}");
+       }},
+      {Code::kShuttingDown, [] {
+         Served stopping;
+         return test::request_while_stopping(stopping);
+       }},
+      // The server's own failures, each made as a bad disk or a tamperer
+      // would, answered 500 internal_error.
+      {Code::kStoreCorrupt, [] {
+         ServedOptions o;
+         o.before_serving = [](const std::filesystem::path& dir) {
+           fundledger::test::RawDb(dir).put(Family::kEvents, seq_key(5), "not an event");
+         };
+         Served damaged(o);
+         return Client(damaged.port()).send(http::verb::get, "/v1/events/5", damaged.auditor);
+       }},
+      {Code::kStorageError, [] {
+         fundledger::test::FailingDisk disk;
+         ServedOptions o;
+         o.env = disk.env();
+         Served failing(o);
+         disk.failing = true;
+         Reply r = Client(failing.port()).send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d1"));
+         disk.failing = false;
+         // The write failed: the store now refuses every append until it is
+         // reopened.
+         CHECK(failing.ledger.writer->append(fundledger::test::drafts(test::donor_event("d2")), "manager:alice")
+                   .status.code() == Code::kStoreFailed);
+         return r;
+       }},
+      {Code::kStoreFailed, [] {
+         fundledger::test::FailingDisk disk;
+         ServedOptions o;
+         o.env = disk.env();
+         Served failing(o);
+         disk.failing = true;
+         Client client(failing.port());
+         REQUIRE(client.send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d1")).status == 500);
+         disk.failing = false;
+         return client.send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d2"));
+       }},
+      {Code::kSnapshotsOutdated, [] {
+         ServedOptions o;
+         o.events = fundledger::test::generated(kSnapshotEvents + 5, 3);
+         o.before_serving = [](const std::filesystem::path& dir) {
+           // The mark as an earlier fundledger wrote it: the count alone.
+           fundledger::test::RawDb db(dir);
+           db.put(Family::kSnapshots, seq_key(kSnapshotEvents),
+                  db.get(Family::kSnapshots, seq_key(kSnapshotEvents)).substr(0, 8));
+         };
+         Served outdated(o);
+         CHECK(view_as_of(outdated.ledger.store->reader(), ViewKind::kFund, "", kSnapshotEvents).status().code() ==
+               Code::kSnapshotsOutdated);
+         return Client(outdated.port()).send(http::verb::get, "/v1/fund?as_of=8192", outdated.board);
+       }},
+  };
+
+  for (const CodeInfo& info : kCodes) {
+    // internal_error is what every 500 below answers.
+    if (info.http_status == 0 || info.code == Code::kOk || info.code == Code::kInternalError) continue;
+    INFO(info.name << " (" << info.http_status << ")");
+    const auto request = provoke.find(info.code);
+    REQUIRE(request != provoke.end());  // every code the server answers with is provoked here
+    const Reply r = request->second();
+    INFO(r.text);
+    CHECK(r.status == info.http_status);
+    REQUIRE(r.body.contains("error"));
+    CHECK(r.body["error"]["code"] == (info.http_status == 500 ? "internal_error" : info.name));
+    if (info.http_status == 500) {
+      CHECK(r.body["error"]["message"] == "the ledger could not answer; see the server's log");
+    }
+  }
+  // None of the refusals above changed the fund: 13 events, as before.
+  CHECK(c.send(http::verb::get, "/healthz").body["tree_size"] == 13);
+}
+
+TEST_CASE("a refusal names the field, with the event's place in an array", "[server][codes]") {
+  ServedOptions options;
+  options.events = scenario();
+  Served s(options);
+  Client c(s.port());
+  const auto post = [&](const std::string& body) { return c.send(http::verb::post, "/v1/events", s.manager, body); };
+  // The same malformed amount is 400 for every event type, whether the
+  // schema or the pledge's currency finds it.
+  Reply r = post(contribution("c-x", "USA", "", "1.001", "USD", "1.00"));
+  CHECK(r.status == 400);
+  CHECK(r.body["error"] == json{{"code", "invalid_amount"},
+                                {"field", "data.amount"},
+                                {"message", "\"1.001\" is not a valid amount: at most 2 decimal places are allowed "
+                                            "for this currency"}});
+  r = post("[" + donor("FRA") + "," +
+           event("w-PU", "pledge.written_off",
+                 {{"pledge", "PU"}, {"amount", "1.001"}, {"written_off_on", "2015-12-31"}, {"reason", "r"}}) +
+           "]");
+  CHECK(r.status == 400);
+  CHECK(r.body["error"] == json{{"code", "invalid_amount"},
+                                {"field", "[1].data.amount"},
+                                {"message", "\"1.001\" is not a valid amount: at most 2 decimal places are allowed "
+                                            "for this currency"}});
+  // A call that closes before it opens is a rule: 422, with its field.
+  json data = call_data("C3", "1.00");
+  data["closes_on"] = "2014-05-01";
+  r = post(event("open-C3", "call.opened", data));
+  CHECK(r.status == 422);
+  CHECK(r.body["error"]["code"] == "invalid_dates");
+  CHECK(r.body["error"]["field"] == "data.closes_on");
+}
+
+}  // namespace
+}  // namespace fundledger::api
