@@ -16,7 +16,7 @@
 namespace fundledger {
 namespace {
 
-constexpr std::uint64_t kProgressEvery = 1 << 16;
+constexpr std::uint64_t kProgressEvents = 1 << 16;
 // Events go to the caller's hook in runs of this many.
 constexpr std::size_t kHookEvents = 2048;
 
@@ -231,7 +231,7 @@ class BundleCheck {
           if (std::optional<Failure> f = flush()) return f;
         }
       }
-      if (options_.on_progress && seq % kProgressEvery == 0) options_.on_progress(seq, signed_size);
+      if (options_.on_progress && seq % kProgressEvents == 0) options_.on_progress(seq, signed_size);
     }
     return flush();
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The RFC 6962 / RFC 9162 Merkle tree over the log's leaf hashes (leaf index
-// = seq - 1). Leaf hashes are made by leaf_hash() in ledger/hash.h; interior
+// = seq - 1). Leaf hashes are made by leaf_hash() in util/hash.h; interior
 // nodes are SHA-256(0x01 || left || right).
 
 #include <cstdint>

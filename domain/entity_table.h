@@ -1,5 +1,5 @@
 #pragma once
-// A table of entities by id, for the fund in memory (ledger/state.h).
+// A table of entities by id, for the fund in memory (domain/state.h).
 //
 // A replay holds every proposal of the fund (hundreds of thousands) and
 // looks one up for almost every event, in no order. A node-based hash map
@@ -63,7 +63,7 @@ class EntityTable {
     }
     added = true;
     if ((size_ + 1) * 2 > index_.size()) grow();
-    if (size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<Entry[]>(kChunk));
+    if (size_ == chunks_.size() * kChunkEntries) chunks_.push_back(std::make_unique<Entry[]>(kChunkEntries));
     Entry& e = at(size_);
     e.id.assign(id);
     place(hash(id), size_);
@@ -96,7 +96,7 @@ class EntityTable {
   }
 
  private:
-  static constexpr std::size_t kChunk = 1024;
+  static constexpr std::size_t kChunkEntries = 1024;
 
   // Eight bytes at a time, keyed with a random key for the process so that
   // no set of ids chosen in advance piles up in one run of the index.
@@ -123,8 +123,8 @@ class EntityTable {
     return static_cast<std::uint32_t>(h >> 32);
   }
 
-  Entry& at(std::size_t i) { return chunks_[i / kChunk][i % kChunk]; }
-  const Entry& at(std::size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  Entry& at(std::size_t i) { return chunks_[i / kChunkEntries][i % kChunkEntries]; }
+  const Entry& at(std::size_t i) const { return chunks_[i / kChunkEntries][i % kChunkEntries]; }
 
   void place(std::uint32_t h, std::size_t position) {
     std::size_t i = h & mask_;

@@ -94,7 +94,7 @@ struct Draft {
 // path: malformed_json, invalid_utf8, duplicate_key, float_not_allowed,
 // integer_out_of_range, too_deep, string_too_long, event_too_large,
 // invalid_type, unknown_field, missing_field, unknown_type, invalid_id, and
-// the data's own codes (see validate_data in ledger/schema.h).
+// the data's own codes (see validate_data in domain/schema.h).
 Result<Draft> decode_draft(std::string_view text);
 // The same for one value of a parsed document (an element of an array of
 // events); paths in refusals are relative to it.

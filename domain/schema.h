@@ -24,7 +24,7 @@ namespace fundledger {
 //                    not in the list, an empty or repeated regions list
 //   string_too_long  a text over kFieldBytesMax bytes
 //   invalid_date     not YYYY-MM-DD, or a day that does not exist
-//   invalid_amount   see parse_amount in ledger/money.h
+//   invalid_amount   see parse_amount in domain/money.h
 //   invalid_currency not an ISO 4217 code of the built-in table
 //   invalid_country  not an ISO 3166-1 alpha-3 code
 //   invalid_region   not AFR, APG, EEG, GRULAC or WEOG

@@ -1,5 +1,5 @@
 #pragma once
-// The fund as the events so far make it (ledger/fund.h), with the rules of
+// The fund as the events so far make it (domain/fund.h), with the rules of
 // SPEC section 2 that decide whether the next event may land, and the
 // effect of each event that does.
 //
@@ -10,8 +10,8 @@
 // from the store, which holds only what landed. A view of an older seq
 // builds its own FundState the same way, from the snapshot before it.
 //
-// Thread safety: none inside. The Ledger (ledger/ledger.h) guards the
-// writer's state with a shared lock; a state with a source is used by one
+// Thread safety: none inside. The writer (ledger/writer.h) guards its
+// state with a lock; a state with a source is used by one
 // thread.
 
 #include <cstdint>

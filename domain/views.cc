@@ -57,9 +57,12 @@ json fund_view(const FundState& state) {
   for (const auto& [currency, pledged] : t.pledged_by_currency) {
     const int units = units_of(currency);
     const auto received = t.received_by_currency.find(currency);
+    // A currency pledged in has an outstanding figure from its first pledge.
+    const auto outstanding = t.outstanding_by_currency.find(currency);
+    FL_CHECK(outstanding != t.outstanding_by_currency.end());
     pledges.push_back({{"currency", currency},
                        {"pledged", format_amount(pledged, units)},
-                       {"outstanding", format_amount(t.outstanding_by_currency.at(currency), units)},
+                       {"outstanding", format_amount(outstanding->second, units)},
                        {"received", format_amount(received == t.received_by_currency.end() ? 0
                                                                                              : received->second,
                                                   units)}});

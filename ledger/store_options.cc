@@ -12,6 +12,9 @@
 namespace fundledger::store_internal {
 namespace {
 
+// The block cache all families share: what stays resident of the tables.
+constexpr std::size_t kBlockCacheBytes = 256 << 20;
+
 
 // The keys of family `state` are an entity's key, a 0 byte and 8 bytes of
 // snapshot seq: the prefix is the entity. Ids never hold a 0 byte, so the
@@ -65,7 +68,7 @@ rocksdb::DBOptions db_options(rocksdb::Env* env) {
 }
 
 rocksdb::ColumnFamilyOptions family_options(Family family) {
-  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
+  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;

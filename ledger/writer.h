@@ -7,7 +7,7 @@
 // own seqs. The rules are checked by that one leader, in order, so two
 // appends can never both pass a check only one of them may pass.
 //
-// The writer keeps the fund's current state (ledger/state.h); readers see it
+// The writer keeps the fund's current state (domain/state.h); readers see it
 // through read_state(), never half way through a write.
 
 #include <chrono>

@@ -19,6 +19,9 @@
 namespace fundledger::cli {
 namespace {
 
+// Bytes of generated events gathered before they are written out.
+constexpr std::size_t kFlushBytes = 1 << 20;
+
 // --- gen --------------------------------------------------------------------
 
 struct GenOptions {
@@ -36,7 +39,7 @@ int run_gen(const GenOptions& o) {
   for (std::uint64_t i = 0; i < o.events; ++i) {
     out += gen.next();
     out += '\n';
-    if (out.size() > (1 << 20)) {
+    if (out.size() > kFlushBytes) {
       std::cout << out;
       out.clear();
     }

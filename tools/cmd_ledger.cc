@@ -28,6 +28,8 @@ constexpr std::size_t kAppendEventsMax = 1'000'000;
 constexpr std::uint64_t kEventsLimitDefault = UINT64_MAX;
 // Events read and printed at a time.
 constexpr std::uint64_t kEventsPrinted = 4096;
+// Lines of `append`'s file read between updates of its progress.
+constexpr std::size_t kProgressLines = 4096;
 constexpr std::string_view kOriginDefault = "localhost/fundledger";
 
 std::string default_actor() {
@@ -75,7 +77,7 @@ bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::
   Progress progress("append: reading");
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (number % 4096 == 0) progress.update(drafts.size(), 0);
+    if (number % kProgressLines == 0) progress.update(drafts.size(), 0);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (drafts.size() == kAppendEventsMax) {
       exit_code = fail(Status::error(Code::kTooManyEvents,

@@ -13,6 +13,7 @@
 #include "ledger/snapshots.h"
 #include "ledger/view_as_of.h"
 #include "tests/api/served.h"
+#include "tests/event_lines.h"
 
 namespace fundledger::api {
 namespace {
@@ -20,58 +21,17 @@ namespace {
 using fundledger::test::Client;
 using fundledger::test::Reply;
 using nlohmann::json;
+using namespace fundledger::test::event_lines;
 using test::Served;
 using test::ServedOptions;
 namespace http = boost::beast::http;
 
-std::string event(const std::string& id, const std::string& type, const json& data) {
-  return json{{"id", id}, {"type", type}, {"data", data}}.dump();
-}
-
-std::string donor(const std::string& id) {
-  return event("donor-" + id, "donor.registered", {{"donor", id}, {"name", "Donor " + id}, {"kind", "government"}});
-}
-
-std::string pledge(const std::string& id, const std::string& donor_id, const std::string& amount,
-                   const std::string& currency) {
-  return event("pledge-" + id, "pledge.recorded",
-               {{"pledge", id}, {"donor", donor_id}, {"amount", amount}, {"currency", currency},
-                {"pledged_on", "2014-06-10"}});
-}
-
-std::string contribution(const std::string& id, const std::string& donor_id, const std::string& pledge_id,
-                         const std::string& amount, const std::string& currency, const std::string& usd) {
-  json data = {{"contribution", id}, {"donor", donor_id},   {"amount", amount},
-               {"currency", currency}, {"usd", usd}, {"received_on", "2014-07-01"}};
-  if (!pledge_id.empty()) data["pledge"] = pledge_id;
-  return event(id, "contribution.received", data);
-}
-
-json call_data(const std::string& id, const std::string& budget) {
-  return {{"call", id},           {"title", "Call " + id},     {"programme", "spp"},
-          {"budget_usd", budget}, {"opened_on", "2014-06-01"}, {"closes_on", "2014-09-30"}};
-}
-
-std::string proposal(const std::string& id, const std::string& call_id, const std::string& requested,
-                     const std::string& region = "AFR", const std::string& on = "2014-07-15") {
-  return event("submit-" + id, "proposal.submitted",
-               {{"proposal", id}, {"call", call_id}, {"applicant", "Applicant " + id}, {"country", "KEN"},
-                {"region", region}, {"requested_usd", requested}, {"submitted_on", on}});
-}
-
-std::string approval(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
-  return event(event_id, "proposal.approved",
-               {{"proposal", proposal_id}, {"approved_usd", amount}, {"decision", "BD/2014/3"},
-                {"decided_on", "2014-10-15"}});
-}
-
-std::string money_out(const std::string& id, const std::string& type, const std::string& proposal_id,
-                      const std::string& amount) {
-  json data = {{"proposal", proposal_id}, {"amount_usd", amount}};
-  if (type == "disbursement.made") data.update({{"disbursement", id}, {"paid_on", "2014-11-01"}});
-  if (type == "refund.received") data.update({{"refund", id}, {"received_on", "2015-06-30"}});
-  if (type == "allocation.released") data.update({{"released_on", "2015-07-01"}, {"reason", "Cost less"}});
-  return event(id, type, data);
+// Call C3's event, changed by `change`.
+template <typename Change>
+std::string call_c3(Change change) {
+  json e = json::parse(call("C3", "1.00"));
+  change(e["data"]);
+  return e.dump();
 }
 
 // A fund where every rule can be met: 200,000.00 USD received from USA; a
@@ -81,15 +41,10 @@ std::string money_out(const std::string& id, const std::string& type, const std:
 std::string scenario() {
   std::string out;
   for (const std::string& e :
-       {event("prog-spp", "programme.registered", {{"programme", "spp"}, {"name", "Sustainable public procurement"}}),
-        donor("JPN"), donor("USA"), pledge("P1", "JPN", "100", "JPY"), pledge("PU", "USA", "100.00", "USD"),
-        contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00"),
-        [] {
-          json data = call_data("C1", "1000.00");
-          data["regions"] = {"AFR"};
-          return event("open-C1", "call.opened", data);
-        }(),
-        event("open-C2", "call.opened", call_data("C2", "10000000.00")), proposal("A", "C1", "100.00"),
+       {programme("spp"), donor("JPN"), donor("USA"), pledge("pledge-P1", "P1", "JPN", "100", "JPY"),
+        pledge("pledge-PU", "PU", "USA", "100.00", "USD"),
+        contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00"), call("C1", "1000.00", {"AFR"}),
+        call("C2", "10000000.00"), proposal("A", "C1", "100.00"),
         proposal("B", "C1", "100.00"), proposal("Big", "C1", "2000.00"), proposal("Huge", "C2", "5000000.00"),
         approval("approve-A", "A", "50.00")}) {
     out += e + "\n";
@@ -108,8 +63,8 @@ TEST_CASE("every code the server answers with comes back with the status of the 
   };
   std::string clf;  // 922 pledges of 10^12 CLF fill a 64-bit total; one more overflows it
   for (int i = 0; i < 923; ++i) {
-    clf += (i ? "," : "[") +
-           pledge("CLF-" + std::to_string(i), "JPN", i < 922 ? "1000000000000" : "337203685477.5808", "CLF");
+    const std::string id = "CLF-" + std::to_string(i);
+    clf += (i ? "," : "[") + pledge("pledge-" + id, id, "JPN", i < 922 ? "1000000000000" : "337203685477.5808", "CLF");
   }
   std::string many = "[";
   for (int i = 0; i < 1001; ++i) many += (i ? "," : "") + test::donor_event("m" + std::to_string(i));
@@ -136,17 +91,14 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kInvalidValue,
        [&] { return post(event("x", "donor.registered", {{"donor", "X"}, {"name", "X"}, {"kind", "emperor"}})); }},
       {Code::kInvalidDate, [&] {
-         json e = json::parse(pledge("P2", "JPN", "1", "JPY"));
+         json e = json::parse(pledge("pledge-P2", "P2", "JPN", "1", "JPY"));
          e["data"]["pledged_on"] = "2015-02-29";
          return post(e.dump());
        }},
       // A write-off with more decimals than its pledge's currency: found
       // against the fund, still a malformed amount.
-      {Code::kInvalidAmount, [&] {
-         return post(event("w-PU", "pledge.written_off",
-                           {{"pledge", "PU"}, {"amount", "1.001"}, {"written_off_on", "2015-12-31"}, {"reason", "r"}}));
-       }},
-      {Code::kInvalidCurrency, [&] { return post(pledge("P2", "JPN", "1", "ABC")); }},
+      {Code::kInvalidAmount, [&] { return post(write_off("w-PU", "PU", "1.001")); }},
+      {Code::kInvalidCurrency, [&] { return post(pledge("pledge-P2", "P2", "JPN", "1", "ABC")); }},
       {Code::kInvalidCountry, [&] {
          return post(event("x", "donor.registered",
                            {{"donor", "X"}, {"name", "X"}, {"kind", "government"}, {"country", "XYZ"}}));
@@ -160,20 +112,12 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kDuplicate, [&] {
          return post(event("donor-JPN-2", "donor.registered", {{"donor", "JPN"}, {"name", "J"}, {"kind", "government"}}));
        }},
-      {Code::kInvalidDates, [&] {
-         json data = call_data("C3", "1.00");
-         data["closes_on"] = "2014-05-01";
-         return post(event("open-C3", "call.opened", data));
-       }},
+      {Code::kInvalidDates, [&] { return post(call_c3([](json& d) { d["closes_on"] = "2014-05-01"; })); }},
       {Code::kUsdMismatch, [&] { return post(contribution("c-x", "USA", "", "10.00", "USD", "9.00")); }},
-      {Code::kUnknownDonor, [&] { return post(pledge("P2", "FRA", "1.00", "EUR")); }},
-      {Code::kUnknownProgramme, [&] {
-         json data = call_data("C3", "1.00");
-         data["programme"] = "energy";
-         return post(event("open-C3", "call.opened", data));
-       }},
+      {Code::kUnknownDonor, [&] { return post(pledge("pledge-P2", "P2", "FRA", "1.00", "EUR")); }},
+      {Code::kUnknownProgramme, [&] { return post(call_c3([](json& d) { d["programme"] = "energy"; })); }},
       {Code::kUnknownPledge, [&] { return post(contribution("c-x", "JPN", "P9", "1", "JPY", "1.00")); }},
-      {Code::kUnknownCall, [&] { return post(event("close-C9", "call.closed", {{"call", "C9"}, {"closed_on", "2014-09-30"}})); }},
+      {Code::kUnknownCall, [&] { return post(close("close-C9", "C9", "2014-09-30")); }},
       {Code::kUnknownProposal, [&] { return post(approval("approve-X", "X", "1.00")); }},
       {Code::kExceedsOutstanding, [&] { return post(contribution("c-x", "JPN", "P1", "101", "JPY", "1.00")); }},
       {Code::kPledgeMismatch, [&] { return post(contribution("c-x", "USA", "P1", "1", "JPY", "1.00")); }},
@@ -183,11 +127,11 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kExceedsRequest, [&] { return post(approval("approve-B", "B", "100.01")); }},
       {Code::kExceedsBudget, [&] { return post(approval("approve-Big", "Big", "950.01")); }},
       {Code::kInsufficientFunds, [&] { return post(approval("approve-Huge", "Huge", "300000.00")); }},
-      {Code::kNotApproved, [&] { return post(money_out("d-B", "disbursement.made", "B", "1.00")); }},
-      {Code::kExceedsAllocation, [&] { return post(money_out("d-A", "disbursement.made", "A", "50.01")); }},
-      {Code::kInsufficientCash, [&] { return post(money_out("d-A", "disbursement.made", "A", "200000.01")); }},
-      {Code::kExceedsDisbursed, [&] { return post(money_out("r-A", "refund.received", "A", "0.01")); }},
-      {Code::kExceedsUndisbursed, [&] { return post(money_out("rel-A", "allocation.released", "A", "50.01")); }},
+      {Code::kNotApproved, [&] { return post(disbursement("d-B", "B", "1.00")); }},
+      {Code::kExceedsAllocation, [&] { return post(disbursement("d-A", "A", "50.01")); }},
+      {Code::kInsufficientCash, [&] { return post(disbursement("d-A", "A", "200000.01")); }},
+      {Code::kExceedsDisbursed, [&] { return post(refund("r-A", "A", "0.01")); }},
+      {Code::kExceedsUndisbursed, [&] { return post(release("rel-A", "A", "50.01")); }},
       {Code::kAmountOverflow, [&] { return post(clf + "]"); }},
       // The API's requests.
       {Code::kBadRequest, [&] {
@@ -299,19 +243,14 @@ TEST_CASE("a refusal names the field, with the event's place in an array", "[ser
                                 {"field", "data.amount"},
                                 {"message", "\"1.001\" is not a valid amount: at most 2 decimal places are allowed "
                                             "for this currency"}});
-  r = post("[" + donor("FRA") + "," +
-           event("w-PU", "pledge.written_off",
-                 {{"pledge", "PU"}, {"amount", "1.001"}, {"written_off_on", "2015-12-31"}, {"reason", "r"}}) +
-           "]");
+  r = post("[" + donor("FRA") + "," + write_off("w-PU", "PU", "1.001") + "]");
   CHECK(r.status == 400);
   CHECK(r.body["error"] == json{{"code", "invalid_amount"},
                                 {"field", "[1].data.amount"},
                                 {"message", "\"1.001\" is not a valid amount: at most 2 decimal places are allowed "
                                             "for this currency"}});
   // A call that closes before it opens is a rule: 422, with its field.
-  json data = call_data("C3", "1.00");
-  data["closes_on"] = "2014-05-01";
-  r = post(event("open-C3", "call.opened", data));
+  r = post(call_c3([](json& d) { d["closes_on"] = "2014-05-01"; }));
   CHECK(r.status == 422);
   CHECK(r.body["error"]["code"] == "invalid_dates");
   CHECK(r.body["error"]["field"] == "data.closes_on");

@@ -10,99 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/views.h"
+#include "tests/event_lines.h"
 #include "tests/support.h"
 
 namespace fundledger {
 namespace {
 
 using nlohmann::json;
-
-std::string event(const std::string& id, const std::string& type, const json& data) {
-  return json{{"id", id}, {"type", type}, {"data", data}}.dump();
-}
-
-std::string programme(const std::string& id) {
-  return event("prog-" + id, "programme.registered", {{"programme", id}, {"name", "Programme " + id}});
-}
-
-std::string donor(const std::string& id) {
-  return event("donor-" + id, "donor.registered", {{"donor", id}, {"name", "Donor " + id}, {"kind", "government"}});
-}
-
-std::string pledge(const std::string& event_id, const std::string& id, const std::string& donor_id,
-                   const std::string& amount, const std::string& currency) {
-  return event(event_id, "pledge.recorded",
-               {{"pledge", id}, {"donor", donor_id}, {"amount", amount}, {"currency", currency},
-                {"pledged_on", "2014-06-10"}});
-}
-
-std::string write_off(const std::string& event_id, const std::string& pledge_id, const std::string& amount) {
-  return event(event_id, "pledge.written_off",
-               {{"pledge", pledge_id}, {"amount", amount}, {"written_off_on", "2015-12-31"},
-                {"reason", "The donor's budget was cut"}});
-}
-
-// A contribution; against a pledge when `pledge_id` is not empty.
-std::string contribution(const std::string& event_id, const std::string& donor_id, const std::string& pledge_id,
-                         const std::string& amount, const std::string& currency, const std::string& usd) {
-  json data = {{"contribution", event_id}, {"donor", donor_id}, {"amount", amount},
-               {"currency", currency},     {"usd", usd},        {"received_on", "2014-07-01"}};
-  if (!pledge_id.empty()) data["pledge"] = pledge_id;
-  return event(event_id, "contribution.received", data);
-}
-
-// A call of programme "spp", open from 2014-06-01 to 2014-09-30.
-std::string call(const std::string& id, const std::string& budget, const json& regions = nullptr) {
-  json data = {{"call", id},           {"title", "Call " + id},     {"programme", "spp"},
-               {"budget_usd", budget}, {"opened_on", "2014-06-01"}, {"closes_on", "2014-09-30"}};
-  if (!regions.is_null()) data["regions"] = regions;
-  return event("open-" + id, "call.opened", data);
-}
-
-std::string close(const std::string& event_id, const std::string& call_id, const std::string& on) {
-  return event(event_id, "call.closed", {{"call", call_id}, {"closed_on", on}});
-}
-
-std::string proposal(const std::string& id, const std::string& call_id, const std::string& requested,
-                     const std::string& region = "AFR", const std::string& on = "2014-07-15") {
-  return event("submit-" + id, "proposal.submitted",
-               {{"proposal", id}, {"call", call_id}, {"applicant", "Applicant " + id}, {"country", "KEN"},
-                {"region", region}, {"requested_usd", requested}, {"submitted_on", on}});
-}
-
-std::string approval(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
-  return event(event_id, "proposal.approved",
-               {{"proposal", proposal_id}, {"approved_usd", amount}, {"decision", "BD/2014/3"},
-                {"decided_on", "2014-10-15"}});
-}
-
-std::string rejection(const std::string& event_id, const std::string& proposal_id) {
-  return event(event_id, "proposal.rejected",
-               {{"proposal", proposal_id}, {"decision", "BD/2014/3"}, {"decided_on", "2014-10-16"},
-                {"reason", "Outside the call's scope"}});
-}
-
-std::string disbursement(const std::string& id, const std::string& proposal_id, const std::string& amount) {
-  return event(id, "disbursement.made",
-               {{"disbursement", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"paid_on", "2014-11-01"}});
-}
-
-std::string refund(const std::string& id, const std::string& proposal_id, const std::string& amount) {
-  return event(id, "refund.received",
-               {{"refund", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"received_on", "2015-06-30"}});
-}
-
-std::string release(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
-  return event(event_id, "allocation.released",
-               {{"proposal", proposal_id}, {"amount_usd", amount}, {"released_on", "2015-07-01"},
-                {"reason", "The project cost less than planned"}});
-}
-
-std::string lines(std::initializer_list<std::string> events) {
-  std::string out;
-  for (const std::string& e : events) out += e + "\n";
-  return out;
-}
+using namespace test::event_lines;
 
 // A ledger whose refusals are checked whole.
 struct Fund : test::Ledger {
