@@ -434,5 +434,24 @@ TEST_CASE("a request in flight when the server stops is answered 503, and the se
   CHECK(s.ledger.store->head().size == 300);  // nothing appended
 }
 
+TEST_CASE("a certificate or key the server cannot use is refused before it listens", "[server]") {
+  fundledger::test::TempDir dir;
+  fundledger::test::Ledger ledger;
+  const NoteSigner signer = *NoteSigner::generate("test.example/ledger");
+  REQUIRE(write_self_signed_certificate(dir.path() / "tls.crt", dir.path() / "tls.key").to_string() == "ok");
+  REQUIRE(write_self_signed_certificate(dir.path() / "other.crt", dir.path() / "other.key").to_string() == "ok");
+  ServerOptions o;
+  o.port = 0;
+  o.cert = dir.path() / "missing.crt";
+  o.key = dir.path() / "tls.key";
+  Result<std::unique_ptr<Server>> s = Server::start(*ledger.store, *ledger.writer, TokenStore(), signer, o);
+  CHECK(s.status().to_string() == "tls_error: cannot use the certificate " + o.cert.string());
+  // A key of another certificate.
+  o.cert = dir.path() / "tls.crt";
+  o.key = dir.path() / "other.key";
+  s = Server::start(*ledger.store, *ledger.writer, TokenStore(), signer, o);
+  CHECK(s.status().to_string() == "tls_error: cannot use the key " + o.key.string() + " with the certificate");
+}
+
 }  // namespace
 }  // namespace fundledger::api

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include <catch2/catch.hpp>
+#include <rocksdb/db.h>
 
 #include "ledger/verify.h"
 #include "tests/support.h"
@@ -188,6 +189,28 @@ TEST_CASE("opening where there is no ledger, or creating over one, is refused", 
   CHECK(none.status().code() == Code::kNoLedger);
   REQUIRE(Store::create(dir.path() / "l", "o").is_ok());
   CHECK(Store::create(dir.path() / "l", "o").code() == Code::kLedgerExists);
+  // A RocksDB database of another program.
+  {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    REQUIRE(rocksdb::DB::Open(o, (dir.path() / "other").string(), &db).ok());
+    delete db;
+  }
+  const Result<std::unique_ptr<Store>> other = Store::open(dir.path() / "other");
+  CHECK(other.status().to_string() == "not_a_ledger: " + (dir.path() / "other").string() +
+                                          " holds a database that is not a ledger");
+}
+
+TEST_CASE("a ledger opened read-only refuses to write", "[store]") {
+  test::Ledger ledger;
+  ledger.append(test::generated(5, 1));
+  ledger.close();
+  Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{.read_only = true});
+  REQUIRE(store.status().to_string() == "ok");
+  StoreBatch batch(**store);
+  CHECK((*store)->write(batch, (*store)->head()).to_string() == "read_only: the ledger was opened read-only");
+  CHECK((*store)->reset(Family::kState).code() == Code::kReadOnly);
 }
 
 TEST_CASE("a load lands all its families at once, or nothing of them", "[store]") {

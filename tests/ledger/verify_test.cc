@@ -5,8 +5,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include "domain/data_view.h"
+#include "domain/state.h"
 #include "ledger/verify.h"
 #include "tests/support.h"
+#include "util/canonical.h"
 
 namespace fundledger {
 namespace {
@@ -39,6 +44,27 @@ std::string hex_of(const std::string& bytes) { return to_hex(*hash_from_bytes(by
 
 // Where the hashes of `seq` sit in the one page of a Corruptible ledger.
 std::size_t page_offset(std::uint64_t seq) { return (seq - 1) * kHashBytes; }
+
+// The forger's way: event `seq` changed by `change` and every hash from it
+// on made again, the head with them, so that the log is consistent with
+// itself.
+template <typename Change>
+void rewrite(Corruptible& c, std::uint64_t seq, Change change) {
+  test::RawDb db(c.ledger.dir.path());
+  nlohmann::json e = nlohmann::json::parse(db.get(Family::kEvents, seq_key(seq)));
+  change(e);
+  db.put(Family::kEvents, seq_key(seq), canonical_json(e));
+  std::string page = db.get(Family::kChain, seq_key(1));
+  Hash chain = seq == 1 ? kZeroHash : *hash_from_bytes(page.substr(page_offset(seq - 1) + 32, 32));
+  for (std::uint64_t s = seq; s <= kEvents; ++s) {
+    const Hash leaf = leaf_hash(db.get(Family::kEvents, seq_key(s)));
+    chain = chain_hash(chain, leaf);
+    page.replace(page_offset(s), 32, hash_bytes(leaf));
+    page.replace(page_offset(s) + 32, 32, hash_bytes(chain));
+  }
+  db.put(Family::kChain, seq_key(1), page);
+  db.put(Family::kMeta, "head", seq_key(kEvents) + std::string(hash_bytes(chain)));
+}
 
 TEST_CASE("an untouched log verifies", "[verify]") {
   Corruptible c;
@@ -268,6 +294,65 @@ TEST_CASE("the last events removed with the head rewritten: verify sees a shorte
   const VerifyReport r = c.verify();
   CHECK(r.ok());
   CHECK(r.size == 190);
+}
+
+TEST_CASE("a record whose key is not a seq is caught", "[verify]") {
+  Corruptible c;
+  // Nine bytes: after event 50's key, before event 51's.
+  test::RawDb(c.ledger.dir.path()).put(Family::kEvents, seq_key(50) + "x", "not an event");
+  const VerifyReport r = c.verify();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure->check == Code::kMalformedKey);
+  CHECK(r.failure->seq == 51);
+  CHECK(r.failure->message == "a record with a key that is not a seq");
+}
+
+TEST_CASE("an event recorded before the one it follows is caught, every hash made again", "[verify]") {
+  Corruptible c;
+  rewrite(c, 50, [](nlohmann::json& e) { e["recorded_at"] = "2001-01-01T00:00:00.000Z"; });
+  const VerifyReport r = c.verify();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure->check == Code::kRecordedAtDecreasing);
+  CHECK(r.failure->seq == 50);
+  CHECK(r.failure->found == "2001-01-01T00:00:00.000Z");
+}
+
+TEST_CASE("an event the rules refuse is caught by the replay, every hash made again", "[verify]") {
+  Corruptible c;
+  // Event 2 registers programme prog-02; made to register prog-01 again.
+  rewrite(c, 2, [](nlohmann::json& e) { e["data"]["programme"] = "prog-01"; });
+  REQUIRE(c.verify().ok());  // the log is consistent with itself
+  Result<std::unique_ptr<Store>> store = Store::open(c.ledger.dir.path(), OpenOptions{.read_only = true});
+  REQUIRE(store.status().to_string() == "ok");
+  const Result<VerifyReport> r = verify_projection(**store);
+  REQUIRE(r.status().to_string() == "ok");
+  REQUIRE_FALSE(r->ok());
+  CHECK(r->failure->check == Code::kRuleViolation);
+  CHECK(r->failure->seq == 2);
+  CHECK(r->failure->message ==
+        "event 2 breaks a rule: duplicate: there is already a programme \"prog-01\" (data.programme)");
+}
+
+TEST_CASE("an index of payment ids that names another event is caught", "[verify]") {
+  Corruptible c;
+  // Event 34 is contribution contrib-0000001; the index is made to name 35.
+  const std::vector<Draft> generated = test::drafts(test::generated(kEvents, 5));
+  const Draft& contribution = generated[33];
+  REQUIRE(contribution.type == EventType::kContributionReceived);
+  const std::optional<std::string> key = business_key(contribution.type, DataView::of(contribution.data));
+  REQUIRE(key.has_value());
+  {
+    test::RawDb db(c.ledger.dir.path());
+    REQUIRE(db.get(Family::kIds, *key) == seq_key(34));
+    db.put(Family::kIds, *key, seq_key(35));
+  }
+  Result<std::unique_ptr<Store>> store = Store::open(c.ledger.dir.path(), OpenOptions{.read_only = true});
+  REQUIRE(store.status().to_string() == "ok");
+  const Result<VerifyReport> r = verify_projection(**store);
+  REQUIRE(r.status().to_string() == "ok");
+  REQUIRE_FALSE(r->ok());
+  CHECK(r->failure->check == Code::kBusinessIndexMismatch);
+  CHECK(r->failure->seq == 34);
 }
 
 }  // namespace

@@ -122,6 +122,17 @@ TEST_CASE("a refused append names the line and the field, and appends nothing", 
   CHECK(json_lines(run_cli("events" + data).out).size() == 3);
 }
 
+TEST_CASE("events that cannot be read are io_error, and append nothing", "[cli]") {
+  test::TempDir dir;
+  const std::string data = " --data " + dir.str() + "/ledger";
+  REQUIRE(run_cli("init" + data).exit_code == 0);
+  // A directory where the file of events should be.
+  const test::Run r = run_cli("append " + dir.str() + data);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == R"({"error":{"code":"io_error","message":"cannot read the events"}})" "\n");
+  CHECK(run_cli("events" + data).out.empty());
+}
+
 TEST_CASE("a file whose 500th line is bad appends nothing", "[cli]") {
   test::TempDir dir;
   const std::string data = " --data " + dir.str();
