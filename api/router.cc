@@ -35,8 +35,8 @@ Response internal_error(const Status& status) {
   return r;
 }
 
-// The methods of the routes whose pattern matches `path`, in table order,
-// and the first such pattern; no methods when none does.
+// The methods of the routes whose pattern matches `path`, in alphabetical
+// order, and the first such pattern; no methods when none does.
 std::vector<std::string_view> methods_of(std::string_view path, std::string& pattern) {
   std::vector<std::string_view> methods;
   for (const Route& route : routes()) {
@@ -45,6 +45,7 @@ std::vector<std::string_view> methods_of(std::string_view path, std::string& pat
     if (methods.empty()) pattern = std::string(route.pattern);
     if (std::find(methods.begin(), methods.end(), route.method) == methods.end()) methods.push_back(route.method);
   }
+  std::sort(methods.begin(), methods.end());  // "GET, POST"
   return methods;
 }
 

@@ -142,6 +142,11 @@ TEST_CASE("views need a token of any role and are audited views that verify", "[
   const Reply post = c.send(http::verb::post, "/v1/fund", s.manager, "{}");
   check_error(post, 405, "method_not_allowed");
   CHECK(post.allow == "GET");
+  CHECK(post.body["error"]["message"] == "this route takes GET only");
+  const Reply put = c.send(http::verb::put, "/v1/events", s.manager, "{}");
+  check_error(put, 405, "method_not_allowed");
+  CHECK(put.allow == "GET, POST");
+  CHECK(put.body["error"]["message"] == "this route takes GET and POST only");
 }
 
 TEST_CASE("TLS 1.2 and 1.3 are accepted, 1.0 and 1.1 refused", "[server]") {
