@@ -128,31 +128,27 @@ std::optional<TokenOwner> Router::authorize(std::string_view authorization, Role
   return owner;
 }
 
-bool Router::blocks(const Request& request) {
-  const std::string_view path = request.target.substr(0, request.target.find('?'));
-  for (const Route& route : routes()) {
-    std::string_view param;
-    if (route.method == request.method && matches(route.pattern, path, param)) return route.blocks;
-  }
-  return false;
-}
-
-Response Router::handle(const Request& request) const {
+RouteMatch match_route(const Request& request) {
+  RouteMatch m;
   const auto question = request.target.find('?');
-  const std::string_view path = request.target.substr(0, question);
-  const std::string_view query = question == std::string_view::npos ? "" : request.target.substr(question + 1);
-  const Route* route = nullptr;
-  std::string_view param;
+  m.path = request.target.substr(0, question);
+  m.query = question == std::string_view::npos ? "" : request.target.substr(question + 1);
   for (const Route& r : routes()) {
-    if (r.method == request.method && matches(r.pattern, path, param)) {
-      route = &r;
-      break;
+    if (r.method == request.method && matches(r.pattern, m.path, m.param)) {
+      m.route = &r;
+      return m;
     }
   }
+  m.param = {};
+  return m;
+}
+
+Response Router::handle(const Request& request, const RouteMatch& match) const {
+  const Route* route = match.route;
   if (route == nullptr) {
     std::string pattern = "other";
-    const std::vector<std::string_view> methods = methods_of(path, pattern);
-    Response r = methods.empty() ? error_response(Code::kNotFound, "no route " + std::string(path))
+    const std::vector<std::string_view> methods = methods_of(match.path, pattern);
+    Response r = methods.empty() ? error_response(Code::kNotFound, "no route " + std::string(match.path))
                                  : error_response(Code::kMethodNotAllowed,
                                                   "this route takes " + joined(methods, " and ") + " only");
     r.allow = joined(methods, ", ");
@@ -168,7 +164,7 @@ Response Router::handle(const Request& request) const {
       return refusal;
     }
   }
-  Response r = route->handler(services_, Call{request, param, query, owner ? &*owner : nullptr});
+  Response r = route->handler(services_, Call{request, match.param, match.query, owner ? &*owner : nullptr});
   r.route = std::string(route->pattern);
   return r;
 }

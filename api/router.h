@@ -134,16 +134,28 @@ extern const char kDashboardHtml[];
 extern const char kDashboardJs[];
 extern const char kDashboardCss[];
 
+// The route a request is for, found once: the row of routes() whose
+// method and pattern match (null when none does), its parameter, and the
+// target's path and query. Views into the request's target.
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::string_view param;
+  std::string_view path;
+  std::string_view query;
+  // Whether answering waits long on the disk (Route::blocks).
+  bool blocks() const { return route != nullptr && route->blocks; }
+};
+RouteMatch match_route(const Request& request);
+
 class Router {
  public:
   // Appends go through `writer`, the ledger's single writer. `store`,
   // `writer` and `metrics` outlive the router.
   Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics);
 
-  // Thread-safe.
-  Response handle(const Request& request) const;
-  // Whether answering `request` waits long on the disk (Route::blocks).
-  static bool blocks(const Request& request);
+  // Thread-safe. `match` is match_route(request).
+  Response handle(const Request& request, const RouteMatch& match) const;
+  Response handle(const Request& request) const { return handle(request, match_route(request)); }
 
  private:
   // The owner of the request's bearer token when its role is one of

@@ -408,12 +408,10 @@ const std::string& openapi_document() {
       std::string method(route.method);
       std::transform(method.begin(), method.end(), method.begin(), ::tolower);
       nlohmann::json roles = nlohmann::json::array();
-      const std::string text = roles_text(route.roles);
-      for (std::size_t at = 0; at <= text.size();) {
-        const std::size_t comma = std::min(text.find(',', at), text.size());
-        roles.push_back(text.substr(at, comma - at));
-        at = comma + 1;
+      for (const Role r : {Role::kManager, Role::kBoard, Role::kAuditor}) {
+        if (takes(route.roles, r)) roles.push_back(role_name(r));
       }
+      if (route.roles == kPublic) roles.push_back("public");
       doc["paths"][std::string(route.pattern)][method]["x-roles"] = std::move(roles);
     }
     // The codes an error body may carry: those the server answers with.

@@ -159,17 +159,18 @@ class Session : public std::enable_shared_from_this<Session> {
     request.content_type = field(http::field::content_type);
     request.if_none_match = field(http::field::if_none_match);
     request.body = &req.body();
-    if (Router::blocks(request)) {
+    const RouteMatch match = match_route(request);
+    if (match.blocks()) {
       // On the pool for work that blocks, so that the connections' threads
       // go on serving (and the appends of many connections meet in one
       // group commit).
-      net::post(blocking_, [self = shared_from_this(), request, started] {
-        auto r = std::make_shared<Response>(self->router_.handle(request));
+      net::post(blocking_, [self = shared_from_this(), request, match, started] {
+        auto r = std::make_shared<Response>(self->router_.handle(request, match));
         net::post(self->stream_.get_executor(), [self, r, started] { self->answered(*r, started); });
       });
       return;
     }
-    answered(router_.handle(request), started);
+    answered(router_.handle(request, match), started);
   }
 
   // Counts and logs the answer to the request just read, and sends it.

@@ -95,11 +95,9 @@ void append_csv_row(std::string& out, const std::vector<std::string>& fields) {
   out += "\r\n";
 }
 
-}  // namespace
-
 // The files as rows are added: each kind's text so far; calls are held as
 // fields until the end, since a call's closing fills in its row.
-struct CsvOutput::State {
+struct CsvState {
   std::vector<std::string> files;  // by csv_kinds() index
   std::vector<std::vector<std::string>> calls;
   std::unordered_map<std::string, std::size_t> call_row;  // call id -> row in `calls`
@@ -109,28 +107,36 @@ struct CsvOutput::State {
   static constexpr std::size_t kClosedSeqColumn = 9;
 };
 
-CsvOutput::CsvOutput() : s_(std::make_unique<State>()) {
+class CsvOutput final : public Output {
+ public:
+  CsvOutput();
+  void add(const Event& e) override;
+  std::vector<ExportFile> finish() override;
+
+ private:
+  CsvState s_;
+};
+
+CsvOutput::CsvOutput() {
   for (const CsvKind& kind : csv_kinds()) {
     std::string text = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
     std::vector<std::string> header(kind.columns.begin(), kind.columns.end());
     header.insert(header.end(), kTrailingColumns.begin(), kTrailingColumns.end());
     append_csv_row(text, header);
-    s_->files.push_back(std::move(text));
+    s_.files.push_back(std::move(text));
   }
 }
 
-CsvOutput::~CsvOutput() = default;
-
 void CsvOutput::add(const Event& e) {
-  State& s = *s_;
+  CsvState& s = s_;
   const int kind = csv_kind_of(e.type);
   if (e.type == EventType::kPledgeRecorded) s.pledge_currency[std::string(field(e, "pledge"))] = field(e, "currency");
   if (kind < 0) {  // call.closed: the call's row gets its date and seq
     const auto found = s.call_row.find(std::string(field(e, "call")));
     FL_CHECK(found != s.call_row.end());  // the rules let only an open call close
     std::vector<std::string>& row = s.calls[found->second];
-    row[State::kClosedOnColumn] = field(e, "closed_on");
-    row[State::kClosedSeqColumn] = std::to_string(e.seq);
+    row[CsvState::kClosedOnColumn] = field(e, "closed_on");
+    row[CsvState::kClosedSeqColumn] = std::to_string(e.seq);
     return;
   }
   std::vector<std::string> row;
@@ -160,11 +166,15 @@ void CsvOutput::add(const Event& e) {
 }
 
 std::vector<ExportFile> CsvOutput::finish() {
-  for (const std::vector<std::string>& row : s_->calls) append_csv_row(s_->files[State::kCallsKind], row);
+  for (const std::vector<std::string>& row : s_.calls) append_csv_row(s_.files[CsvState::kCallsKind], row);
   std::vector<ExportFile> out;
-  for (std::size_t k = 0; k < s_->files.size(); ++k) out.push_back({csv_kinds()[k].file, std::move(s_->files[k])});
+  for (std::size_t k = 0; k < s_.files.size(); ++k) out.push_back({csv_kinds()[k].file, std::move(s_.files[k])});
   return out;
 }
+
+}  // namespace
+
+std::unique_ptr<Output> csv_output() { return std::make_unique<CsvOutput>(); }
 
 }  // namespace exports
 }  // namespace fundledger

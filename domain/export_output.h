@@ -16,28 +16,16 @@ namespace fundledger::exports {
 // A string field of the event's data, "" when absent.
 std::string_view field(const Event& e, std::string_view name);
 
-class CsvOutput {
+// One format's files, rendered as the events are added.
+class Output {
  public:
-  CsvOutput();
-  ~CsvOutput();
-  void add(const Event& e);
-  std::vector<ExportFile> finish();
-
- private:
-  struct State;
-  std::unique_ptr<State> s_;
+  virtual ~Output() = default;
+  virtual void add(const Event& e) = 0;
+  // The files; called once, the output spent after.
+  virtual std::vector<ExportFile> finish() = 0;
 };
 
-class IatiOutput {
- public:
-  explicit IatiOutput(IatiPublisher publisher);
-  ~IatiOutput();
-  void add(const Event& e);
-  std::vector<ExportFile> finish() const;
-
- private:
-  struct State;
-  std::unique_ptr<State> s_;
-};
+std::unique_ptr<Output> csv_output();
+std::unique_ptr<Output> iati_output(IatiPublisher publisher);
 
 }  // namespace fundledger::exports

@@ -1,7 +1,5 @@
 #include "domain/exports.h"
 
-#include <optional>
-
 #include "domain/export_output.h"
 #include "util/check.h"
 
@@ -16,18 +14,8 @@ std::string_view field(const Event& e, std::string_view name) {
 
 }  // namespace exports
 
-struct Exporter::Output {
-  std::optional<exports::CsvOutput> csv;
-  std::optional<exports::IatiOutput> iati;
-};
-
-Exporter::Exporter(ExportFormat format, IatiPublisher publisher) : output_(std::make_unique<Output>()) {
-  if (format == ExportFormat::kCsv) {
-    output_->csv.emplace();
-  } else {
-    output_->iati.emplace(std::move(publisher));
-  }
-}
+Exporter::Exporter(ExportFormat format, IatiPublisher publisher)
+    : output_(format == ExportFormat::kCsv ? exports::csv_output() : exports::iati_output(std::move(publisher))) {}
 Exporter::~Exporter() = default;
 Exporter::Exporter(Exporter&&) noexcept = default;
 Exporter& Exporter::operator=(Exporter&&) noexcept = default;
@@ -35,13 +23,12 @@ Exporter& Exporter::operator=(Exporter&&) noexcept = default;
 void Exporter::add(const Event& event) {
   FL_CHECK(event.seq == size_ + 1);
   size_ = event.seq;
-  if (output_->csv) output_->csv->add(event);
-  if (output_->iati) output_->iati->add(event);
+  output_->add(event);
 }
 
 std::vector<ExportFile> Exporter::files() {
   FL_CHECK(output_);
-  std::vector<ExportFile> out = output_->csv ? output_->csv->finish() : output_->iati->finish();
+  std::vector<ExportFile> out = output_->finish();
   output_.reset();
   return out;
 }

@@ -32,6 +32,10 @@
 
 namespace fundledger {
 
+namespace exports {
+class Output;  // domain/export_output.h
+}  // namespace exports
+
 struct ExportFile {
   std::string name;  // "donors.csv", "iati-activities.xml"
   std::string content;
@@ -77,8 +81,7 @@ class Exporter {
   std::vector<ExportFile> files();
 
  private:
-  struct Output;
-  std::unique_ptr<Output> output_;
+  std::unique_ptr<exports::Output> output_;
   std::uint64_t size_ = 0;
 };
 

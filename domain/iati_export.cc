@@ -76,11 +76,9 @@ auto& entry(Map& map, const std::string& key) {
 
 std::string text(const Event& e, std::string_view name) { return std::string(field(e, name)); }
 
-}  // namespace
-
 // What the files need, gathered as events are added: the fund's own
 // transactions, and for each proposal what its activity shows.
-struct IatiOutput::State {
+struct IatiState {
   struct Submission {
     std::string call, applicant, country, region, submitted_on, requested_usd;
     std::uint64_t seq = 0;
@@ -315,12 +313,18 @@ struct IatiOutput::State {
   }
 };
 
-IatiOutput::IatiOutput(IatiPublisher publisher) : s_(std::make_unique<State>()) { s_->p = std::move(publisher); }
+class IatiOutput final : public Output {
+ public:
+  explicit IatiOutput(IatiPublisher publisher) { s_.p = std::move(publisher); }
+  void add(const Event& e) override;
+  std::vector<ExportFile> finish() override;
 
-IatiOutput::~IatiOutput() = default;
+ private:
+  IatiState s_;
+};
 
 void IatiOutput::add(const Event& e) {
-  State& s = *s_;
+  IatiState& s = s_;
   s.last_recorded_at = e.recorded_at;
   switch (e.type) {
     case EventType::kDonorRegistered:
@@ -355,8 +359,14 @@ void IatiOutput::add(const Event& e) {
   }
 }
 
-std::vector<ExportFile> IatiOutput::finish() const {
-  return {{"iati-activities.xml", s_->activities_file()}, {"iati-organisation.xml", s_->organisation_file()}};
+std::vector<ExportFile> IatiOutput::finish() {
+  return {{"iati-activities.xml", s_.activities_file()}, {"iati-organisation.xml", s_.organisation_file()}};
+}
+
+}  // namespace
+
+std::unique_ptr<Output> iati_output(IatiPublisher publisher) {
+  return std::make_unique<IatiOutput>(std::move(publisher));
 }
 
 }  // namespace fundledger::exports

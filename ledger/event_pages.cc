@@ -21,8 +21,7 @@ Status append_events(const StoreReader& reader, std::uint64_t first, std::uint64
       out.resize(before);
       FL_RETURN_IF_ERROR(events->status());
       if (hashes->status().code() == Code::kStorageError) return hashes->status();
-      return Status::error(Code::kStoreCorrupt,
-                           "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+      return unreadable_event(seq);
     }
   }
   return Status::ok();

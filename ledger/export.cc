@@ -41,8 +41,7 @@ Status write_events_file(const StoreReader& reader, std::uint64_t size, const st
   written = std::fclose(f) == 0 && written;
   if (seq <= size) {
     FL_RETURN_IF_ERROR(cursor->status());
-    return Status::error(Code::kStoreCorrupt,
-                         "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+    return unreadable_event(seq);
   }
   if (!written) return Status::error(Code::kStorageError, "cannot write " + path.string());
   return Status::ok();

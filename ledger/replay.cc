@@ -30,11 +30,6 @@ struct EventRun {
   Status status;  // why the run ends before its last seq, ok when it does not
 };
 
-Status unreadable(std::uint64_t seq) {
-  return Status::error(Code::kStoreCorrupt,
-                       "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
-}
-
 // Reads events `first` to `last` from `cursor`, which stands on `first`,
 // into `run` (emptied first), and leaves the cursor on the event after.
 // Stops at the first event that cannot be read, with run.status saying so.
@@ -48,7 +43,7 @@ void read_run(StoreCursor& cursor, std::uint64_t first, std::uint64_t last, Even
   ends.reserve(last - first + 1);
   for (std::uint64_t seq = first; seq <= last; ++seq, cursor.next()) {
     if (!cursor.valid() || cursor.key() != seq_key(seq)) {
-      run.status = cursor.status().is_ok() ? unreadable(seq) : cursor.status();
+      run.status = cursor.status().is_ok() ? unreadable_event(seq) : cursor.status();
       break;
     }
     run.bytes.append(cursor.value());
@@ -62,7 +57,7 @@ void read_run(StoreCursor& cursor, std::uint64_t first, std::uint64_t last, Even
     const std::optional<Envelope> e = read_envelope(bytes);
     std::optional<DataView> data = e && e->seq == seq ? DataView::parse(e->data) : std::nullopt;
     if (!data) {
-      run.status = unreadable(seq);
+      run.status = unreadable_event(seq);
       break;
     }
     run.events.push_back({seq, e->type, std::move(*data)});
@@ -316,8 +311,7 @@ Status for_each_event(const StoreReader& reader, std::uint64_t last, const std::
                               : Result<Event>(Status::error(Code::kStoreCorrupt, "missing"));
     if (!event || event->seq != seq) {
       if (!cursor->status()) return cursor->status();
-      return Status::error(Code::kStoreCorrupt,
-                           "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+      return unreadable_event(seq);
     }
     each(*event);
     if (progress && seq % kProgressEvents == 0) progress(seq, last);

@@ -73,6 +73,11 @@ std::string seq_key(std::uint64_t seq) {
   return out;
 }
 
+Status unreadable_event(std::uint64_t seq) {
+  return Status::error(Code::kStoreCorrupt,
+                       "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
+}
+
 std::optional<std::uint64_t> seq_from_key(std::string_view key) {
   if (key.size() != 8) return std::nullopt;
   return get_be64(key.data());

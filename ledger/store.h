@@ -66,6 +66,10 @@ struct EventHashes {
 std::string seq_key(std::uint64_t seq);
 std::optional<std::uint64_t> seq_from_key(std::string_view key);
 
+// store_corrupt for event `seq`, which the store holds but cannot give
+// back as an event: "event N cannot be read; run `fundledger verify`".
+Status unreadable_event(std::uint64_t seq);
+
 // Events whose hashes one page holds, at most.
 inline constexpr std::size_t kHashesPerPage = 256;
 inline constexpr std::size_t kHashBytes = 64;  // one event's leaf and chain hash

@@ -211,7 +211,7 @@ Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& pro
 namespace {
 
 // Whether the log extends the checkpoint or bundle at `path`: nullopt when
-// it does, the failure otherwise; sets `earlier` to what was read.
+// it does (and `extends` is set to that checkpoint), the failure otherwise.
 Result<std::optional<Failure>> check_earlier(const StoreReader& reader, const std::filesystem::path& path,
                                              const NoteVerifier& verifier, std::optional<Checkpoint>& extends) {
   Result<EarlierCheckpoint> earlier = read_earlier_checkpoint(path, verifier);

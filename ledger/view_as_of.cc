@@ -7,14 +7,6 @@
 #include "ledger/tree.h"
 
 namespace fundledger {
-namespace {
-
-Status unreadable(std::uint64_t seq) {
-  return Status::error(Code::kStoreCorrupt,
-                       "event " + std::to_string(seq) + " cannot be read; run `fundledger verify`");
-}
-
-}  // namespace
 
 Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq) {
   Result<LogHead> head = log_head(reader, seq);
@@ -31,8 +23,8 @@ Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
     const std::uint64_t seq = entry["seq"];
     Result<std::optional<std::string>> bytes = reader.event(seq);
     if (!bytes) return bytes.status();
-    Result<Event> event = *bytes ? decode_event(**bytes) : Result<Event>(unreadable(seq));
-    if (!event) return unreadable(seq);
+    Result<Event> event = *bytes ? decode_event(**bytes) : Result<Event>(unreadable_event(seq));
+    if (!event) return unreadable_event(seq);
     entry["actor"] = event->actor;
     entry["recorded_at"] = event->recorded_at;
     nlohmann::json data = nlohmann::json::object();

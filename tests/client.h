@@ -125,4 +125,15 @@ class Client {
   beast::flat_buffer buffer_;
 };
 
+// Requests in flight on the server, not counting the one that asks
+// (fundledger_requests_in_flight of /metrics).
+inline int requests_in_flight(std::uint16_t port, const std::string& token) {
+  Client c(port);
+  const std::string text = c.send(http::verb::get, "/metrics", token).text;
+  const std::string name = "\nfundledger_requests_in_flight ";
+  const auto at = text.find(name);
+  REQUIRE(at != std::string::npos);
+  return std::stoi(text.substr(at + name.size())) - 1;
+}
+
 }  // namespace fundledger::test

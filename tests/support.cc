@@ -11,6 +11,8 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
+#include "domain/views.h"
+#include "ledger/replay.h"
 
 namespace fundledger::test {
 
@@ -47,6 +49,18 @@ void Ledger::reopen() {
   REQUIRE(opened.status().to_string() == "ok");
   store = std::move(*opened);
   writer = std::make_unique<Writer>(*store, fixed_clock_options());
+}
+
+std::string fund_view(const FundState& state) {
+  Result<nlohmann::json> v = render_view(state, ViewKind::kFund, "");
+  REQUIRE(v.is_ok());
+  return v->dump();
+}
+
+std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq) {
+  auto state = std::make_unique<FundState>();
+  REQUIRE(replay(*store.reader(), *state, seq).to_string() == "ok");
+  return state;
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "domain/event.h"
+#include "domain/state.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
 #include "tests/events.h"
@@ -58,6 +59,12 @@ class RawDb {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The fund view of `state`, as text.
+std::string fund_view(const FundState& state);
+// The fund as a fresh replay of the log up to `seq` makes it, without any
+// snapshot.
+std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq);
 
 // A disk that goes bad under the ledger: while `failing` is set, every sync
 // of the write-ahead log fails. Open a store with OpenOptions{.env = env()}.

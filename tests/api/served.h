@@ -81,17 +81,6 @@ inline std::string donor_event(const std::string& id) {
          R"(","name":"Donor )" + id + R"(","kind":"foundation"}})";
 }
 
-// Requests in flight on the server, not counting the one that asks
-// (fundledger_requests_in_flight of /metrics).
-inline int requests_in_flight(std::uint16_t port, const std::string& token) {
-  Client c(port);
-  const std::string text = c.send(boost::beast::http::verb::get, "/metrics", token).text;
-  const std::string name = "\nfundledger_requests_in_flight ";
-  const auto at = text.find(name);
-  REQUIRE(at != std::string::npos);
-  return std::stoi(text.substr(at + name.size())) - 1;
-}
-
 // A POST whose body the server is still reading when it begins to stop:
 // its answer, once the rest of the body is sent. Stops `s`.
 inline Reply request_while_stopping(Served& s) {
@@ -101,7 +90,7 @@ inline Reply request_while_stopping(Served& s) {
                                                   s.manager + "\r\nContent-Type: application/json\r\n"
                                                   "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
                                                   body.substr(0, 10)));
-  while (requests_in_flight(s.port(), s.auditor) < 1) std::this_thread::yield();
+  while (fundledger::test::requests_in_flight(s.port(), s.auditor) < 1) std::this_thread::yield();
   std::thread stopper([&] { s.server->stop(); });
   while (!s.server->stopping()) std::this_thread::yield();
   Reply r = c.send_raw(body.substr(10));

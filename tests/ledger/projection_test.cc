@@ -104,12 +104,6 @@ std::string all_views(const FundState& s, const std::vector<std::string>& propos
   return out;
 }
 
-std::string fund_view(const FundState& s) {
-  Result<json> v = render_view(s, ViewKind::kFund, "");
-  REQUIRE(v.is_ok());
-  return v->dump();
-}
-
 // The rules SPEC section 2 keeps for every proposal and call, checked from
 // the entities themselves rather than from the fund's running totals.
 std::string broken_rule(const FundState& s, const std::vector<std::string>& proposals) {
@@ -132,14 +126,6 @@ std::string proposal_id(const std::string& line) {
   json e = json::parse(line);
   if (e["type"] != "proposal.submitted") return "";
   return e["data"]["proposal"].get<std::string>();
-}
-
-// The fund as a fresh replay of the log up to `seq` makes it, without any
-// snapshot.
-std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq) {
-  auto state = std::make_unique<FundState>();
-  REQUIRE(replay(*store.reader(), *state, seq).to_string() == "ok");
-  return state;
 }
 
 TEST_CASE("no mix of valid and invalid events breaks a rule or the cash identity", "[property]") {
@@ -202,7 +188,7 @@ TEST_CASE("what the writer keeps as events land equals a replay of the log", "[p
     std::uint64_t refused = 0;
     auto fund_now = [&] {
       std::string v;
-      REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head&) { v = fund_view(s); }).is_ok());
+      REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head&) { v = test::fund_view(s); }).is_ok());
       return v;
     };
     while (gen.count() < 1200) {
@@ -250,7 +236,7 @@ TEST_CASE("what the writer keeps as events land equals a replay of the log", "[p
                   CHECK(s.seq() == head);
                   incremental = all_views(s, proposals);
                 }).is_ok());
-    CHECK(incremental == all_views(*replayed(*ledger.store, head), proposals));
+    CHECK(incremental == all_views(*test::replayed(*ledger.store, head), proposals));
     Result<VerifyReport> report = verify_projection(*ledger.store);
     REQUIRE(report.status().to_string() == "ok");
     CHECK(report->ok());

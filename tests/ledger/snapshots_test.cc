@@ -20,20 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string fund_view(const FundState& s) {
-  Result<json> v = render_view(s, ViewKind::kFund, "");
-  REQUIRE(v.is_ok());
-  return v->dump();
-}
-
-// The fund as a fresh replay of the log up to `seq` makes it, without any
-// snapshot.
-std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq) {
-  auto state = std::make_unique<FundState>();
-  REQUIRE(replay(*store.reader(), *state, seq).to_string() == "ok");
-  return state;
-}
-
 void append_generated(test::Ledger& ledger, std::size_t count, std::uint64_t seed) {
   Generator gen({.seed = seed});
   while (gen.count() < count) {
@@ -75,7 +61,7 @@ TEST_CASE("snapshots, old views, a reopened ledger and a rebuild agree with a re
     return out;
   };
   auto replayed_views = [&](std::uint64_t seq) {
-    std::unique_ptr<FundState> s = replayed(*ledger.store, seq);
+    std::unique_ptr<FundState> s = test::replayed(*ledger.store, seq);
     std::string out;
     for (ViewKind kind : {ViewKind::kFund, ViewKind::kDonors, ViewKind::kCalls, ViewKind::kRegions,
                           ViewKind::kProgrammes}) {
@@ -104,7 +90,7 @@ TEST_CASE("snapshots, old views, a reopened ledger and a rebuild agree with a re
   // it, and goes on from there.
   ledger.reopen();
   std::string fund_after_reopen;
-  REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head&) { fund_after_reopen = fund_view(s); })
+  REQUIRE(ledger.writer->read_state([&](const FundState& s, const Head&) { fund_after_reopen = test::fund_view(s); })
               .is_ok());
   CHECK(fund_after_reopen + "\n" == expected[events].substr(0, expected[events].find('\n') + 1));
   for (std::uint64_t seq : points) CHECK(views_at(seq) == expected[seq]);
@@ -141,7 +127,7 @@ TEST_CASE("a long replay reads ahead on a thread and stops where the log or the 
     FundState s;
     REQUIRE(replay(*ledger.store->reader(), s, events).to_string() == "ok");
     CHECK(s.seq() == events);
-    return fund_view(s);
+    return test::fund_view(s);
   }();
 
   // Stopped by the caller after event 15000: the state stands there, and
@@ -156,7 +142,7 @@ TEST_CASE("a long replay reads ahead on a thread and stops where the log or the 
     CHECK(s.seq() == 15000);
     FundState again;
     REQUIRE(replay(*ledger.store->reader(), again, 15000).to_string() == "ok");
-    CHECK(fund_view(s) == fund_view(again));
+    CHECK(test::fund_view(s) == test::fund_view(again));
   }
 
   // An event that cannot be read, far into the log: the events before it
@@ -169,7 +155,7 @@ TEST_CASE("a long replay reads ahead on a thread and stops where the log or the 
   CHECK(broken.code() == Code::kStoreCorrupt);
   CHECK(broken.message() == "event 20000 cannot be read; run `fundledger verify`");
   CHECK(s.seq() == 19999);
-  CHECK(fund_view(s) != full);
+  CHECK(test::fund_view(s) != full);
 }
 
 TEST_CASE("verify finds a snapshot record that is not what the events give", "[property]") {

@@ -22,8 +22,6 @@
 #include "util/hash.h"
 
 namespace fundledger {
-
-namespace http = boost::beast::http;
 namespace {
 
 using test::run_cli;
@@ -384,15 +382,8 @@ TEST_CASE("a second signal stops serve at once, while the first waits for a requ
   const std::string head =
       "POST /v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
   boost::asio::write(client.raw(), boost::asio::buffer(head));
-  // Once the server has read its header, the request is in flight (the
-  // metrics request counts itself too).
-  const auto in_flight = [&] {
-    const std::string text = test::Client(serve.port()).send(http::verb::get, "/metrics", auditor).text;
-    const auto at = text.find("\nfundledger_requests_in_flight ");
-    REQUIRE(at != std::string::npos);
-    return std::stoi(text.substr(at + 31)) - 1;
-  };
-  while (in_flight() < 1) std::this_thread::yield();
+  // Once the server has read its header, the request is in flight.
+  while (test::requests_in_flight(serve.port(), auditor) < 1) std::this_thread::yield();
   serve.signal(SIGINT);
   REQUIRE(serve.log_has(R"("msg":"stopping","signal":"SIGINT")", 50));
   REQUIRE(serve.log_has(R"("msg":"waiting for connections to finish")", 50));
