@@ -70,7 +70,9 @@ Response error_response(Code code, std::string_view message, std::string_view fi
 
 Response refusal_response(const Status& status, std::string_view field) {
   const int http = http_status(status.code());
-  if (http < 400 || http >= 500) return internal_error(status);
+  // The server's own failures are told in its log, not to the client; but
+  // 503 says what the client can wait for (a stop, a disk).
+  if (http < 400 || (http >= 500 && http != 503)) return internal_error(status);
   return error_response(status.code(), status.message(), field);
 }
 

@@ -97,8 +97,17 @@ Response dashboard(const Services&, const Call&) { return page(kDashboardHtml, "
 Response dashboard_js(const Services&, const Call&) { return page(kDashboardJs, "text/javascript; charset=utf-8"); }
 Response dashboard_css(const Services&, const Call&) { return page(kDashboardCss, "text/css; charset=utf-8"); }
 
+// 503 while the disk refuses writes, so that a supervisor restarts the
+// server if it does not recover on its own (reads are still answered).
 Response healthz(const Services& s, const Call&) {
-  return json_response({{"ok", true}, {"tree_size", s.store.head().size}});
+  const std::optional<std::string> failure = s.store.failure();
+  nlohmann::json body = {{"ok", !failure}, {"tree_size", s.store.head().size}};
+  if (!failure) return json_response(body);
+  body["code"] = code_name(Code::kStorageUnavailable);
+  body["reason"] = *failure;
+  Response r = json_response(body);
+  r.status = http_status(Code::kStorageUnavailable);
+  return r;
 }
 
 Response openapi(const Services&, const Call&) {

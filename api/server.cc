@@ -248,6 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 constexpr std::size_t kBlockingThreads = 64;
+constexpr std::chrono::seconds kDiskRetryFirst{1};
+constexpr std::chrono::seconds kDiskRetryMax{60};
 
 struct Server::Impl {
   Impl(Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const ServerOptions& o,
@@ -259,7 +261,8 @@ struct Server::Impl {
         router(store, writer, std::move(tokens), std::move(signer), metrics),
         tls(std::move(tls)),
         acceptor(io),
-        checkpoint_timer(io) {}
+        checkpoint_timer(io),
+        disk_timer(io) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
@@ -298,6 +301,27 @@ struct Server::Impl {
     if (!status) log::error("checkpoint not signed", {{"code", status.code()}, {"message", status.message()}});
   }
 
+  // While the store refuses writes, asks it to recover, first after a
+  // second and then twice as long each time it still fails, up to a minute.
+  void watch_disk() {
+    disk_timer.expires_after(disk_retry);
+    disk_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      if (!store.failure()) {
+        disk_retry = kDiskRetryFirst;
+        return watch_disk();
+      }
+      // Recovering flushes to disk: on the pool, not on a connection's thread.
+      net::post(blocking, [this] {
+        const Status status = writer.recover();
+        net::post(io, [this, ok = status.is_ok()] {
+          disk_retry = ok ? kDiskRetryFirst : std::min(disk_retry * 2, kDiskRetryMax);
+          watch_disk();
+        });
+      });
+    });
+  }
+
   void schedule_checkpoint() {
     checkpoint_timer.expires_after(options.checkpoint_interval);
     checkpoint_timer.async_wait([this](beast::error_code ec) {
@@ -317,6 +341,8 @@ struct Server::Impl {
   net::io_context io;
   tcp::acceptor acceptor;
   net::steady_timer checkpoint_timer;
+  net::steady_timer disk_timer;
+  std::chrono::seconds disk_retry = kDiskRetryFirst;  // on io's threads, one timer at a time
   // Appends wait for their synced write here, as many at once as
   // connections post them, so that they meet in one group commit.
   net::thread_pool blocking{kBlockingThreads};
@@ -347,6 +373,7 @@ Result<std::unique_ptr<Server>> Server::start(Store& store, Writer& writer, Toke
   }
   impl->accept();
   impl->schedule_checkpoint();
+  impl->watch_disk();
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) impl->threads.emplace_back([io = &impl->io] { io->run(); });
   log::info("serving", {{"address", options.address}, {"port", impl->acceptor.local_endpoint().port()},
@@ -371,6 +398,7 @@ void Server::stop() {
     beast::error_code ignored;
     impl.acceptor.close(ignored);
     impl.checkpoint_timer.cancel();
+    impl.disk_timer.cancel();
   });
   {
     std::lock_guard lock(impl.sessions_mu);

@@ -5,6 +5,8 @@
 #include <thread>
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/write_batch.h>
 
 #include "ledger/store_internal.h"
@@ -38,6 +40,20 @@ std::optional<Head> decode_head(std::string_view value) {
   return Head{get_be64(value.data()), *hash_from_bytes(value.substr(8))};
 }
 
+
+// What the operating system said of a failed write ("No space left on
+// device"), without the file's path that RocksDB puts before it.
+std::string os_reason(const rocksdb::Status& s) {
+  const std::string text = s.ToString();
+  const std::size_t colon = text.rfind(": ");
+  return colon == std::string::npos ? text : text.substr(colon + 2);
+}
+
+Status unavailable(const std::string& reason) {
+  return Status::error(Code::kStorageUnavailable,
+                       "the ledger cannot write to its disk (" + reason +
+                           "); nothing was acknowledged: send the same events again once it answers");
+}
 
 Status storage_error(const std::string& what, const rocksdb::Status& s) {
   log::error("storage error", {{"during", what}, {"rocksdb", s.ToString()}});
@@ -126,17 +142,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   store->dir_ = dir;
   store->read_only_ = options.read_only;
   store->env_ = options.env;
-  rocksdb::DBOptions o = db_options(options.env);
-  // A ledger made before a family was added gets it, empty, when opened
-  // for writing.
-  o.create_missing_column_families = !options.read_only;
-  rocksdb::Status s;
-  if (options.read_only) {
-    s = rocksdb::DB::OpenForReadOnly(o, dir.string(), family_descriptors(), &store->handles_,
-                                     &store->db_);
-  } else {
-    s = rocksdb::DB::Open(o, dir.string(), family_descriptors(), &store->handles_, &store->db_);
-  }
+  const rocksdb::Status s = store->open_db(options.read_only);
   if (!s.ok()) {
     if (s.ToString().find("LOCK") != std::string::npos) {
       return Status::error(Code::kLedgerInUse, "the ledger at " + dir.string() +
@@ -170,6 +176,24 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
     std::filesystem::remove_all(load_dir(dir), ignored);
   }
   return store;
+}
+
+rocksdb::Status Store::open_db(bool read_only) {
+  rocksdb::DBOptions o = db_options(env_);
+  // A ledger made before a family was added gets it, empty, when opened
+  // for writing.
+  o.create_missing_column_families = !read_only;
+  if (read_only) return rocksdb::DB::OpenForReadOnly(o, dir_.string(), family_descriptors(), &handles_, &db_);
+  return rocksdb::DB::Open(o, dir_.string(), family_descriptors(), &handles_, &db_);
+}
+
+void Store::close_db() {
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  handles_.clear();
+  const rocksdb::Status s = db_->Close();
+  if (!s.ok()) log::warn("closing the ledger", {{"rocksdb", s.ToString()}});
+  delete db_;
+  db_ = nullptr;
 }
 
 // The head must name the last event exactly: its seq is the last key of
@@ -227,10 +251,7 @@ Store::~Store() {
     const rocksdb::Status flushed = db_->Flush(flush, handles_);
     if (!flushed.ok()) log::warn("flushing the ledger at close", {{"rocksdb", flushed.ToString()}});
   }
-  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  const rocksdb::Status s = db_->Close();
-  if (!s.ok()) log::error("closing the ledger", {{"rocksdb", s.ToString()}});
-  delete db_;
+  close_db();
 }
 
 Head Store::head() const {
@@ -244,9 +265,10 @@ std::uint64_t Store::writes() const {
 }
 
 std::unique_ptr<StoreReader> Store::reader(bool consistent) const {
+  std::shared_lock open(open_mu_);
   // A read-only database never changes, so it needs no snapshot.
   const rocksdb::Snapshot* snapshot = read_only_ || !consistent ? nullptr : db_->GetSnapshot();
-  std::unique_ptr<StoreReader> reader(new StoreReader(*this, snapshot));
+  std::unique_ptr<StoreReader> reader(new StoreReader(*this, std::move(open), snapshot));
   // Only the writer moves the head, and it moves it in the same write as the
   // events: whatever head the snapshot holds covers exactly its events. The
   // in-memory head may already be newer, so it is not used here.
@@ -268,23 +290,101 @@ Status Store::write(StoreBatch& batch, const Head& new_head) {
   if (read_only_) return Status::error(Code::kReadOnly, "the ledger was opened read-only");
   {
     std::lock_guard lock(mu_);
-    if (failed_) {
-      return Status::error(Code::kStoreFailed,
-                           "an earlier write to the ledger failed; nothing more is appended "
-                           "until the ledger is reopened");
-    }
+    if (failure_) return unavailable(*failure_);
     FL_CHECK(new_head.size >= head_.size);
   }
   FL_CHECK(batch.batch_->Put(handle(Family::kMeta), slice(kHeadKey), encode_head(new_head)).ok());
   const rocksdb::Status s = db_->Write(synced(), batch.batch_.get());
   std::lock_guard lock(mu_);
   if (!s.ok()) {
-    failed_ = true;
-    return storage_error("writing to the ledger", s);
+    log::error("storage error", {{"during", "writing to the ledger"}, {"rocksdb", s.ToString()}});
+    failure_ = os_reason(s);
+    return unavailable(*failure_);
   }
   head_ = new_head;
   ++writes_;
   return Status::ok();
+}
+
+std::optional<std::string> Store::failure() const {
+  std::lock_guard lock(mu_);
+  return failure_;
+}
+
+Status Store::recover() {
+  {
+    std::lock_guard lock(mu_);
+    if (!failure_) return Status::ok();
+  }
+  const rocksdb::Status resumed = db_->Resume();
+  if (!resumed.ok()) {
+    std::lock_guard lock(mu_);
+    // Busy: RocksDB is recovering by itself (it waits for free space after
+    // a full disk), and the reason stays the one it met.
+    if (resumed.IsBusy()) return unavailable(*failure_);
+  }
+  return resumed.ok() ? resumed_head() : reopen();
+}
+
+Status Store::reopen() {
+  if (!disk_takes_writes()) {
+    std::lock_guard lock(mu_);
+    return unavailable(*failure_);
+  }
+  {
+    std::unique_lock open(open_mu_);
+    close_db();
+    const rocksdb::Status s = open_db(false);
+    if (!s.ok()) {
+      log::warn("the ledger's disk still fails", {{"rocksdb", s.ToString()}});
+      // Reads go on from what is durable.
+      const rocksdb::Status r = open_db(true);
+      FL_CHECK(r.ok());
+      std::lock_guard lock(mu_);
+      failure_ = os_reason(s);
+      return unavailable(*failure_);
+    }
+  }
+  return resumed_head();
+}
+
+// The head as the database holds it after a recovery: the one last written,
+// or further on when the failed write reached the disk after all.
+Status Store::resumed_head() {
+  const Head before = head();
+  auto stored = reader()->get(Family::kMeta, kHeadKey);
+  if (!stored) return stored.status();
+  const std::optional<Head> decoded = stored->has_value() ? decode_head(**stored) : std::nullopt;
+  if (!decoded || decoded->size < before.size) {
+    return Status::error(Code::kStoreCorrupt, "after the disk failed, the ledger's stored head is before the "
+                                              "last one written; restart and run `fundledger verify`");
+  }
+  {
+    std::lock_guard lock(mu_);
+    head_ = *decoded;
+  }
+  FL_RETURN_IF_ERROR(check_head());
+  if (decoded->size > before.size) {
+    log::warn("the write that failed reached the disk after all",
+              {{"first_seq", before.size + 1}, {"last_seq", decoded->size}});
+  }
+  std::lock_guard lock(mu_);
+  failure_.reset();
+  log::info("the ledger's disk answers again; appending resumes", {{"tree_size", head_.size}});
+  return Status::ok();
+}
+
+bool Store::disk_takes_writes() const {
+  const std::shared_ptr<rocksdb::FileSystem> fs =
+      env_ != nullptr ? env_->GetFileSystem() : rocksdb::FileSystem::Default();
+  const std::string probe = (dir_ / "disk-probe").string();
+  std::unique_ptr<rocksdb::FSWritableFile> file;
+  rocksdb::IOStatus s = fs->NewWritableFile(probe, rocksdb::FileOptions(), &file, nullptr);
+  if (s.ok()) s = file->Append("fundledger", rocksdb::IOOptions(), nullptr);
+  if (s.ok()) s = file->Sync(rocksdb::IOOptions(), nullptr);
+  if (file) file->Close(rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+  fs->DeleteFile(probe, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+  return s.ok();
 }
 
 Status Store::settle() const {

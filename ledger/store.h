@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,7 @@ class ColumnFamilyHandle;
 class DB;
 class Env;
 class Snapshot;
+class Status;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -209,7 +211,9 @@ class StoreReader {
 
  private:
   friend class Store;
-  StoreReader(const Store& store, const rocksdb::Snapshot* snapshot);
+  StoreReader(const Store& store, std::shared_lock<std::shared_mutex> open, const rocksdb::Snapshot* snapshot);
+  // Keeps the database open while the reader lives (Store::recover).
+  std::shared_lock<std::shared_mutex> open_;
   const Store& store_;
   const rocksdb::Snapshot* snapshot_;  // null for a read-only store
   Head head_;
@@ -245,11 +249,26 @@ class Store {
   // the projection. No reader or batch may be using the family.
   Status reset(Family family);
 
-  // Writes `batch` together with `new_head`, synced. After a failed write the
-  // store refuses every later write (store_failed) until it is reopened: a
-  // failed sync may have left the disk in any state, and retrying would hide
-  // it. Only one thread may call this at a time (the Writer's leader).
+  // Writes `batch` together with `new_head`, synced. A failed write is
+  // refused with storage_unavailable, and so is every later one until
+  // recover() succeeds: a failed sync may have left the disk in any state,
+  // and retrying the write would hide it. Only one thread may call this at
+  // a time (the Writer's leader).
   Status write(StoreBatch& batch, const Head& new_head);
+  // Why writes are refused (the operating system's words, e.g. "No space
+  // left on device"), or nothing while the store writes. Thread-safe.
+  std::optional<std::string> failure() const;
+  // After a failed write: asks RocksDB to resume (it does after a failed
+  // flush, e.g. a full disk that has room again), or else, once a small
+  // synced file shows that the disk takes writes, closes the database and
+  // opens it again as a restart would (RocksDB never resumes after a failed
+  // write to its write-ahead log), waiting for the readers of the moment.
+  // The failed write may then be found on the disk after all: it is whole
+  // or absent, and the head is checked against the last event either way.
+  // Ok when the store writes again; otherwise it stays refusing, still
+  // serving reads, and the status says why (storage_unavailable,
+  // store_corrupt). Not while the writer writes (Writer::recover).
+  Status recover();
   // Synced writes made since open, for statistics.
   std::uint64_t writes() const;
   // Waits until RocksDB has no flush or compaction running or pending: for
@@ -263,6 +282,13 @@ class Store {
   friend class StoreReader;
   Store() = default;
   Status check_head();
+  rocksdb::Status open_db(bool read_only);
+  void close_db();
+  // Recover's second way; requires that RocksDB did not resume.
+  Status reopen();
+  Status resumed_head();
+  // Whether the disk under the ledger takes a small file, synced.
+  bool disk_takes_writes() const;
   rocksdb::ColumnFamilyHandle* handle(Family family) const;
 
   std::filesystem::path dir_;
@@ -272,10 +298,13 @@ class Store {
   rocksdb::Env* env_ = nullptr;  // the one given to open, or null
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Family
   std::atomic<std::uint64_t> load_files_{0};  // StoreLoad files made, for their names
+  // Held shared by every reader, and exclusively while recover() closes the
+  // database and opens it again.
+  mutable std::shared_mutex open_mu_;
 
   mutable std::mutex mu_;
   Head head_;          // guarded by mu_
-  bool failed_ = false;  // guarded by mu_
+  std::optional<std::string> failure_;  // guarded by mu_
   std::uint64_t writes_ = 0;  // guarded by mu_
 };
 

@@ -1,6 +1,9 @@
 // RocksDB's options as the ledger sets them, on purpose; the README's
 // "Storage" section says why.
 
+#include <cstdarg>
+#include <cstdio>
+
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
@@ -8,6 +11,7 @@
 #include <rocksdb/table.h>
 
 #include "ledger/store_internal.h"
+#include "util/log.h"
 
 namespace fundledger::store_internal {
 namespace {
@@ -30,7 +34,26 @@ class EntityPrefix : public rocksdb::SliceTransform {
   }
 };
 
-// Options chosen on purpose; see the README's "Storage" section for why.
+// RocksDB's own log, sent to ours: its errors as structured lines on
+// stderr, the rest dropped (its warnings repeat what our own errors say). RocksDB would otherwise keep a `LOG`
+// file in the ledger's directory, and a failed write to that file (a full or
+// read-only disk) aborts the process at the next line (an assertion in
+// `WritableFileWriter`, which Debian's build keeps).
+class StderrLogger : public rocksdb::Logger {
+ public:
+  StderrLogger() : Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    // The header lines (RocksDB's version and options) are information too.
+    if (level < GetInfoLogLevel() || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
+    char text[1024];
+    std::vsnprintf(text, sizeof text, format, ap);
+    log::error("rocksdb", {{"message", text}});
+  }
+};
 
 }  // namespace
 
@@ -63,6 +86,8 @@ rocksdb::DBOptions db_options(rocksdb::Env* env) {
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 5;
   o.max_log_file_size = 8 << 20;
+  static const auto logger = std::make_shared<StderrLogger>();
+  o.info_log = logger;
   if (env != nullptr) o.env = env;
   return o;
 }

@@ -13,8 +13,9 @@ using namespace store_internal;
 
 // --- StoreReader --------------------------------------------------------------
 
-StoreReader::StoreReader(const Store& store, const rocksdb::Snapshot* snapshot)
-    : store_(store), snapshot_(snapshot) {}
+StoreReader::StoreReader(const Store& store, std::shared_lock<std::shared_mutex> open,
+                         const rocksdb::Snapshot* snapshot)
+    : open_(std::move(open)), store_(store), snapshot_(snapshot) {}
 
 StoreReader::~StoreReader() {
   if (snapshot_ != nullptr) store_.db_->ReleaseSnapshot(snapshot_);

@@ -338,6 +338,15 @@ Status Writer::read_state(const std::function<void(const FundState&, const Head&
   return state_->source_status();
 }
 
+Status Writer::recover() {
+  std::lock_guard lock(state_mu_);
+  if (!store_.failure()) return Status::ok();
+  // The fund holds a reader of the store, which a reopen waits for; it is
+  // loaded again at the next append, from what the store then holds.
+  state_.reset();
+  return store_.recover();
+}
+
 std::uint64_t Writer::groups() const {
   std::lock_guard lock(mu_);
   return groups_;

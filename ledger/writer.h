@@ -65,12 +65,17 @@ class Writer {
   // Appends `drafts` atomically, as `actor`: all of them land or none does.
   // Blocks until they are synced to disk (or refused). Thread-safe.
   // Refusals: id_conflict, the rules' codes (FundState::check, prepare),
-  // store_failed, storage_error, store_corrupt.
+  // storage_unavailable, storage_error, store_corrupt.
   AppendResult append(std::vector<Draft> drafts, const std::string& actor);
 
   // Calls `read` with the fund's current state and the head it stands at,
   // under the state lock (so no write is half applied). Thread-safe.
   Status read_state(const std::function<void(const FundState&, const Head&)>& read);
+
+  // After the store's disk failed a write: Store::recover() between two
+  // appends. The fund is loaded again from the store at the next append.
+  // Thread-safe.
+  Status recover();
 
   // Synced writes made so far, and the events of the largest one.
   std::uint64_t groups() const;

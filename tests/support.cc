@@ -63,50 +63,6 @@ std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq) {
   return state;
 }
 
-namespace {
-
-// Fails every sync of the write-ahead log while `failing` is set.
-class FailingFs : public rocksdb::FileSystemWrapper {
- public:
-  explicit FailingFs(std::atomic<bool>& failing)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
-  const char* Name() const override { return "FailingFs"; }
-
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
-                                    rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok() && name.size() > 4 && name.substr(name.size() - 4) == ".log") {
-      *result = std::make_unique<File>(std::move(*result), failing_);
-    }
-    return s;
-  }
-
- private:
-  class File : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    File(std::unique_ptr<rocksdb::FSWritableFile>&& f, std::atomic<bool>& failing)
-        : FSWritableFileOwnerWrapper(std::move(f)), failing_(failing) {}
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
-      return FSWritableFileOwnerWrapper::Sync(o, d);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* d) override {
-      if (failing_) return rocksdb::IOStatus::IOError("injected sync failure");
-      return FSWritableFileOwnerWrapper::Fsync(o, d);
-    }
-
-   private:
-    std::atomic<bool>& failing_;
-  };
-  std::atomic<bool>& failing_;
-};
-
-}  // namespace
-
-FailingDisk::FailingDisk() : env_(rocksdb::NewCompositeEnv(std::make_shared<FailingFs>(failing))) {}
-FailingDisk::~FailingDisk() = default;
-
 struct RawDb::Impl {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

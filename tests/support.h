@@ -18,10 +18,6 @@
 #include "tests/events.h"
 #include "tests/temp_dir.h"
 
-namespace rocksdb {
-class Env;
-}  // namespace rocksdb
-
 namespace fundledger::test {
 
 // The clock every test ledger runs on: 2026-11-23T10:15:30.123Z, moving one
@@ -65,19 +61,6 @@ std::string fund_view(const FundState& state);
 // The fund as a fresh replay of the log up to `seq` makes it, without any
 // snapshot.
 std::unique_ptr<FundState> replayed(const Store& store, std::uint64_t seq);
-
-// A disk that goes bad under the ledger: while `failing` is set, every sync
-// of the write-ahead log fails. Open a store with OpenOptions{.env = env()}.
-class FailingDisk {
- public:
-  FailingDisk();
-  ~FailingDisk();
-  std::atomic<bool> failing{false};
-  rocksdb::Env* env() const { return env_.get(); }
-
- private:
-  std::unique_ptr<rocksdb::Env> env_;
-};
 
 // What a run of the fundledger binary printed, and how it exited.
 struct Run {

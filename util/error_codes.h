@@ -102,7 +102,7 @@ namespace fundledger {
   X(kInconsistentCheckpoint, "inconsistent_checkpoint", 0, 1, "the log no longer extends its last checkpoint") \
   X(kSnapshotsOutdated, "snapshots_outdated", 500, 1, "snapshots of an earlier layout: `fundledger rebuild`") \
   X(kStorageError, "storage_error", 500, 1, "the disk or the database failed")                                 \
-  X(kStoreFailed, "store_failed", 500, 1, "an earlier write failed; nothing is appended until a reopen")      \
+  X(kStorageUnavailable, "storage_unavailable", 503, 1, "the disk failed a write; nothing is appended until it answers")\
   X(kStoreCorrupt, "store_corrupt", 500, 1, "the store holds what the ledger did not write")                   \
   X(kInternalError, "internal_error", 500, 1, "what the server answers for its own failures")                  \
   /* What `verify` finds in a stored log (ledger/verify.h) */                                                  \

@@ -1,7 +1,8 @@
 // Every code of util/error_codes.h that the server answers with, provoked
 // over HTTPS as a client would, and answered with the status the table
 // gives it: a malformed field 400 on every route and event type, a rule of
-// SPEC 2 422, the server's own failures 500 internal_error. A code the
+// SPEC 2 422, the server's own failures 500 internal_error, a failing disk
+// 503. A code the
 // table gives an HTTP status without a request here fails the test.
 
 #include <catch2/catch.hpp>
@@ -14,6 +15,7 @@
 #include "ledger/view_as_of.h"
 #include "tests/api/served.h"
 #include "tests/event_lines.h"
+#include "tests/faulty_disk.h"
 
 namespace fundledger::api {
 namespace {
@@ -170,29 +172,32 @@ TEST_CASE("every code the server answers with comes back with the status of the 
          return Client(damaged.port()).send(http::verb::get, "/v1/events/5", damaged.auditor);
        }},
       {Code::kStorageError, [] {
-         fundledger::test::FailingDisk disk;
+         // The table files cannot be read: the first events are in them,
+         // not in memory, since the ledger was closed and opened again, and
+         // nothing has read them since (the open reads the last ones).
+         fundledger::test::FaultyDisk disk;
          ServedOptions o;
+         o.events = fundledger::test::generated(20000, 3);
          o.env = disk.env();
          Served failing(o);
-         disk.failing = true;
-         Reply r = Client(failing.port()).send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d1"));
-         disk.failing = false;
-         // The write failed: the store now refuses every append until it is
-         // reopened.
-         CHECK(failing.ledger.writer->append(fundledger::test::drafts(test::donor_event("d2")), "manager:alice")
-                   .status.code() == Code::kStoreFailed);
+         disk.fail(fundledger::test::FaultyDisk::kRead);
+         Reply r = Client(failing.port()).send(http::verb::get, "/v1/events/2", failing.auditor);
+         CHECK(disk.failed());
+         disk.fail(0);
          return r;
        }},
-      {Code::kStoreFailed, [] {
-         fundledger::test::FailingDisk disk;
+      {Code::kStorageUnavailable, [] {
+         fundledger::test::FaultyDisk disk;
          ServedOptions o;
          o.env = disk.env();
          Served failing(o);
-         disk.failing = true;
-         Client client(failing.port());
-         REQUIRE(client.send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d1")).status == 500);
-         disk.failing = false;
-         return client.send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d2"));
+         disk.fail(fundledger::test::FaultyDisk::kSync);
+         Reply r = Client(failing.port()).send(http::verb::post, "/v1/events", failing.manager, test::donor_event("d1"));
+         CHECK(r.body["error"]["message"] ==
+               "the ledger cannot write to its disk (injected failure); nothing was acknowledged: send the same "
+               "events again once it answers");
+         disk.fail(0);
+         return r;
        }},
       {Code::kSnapshotsOutdated, [] {
          ServedOptions o;

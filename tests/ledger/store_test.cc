@@ -10,6 +10,7 @@
 #include <rocksdb/db.h>
 
 #include "ledger/verify.h"
+#include "tests/faulty_disk.h"
 #include "tests/support.h"
 
 namespace fundledger {
@@ -271,39 +272,79 @@ TEST_CASE("what a load left when it was stopped is removed when the ledger opens
   CHECK(ledger.store->head().size == 0);
 }
 
-TEST_CASE("after a failed sync the store refuses appends until it is reopened", "[store]") {
+TEST_CASE("a failed sync is refused, and so is every append until the store recovers", "[store]") {
   test::TempDir dir;
   REQUIRE(Store::create(dir.path(), "o").is_ok());
-  test::FailingDisk disk;
-  std::atomic<bool>& failing = disk.failing;
+  test::FaultyDisk disk;
+  const char* kOther = R"({"id":"p2","type":"programme.registered","data":{"programme":"x","name":"X"}})";
+  const std::string kRefusal =
+      "the ledger cannot write to its disk (injected failure); nothing was acknowledged: send the same events "
+      "again once it answers";
   {
     Result<std::unique_ptr<Store>> opened = Store::open(dir.path(), OpenOptions{.env = disk.env()});
     REQUIRE(opened.is_ok());
     Store& store = **opened;
     Writer writer(store, test::fixed_clock_options());
     REQUIRE(writer.append(test::drafts(kDonor), "manager:alice").status.is_ok());
-    failing = true;
+    // The event reaches the write-ahead log, but its sync fails.
+    disk.fail(test::FaultyDisk::kSync);
     const AppendResult failed = writer.append(test::drafts(kProgramme), "manager:alice");
-    CHECK(failed.status.code() == Code::kStorageError);
+    CHECK(failed.status.code() == Code::kStorageUnavailable);
+    CHECK(failed.status.message() == kRefusal);
     CHECK(store.head().size == 1);
-    failing = false;
-    // The disk may be fine again; the store does not pretend to know.
-    const AppendResult after = writer.append(
-        test::drafts(R"({"id":"p2","type":"programme.registered","data":{"programme":"x","name":"X"}})"),
-        "manager:alice");
-    CHECK(after.status.code() == Code::kStoreFailed);
+    CHECK(store.failure() == "injected failure");
+    // While the disk fails, recovering fails too, and appends stay refused.
+    CHECK(writer.recover().code() == Code::kStorageUnavailable);
+    disk.fail(0);
+    // The disk may be fine again; the store does not pretend to know, and
+    // never retries the failed sync, until it is asked to recover.
+    CHECK(writer.append(test::drafts(kOther), "manager:alice").status.message() == kRefusal);
     CHECK(store.head().size == 1);
+    // RocksDB does not resume after a failed write to its write-ahead log:
+    // the store opens its database again, and finds there the event whose
+    // sync failed (the bytes were written; only the sync was refused). Sent
+    // again, it is a repeat, and lands once.
+    REQUIRE(writer.recover().to_string() == "ok");
+    CHECK(store.failure() == std::nullopt);
+    CHECK(store.head().size == 2);
+    const AppendResult retry = writer.append(test::drafts(kProgramme), "manager:alice");
+    REQUIRE(retry.status.is_ok());
+    CHECK(retry.receipts[0].seq == 2);
+    CHECK(store.head().size == 2);
+    REQUIRE(writer.append(test::drafts(kOther), "manager:alice").status.is_ok());
+    CHECK(store.head().size == 3);
   }
-  // Reopened, the log is whole. The append whose sync failed may or may not
-  // have reached the disk; sending it again with the same id is safe either
-  // way: it lands once.
+  // Reopened, the log holds each event once.
   Result<std::unique_ptr<Store>> again = Store::open(dir.path());
   REQUIRE(again.is_ok());
+  CHECK((*again)->head().size == 3);
   Writer writer(**again, test::fixed_clock_options());
-  const AppendResult retry = writer.append(test::drafts(kProgramme), "manager:alice");
-  REQUIRE(retry.status.is_ok());
-  CHECK(retry.receipts[0].seq == 2);
-  CHECK((*again)->head().size == 2);
+  const AppendResult repeat = writer.append(test::drafts(kProgramme), "manager:alice");
+  REQUIRE(repeat.status.is_ok());
+  CHECK(repeat.receipts[0].seq == 2);
+  CHECK((*again)->head().size == 3);
+  Result<VerifyReport> report = verify_log(**again);
+  REQUIRE(report.is_ok());
+  CHECK(report->ok());
+}
+
+TEST_CASE("a power cut after a failed sync leaves the log as it was acknowledged", "[store]") {
+  test::TempDir dir;
+  REQUIRE(Store::create(dir.path(), "o").is_ok());
+  test::FaultyDisk disk;
+  {
+    Result<std::unique_ptr<Store>> opened = Store::open(dir.path(), OpenOptions{.env = disk.env()});
+    REQUIRE(opened.is_ok());
+    Writer writer(**opened, test::fixed_clock_options());
+    REQUIRE(writer.append(test::drafts(kDonor), "manager:alice").status.is_ok());
+    disk.fail(test::FaultyDisk::kSync);
+    CHECK(writer.append(test::drafts(kProgramme), "manager:alice").status.code() == Code::kStorageUnavailable);
+    disk.fail(test::FaultyDisk::kEveryWrite);  // the power goes
+  }
+  disk.lose_unsynced();
+  Result<std::unique_ptr<Store>> again = Store::open(dir.path());
+  REQUIRE(again.is_ok());
+  CHECK((*again)->head().size == 1);
   Result<VerifyReport> report = verify_log(**again);
   REQUIRE(report.is_ok());
   CHECK(report->ok());
