@@ -27,7 +27,6 @@ Result<std::string> create_ledger(const std::filesystem::path& dir, const std::s
       !written) {
     return lacking("TLS certificate", written);
   }
-  sync_directory(dir);
   return signer->verifier_key();
 }
 

@@ -15,6 +15,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "ledger/checkpoints.h"
+#include "util/files.h"
 #include "util/log.h"
 
 namespace fundledger::api {
@@ -49,6 +50,7 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   ctx->use_certificate_chain_file(o.cert.string(), ec);
   if (ec) return Status::error(Code::kTlsError, "cannot use the certificate " + o.cert.string());
+  if (const Status shut = check_private(o.key); !shut) return Status::error(Code::kTlsError, shut.message());
   ctx->use_private_key_file(o.key.string(), ssl::context::pem, ec);
   if (ec || SSL_CTX_check_private_key(native) != 1) {
     return Status::error(Code::kTlsError, "cannot use the key " + o.key.string() + " with the certificate");

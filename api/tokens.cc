@@ -29,24 +29,6 @@ std::string base64url(std::string_view bytes) {
   return s;
 }
 
-// Replaces the file at `path` with `text`, mode 0600: written beside it,
-// synced, renamed over it.
-Status replace_file_0600(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".new";
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
-  if (Status written = write_new_file(tmp, text, 0600); !written) {
-    std::filesystem::remove(tmp, ec);
-    return written;
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return Status::error(Code::kStorageError, "cannot write " + path.string());
-  }
-  sync_directory(path.parent_path());
-  return Status::ok();
-}
 
 }  // namespace
 
@@ -84,9 +66,7 @@ Result<TokenStore> TokenStore::load(const std::filesystem::path& path) {
     if (errno == ENOENT) return store;
     return Status::error(Code::kStorageError, "cannot read " + path.string());
   }
-  if ((st.st_mode & 077) != 0) {
-    return Status::error(Code::kStorageError, path.string() + " may be read by others than its owner; chmod 600 it");
-  }
+  FL_RETURN_IF_ERROR(check_private(path));
   std::ifstream in(path);
   if (!in) return Status::error(Code::kStorageError, "cannot read " + path.string());
   std::string line;
@@ -126,7 +106,7 @@ Result<std::string> TokenStore::add(const std::filesystem::path& path, std::stri
     text += to_hex(e.hash) + " " + std::string(role_name(e.owner.role)) + " " + e.owner.name + "\n";
   }
   text += to_hex(sha256(token)) + " " + std::string(role_name(role)) + " " + std::string(name) + "\n";
-  FL_RETURN_IF_ERROR(replace_file_0600(path, text));
+  FL_RETURN_IF_ERROR(replace_file(path, text, 0600));
   return token;
 }
 

@@ -104,6 +104,9 @@ std::optional<std::uint64_t> seq_from_key(std::string_view key) {
 Status Store::create(const std::filesystem::path& dir, std::string_view origin) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+  // Only its owner may read the ledger: the directory 0700, and RocksDB's
+  // files 0600 (the program runs under umask 077, tools/main.cc).
+  if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
   if (ec) {
     return Status::error(Code::kStorageError, "cannot create " + dir.string() + ": " + ec.message());
   }
@@ -170,6 +173,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dir,
   store->head_ = *decoded;
   if (options.check_head) FL_RETURN_IF_ERROR(store->check_head());
   if (!options.read_only) {
+    // A ledger's directory is its owner's alone (`init` makes it so; one
+    // made by an earlier version, or by hand, is made so here).
+    std::error_code mode_ec;
+    const auto perms = std::filesystem::status(dir, mode_ec).permissions();
+    if (!mode_ec && (perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) !=
+                        std::filesystem::perms::none) {
+      std::filesystem::permissions(dir, std::filesystem::perms::owner_all, mode_ec);
+      log::warn("the ledger's directory could be read by others than its owner; it is now 0700",
+                {{"data", dir.string()}});
+    }
     // What a load left when a crash stopped it before its commit: never
     // part of the ledger, and never read.
     std::error_code ignored;

@@ -1,14 +1,39 @@
 // fundledger: the command line. It parses arguments and calls the parts;
 // the work is done in ledger/, audit/ and api/.
 
+#include <sys/stat.h>
+
 #include <iostream>
+#include <string>
 
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "util/log.h"
 
+namespace {
+
+// A misspelt command is named, rather than CLI11's "A subcommand is
+// required".
+fundledger::Status unknown_command(CLI::App& app, int argc, char** argv) {
+  using fundledger::Code;
+  using fundledger::Status;
+  if (argc < 2 || argv[1][0] == '-') return Status::ok();
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->check_name(argv[1])) return Status::ok();
+    names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  return Status::error(Code::kUsage,
+                       "there is no command \"" + std::string(argv[1]) + "\"; the commands are " + names);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace fundledger;
+  // Every file and directory the program makes (RocksDB's among them) is
+  // its owner's alone: 0600 and 0700.
+  ::umask(077);
   CLI::App app("fundledger: the ledger of a multi-donor trust fund", "fundledger");
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show the help of every subcommand");
@@ -23,6 +48,7 @@ int main(int argc, char** argv) {
   cli::add_export_command(app, action);
   cli::add_audit_command(app, action);
   cli::add_serve_commands(app, action);
+  if (const Status unknown = unknown_command(app, argc, argv); !unknown) return cli::fail(unknown);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,7 +1,8 @@
 #pragma once
 // Files the ledger writes beside its database (keys, tokens, certificates,
-// bundles and exports): made new, written whole and synced, so that a crash
-// leaves them whole or absent once their directory is synced too.
+// bundles and exports): written under a temporary name, synced, renamed
+// into place and their directory synced, so that a crash at any instant
+// leaves the file as it was or whole, never empty or half written.
 
 #include <sys/types.h>
 
@@ -13,14 +14,24 @@
 
 namespace fundledger {
 
-// Creates `path`, which must not exist, with `mode` (less the umask),
-// writes `bytes` and syncs them. Refusal: storage_error, "cannot create
-// PATH: REASON" or "cannot write PATH".
+// Creates `path`, which must not exist, holding `bytes`, with `mode` (less
+// the umask): written to PATH.partial (made afresh), synced, renamed to
+// `path` unless that exists, and the directory synced. Refusal:
+// storage_error ("cannot create PATH: REASON", "File exists" among them;
+// "cannot write PATH: REASON"); no file is left at `path` unless whole.
 Status write_new_file(const std::filesystem::path& path, std::string_view bytes, mode_t mode = 0666);
+// The same, over whatever `path` holds: a crash leaves the old file or the
+// new one.
+Status replace_file(const std::filesystem::path& path, std::string_view bytes, mode_t mode);
 
 // Syncs a directory, so that the names just made or renamed in it last
-// through a crash. Best effort: a directory that cannot be opened is left.
-void sync_directory(const std::filesystem::path& dir);
+// through a crash. Refusal: storage_error.
+Status sync_directory(const std::filesystem::path& dir);
+
+// Refuses a file that others than its owner may read or write (a key, the
+// tokens): storage_error "PATH may be read by others than its owner (mode
+// 0644); chmod 600 it". A file that does not exist passes.
+Status check_private(const std::filesystem::path& path);
 
 // A directory written beside its target (TARGET.partial) and renamed into
 // place once whole, so that the target is complete or absent. Removed

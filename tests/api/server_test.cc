@@ -456,6 +456,13 @@ TEST_CASE("a certificate or key the server cannot use is refused before it liste
   o.key = dir.path() / "other.key";
   s = Server::start(*ledger.store, *ledger.writer, TokenStore(), signer, o);
   CHECK(s.status().to_string() == "tls_error: cannot use the key " + o.key.string() + " with the certificate");
+  // A key that others may read, as log.key and tokens are refused.
+  o.key = dir.path() / "tls.key";
+  std::filesystem::permissions(o.key, std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  s = Server::start(*ledger.store, *ledger.writer, TokenStore(), signer, o);
+  CHECK(s.status().to_string() == "tls_error: " + o.key.string() +
+                                      " may be read by others than its owner (mode 0644); chmod 600 it");
 }
 
 }  // namespace

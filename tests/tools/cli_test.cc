@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -168,9 +170,12 @@ TEST_CASE("usage errors exit 2 with a JSON error", "[cli]") {
   const test::Run none = run_cli("events --data " + (dir.path() / "absent").string());
   CHECK(none.exit_code == 2);
   CHECK(json_lines(none.err)[0]["error"]["code"] == "no_ledger");
-  const test::Run unknown = run_cli("frobnicate");
+  const test::Run unknown = run_cli("verfy");
   CHECK(unknown.exit_code == 2);
   CHECK(json_lines(unknown.err)[0]["error"]["code"] == "usage");
+  CHECK(json_lines(unknown.err)[0]["error"]["message"] ==
+        "there is no command \"verfy\"; the commands are init, append, events, verify, checkpoint, prove, gen, "
+        "demo, view, rebuild, export, audit, serve, token");
   const test::Run bad_option = run_cli("events --from 0 --data " + dir.str());
   CHECK(bad_option.exit_code == 2);
   REQUIRE(run_cli("init --data " + dir.str()).exit_code == 0);
@@ -323,9 +328,23 @@ TEST_CASE("export --format csv|iati writes the records' files into a new directo
 TEST_CASE("init makes the TLS certificate and token add prints a token once", "[cli]") {
   test::TempDir dir;
   const std::string data = " --data " + dir.str();
+  // Whatever the umask of the shell that runs it (022 here), the ledger is
+  // its owner's alone: every file 0600, RocksDB's among them, and no file
+  // left half written under a temporary name.
+  const mode_t umask_before = ::umask(022);
   REQUIRE(run_cli("init" + data).exit_code == 0);
   CHECK(std::filesystem::exists(dir.path() / "tls.crt"));
   CHECK(std::filesystem::exists(dir.path() / "tls.key"));
+  namespace fs = std::filesystem;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir.path())) {
+    INFO(e.path().filename());
+    CHECK(e.status().permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK_FALSE(e.path().string().ends_with(".partial"));
+  }
+  const test::Run fresh = run_cli("init --data " + (dir.path() / "fresh").string());
+  REQUIRE(fresh.exit_code == 0);
+  CHECK(fs::status(dir.path() / "fresh").permissions() == fs::perms::owner_all);
+  ::umask(umask_before);
   const test::Run added = run_cli("token add --name alice --role auditor" + data);
   REQUIRE(added.exit_code == 0);
   const nlohmann::json t = json_lines(added.out)[0];
