@@ -258,8 +258,7 @@ Status load_snapshots(Store& store, const std::vector<SnapshotRun>& runs) {
 }  // namespace
 
 Status rebuild_projection(Store& store, const ProgressFn& progress, std::size_t load_bytes) {
-  FL_RETURN_IF_ERROR(store.reset(Family::kState));
-  FL_RETURN_IF_ERROR(store.reset(Family::kSnapshots));
+  FL_RETURN_IF_ERROR(store.clear_projection());
   const auto reader = store.reader();
   const std::uint64_t size = reader->head().size;
   FundState state;

@@ -417,16 +417,16 @@ Status Store::settle() const {
   }
 }
 
-Status Store::reset(Family family) {
-  FL_CHECK(family == Family::kState || family == Family::kSnapshots);
+Status Store::clear_projection() {
   if (read_only_) return Status::error(Code::kReadOnly, "the ledger was opened read-only");
-  const auto index = static_cast<std::size_t>(family);
-  rocksdb::Status s = db_->DropColumnFamily(handles_[index]);
-  if (!s.ok()) return storage_error("dropping the projection", s);
-  FL_CHECK(db_->DestroyColumnFamilyHandle(handles_[index]).ok());
-  handles_[index] = nullptr;
-  s = db_->CreateColumnFamily(family_options(family), family_names()[index], &handles_[index]);
-  if (!s.ok()) return storage_error("creating the projection's family", s);
+  // Every key of both families begins with a byte below 0xFF: an entity's
+  // kind letter, or a snapshot's seq, big-endian, under 2^56.
+  rocksdb::WriteBatch batch;
+  for (const Family family : {Family::kState, Family::kSnapshots}) {
+    FL_CHECK(batch.DeleteRange(handle(family), rocksdb::Slice(), rocksdb::Slice("\xff", 1)).ok());
+  }
+  const rocksdb::Status s = db_->Write(synced(), &batch);
+  if (!s.ok()) return storage_error("emptying the projection", s);
   return Status::ok();
 }
 

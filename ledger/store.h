@@ -245,9 +245,10 @@ class Store {
   // latest at each call instead (for readers that only look up records
   // that never change once written).
   std::unique_ptr<StoreReader> reader(bool consistent = true) const;
-  // Empties a family by dropping it and creating it again; for rebuilding
-  // the projection. No reader or batch may be using the family.
-  Status reset(Family family);
+  // Empties the projection (families state and snapshots) in one synced
+  // write, so that a crash leaves it whole or empty, never records without
+  // their marks; for rebuilding it. Refusals: read_only, storage_error.
+  Status clear_projection();
 
   // Writes `batch` together with `new_head`, synced. A failed write is
   // refused with storage_unavailable, and so is every later one until

@@ -1,5 +1,6 @@
 #include "tests/faulty_disk.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+#include <rocksdb/system_clock.h>
 
 namespace fundledger::test {
 
@@ -258,8 +260,10 @@ class FileSystem : public rocksdb::FileSystemWrapper {
         disk_->files.erase(f);
       }
       // A file never synced into its directory under its first name is
-      // lost at a cut under its new one as well.
-      if (disk_->new_entries.erase(from) != 0) {
+      // lost at a cut under its new one as well, or gives back what the new
+      // name held before (CURRENT, written under a temporary name).
+      const bool was_new = disk_->new_entries.erase(from) != 0;
+      if (was_new && !replaced) {
         disk_->new_entries.insert(to);
       } else {
         disk_->renames.push_back({from, to, std::move(replaced)});
@@ -282,11 +286,29 @@ class FileSystem : public rocksdb::FileSystemWrapper {
   std::shared_ptr<FaultyDisk::Impl> disk_;
 };
 
+// RocksDB waits a second after a failed background flush before it tries
+// again; on this disk a failure is made on purpose, and 10 ms will do.
+class Clock : public rocksdb::SystemClockWrapper {
+ public:
+  Clock() : SystemClockWrapper(rocksdb::SystemClock::Default()) {}
+  const char* Name() const override { return "FaultyDiskClock"; }
+  void SleepForMicroseconds(int micros) override { target_->SleepForMicroseconds(std::min(micros, 10000)); }
+};
+
+class Env : public rocksdb::EnvWrapper {
+ public:
+  explicit Env(std::unique_ptr<rocksdb::Env> composite) : EnvWrapper(std::move(composite)) {
+    system_clock_ = std::make_shared<Clock>();
+  }
+  const char* Name() const override { return "FaultyDiskEnv"; }
+  void SleepForMicroseconds(int micros) override { system_clock_->SleepForMicroseconds(micros); }
+};
+
 }  // namespace
 
 FaultyDisk::FaultyDisk()
     : impl_(std::make_shared<Impl>()),
-      env_(rocksdb::NewCompositeEnv(std::make_shared<FileSystem>(impl_))) {}
+      env_(std::make_unique<Env>(rocksdb::NewCompositeEnv(std::make_shared<FileSystem>(impl_)))) {}
 
 FaultyDisk::~FaultyDisk() = default;
 

@@ -211,7 +211,7 @@ TEST_CASE("a ledger opened read-only refuses to write", "[store]") {
   REQUIRE(store.status().to_string() == "ok");
   StoreBatch batch(**store);
   CHECK((*store)->write(batch, (*store)->head()).to_string() == "read_only: the ledger was opened read-only");
-  CHECK((*store)->reset(Family::kState).code() == Code::kReadOnly);
+  CHECK((*store)->clear_projection().code() == Code::kReadOnly);
 }
 
 TEST_CASE("a load lands all its families at once, or nothing of them", "[store]") {
