@@ -17,7 +17,7 @@ inline constexpr std::string_view kCertificateFile = "tls.crt";
 inline constexpr std::string_view kCertificateKeyFile = "tls.key";
 
 // Writes a new ECDSA P-256 key and a self-signed certificate for it,
-// valid for 397 days from now, for localhost, 127.0.0.1 and ::1. Refuses
+// valid for 366 days from now (Mozilla's limit), for localhost, 127.0.0.1 and ::1. Refuses
 // to write over a file. Refusals: tls_error (OpenSSL cannot make them),
 // storage_error (write_new_file's).
 Status write_self_signed_certificate(const std::filesystem::path& cert_path, const std::filesystem::path& key_path);

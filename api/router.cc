@@ -1,6 +1,7 @@
 #include "api/router.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "util/canonical.h"
 #include "util/check.h"
@@ -68,6 +69,14 @@ Response error_response(Code code, std::string_view message, std::string_view fi
   return r;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
 Response refusal_response(const Status& status, std::string_view field) {
   const int http = http_status(status.code());
   // The server's own failures are told in its log, not to the client; but
@@ -112,12 +121,15 @@ Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner
 
 std::optional<TokenOwner> Router::authorize(std::string_view authorization, Roles allowed,
                                             Response& refusal) const {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!authorization.starts_with(kBearer)) {
+  // The scheme is case-insensitive (RFC 9110, 11.1), then one or more spaces.
+  const std::string_view scheme = authorization.substr(0, authorization.find(' '));
+  std::string_view token = authorization.substr(scheme.size());
+  if (!iequals(scheme, "Bearer") || !token.starts_with(' ')) {
     refusal = error_response(Code::kUnauthorized, "this route needs Authorization: Bearer TOKEN");
     return std::nullopt;
   }
-  std::optional<TokenOwner> owner = tokens_.find(authorization.substr(kBearer.size()));
+  token.remove_prefix(std::min(token.find_first_not_of(' '), token.size()));
+  std::optional<TokenOwner> owner = tokens_.find(token);
   if (!owner) {
     refusal = error_response(Code::kUnauthorized, "the token is not one of this ledger's");
     return std::nullopt;

@@ -228,8 +228,11 @@ Result<std::vector<Draft>> body_drafts(const JsonDoc& doc, bool many) {
 }
 
 Response post_events(const Services& s, const Call& c) {
-  const std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
-  if (type != "application/json") {
+  // A media type is case-insensitive (RFC 9110, 8.3.1), and may have spaces
+  // before its parameters.
+  std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
+  type = type.substr(0, type.find_last_not_of(" \t") + 1);
+  if (!iequals(type, "application/json")) {
     return error_response(Code::kUnsupportedMediaType, "events are sent as Content-Type: application/json");
   }
   // An array of events nests one level deeper than an event.

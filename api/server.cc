@@ -47,7 +47,9 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
                   SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) == 1 &&
                   SSL_CTX_set_cipher_list(native, kTls12Ciphers) == 1 && SSL_CTX_set1_groups_list(native, kGroups) == 1;
   if (!ok) return Status::error(Code::kTlsError, "the TLS settings were refused by OpenSSL");
-  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // Mozilla's intermediate profile lets the client choose among the
+  // suites, all of them strong: no server preference.
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
   ctx->use_certificate_chain_file(o.cert.string(), ec);
   if (ec) return Status::error(Code::kTlsError, "cannot use the certificate " + o.cert.string());
   if (const Status shut = check_private(o.key); !shut) return Status::error(Code::kTlsError, shut.message());
@@ -130,6 +132,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return refuse(Code::kBadRequest, "the request is not HTTP/1.1 this server reads");
     const auto& req = parser_->get();
+    // HTTP/1.1 names its host exactly once (RFC 9112, 3.2); a body is
+    // framed one way, never by a length and a transfer coding at once
+    // (Beast lets `identity` pass beside a length).
+    if (req.version() == 11 && req.count(http::field::host) != 1) {
+      return refuse(Code::kBadRequest, "an HTTP/1.1 request names its Host exactly once");
+    }
+    if (req.count(http::field::transfer_encoding) != 0 && req.count(http::field::content_length) != 0) {
+      return refuse(Code::kBadRequest, "a request has a Content-Length or a Transfer-Encoding, not both");
+    }
     if (req.has_content_length() && parser_->content_length().value_or(0) > limits_.body_bytes_max) {
       return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
     }
@@ -199,6 +210,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::server, "fundledger");
     res->set(http::field::content_type, r.content_type);
     res->set(http::field::cache_control, r.cache_control);
+    // HTTPS only, for two years (Mozilla's recommendation).
+    res->set(http::field::strict_transport_security, "max-age=63072000");
     if (!r.etag.empty()) res->set(http::field::etag, r.etag);
     if (!r.allow.empty()) res->set(http::field::allow, r.allow);
     for (const auto& [name, value] : r.headers) res->set(name, value);

@@ -137,9 +137,14 @@ Status check_text(std::string_view name, std::string_view s) {
     return field_error(Code::kStringTooLong, name,
                        "is longer than " + std::to_string(kFieldBytesMax) + " bytes");
   }
-  const bool has_control = std::any_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
+  // C0 and DEL as bytes; C1 (U+0080 to U+009F) as their UTF-8, 0xC2 then
+  // 0x80 to 0x9F (the text is valid UTF-8 by now).
+  bool has_control = false;
+  for (std::size_t i = 0; i < s.size() && !has_control; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    has_control = c < 0x20 || c == 0x7F ||
+                  (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F);
+  }
   if (has_control) {
     return field_error(Code::kInvalidValue, name, "must not contain control characters");
   }

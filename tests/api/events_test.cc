@@ -73,6 +73,15 @@ TEST_CASE("a manager posts events: 201, a repeat 200, conflicts and refusals wit
   check_error(c.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.manager +
                          "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}"),
               415, "unsupported_media_type");
+  // The media type and the scheme are case-insensitive (RFC 9110), and a
+  // parameter may follow a space.
+  const Reply any_case = c.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: bearer  " + s.manager +
+                                    "\r\nContent-Type: APPLICATION/JSON ; charset=utf-8\r\nContent-Length: " +
+                                    std::to_string(donor_event("any-case").size()) + "\r\n\r\n" +
+                                    donor_event("any-case"));
+  CHECK(any_case.status == 201);
+  check_error(c.send_raw("GET /v1/fund HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer" + s.manager + "\r\n\r\n"), 401,
+              "unauthorized");
   std::string many = "[";
   for (int i = 0; i < 1001; ++i) many += (i ? "," : "") + donor_event("m" + std::to_string(i));
   check_error(c.send(http::verb::post, "/v1/events", s.manager, many + "]"), 400, "too_many_events");

@@ -50,6 +50,7 @@ TEST_CASE("public routes answer without a token", "[server]") {
   CHECK(r.status == 200);
   CHECK(r.body == nlohmann::json{{"ok", true}, {"tree_size", 300}});
   CHECK(r.keep_alive);
+  CHECK(r.headers["strict-transport-security"] == "max-age=63072000");
   // The same connection again (keep-alive).
   r = c.send(http::verb::get, "/v1/audit/key");
   CHECK(r.status == 200);
@@ -288,6 +289,16 @@ TEST_CASE("requests a server must not guess at are refused with 400, and never a
     check_error(c.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
                            "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
                 400, "bad_request");
+  }
+  for (const std::string head : {"Host: x\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n", "",
+                                 "Host: x\r\nHost: y\r\n"}) {
+    // A length beside a transfer coding, or no Host, or two.
+    Client c(s.port());
+    const Reply r = c.send_raw("POST /v1/events HTTP/1.1\r\n" + head + "\r\n{}");
+    check_error(r, 400, "bad_request");
+    CHECK(r.body["error"]["message"] == (head.find("identity") != std::string::npos
+                                            ? "a request has a Content-Length or a Transfer-Encoding, not both"
+                                            : "an HTTP/1.1 request names its Host exactly once"));
   }
   {
     Client c(s.port());

@@ -105,6 +105,10 @@ TEST_CASE("init's certificate is for localhost, self-signed, with its key kept p
   CHECK(X509_check_ip_asc(cert, "127.0.0.1", 0) == 1);
   CHECK(X509_check_ip_asc(cert, "::1", 0) == 1);
   CHECK(X509_check_host(cert, "example.org", 0, 0, nullptr) == 0);
+  int days = 0, seconds = 0;
+  REQUIRE(ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(cert), X509_get0_notAfter(cert)) == 1);
+  CHECK(days == 366);  // the most Mozilla's guidelines allow
+  CHECK(seconds == 0);
   EVP_PKEY_free(key);
   X509_free(cert);
   // Never over a key that exists.

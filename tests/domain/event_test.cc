@@ -131,6 +131,11 @@ TEST_CASE("codes, kinds, regions and texts are checked", "[event]") {
   CHECK(refusal(donor(R"("name":"X","kind":"government","country":"XKX")")) == "invalid_country data.country");
   CHECK(refusal(donor(R"("name":"","kind":"government")")) == "invalid_value data.name");
   CHECK(refusal(donor(R"("name":"a\nb","kind":"government")")) == "invalid_value data.name");
+  // C1 controls too (U+0085, next line; U+009F), as escapes or as UTF-8;
+  // U+00A0 and beyond are text.
+  CHECK(refusal(donor(R"("name":"a\u0085b","kind":"government")")) == "invalid_value data.name");
+  CHECK(refusal(donor("\"name\":\"a\xC2\x9F\",\"kind\":\"government\"")) == "invalid_value data.name");
+  decoded(donor("\"name\":\"S\xC3\xA3o\xC2\xA0Tom\xC3\xA9\",\"kind\":\"government\""));  // requires success
   CHECK(refusal(donor(R"("name":"X","kind":"government","country":7)")) == "invalid_type data.country");
   const auto pledge = [](std::string currency) {
     return R"({"id":"e","type":"pledge.recorded","data":{"pledge":"p","donor":"d","amount":"1","currency":")" +
