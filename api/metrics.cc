@@ -54,7 +54,7 @@ std::string Metrics::render(std::uint64_t tree_size, std::uint64_t groups, std::
   out += "fundledger_request_seconds_sum " + number(latency_sum_) + "\n";
   out += "fundledger_request_seconds_count " + std::to_string(latency_count_) + "\n";
   scalar(out, "fundledger_appended_events_total", "counter",
-         "Events the ledger's writer has carried since it started, idempotent repeats included.", events_appended);
+         "Events the ledger's writer has carried since it started, idempotent repeats included, refusals not.", events_appended);
   scalar(out, "fundledger_append_writes_total", "counter", "Synced writes that carried them (group commit).", groups);
   scalar(out, "fundledger_append_write_events_max", "gauge", "Events in the largest synced write.", largest_group);
   scalar(out, "fundledger_tree_size", "gauge", "Events in the log.", tree_size);

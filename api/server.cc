@@ -64,6 +64,10 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
 // holds at most; more wait in the socket.
 constexpr std::size_t kPipelinedBytesMax = 64 << 10;
 
+// How long a connection closed by the server's stop waits for the client's
+// close_notify.
+constexpr std::chrono::milliseconds kDrainCloseTimeout{100};
+
 // One connection: the TLS handshake, then requests one after the other
 // (pipelined ones wait in the read buffer), each answered before the next
 // is read.
@@ -237,8 +241,11 @@ class Session : public std::enable_shared_from_this<Session> {
     in_flight_ = false;
   }
 
+  // Sends TLS's close_notify and waits for the client's, up to the close
+  // timeout; while the server stops, only long enough to send it, so that an
+  // idle keep-alive client that answers nothing does not hold the stop.
   void close() {
-    beast::get_lowest_layer(stream_).expires_after(limits_.close_timeout);
+    beast::get_lowest_layer(stream_).expires_after(draining_ ? kDrainCloseTimeout : limits_.close_timeout);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
       beast::error_code ignored;
       beast::get_lowest_layer(self->stream_).socket().close(ignored);

@@ -221,10 +221,18 @@ AppendResult Writer::append(std::vector<Draft> drafts, const std::string& actor)
   }
   lock.unlock();
   lead(group);
+  // Only the requests that landed (or were repeats) count; a refused one
+  // wrote nothing.
+  std::size_t carried = 0;
+  for (const Request* r : group) {
+    if (r->result.status) carried += r->drafts->size();
+  }
   lock.lock();
-  ++groups_;
-  events_written_ += events;
-  largest_group_ = std::max(largest_group_, events);
+  if (carried != 0) {
+    ++groups_;
+    events_written_ += carried;
+    largest_group_ = std::max(largest_group_, carried);
+  }
   for (Request* r : group) {
     FL_CHECK(queue_.front() == r);
     queue_.pop_front();

@@ -257,6 +257,11 @@ TEST_CASE("/metrics counts requests by route and status, appends and writes, for
   REQUIRE(c.send(http::verb::get, "/v1/donors/NOBODY", s.board).status == 404);
   REQUIRE(c.send(http::verb::post, "/v1/events", s.manager, "[" + donor_event("m1") + "," + donor_event("m2") + "]")
               .status == 201);
+  // A refused append carries nothing: the counts stay.
+  REQUIRE(c.send(http::verb::post, "/v1/events", s.manager,
+                 R"({"id":"p-x","type":"pledge.recorded","data":{"pledge":"p-x","donor":"NOBODY","amount":"1.00",)"
+                 R"("currency":"USD","pledged_on":"2014-01-01"}})")
+              .status == 422);
   const Reply m = c.send(http::verb::get, "/metrics", s.auditor);
   REQUIRE(m.status == 200);
   CHECK(m.content_type == "text/plain; version=0.0.4; charset=utf-8");
@@ -265,8 +270,9 @@ TEST_CASE("/metrics counts requests by route and status, appends and writes, for
   CHECK(t.find("fundledger_requests_total{route=\"/v1/donors/{id}\",status=\"404\"} 1\n") != std::string::npos);
   CHECK(t.find("fundledger_requests_total{route=\"/metrics\",status=\"401\"} 1\n") != std::string::npos);
   CHECK(t.find("fundledger_requests_total{route=\"/v1/events\",status=\"201\"} 1\n") != std::string::npos);
-  CHECK(t.find("fundledger_request_seconds_count 4\n") != std::string::npos);
-  CHECK(t.find("fundledger_request_seconds_bucket{le=\"+Inf\"} 4\n") != std::string::npos);
+  CHECK(t.find("fundledger_requests_total{route=\"/v1/events\",status=\"422\"} 1\n") != std::string::npos);
+  CHECK(t.find("fundledger_request_seconds_count 5\n") != std::string::npos);
+  CHECK(t.find("fundledger_request_seconds_bucket{le=\"+Inf\"} 5\n") != std::string::npos);
   CHECK(t.find("fundledger_appended_events_total 302\n") != std::string::npos);  // the fixture's 300 too
   CHECK(t.find("fundledger_tree_size 302\n") != std::string::npos);
   CHECK(t.find("fundledger_open_connections 1\n") != std::string::npos);
