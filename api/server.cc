@@ -314,13 +314,13 @@ struct Server::Impl {
       if (head.size == signed_size) return;
       Result<std::string> note = sign_checkpoint(store, signer);
       if (!note) {
-        log::error("checkpoint not signed", {{"code", note.status().code()}, {"message", note.status().message()}});
+        log::error("checkpoint not signed", {{"code", code_name(note.status().code())}, {"message", note.status().message()}});
         return;
       }
       signed_size = head.size;
       log::info("checkpoint signed", {{"tree_size", head.size}});
     });
-    if (!status) log::error("checkpoint not signed", {{"code", status.code()}, {"message", status.message()}});
+    if (!status) log::error("checkpoint not signed", {{"code", code_name(status.code())}, {"message", status.message()}});
   }
 
   // While the store refuses writes, asks it to recover, first after a
