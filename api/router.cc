@@ -1,7 +1,8 @@
 #include "api/router.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include <boost/beast/core/string.hpp>
 
 #include "util/canonical.h"
 #include "util/check.h"
@@ -69,14 +70,6 @@ Response error_response(Code code, std::string_view message, std::string_view fi
   return r;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 Response refusal_response(const Status& status, std::string_view field) {
   const int http = http_status(status.code());
   // The server's own failures are told in its log, not to the client; but
@@ -124,7 +117,7 @@ std::optional<TokenOwner> Router::authorize(std::string_view authorization, Role
   // The scheme is case-insensitive (RFC 9110, 11.1), then one or more spaces.
   const std::string_view scheme = authorization.substr(0, authorization.find(' '));
   std::string_view token = authorization.substr(scheme.size());
-  if (!iequals(scheme, "Bearer") || !token.starts_with(' ')) {
+  if (!boost::beast::iequals(scheme, "Bearer") || !token.starts_with(' ')) {
     refusal = error_response(Code::kUnauthorized, "this route needs Authorization: Bearer TOKEN");
     return std::nullopt;
   }

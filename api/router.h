@@ -68,8 +68,6 @@ Response error_response(Code code, std::string_view message, std::string_view fi
 // never answers), which are logged and answered 500 internal_error with
 // no internal message in the body.
 Response refusal_response(const Status& status, std::string_view field);
-// ASCII case-insensitive equality, for HTTP's names and schemes.
-bool iequals(std::string_view a, std::string_view b);
 inline Response refusal_response(const Status& status) { return refusal_response(status, status.field()); }
 
 // The roles a route takes, as bits of Role; kPublic needs no token.

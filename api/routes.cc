@@ -9,6 +9,8 @@
 #include <charconv>
 #include <vector>
 
+#include <boost/beast/core/string.hpp>
+
 #include "api/proofs.h"
 #include "api/router.h"
 #include "audit/audited_view.h"
@@ -232,7 +234,7 @@ Response post_events(const Services& s, const Call& c) {
   // before its parameters.
   std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
   type = type.substr(0, type.find_last_not_of(" \t") + 1);
-  if (!iequals(type, "application/json")) {
+  if (!boost::beast::iequals(type, "application/json")) {
     return error_response(Code::kUnsupportedMediaType, "events are sent as Content-Type: application/json");
   }
   // An array of events nests one level deeper than an event.

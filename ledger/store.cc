@@ -330,11 +330,11 @@ Status Store::recover() {
     if (!failure_) return Status::ok();
   }
   const rocksdb::Status resumed = db_->Resume();
-  if (!resumed.ok()) {
+  if (resumed.IsBusy()) {
+    // RocksDB is recovering by itself (it waits for free space after a full
+    // disk), and the reason stays the one it met.
     std::lock_guard lock(mu_);
-    // Busy: RocksDB is recovering by itself (it waits for free space after
-    // a full disk), and the reason stays the one it met.
-    if (resumed.IsBusy()) return unavailable(*failure_);
+    return unavailable(*failure_);
   }
   return resumed.ok() ? resumed_head() : reopen();
 }

@@ -35,10 +35,11 @@ class EntityPrefix : public rocksdb::SliceTransform {
 };
 
 // RocksDB's own log, sent to ours: its errors as structured lines on
-// stderr, the rest dropped (its warnings repeat what our own errors say). RocksDB would otherwise keep a `LOG`
-// file in the ledger's directory, and a failed write to that file (a full or
-// read-only disk) aborts the process at the next line (an assertion in
-// `WritableFileWriter`, which Debian's build keeps).
+// stderr, the rest dropped (its warnings repeat what our own errors say).
+// RocksDB would otherwise keep a `LOG` file in the ledger's directory, and
+// a failed write to that file (a full or read-only disk) aborts the process
+// at the next line (an assertion in `WritableFileWriter`, which Debian's
+// build keeps).
 class StderrLogger : public rocksdb::Logger {
  public:
   StderrLogger() : Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}

@@ -1,7 +1,6 @@
 #include "tests/faulty_disk.h"
 
 #include <algorithm>
-#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -46,17 +45,13 @@ struct FaultyDisk::Impl {
   unsigned after_ops = 0;
   std::uint64_t after_count = 0;
   bool failed = false;
-  std::array<std::uint64_t, 5> seen{};  // by bit of Op
   std::map<std::string, File> files;     // written since they were opened
   std::set<std::string> new_entries;     // created or linked, their directory not synced since
   std::vector<Rename> renames;           // their directory not synced since
 
-  // Counts `op` and says whether it fails now.
+  // Whether `op` fails now; counts it when a failure waits for a count.
   IOStatus check(Op op) {
     std::lock_guard lock(mu);
-    for (std::size_t bit = 0; bit < seen.size(); ++bit) {
-      if (op == 1u << bit) ++seen[bit];
-    }
     if ((after_ops & op) != 0) {
       if (after_count == 0) {
         failing |= after_ops;
@@ -332,15 +327,6 @@ void FaultyDisk::fail_after(unsigned ops, std::uint64_t count) {
 bool FaultyDisk::failed() const {
   std::lock_guard lock(impl_->mu);
   return impl_->failed;
-}
-
-std::uint64_t FaultyDisk::seen(unsigned ops) const {
-  std::lock_guard lock(impl_->mu);
-  std::uint64_t n = 0;
-  for (std::size_t bit = 0; bit < impl_->seen.size(); ++bit) {
-    if ((ops & (1u << bit)) != 0) n += impl_->seen[bit];
-  }
-  return n;
 }
 
 void FaultyDisk::lose_unsynced() { impl_->lose_unsynced(); }

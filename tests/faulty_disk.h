@@ -1,8 +1,8 @@
 #pragma once
 // A disk for tests that goes bad on demand under RocksDB: it fails the
 // operations it is told to (writes, syncs, renames, directory syncs, reads
-// of table files), counts them so that a test can fail each one in turn,
-// and at a simulated power cut loses what was not synced, as RocksDB's own
+// of table files), now or after a count of them so that a test can fail
+// each one in turn, and at a simulated power cut loses what was not synced, as RocksDB's own
 // FaultInjectionTestFS does: each file falls back to what its last sync
 // held, a file created or renamed since its directory was last synced is
 // gone (or back under its old name's content). Open a store on it with
@@ -43,8 +43,6 @@ class FaultyDisk {
   void fail_after(unsigned ops, std::uint64_t count);
   // Whether an operation has failed since the last fail or fail_after.
   bool failed() const;
-  // Operations of `ops` seen since the disk was made.
-  std::uint64_t seen(unsigned ops) const;
 
   // After a power cut, with every store on the disk closed: leaves on the
   // disk only what was synced, and works again.
