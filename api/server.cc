@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/http_request.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "ledger/checkpoints.h"
@@ -116,8 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = false;
     if (draining_) return close();
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes_max));
-    parser_->body_limit(limits_.body_bytes_max);
+    limit_parser(*parser_, limits_);
     beast::get_lowest_layer(stream_).expires_after(limits_.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -135,19 +135,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
     }
     if (ec) return refuse(Code::kBadRequest, "the request is not HTTP/1.1 this server reads");
-    const auto& req = parser_->get();
-    // HTTP/1.1 names its host exactly once (RFC 9112, 3.2); a body is
-    // framed one way, never by a length and a transfer coding at once
-    // (Beast lets `identity` pass beside a length).
-    if (req.version() == 11 && req.count(http::field::host) != 1) {
-      return refuse(Code::kBadRequest, "an HTTP/1.1 request names its Host exactly once");
-    }
-    if (req.count(http::field::transfer_encoding) != 0 && req.count(http::field::content_length) != 0) {
-      return refuse(Code::kBadRequest, "a request has a Content-Length or a Transfer-Encoding, not both");
-    }
-    if (req.has_content_length() && parser_->content_length().value_or(0) > limits_.body_bytes_max) {
-      return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
-    }
+    if (std::optional<Response> refusal = refuse_header(*parser_, limits_)) return refuse(*refusal);
     beast::get_lowest_layer(stream_).expires_after(limits_.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
@@ -165,17 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
                      req.version());
     }
     const auto started = std::chrono::steady_clock::now();
-    const auto field = [&req](http::field f) {
-      const auto v = req[f];
-      return std::string_view(v.data(), v.size());
-    };
-    Request request;
-    request.method = std::string_view(req.method_string().data(), req.method_string().size());
-    request.target = std::string_view(req.target().data(), req.target().size());
-    request.authorization = field(http::field::authorization);
-    request.content_type = field(http::field::content_type);
-    request.if_none_match = field(http::field::if_none_match);
-    request.body = &req.body();
+    const Request request = router_request(req);
     const RouteMatch match = match_route(request);
     if (match.blocks()) {
       // On the pool for work that blocks, so that the connections' threads
@@ -207,7 +185,8 @@ class Session : public std::enable_shared_from_this<Session> {
     respond(r, req.keep_alive(), req.version());
   }
 
-  void refuse(Code code, const std::string& message) { respond(error_response(code, message), false, 11); }
+  void refuse(Code code, const std::string& message) { refuse(error_response(code, message)); }
+  void refuse(const Response& r) { respond(r, false, 11); }
 
   void respond(const Response& r, bool keep_alive, unsigned version) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
@@ -256,7 +235,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // What is read and not yet parsed: one request, and a little of those
   // pipelined behind it (kPipelinedBytesMax).
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<HttpParser> parser_;
   const Router& router_;
   net::thread_pool& blocking_;
   const Limits& limits_;

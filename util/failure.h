@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,12 @@
 namespace fundledger {
 
 struct Failure {
+  Failure() = default;
+  // Written out for compilers without C++20's parenthesised aggregate
+  // initialisation (clang 14, which builds the fuzz targets).
+  Failure(std::uint64_t seq_, Code check_, std::string message_, std::string expected_ = {}, std::string found_ = {})
+      : seq(seq_), check(check_), message(std::move(message_)), expected(std::move(expected_)), found(std::move(found_)) {}
+
   std::uint64_t seq = 0;  // the first seq that is wrong (first_bad_seq); 0 when no one seq is
   Code check = Code::kOk;
   std::string message;
