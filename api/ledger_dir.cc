@@ -10,6 +10,11 @@
 
 namespace fundledger::api {
 
+std::vector<std::string> ledger_files() {
+  return {std::string(kSigningKeyFile), std::string(kVerifierKeyFile), std::string(kTokensFile),
+          std::string(kCertificateFile), std::string(kCertificateKeyFile)};
+}
+
 Result<std::string> create_ledger(const std::filesystem::path& dir, const std::string& origin) {
   FL_RETURN_IF_ERROR(Store::create(dir, origin));
   const std::optional<NoteSigner> signer = NoteSigner::generate(origin);

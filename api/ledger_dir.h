@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit/note.h"
 #include "util/status.h"
@@ -21,6 +22,10 @@ namespace fundledger::api {
 inline constexpr std::string_view kSigningKeyFile = "log.key";
 inline constexpr std::string_view kVerifierKeyFile = "verifier.key";
 inline constexpr std::string_view kTokensFile = "tokens";
+
+// The files above, which a backup keeps with the database
+// (ledger/backup.h).
+std::vector<std::string> ledger_files();
 
 // Creates a ledger at `dir` named `origin` (a valid key name), with its
 // signing key and verifier key files and a self-signed TLS certificate for

@@ -107,10 +107,12 @@ bool matches(std::string_view pattern, std::string_view path, std::string_view& 
   }
 }
 
-Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics)
+Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics,
+               std::filesystem::path backups)
     : tokens_(std::move(tokens)),
       signer_(std::move(signer)),
-      services_{store, writer, signer_, metrics, views_} {}
+      backups_(std::move(backups)),
+      services_{store, writer, signer_, metrics, views_, backups_} {}
 
 std::optional<TokenOwner> Router::authorize(std::string_view authorization, Roles allowed,
                                             Response& refusal) const {

@@ -12,6 +12,7 @@
 // the same table.
 
 #include <cstdint>
+#include <filesystem>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -91,6 +92,7 @@ struct Services {
   const NoteSigner& signer;
   const Metrics& metrics;
   ViewCache& views;
+  const std::filesystem::path& backups;  // empty: backups are off
 };
 
 // One request as a handler sees it: the value of its pattern's parameter
@@ -151,7 +153,8 @@ class Router {
  public:
   // Appends go through `writer`, the ledger's single writer. `store`,
   // `writer` and `metrics` outlive the router.
-  Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics);
+  Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics,
+         std::filesystem::path backups = {});
 
   // Thread-safe. `match` is match_route(request).
   Response handle(const Request& request, const RouteMatch& match) const;
@@ -165,6 +168,7 @@ class Router {
   TokenStore tokens_;
   NoteSigner signer_;
   mutable ViewCache views_;
+  std::filesystem::path backups_;
   Services services_;
 };
 

@@ -11,12 +11,14 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "api/ledger_dir.h"
 #include "api/proofs.h"
 #include "api/router.h"
 #include "audit/audited_view.h"
 #include "domain/event.h"
 #include "domain/exports.h"
 #include "domain/views.h"
+#include "ledger/backup.h"
 #include "ledger/checkpoints.h"
 #include "ledger/event_pages.h"
 #include "ledger/replay.h"
@@ -356,6 +358,18 @@ Response view(const Services& s, const Call& c) {
   return signed_view(s, kKind, c.param, c.query);
 }
 
+// A backup into the server's --backups directory, made while appends go on.
+Response post_backup(const Services& s, const Call&) {
+  if (s.backups.empty()) {
+    return error_response(Code::kBackupsOff, "this server takes no backups: start it with --backups DIR");
+  }
+  Result<BackupEntry> e = back_up_ledger(s.store, s.signer, ledger_files(), s.backups);
+  if (!e) return refusal_response(e.status());
+  Response r = json_response(backup_json(*e));
+  r.status = 201;
+  return r;
+}
+
 // One file of `export --format`, as the log stood after ?as_of=SEQ.
 Response export_file(const Services& s, const Call& c) {
   const std::string_view file = c.param;
@@ -409,6 +423,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/audit/inclusion", kAnyRole, inclusion, false},
     {"GET", "/v1/audit/consistency", kAnyRole, consistency, false},
     {"GET", "/v1/exports/{file}", kAnyRole, export_file, kBlocks},
+    {"POST", "/v1/backups", kManager, post_backup, kBlocks},
 };
 
 }  // namespace

@@ -259,7 +259,7 @@ struct Server::Impl {
         store(store),
         writer(writer),
         signer(signer),
-        router(store, writer, std::move(tokens), std::move(signer), metrics),
+        router(store, writer, std::move(tokens), std::move(signer), metrics, o.backups),
         tls(std::move(tls)),
         acceptor(io),
         checkpoint_timer(io),

@@ -47,6 +47,8 @@ struct ServerOptions {
   std::chrono::seconds checkpoint_interval{60};
   // How long stop() waits for requests in flight.
   std::chrono::seconds drain_timeout{10};
+  // Where POST /v1/backups writes (ledger/backup.h); empty: it is refused.
+  std::filesystem::path backups;
 };
 
 class Server {

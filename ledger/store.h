@@ -270,6 +270,16 @@ class Store {
   // serving reads, and the status says why (storage_unavailable,
   // store_corrupt). Not while the writer writes (Writer::recover).
   Status recover();
+  // A consistent copy of the database in the new directory `dir`, on the
+  // same filesystem (its table files are hard links): RocksDB's checkpoint,
+  // safe while the writer writes; it holds a whole number of appends.
+  // Refusal: storage_error.
+  Status copy_to(const std::filesystem::path& dir) const;
+  // Adds the database as it stands to the incremental backups kept in
+  // `dir` (RocksDB's BackupEngine: a table file is kept once for every
+  // backup that holds it; every file synced), with `metadata`; returns the
+  // new backup's id. Refusal: storage_error.
+  Result<std::uint32_t> back_up(const std::filesystem::path& dir, const std::string& metadata) const;
   // Synced writes made since open, for statistics.
   std::uint64_t writes() const;
   // Waits until RocksDB has no flush or compaction running or pending: for

@@ -55,6 +55,7 @@ struct ServeOptions {
   std::string cert;
   std::string key;
   unsigned threads = 0;
+  std::string backups;
 };
 
 int run_serve(const ServeOptions& o) {
@@ -90,6 +91,7 @@ int run_serve(const ServeOptions& o) {
   options.cert = o.cert.empty() ? std::filesystem::path(o.data) / api::kCertificateFile : std::filesystem::path(o.cert);
   options.key = o.key.empty() ? std::filesystem::path(o.data) / api::kCertificateKeyFile : std::filesystem::path(o.key);
   options.threads = o.threads;
+  options.backups = o.backups;
   const std::size_t token_count = tokens->size();
   // A checkpoint of the log as it stands, before the writer starts (the
   // server signs the next ones).
@@ -136,6 +138,8 @@ void add_serve_commands(CLI::App& app, Action& action) {
   serve->add_option("--cert", s->cert, "The TLS certificate chain, PEM (default: the ledger's tls.crt)");
   serve->add_option("--key", s->key, "Its private key, PEM (default: the ledger's tls.key)");
   serve->add_option("--threads", s->threads, "Threads serving requests (default: one per core)");
+  serve->add_option("--backups", s->backups,
+                    "The directory POST /v1/backups backs the ledger up into (default: none, backups refused)");
   serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
 
   auto t = std::make_shared<TokenOptions>();

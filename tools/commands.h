@@ -19,5 +19,6 @@ void add_prove_commands(CLI::App& app, Action& action);   // checkpoint, prove i
 void add_export_command(CLI::App& app, Action& action);   // export
 void add_audit_command(CLI::App& app, Action& action);    // audit
 void add_serve_commands(CLI::App& app, Action& action);   // serve, token add
+void add_backup_commands(CLI::App& app, Action& action);  // backup, restore
 
 }  // namespace fundledger::cli

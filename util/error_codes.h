@@ -105,6 +105,10 @@ namespace fundledger {
   X(kStorageUnavailable, "storage_unavailable", 503, 1, "the disk failed a write; nothing is appended until it answers")\
   X(kStoreCorrupt, "store_corrupt", 500, 1, "the store holds what the ledger did not write")                   \
   X(kInternalError, "internal_error", 500, 1, "what the server answers for its own failures")                  \
+  /* Backups (ledger/backup.h) */                                                                              \
+  X(kNoBackup, "no_backup", 0, 2, "no backup of that id in the backup directory")                             \
+  X(kBackupsOff, "backups_off", 409, 1, "POST /v1/backups to a server started without --backups")             \
+  X(kBackupCorrupt, "backup_corrupt", 0, 1, "a backup's files are not what was backed up, or not the log signed")\
   /* What `verify` finds in a stored log (ledger/verify.h) */                                                  \
   X(kMissingEvent, "missing_event", 0, 1, "an event is absent")                                                \
   X(kMalformedKey, "malformed_key", 0, 1, "a key the ledger does not write")                                   \

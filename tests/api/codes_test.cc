@@ -157,6 +157,7 @@ TEST_CASE("every code the server answers with comes back with the status of the 
          return raw.send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.manager +
                              "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}");
        }},
+      {Code::kBackupsOff, [&] { return c.send(http::verb::post, "/v1/backups", s.manager); }},
       {Code::kShuttingDown, [] {
          Served stopping;
          return test::request_while_stopping(stopping);

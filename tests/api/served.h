@@ -31,6 +31,7 @@ struct ServedOptions {
   // served: for tests that damage it as a tamperer or a bad disk would.
   std::function<void(const std::filesystem::path&)> before_serving;
   rocksdb::Env* env = nullptr;  // the store's environment while served
+  std::filesystem::path backups;  // serve --backups
 };
 
 struct Served {
@@ -60,6 +61,7 @@ struct Served {
     o.threads = 2;
     o.checkpoint_interval = options.checkpoint_interval;
     o.limits = options.limits;
+    o.backups = options.backups;
     Result<std::unique_ptr<Server>> s =
         Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
     REQUIRE(s.status().to_string() == "ok");
