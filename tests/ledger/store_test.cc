@@ -302,11 +302,13 @@ TEST_CASE("a failed sync is refused, and so is every append until the store reco
     CHECK(store.head().size == 1);
     // RocksDB does not resume after a failed write to its write-ahead log:
     // the store opens its database again, and finds there the event whose
-    // sync failed (the bytes were written; only the sync was refused). Sent
-    // again, it is a repeat, and lands once.
+    // sync failed (the bytes were written; only the sync was refused). When
+    // a background flush met the failed sync first, RocksDB resumes instead
+    // and the event is absent. Whole or absent, sent again it lands once,
+    // as seq 2.
     REQUIRE(writer.recover().to_string() == "ok");
     CHECK(store.failure() == std::nullopt);
-    CHECK(store.head().size == 2);
+    CHECK((store.head().size == 1 || store.head().size == 2));
     const AppendResult retry = writer.append(test::drafts(kProgramme), "manager:alice");
     REQUIRE(retry.status.is_ok());
     CHECK(retry.receipts[0].seq == 2);
