@@ -27,6 +27,19 @@ std::optional<Response> refuse_header(const HttpParser& parser, const Limits& li
   return std::nullopt;
 }
 
+std::string_view origin_form(std::string_view target) {
+  for (const std::string_view scheme : {"https://", "http://"}) {
+    if (target.size() > scheme.size() && boost::beast::iequals(target.substr(0, scheme.size()), scheme)) {
+      const std::string_view rest = target.substr(scheme.size());
+      const std::size_t path = rest.find_first_of("/?");
+      if (path == std::string_view::npos) return "/";
+      // An authority followed by a query names no path: no route.
+      return rest[path] == '/' ? rest.substr(path) : std::string_view();
+    }
+  }
+  return target;
+}
+
 Request router_request(const HttpRequest& req) {
   const auto field = [&req](http::field f) {
     const auto v = req[f];
@@ -34,7 +47,7 @@ Request router_request(const HttpRequest& req) {
   };
   Request request;
   request.method = std::string_view(req.method_string().data(), req.method_string().size());
-  request.target = std::string_view(req.target().data(), req.target().size());
+  request.target = origin_form(std::string_view(req.target().data(), req.target().size()));
   request.authorization = field(http::field::authorization);
   request.content_type = field(http::field::content_type);
   request.if_none_match = field(http::field::if_none_match);

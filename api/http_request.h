@@ -26,7 +26,14 @@ void limit_parser(HttpParser& parser, const Limits& limits);
 // nullopt when the request may go on.
 std::optional<Response> refuse_header(const HttpParser& parser, const Limits& limits);
 
-// The router's view of a parsed request: views into `req`.
+// The path and query of a request's target: the target itself in origin
+// form ("/v1/fund?as_of=3"); in absolute form, which a server must accept
+// (RFC 9112, 3.2.2), what follows the authority ("https://host/v1/fund"
+// gives "/v1/fund", "https://host" gives "/").
+std::string_view origin_form(std::string_view target);
+
+// The router's view of a parsed request: views into `req`, its target in
+// origin form.
 Request router_request(const HttpRequest& req);
 
 }  // namespace fundledger::api

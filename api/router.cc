@@ -142,8 +142,11 @@ RouteMatch match_route(const Request& request) {
   const auto question = request.target.find('?');
   m.path = request.target.substr(0, question);
   m.query = question == std::string_view::npos ? "" : request.target.substr(question + 1);
+  // HEAD is GET without the body (RFC 9110, 9.3.2): the server sends the
+  // same header and no body.
+  const std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;
   for (const Route& r : routes()) {
-    if (r.method == request.method && matches(r.pattern, m.path, m.param)) {
+    if (r.method == method && matches(r.pattern, m.path, m.param)) {
       m.route = &r;
       return m;
     }

@@ -7,6 +7,7 @@
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -68,6 +69,9 @@ constexpr std::size_t kPipelinedBytesMax = 64 << 10;
 // How long a connection closed by the server's stop waits for the client's
 // close_notify.
 constexpr std::chrono::milliseconds kDrainCloseTimeout{100};
+// How long a connection refused before its body was read goes on reading
+// what the client sends, to throw it away.
+constexpr std::chrono::seconds kLingerTimeout{1};
 
 // One connection: the TLS handshake, then requests one after the other
 // (pipelined ones wait in the read buffer), each answered before the next
@@ -182,13 +186,16 @@ class Session : public std::enable_shared_from_this<Session> {
                           {"status", r.status},
                           {"ms", static_cast<double>(static_cast<std::int64_t>(seconds * 1e5)) / 100},
                           {"bytes", r.body.size()}});
-    respond(r, req.keep_alive(), req.version());
+    respond(r, req.keep_alive(), req.version(), req.method() == http::verb::head ? kHead : kWhole);
   }
 
+  // A request refused before its body was read: the answer, then a
+  // lingering close, so that the client, still sending, reads it.
   void refuse(Code code, const std::string& message) { refuse(error_response(code, message)); }
-  void refuse(const Response& r) { respond(r, false, 11); }
+  void refuse(const Response& r) { respond(r, false, 11, kWhole, true); }
 
-  void respond(const Response& r, bool keep_alive, unsigned version) {
+  enum Body { kWhole, kHead };  // HEAD: the header of GET's answer alone
+  void respond(const Response& r, bool keep_alive, unsigned version, Body body = kWhole, bool linger = false) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
     res->set(http::field::server, "fundledger");
     res->set(http::field::content_type, r.content_type);
@@ -200,13 +207,38 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive);
     res->body() = r.body;
-    res->prepare_payload();
+    res->prepare_payload();  // Content-Length, kept for HEAD
+    if (body == kHead) res->body().clear();
     beast::get_lowest_layer(stream_).expires_after(limits_.write_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-      self->finished();
-      if (ec || !keep_alive || self->draining_) return self->close();
-      self->read_header();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, std::size_t) {
+                        self->finished();
+                        if (!ec && linger) return self->lingering_close();
+                        if (ec || !keep_alive || self->draining_) return self->close();
+                        self->read_header();
+                      });
+  }
+
+  // As nginx's lingering_close: the sending half is shut, and what the
+  // client still sends is read and thrown away, for a second at most, so
+  // that the connection is not reset while the answer is on its way (a
+  // close with unread bytes sends a reset, and the client's system then
+  // drops the answer it has not read yet).
+  void lingering_close() {
+    beast::error_code ignored;
+    auto& tcp = beast::get_lowest_layer(stream_);
+    tcp.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp.expires_after(kLingerTimeout);
+    discard();
+  }
+  void discard() {
+    auto bytes = std::make_shared<std::array<char, 16384>>();
+    beast::get_lowest_layer(stream_).async_read_some(
+        net::buffer(*bytes), [self = shared_from_this(), bytes](beast::error_code ec, std::size_t) {
+          if (!ec) return self->discard();
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->stream_).socket().close(ignored);
+        });
   }
 
   // A request is in flight from its header's arrival to its answer's

@@ -77,6 +77,12 @@ class Client {
     net::write(stream_, net::buffer(bytes));
     return read();
   }
+  // HEAD `target`: the answer's header, which announces a body that does
+  // not follow.
+  Reply head(const std::string& target) {
+    net::write(stream_, net::buffer("HEAD " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    return read(true);
+  }
   // Sends `bytes`, then reads until the server closes the connection
   // without answering; how long that took.
   std::chrono::milliseconds time_until_closed(const std::string& bytes) {
@@ -99,9 +105,11 @@ class Client {
   }
 
  private:
-  Reply read() {
-    http::response<http::string_body> res;
-    http::read(stream_, buffer_, res);
+  Reply read(bool head = false) {
+    http::response_parser<http::string_body> parser;
+    parser.skip(head);
+    http::read(stream_, buffer_, parser);
+    const http::response<http::string_body>& res = parser.get();
     Reply r;
     r.status = static_cast<int>(res.result_int());
     r.text = res.body();

@@ -21,8 +21,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/api/served.h"
 #include "tests/client.h"
+#include "tests/event_lines.h"
 #include "tests/serve_process.h"
 #include "tests/support.h"
 #include "tests/temp_dir.h"
@@ -39,8 +39,8 @@ std::uint64_t serve_rounds() {
 
 // Three donors a post, so that a post cut short would show as one or two.
 std::string three_donors(const std::string& prefix) {
-  return "[" + api::test::donor_event(prefix + "-a") + "," + api::test::donor_event(prefix + "-b") + "," +
-         api::test::donor_event(prefix + "-c") + "]";
+  using test::event_lines::donor;
+  return "[" + donor(prefix + "-a") + "," + donor(prefix + "-b") + "," + donor(prefix + "-c") + "]";
 }
 
 struct Posted {
@@ -104,7 +104,7 @@ TEST_CASE("serve killed under concurrent posts loses no acknowledged event", "[c
     const auto reader = (*store)->reader();
     const auto present = [&](const std::string& prefix) {
       int found = 0;
-      for (const char* s : {"-a", "-b", "-c"}) found += reader->seq_of_id(prefix + s)->has_value() ? 1 : 0;
+      for (const char* s : {"-a", "-b", "-c"}) found += reader->seq_of_id("donor-" + prefix + s)->has_value() ? 1 : 0;
       return found;
     };
     for (const std::string& p : posted.acknowledged) {
