@@ -106,14 +106,13 @@ Status drop_incomplete(const std::filesystem::path& dir) {
 // and kept in it, then backed up. Returns the id and the signed note.
 Result<std::pair<std::uint32_t, std::string>> back_up_copy(const std::filesystem::path& copy_dir,
                                                            const NoteSigner& signer,
-                                                           const std::filesystem::path& dir, Checkpoint& signed_c) {
+                                                           const std::filesystem::path& dir) {
   Result<std::unique_ptr<Store>> copy = Store::open(copy_dir);
   if (!copy) return copy.status();
   Result<std::string> note = sign_checkpoint(**copy, signer);
   if (!note) return note.status();
   Result<Checkpoint> c = read_checkpoint_note(*note, *NoteVerifier::parse(signer.verifier_key()));
   if (!c) return c.status();
-  signed_c = *c;
   Result<std::uint32_t> id = (*copy)->back_up(dir, metadata_of(*c));
   if (!id) return id.status();
   return std::pair{*id, std::move(*note)};
@@ -161,8 +160,7 @@ Result<BackupEntry> back_up_ledger(const Store& store, const NoteSigner& signer,
   std::filesystem::remove_all(copy_dir, ec);  // left by a backup that stopped
   if (Status s = store.copy_to(copy_dir); !s) return s;
   ::chmod(copy_dir.c_str(), 0700);
-  Checkpoint c;
-  Result<std::pair<std::uint32_t, std::string>> made = back_up_copy(copy_dir, signer, dir, c);
+  Result<std::pair<std::uint32_t, std::string>> made = back_up_copy(copy_dir, signer, dir);
   std::filesystem::remove_all(copy_dir, ec);
   if (!made) return made.status();
   if (Status s = write_ledger_files(store, files, dir, made->first, made->second); !s) return s;

@@ -39,12 +39,18 @@ int run_backup(const BackupOptions& o) {
     print_json(out);
     return kExitOk;
   }
+  Result<std::unique_ptr<Store>> store = Store::open(o.data);
+  if (!store && store.status().code() == Code::kLedgerInUse) {
+    return fail(Status::error(Code::kLedgerInUse,
+                              store.status().message() +
+                                  "; a served ledger is backed up through the server: POST /v1/backups to a serve "
+                                  "started with --backups DIR"));
+  }
+  if (!store) return fail(store.status());
   int exit_code = kExitOk;
-  const auto store = open_store(o.data, OpenOptions{}, exit_code);
-  if (!store) return exit_code;
-  const std::optional<NoteSigner> signer = ledger_key(o.data, *store, exit_code);
+  const std::optional<NoteSigner> signer = ledger_key(o.data, **store, exit_code);
   if (!signer) return exit_code;
-  Result<BackupEntry> e = back_up_ledger(*store, *signer, api::ledger_files(), o.out);
+  Result<BackupEntry> e = back_up_ledger(**store, *signer, api::ledger_files(), o.out);
   if (!e) return fail(e.status());
   nlohmann::ordered_json out = backup_json(*e);
   out["out"] = o.out;
