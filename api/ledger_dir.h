@@ -8,6 +8,8 @@
 //   tls.crt       the server's self-signed certificate (PEM, public)
 //   tls.key       its ECDSA P-256 key (PEM, mode 0600)
 //   tokens        the API's tokens as hashes (api/tokens.h, mode 0600)
+//   tokens.used   when each token was last used, written by `serve`
+//                 (api/access.h, mode 0600)
 
 #include <filesystem>
 #include <string>
@@ -22,6 +24,7 @@ namespace fundledger::api {
 inline constexpr std::string_view kSigningKeyFile = "log.key";
 inline constexpr std::string_view kVerifierKeyFile = "verifier.key";
 inline constexpr std::string_view kTokensFile = "tokens";
+inline constexpr std::string_view kTokensUsedFile = "tokens.used";
 
 // The files above, which a backup keeps with the database
 // (ledger/backup.h).

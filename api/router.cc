@@ -124,11 +124,12 @@ std::optional<TokenOwner> Router::authorize(std::string_view authorization, Role
     return std::nullopt;
   }
   token.remove_prefix(std::min(token.find_first_not_of(' '), token.size()));
-  std::optional<TokenOwner> owner = tokens_.find(token);
-  if (!owner) {
-    refusal = error_response(Code::kUnauthorized, "the token is not one of this ledger's");
+  TokenMatch match = tokens_.find(token, to_millis(std::chrono::system_clock::now()));
+  if (!match.owner) {
+    refusal = error_response(Code::kUnauthorized, match.refusal);
     return std::nullopt;
   }
+  std::optional<TokenOwner>& owner = match.owner;
   if (!takes(allowed, owner->role)) {
     refusal = error_response(Code::kForbidden,
                              "a " + std::string(role_name(owner->role)) + "'s token may not use this route");

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "api/metrics.h"
+#include "api/access.h"
 #include "api/tokens.h"
 #include "api/view_cache.h"
 #include "audit/note.h"
@@ -159,13 +160,15 @@ class Router {
   // Thread-safe. `match` is match_route(request).
   Response handle(const Request& request, const RouteMatch& match) const;
   Response handle(const Request& request) const { return handle(request, match_route(request)); }
+  // The tokens it answers to, which the server replaces when the file changes.
+  LiveTokens& tokens() { return tokens_; }
 
  private:
   // The owner of the request's bearer token when its role is one of
   // `allowed`; otherwise the 401 or 403 to answer.
   std::optional<TokenOwner> authorize(std::string_view authorization, Roles allowed, Response& refusal) const;
 
-  TokenStore tokens_;
+  LiveTokens tokens_;
   NoteSigner signer_;
   mutable ViewCache views_;
   std::filesystem::path backups_;

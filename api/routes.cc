@@ -213,6 +213,7 @@ Result<std::vector<Draft>> body_drafts(const JsonDoc& doc, bool many) {
   if (!many) {
     Result<Draft> d = decode_draft(doc, JsonDoc::kRoot);
     if (!d) return d.status();
+    FL_RETURN_IF_ERROR(check_client_type(*d));
     drafts.push_back(std::move(*d));
     return drafts;
   }
@@ -223,6 +224,9 @@ Result<std::vector<Draft>> body_drafts(const JsonDoc& doc, bool many) {
                            "one request carries at most " + std::to_string(kPostEventsMax) + " events");
     }
     Result<Draft> d = decode_draft(doc, node);
+    if (d) {
+      if (Status sent = check_client_type(*d); !sent) d = std::move(sent);
+    }
     if (!d) return d.status().under("[" + std::to_string(i) + "]");
     drafts.push_back(std::move(*d));
     ++i;

@@ -6,16 +6,21 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
+#include <sys/stat.h>
 
 #include <array>
+#include <map>
 #include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "api/access.h"
 #include "api/http_request.h"
+#include "api/ledger_dir.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/session.h"
 #include "ledger/checkpoints.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -62,225 +67,26 @@ Result<std::shared_ptr<ssl::context>> tls_context(const ServerOptions& o) {
   return ctx;
 }
 
-// Bytes of requests pipelined behind the one being read that a connection
-// holds at most; more wait in the socket.
-constexpr std::size_t kPipelinedBytesMax = 64 << 10;
-
-// How long a connection closed by the server's stop waits for the client's
-// close_notify.
-constexpr std::chrono::milliseconds kDrainCloseTimeout{100};
-// How long a connection refused before its body was read goes on reading
-// what the client sends, to throw it away.
-constexpr std::chrono::seconds kLingerTimeout{1};
-
-// One connection: the TLS handshake, then requests one after the other
-// (pipelined ones wait in the read buffer), each answered before the next
-// is read.
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, ssl::context& ctx, const Router& router, const Limits& limits,
-          const std::atomic<bool>& draining, Metrics& metrics, net::thread_pool& blocking)
-      : stream_(std::move(socket), ctx),
-        buffer_(limits.header_bytes_max + limits.body_bytes_max + kPipelinedBytesMax),
-        router_(router),
-        blocking_(blocking),
-        limits_(limits),
-        draining_(draining),
-        metrics_(metrics) {
-    metrics_.connection_opened();
-    boost::system::error_code ec;
-    const tcp::endpoint peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) peer_ = peer.address().to_string() + ":" + std::to_string(peer.port());
-  }
-  ~Session() {
-    finished();
-    metrics_.connection_closed();
-  }
-
-  void run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
-  }
-
-  // The server is stopping: a connection waiting for its next request is
-  // closed now; one with a request in flight is closed once it is answered.
-  void drain() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) beast::get_lowest_layer(self->stream_).cancel();
-    });
-  }
-
- private:
-  void handshake() {
-    beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
-    stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-      if (!ec) self->read_header();
-    });
-  }
-
-  void read_header() {
-    busy_ = false;
-    if (draining_) return close();
-    parser_.emplace();
-    limit_parser(*parser_, limits_);
-    beast::get_lowest_layer(stream_).expires_after(limits_.header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
-  }
-
-  void on_header(beast::error_code ec) {
-    busy_ = true;
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted) {
-      return close();
-    }
-    started();
-    // A body over the limit is refused from its announced length, unread
-    // (the parser stops at such a Content-Length).
-    if (ec == http::error::body_limit) {
-      return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
-    }
-    if (ec) return refuse(Code::kBadRequest, "the request is not HTTP/1.1 this server reads");
-    if (std::optional<Response> refusal = refuse_header(*parser_, limits_)) return refuse(*refusal);
-    beast::get_lowest_layer(stream_).expires_after(limits_.body_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
-  }
-
-  void on_body(beast::error_code ec) {
-    if (ec == beast::error::timeout || ec == net::error::operation_aborted) return close();
-    if (ec == http::error::body_limit) {
-      return refuse(Code::kBodyTooLarge, "the body is over " + std::to_string(limits_.body_bytes_max) + " bytes");
-    }
-    if (ec) return refuse(Code::kBadRequest, "the request's body could not be read");
-    const auto& req = parser_->get();
-    if (draining_) {
-      return respond(error_response(Code::kShuttingDown, "the server is stopping; try again shortly"), false,
-                     req.version());
-    }
-    const auto started = std::chrono::steady_clock::now();
-    const Request request = router_request(req);
-    const RouteMatch match = match_route(request);
-    if (match.blocks()) {
-      // On the pool for work that blocks, so that the connections' threads
-      // go on serving (and the appends of many connections meet in one
-      // group commit).
-      net::post(blocking_, [self = shared_from_this(), request, match, started] {
-        auto r = std::make_shared<Response>(self->router_.handle(request, match));
-        net::post(self->stream_.get_executor(), [self, r, started] { self->answered(*r, started); });
-      });
-      return;
-    }
-    answered(router_.handle(request, match), started);
-  }
-
-  // Counts and logs the answer to the request just read, and sends it.
-  void answered(const Response& r, std::chrono::steady_clock::time_point started) {
-    const auto& req = parser_->get();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.request(r.route, r.status, seconds);
-    // The access log: never the Authorization header, never a body.
-    const std::string_view target(req.target().data(), req.target().size());
-    log::info("request", {{"peer", peer_},
-                          {"method", std::string(req.method_string())},
-                          {"path", std::string(target.substr(0, target.find('?')))},
-                          {"route", r.route},
-                          {"status", r.status},
-                          {"ms", static_cast<double>(static_cast<std::int64_t>(seconds * 1e5)) / 100},
-                          {"bytes", r.body.size()}});
-    respond(r, req.keep_alive(), req.version(), req.method() == http::verb::head ? kHead : kWhole);
-  }
-
-  // A request refused before its body was read: the answer, then a
-  // lingering close, so that the client, still sending, reads it.
-  void refuse(Code code, const std::string& message) { refuse(error_response(code, message)); }
-  void refuse(const Response& r) { respond(r, false, 11, kWhole, true); }
-
-  enum Body { kWhole, kHead };  // HEAD: the header of GET's answer alone
-  void respond(const Response& r, bool keep_alive, unsigned version, Body body = kWhole, bool linger = false) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version);
-    res->set(http::field::server, "fundledger");
-    res->set(http::field::content_type, r.content_type);
-    res->set(http::field::cache_control, r.cache_control);
-    // HTTPS only, for two years (Mozilla's recommendation).
-    res->set(http::field::strict_transport_security, "max-age=63072000");
-    if (!r.etag.empty()) res->set(http::field::etag, r.etag);
-    if (!r.allow.empty()) res->set(http::field::allow, r.allow);
-    for (const auto& [name, value] : r.headers) res->set(name, value);
-    res->keep_alive(keep_alive);
-    res->body() = r.body;
-    res->prepare_payload();  // Content-Length, kept for HEAD
-    if (body == kHead) res->body().clear();
-    beast::get_lowest_layer(stream_).expires_after(limits_.write_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, std::size_t) {
-                        self->finished();
-                        if (!ec && linger) return self->lingering_close();
-                        if (ec || !keep_alive || self->draining_) return self->close();
-                        self->read_header();
-                      });
-  }
-
-  // As nginx's lingering_close: the sending half is shut, and what the
-  // client still sends is read and thrown away, for a second at most, so
-  // that the connection is not reset while the answer is on its way (a
-  // close with unread bytes sends a reset, and the client's system then
-  // drops the answer it has not read yet).
-  void lingering_close() {
-    beast::error_code ignored;
-    auto& tcp = beast::get_lowest_layer(stream_);
-    tcp.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    tcp.expires_after(kLingerTimeout);
-    discard();
-  }
-  void discard() {
-    auto bytes = std::make_shared<std::array<char, 16384>>();
-    beast::get_lowest_layer(stream_).async_read_some(
-        net::buffer(*bytes), [self = shared_from_this(), bytes](beast::error_code ec, std::size_t) {
-          if (!ec) return self->discard();
-          beast::error_code ignored;
-          beast::get_lowest_layer(self->stream_).socket().close(ignored);
-        });
-  }
-
-  // A request is in flight from its header's arrival to its answer's
-  // last byte (Metrics: fundledger_requests_in_flight).
-  void started() {
-    if (!in_flight_) metrics_.request_started();
-    in_flight_ = true;
-  }
-  void finished() {
-    if (in_flight_) metrics_.request_finished();
-    in_flight_ = false;
-  }
-
-  // Sends TLS's close_notify and waits for the client's, up to the close
-  // timeout; while the server stops, only long enough to send it, so that an
-  // idle keep-alive client that answers nothing does not hold the stop.
-  void close() {
-    beast::get_lowest_layer(stream_).expires_after(draining_ ? kDrainCloseTimeout : limits_.close_timeout);
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().close(ignored);
-    });
-  }
-
-  beast::ssl_stream<beast::tcp_stream> stream_;
-  // What is read and not yet parsed: one request, and a little of those
-  // pipelined behind it (kPipelinedBytesMax).
-  beast::flat_buffer buffer_;
-  std::optional<HttpParser> parser_;
-  const Router& router_;
-  net::thread_pool& blocking_;
-  const Limits& limits_;
-  const std::atomic<bool>& draining_;
-  Metrics& metrics_;
-  std::string peer_;
-  bool busy_ = false;  // a request is being read or answered; on the strand
-  bool in_flight_ = false;  // counted in the metrics; on the strand
-};
-
 }  // namespace
 
 constexpr std::size_t kBlockingThreads = 64;
+constexpr std::chrono::milliseconds kTokensPoll{250};
+constexpr std::chrono::milliseconds kAcceptRetry{50};
+constexpr std::uint64_t kUsedWriteTicks = 240;  // a minute of polls
+
+// What tells a changed file: a new inode (a file replaced by rename), size
+// or time of change. All zero for a file that is not there.
+struct FileStamp {
+  ino_t inode = 0;
+  off_t size = 0;
+  std::int64_t changed_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+FileStamp file_stamp(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {st.st_ino, st.st_size, st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec};
+}
 constexpr std::chrono::seconds kDiskRetryFirst{1};
 constexpr std::chrono::seconds kDiskRetryMax{60};
 
@@ -293,28 +99,29 @@ struct Server::Impl {
         signer(signer),
         router(store, writer, std::move(tokens), std::move(signer), metrics, o.backups),
         tls(std::move(tls)),
+        connections(SlotLimits{static_cast<std::size_t>(o.limits.connections_max), o.limits.per_address_max,
+                               o.limits.handshakes_max}),
+        shared{*this->tls, router, options.limits, draining, metrics, blocking, connections},
         acceptor(io),
         checkpoint_timer(io),
-        disk_timer(io) {}
+        disk_timer(io),
+        tokens_timer(io),
+        accept_timer(io) {}
 
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec && metrics.open_connections() >= options.limits.connections_max) {
-        log::warn("connection refused: too many open", {{"open", metrics.open_connections()}});
-        beast::error_code ignored;
-        socket.close(ignored);
-      } else if (!ec) {
-        auto session =
-            std::make_shared<Session>(std::move(socket), *tls, router, options.limits, draining, metrics, blocking);
-        {
-          std::lock_guard lock(sessions_mu);
-          std::erase_if(sessions, [](const std::weak_ptr<Session>& w) { return w.expired(); });
-          sessions.push_back(session);
-        }
-        session->run();
+      if (!ec) {
+        start_session(std::move(socket), shared);
+        return accept();
       }
-      accept();
+      // Out of file descriptors, most likely: waiting a moment rather than
+      // failing again at once keeps a core free for those being served.
+      log::warn("accept failed", {{"message", ec.message()}});
+      accept_timer.expires_after(kAcceptRetry);
+      accept_timer.async_wait([this](beast::error_code e) {
+        if (!e) accept();
+      });
     });
   }
 
@@ -355,6 +162,54 @@ struct Server::Impl {
     });
   }
 
+  // Every kTokensPoll: reads the tokens file again when it changed or a
+  // reload was asked for, and writes the tokens' last uses now and then.
+  void watch_tokens() {
+    tokens_timer.expires_after(kTokensPoll);
+    tokens_timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      const bool due = ++tokens_ticks % kUsedWriteTicks == 0;
+      if (!tokens_busy.exchange(true)) {
+        net::post(blocking, [this, due] {
+          if (reload_asked.exchange(false) || file_stamp(options.tokens_file) != tokens_stamp) read_tokens();
+          if (due) write_used();
+          tokens_busy = false;
+        });
+      }
+      watch_tokens();
+    });
+  }
+
+  // On the pool: the writer may wait on the disk.
+  void read_tokens() {
+    tokens_stamp = file_stamp(options.tokens_file);
+    Result<TokenStore> tokens = TokenStore::load(options.tokens_file);
+    if (!tokens) {
+      log::error("tokens not read again; the ones before stay",
+                 {{"code", code_name(tokens.status().code())}, {"message", tokens.status().message()}});
+      return;
+    }
+    log::info("tokens read", {{"in_force", tokens->size()}, {"lines", tokens->records().size()}});
+    const Result<std::size_t> recorded = record_access(writer, *tokens);
+    router.tokens().replace(std::move(*tokens));
+    if (!recorded) {
+      log::error("access not recorded in the log",
+                 {{"code", code_name(recorded.status().code())}, {"message", recorded.status().message()}});
+    } else if (*recorded > 0) {
+      log::info("access recorded in the log", {{"events", *recorded}});
+    }
+  }
+
+  void write_used() {
+    std::map<std::string, Millis> used = router.tokens().used();
+    if (used == used_written) return;
+    if (const Status s = api::write_used(options.tokens_file.parent_path() / kTokensUsedFile, used); !s) {
+      log::error("tokens.used not written", {{"code", code_name(s.code())}, {"message", s.message()}});
+      return;
+    }
+    used_written = std::move(used);
+  }
+
   void schedule_checkpoint() {
     checkpoint_timer.expires_after(options.checkpoint_interval);
     checkpoint_timer.async_wait([this](beast::error_code ec) {
@@ -371,19 +226,26 @@ struct Server::Impl {
   NoteSigner signer;
   Router router;
   std::shared_ptr<ssl::context> tls;
+  std::atomic<bool> draining{false};
+  // Appends wait for their synced write here, as many at once as
+  // connections post them, so that they meet in one group commit.
+  net::thread_pool blocking{kBlockingThreads};
+  Connections connections;
+  SessionShared shared;
   net::io_context io;
   tcp::acceptor acceptor;
   net::steady_timer checkpoint_timer;
   net::steady_timer disk_timer;
+  net::steady_timer tokens_timer;
+  net::steady_timer accept_timer;
+  FileStamp tokens_stamp;  // the tokens file as last read; under tokens_busy
+  std::uint64_t tokens_ticks = 0;  // on io's threads, one timer at a time
+  std::atomic<bool> reload_asked{false};
+  std::atomic<bool> tokens_busy{false};  // a read of the file or a write of tokens.used is under way
+  std::map<std::string, Millis> used_written;  // under tokens_busy
   std::chrono::seconds disk_retry = kDiskRetryFirst;  // on io's threads, one timer at a time
-  // Appends wait for their synced write here, as many at once as
-  // connections post them, so that they meet in one group commit.
-  net::thread_pool blocking{kBlockingThreads};
   std::uint64_t signed_size = UINT64_MAX;  // under the writer's lock
   std::vector<std::thread> threads;
-  std::mutex sessions_mu;
-  std::vector<std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
-  std::atomic<bool> draining{false};
   std::atomic<bool> stopped{false};
 };
 
@@ -403,6 +265,12 @@ Result<std::unique_ptr<Server>> Server::start(Store& store, Writer& writer, Toke
   if (ec) {
     return Status::error(Code::kStorageError, "cannot listen on " + options.address + ":" + std::to_string(options.port) +
                                               ": " + ec.message());
+  }
+  if (!options.tokens_file.empty()) {
+    impl->router.tokens().merge_used(read_used(options.tokens_file.parent_path() / kTokensUsedFile));
+    impl->used_written = impl->router.tokens().used();
+    impl->read_tokens();
+    impl->watch_tokens();
   }
   impl->accept();
   impl->schedule_checkpoint();
@@ -432,13 +300,10 @@ void Server::stop() {
     impl.acceptor.close(ignored);
     impl.checkpoint_timer.cancel();
     impl.disk_timer.cancel();
+    impl.tokens_timer.cancel();
+    impl.accept_timer.cancel();
   });
-  {
-    std::lock_guard lock(impl.sessions_mu);
-    for (const std::weak_ptr<Session>& w : impl.sessions) {
-      if (const std::shared_ptr<Session> session = w.lock()) session->drain();
-    }
-  }
+  impl.connections.for_each([](Evictable& session) { session.evict(); });
   const auto deadline = std::chrono::steady_clock::now() + impl.options.drain_timeout;
   if (impl.metrics.open_connections() > 0) {
     log::info("waiting for connections to finish", {{"open", impl.metrics.open_connections()},
@@ -453,10 +318,13 @@ void Server::stop() {
   impl.io.stop();
   wait();
   impl.blocking.join();
-  // A last checkpoint of everything appended.
+  // A last checkpoint of everything appended, and the tokens' last uses.
   impl.sign_if_grown();
+  if (!impl.options.tokens_file.empty() && !impl.tokens_busy.exchange(true)) impl.write_used();
   log::info("stopped");
 }
+
+void Server::reload_tokens() { impl_->reload_asked = true; }
 
 void Server::wait() {
   for (std::thread& t : impl_->threads) {

@@ -32,8 +32,12 @@ struct Limits {
   std::chrono::seconds write_timeout{30};
   // A closing connection's TLS shutdown.
   std::chrono::seconds close_timeout{5};
-  // Connections open at once; one more is closed as soon as it is accepted.
+  // Connections open at once, from one client address, and in their TLS
+  // handshake; past each, a connection doing nothing gives up its slot
+  // (api/connections.h).
   int connections_max = 1024;
+  std::size_t per_address_max = 64;
+  std::size_t handshakes_max = 256;
 };
 
 struct ServerOptions {
@@ -49,6 +53,12 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{10};
   // Where POST /v1/backups writes (ledger/backup.h); empty: it is refused.
   std::filesystem::path backups;
+  // The tokens file the tokens given came from: read again within a
+  // second of a change (or on reload_tokens()), its grants and
+  // revocations recorded in the log, and the tokens' last uses kept
+  // beside it in `tokens.used` (api/access.h). Empty: the tokens given
+  // are kept as they are.
+  std::filesystem::path tokens_file;
 };
 
 class Server {
@@ -73,6 +83,8 @@ class Server {
   void wait();
   // Whether stop() has begun: requests that arrive now are answered 503.
   bool stopping() const;
+  // Reads the tokens file again now (SIGHUP), as a change of it does.
+  void reload_tokens();
 
   struct Impl;
 

@@ -4,7 +4,13 @@
 // given, one per line in the ledger's `tokens` file (mode 0600, never in
 // the event log):
 //
-//   <sha256 hex> <role> <name>
+//   <sha256 hex> <role> <name> created=<time> expires=<time|never> by=<actor>
+//       [revoked=<time> revoked_by=<actor>]
+//
+// (one line; times as RFC 3339, format_timestamp). A revoked token's line
+// stays, so that the file says who could use the API when; a line of the
+// first form, `<sha256 hex> <role> <name>` alone, is a token made before
+// these were kept and never expires.
 //
 // A presented token is hashed and compared with every stored hash in
 // constant time, so that neither a match nor its position shows in the
@@ -18,6 +24,7 @@
 
 #include "util/hash.h"
 #include "util/status.h"
+#include "util/timestamp.h"
 
 namespace fundledger::api {
 
@@ -37,6 +44,36 @@ struct TokenOwner {
 // starting with a letter or digit (the name part of an actor, SPEC 1.1).
 bool valid_owner_name(std::string_view name);
 
+// One line of the tokens file.
+struct TokenRecord {
+  Hash hash{};
+  TokenOwner owner;
+  std::optional<Millis> created;  // nullopt for a line of the first form
+  std::optional<Millis> expires;  // nullopt: never
+  std::string granted_by;         // the actor who made it; "" for the first form
+  std::optional<Millis> revoked;
+  std::string revoked_by;
+  // The first 16 hex digits of the hash: what access events and
+  // `token list` name it by.
+  std::string hash_prefix() const;
+  bool in_force(Millis now) const { return !revoked && (!expires || now < *expires); }
+  // "active", "expired" or "revoked".
+  std::string_view state(Millis now) const;
+};
+
+// Who makes or revokes a token, and when; what `token add` sets.
+struct TokenChange {
+  std::string by = "manager:ledger";
+  Millis now = to_millis(std::chrono::system_clock::now());
+  std::optional<int> expires_days;  // add only; nullopt: never
+};
+
+// A presented token's owner, or why it is refused.
+struct TokenMatch {
+  std::optional<TokenOwner> owner;
+  std::string refusal;  // when there is no owner
+};
+
 class TokenStore {
  public:
   // The tokens of the file at `path`; an absent file holds none.
@@ -44,22 +81,32 @@ class TokenStore {
   // owner), store_corrupt (a line that is not a token's).
   static Result<TokenStore> load(const std::filesystem::path& path);
 
-  // Makes a token for `name` with `role`, adds its hash to the file
+  // Makes a token for `name` with `role`, adds its line to the file
   // (rewritten whole, synced, renamed into place, mode 0600) and returns
-  // the token, which is not kept. Refusals: usage (a bad name), duplicate
-  // (the name has a token), storage_error.
-  static Result<std::string> add(const std::filesystem::path& path, std::string_view name, Role role);
+  // the token, which is not kept. Refusals: usage (a bad name, expiry days
+  // outside 1 to 3,660), duplicate (a token of that name not revoked),
+  // storage_error.
+  static Result<std::string> add(const std::filesystem::path& path, std::string_view name, Role role,
+                                 const TokenChange& change = {});
+  // Marks the token of `name` that is not yet revoked as revoked, in the
+  // same way. Returns its line as now written. Refusals: not_found, storage_error.
+  static Result<TokenRecord> revoke(const std::filesystem::path& path, std::string_view name,
+                                    const TokenChange& change = {});
 
-  // The owner of `token`, or nullopt when it is no token of this store.
-  std::optional<TokenOwner> find(std::string_view token) const;
-  std::size_t size() const { return entries_.size(); }
+  // The owner of `token` when it is one of this store's and in force at
+  // `now`; otherwise why not ("not one of this ledger's", "revoked", "expired").
+  TokenMatch find(std::string_view token, Millis now) const;
+  std::optional<TokenOwner> find(std::string_view token) const {
+    return find(token, to_millis(std::chrono::system_clock::now())).owner;
+  }
+  // Every line, in the file's order.
+  const std::vector<TokenRecord>& records() const { return records_; }
+  // Tokens in force at `now`.
+  std::size_t size(Millis now = to_millis(std::chrono::system_clock::now())) const;
 
  private:
-  struct Entry {
-    Hash hash;
-    TokenOwner owner;
-  };
-  std::vector<Entry> entries_;
+  Status save(const std::filesystem::path& path) const;
+  std::vector<TokenRecord> records_;
 };
 
 }  // namespace fundledger::api

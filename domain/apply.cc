@@ -63,6 +63,9 @@ void FundState::apply(EventType type, const DataView& d, std::uint64_t seq) {
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
       return apply_money_out(type, d, seq);
+    case EventType::kAccessGranted:
+    case EventType::kAccessRevoked:
+      return;
   }
   FL_CHECK(false);
 }

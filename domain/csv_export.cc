@@ -28,6 +28,7 @@ const std::vector<CsvKind>& csv_kinds() {
       {"disbursements.csv", {"seq", "disbursement", "proposal", "amount_usd", "paid_on"}},
       {"refunds.csv", {"seq", "refund", "proposal", "amount_usd", "received_on"}},
       {"releases.csv", {"seq", "proposal", "amount_usd", "released_on", "reason"}},
+      {"access.csv", {"seq", "change", "name", "role", "token", "expires_on"}},
   };
   return kinds;
 }
@@ -54,6 +55,8 @@ int csv_kind_of(EventType type) {
     case EventType::kDisbursementMade: return 8;
     case EventType::kRefundReceived: return 9;
     case EventType::kAllocationReleased: return 10;
+    case EventType::kAccessGranted:
+    case EventType::kAccessRevoked: return 11;
   }
   return -1;
 }
@@ -146,6 +149,8 @@ void CsvOutput::add(const Event& e) {
       row.push_back(std::to_string(e.seq));
     } else if (c == "outcome") {
       row.emplace_back(e.type == EventType::kProposalApproved ? "approved" : "rejected");
+    } else if (c == "change") {
+      row.emplace_back(e.type == EventType::kAccessGranted ? "granted" : "revoked");
     } else if (c == "currency" && e.type == EventType::kPledgeWrittenOff) {
       row.push_back(s.pledge_currency[std::string(field(e, "pledge"))]);
     } else if (c == "regions") {

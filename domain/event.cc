@@ -326,4 +326,12 @@ Result<Event> decode_event(std::string_view bytes) {
   return event;
 }
 
+Status check_client_type(const Draft& draft) {
+  if (!is_access_event(draft.type)) return Status::ok();
+  return Status::error(Code::kReservedType,
+                       std::string(event_type_name(draft.type)) +
+                           " is recorded by the ledger itself when its tokens change: use fundledger token",
+                       "type");
+}
+
 }  // namespace fundledger

@@ -32,8 +32,21 @@ enum class EventType : std::uint8_t {
   kDisbursementMade,
   kRefundReceived,
   kAllocationReleased,
+  // Recorded by the ledger itself when its tokens change, never sent by a
+  // client (see is_access_event).
+  kAccessGranted,
+  kAccessRevoked,
 };
-inline constexpr std::size_t kEventTypeCount = 13;
+inline constexpr std::size_t kEventTypeCount = 15;
+// The fund's own types: every type but the two access events.
+inline constexpr std::size_t kFundEventTypeCount = 13;
+
+// Whether `type` records who may use the API (access.granted,
+// access.revoked): the ledger writes these from its tokens file, and a
+// client sending one is refused with `reserved_type`.
+inline bool is_access_event(EventType type) {
+  return type == EventType::kAccessGranted || type == EventType::kAccessRevoked;
+}
 
 // "pledge.recorded" and back.
 std::string_view event_type_name(EventType type);
@@ -99,6 +112,10 @@ Result<Draft> decode_draft(std::string_view text);
 // The same for one value of a parsed document (an element of an array of
 // events); paths in refusals are relative to it.
 Result<Draft> decode_draft(const JsonDoc& doc, std::uint32_t node);
+
+// Refuses an access event from a client (`reserved_type`, field "type"):
+// the ledger records these itself from its tokens file.
+Status check_client_type(const Draft& draft);
 
 // Rewrites a `pledge.written_off` draft's amount for the pledge's currency.
 // Refuses with `invalid_amount` when it has more decimals than that currency.

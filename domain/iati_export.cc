@@ -355,6 +355,8 @@ void IatiOutput::add(const Event& e) {
       break;
     case EventType::kCallClosed:
     case EventType::kProposalRejected:
+    case EventType::kAccessGranted:
+    case EventType::kAccessRevoked:
       break;
   }
 }

@@ -26,6 +26,8 @@ enum class Kind {
   kRegion,
   kRegions,       // a non-empty list of distinct regions
   kDonorKind,
+  kRole,          // manager, board or auditor
+  kTokenHash,     // the first 16 hex digits of a token's SHA-256
 };
 
 struct Field {
@@ -117,6 +119,13 @@ const std::array<TypeSchema, kEventTypeCount>& schemas() {
         {"proposal", Kind::kId, kRequired},
         {"reason", Kind::kText, kRequired},
         {"released_on", Kind::kDate, kRequired}}},
+      {"access.granted",
+       {{"expires_on", Kind::kDate, kOptional},
+        {"name", Kind::kId, kRequired},
+        {"role", Kind::kRole, kRequired},
+        {"token", Kind::kTokenHash, kRequired}}},
+      {"access.revoked",
+       {{"name", Kind::kId, kRequired}, {"role", Kind::kRole, kRequired}, {"token", Kind::kTokenHash, kRequired}}},
   }};
   return kSchemas;
 }
@@ -215,6 +224,16 @@ Status check_value(const Field& field, std::string_view s) {
       if (is_donor_kind(s)) return Status::ok();
       return field_error(Code::kInvalidValue, field.name,
                          "must be one of government, multilateral, private, foundation, other");
+    case Kind::kRole:
+      if (std::find(kRoles.begin(), kRoles.end(), s) != kRoles.end()) return Status::ok();
+      return field_error(Code::kInvalidValue, field.name, "must be one of manager, board, auditor");
+    case Kind::kTokenHash:
+      if (s.size() == kTokenHashDigits &&
+          s.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+        return Status::ok();
+      }
+      return field_error(Code::kInvalidValue, field.name,
+                         "must be the first 16 hex digits (lower case) of the token's SHA-256");
     case Kind::kRegions:
       break;
   }

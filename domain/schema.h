@@ -21,7 +21,8 @@ namespace fundledger {
 //   missing_field    a required member is absent
 //   invalid_id       a business id that does not match SPEC 1.3
 //   invalid_value    empty text, text with control characters, a donor kind
-//                    not in the list, an empty or repeated regions list
+//                    not in the list, an empty or repeated regions list,
+//                    a role not of kRoles, a token hash not 16 hex digits
 //   string_too_long  a text over kFieldBytesMax bytes
 //   invalid_date     not YYYY-MM-DD, or a day that does not exist
 //   invalid_amount   see parse_amount in domain/money.h
@@ -31,6 +32,9 @@ namespace fundledger {
 //   invalid_dates    a call that closes before it opens
 //   usd_mismatch     a USD contribution whose usd differs from its amount
 Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, EventData& out);
+
+// The hex digits of a token's SHA-256 that an access event names.
+inline constexpr std::size_t kTokenHashDigits = 16;
 
 // Donor kinds of `donor.registered`.
 bool is_donor_kind(std::string_view kind);

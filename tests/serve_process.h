@@ -50,6 +50,7 @@ class ServeProcess {
     return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
   }
   void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
+  pid_t pid() const { return pid_; }
   // Its exit status, once it has exited, waiting up to `tenths` of a second.
   std::string exit_status(int tenths) const { return first_line(rc_, tenths); }
   std::string log() const {

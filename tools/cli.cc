@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "api/ledger_dir.h"
+#include "domain/formats.h"
 #include "util/check.h"
 
 namespace fundledger::cli {
@@ -53,6 +54,13 @@ int fail(const Status& status, const nlohmann::ordered_json& extra) {
   std::cout.flush();
   std::cerr << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   return exit_code(status.code());
+}
+
+std::string default_actor() {
+  const char* user = std::getenv("USER");
+  const std::string name = user != nullptr && *user != '\0' ? user : "cli";
+  const std::string actor = "manager:" + name;
+  return is_actor(actor) ? actor : "manager:cli";
 }
 
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,

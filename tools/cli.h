@@ -39,6 +39,9 @@ int fail(const Status& status, const nlohmann::ordered_json& extra = nlohmann::o
 // prints why it cannot be read (no_signing_key) and sets `exit_code`.
 std::optional<NoteSigner> ledger_key(const std::string& dir, const Store& store, int& exit_code);
 
+// "manager:$USER" (or "manager:cli"): who appends from this command line.
+std::string default_actor();
+
 // Opens the ledger at `dir`, or prints why it cannot and sets `exit_code`.
 std::unique_ptr<Store> open_store(const std::string& dir, const OpenOptions& options,
                                   int& exit_code);

@@ -32,13 +32,6 @@ constexpr std::uint64_t kEventsPrinted = 4096;
 constexpr std::size_t kProgressLines = 4096;
 constexpr std::string_view kOriginDefault = "localhost/fundledger";
 
-std::string default_actor() {
-  const char* user = std::getenv("USER");
-  const std::string name = user != nullptr && *user != '\0' ? user : "cli";
-  const std::string actor = "manager:" + name;
-  return is_actor(actor) ? actor : "manager:cli";
-}
-
 // --- init -------------------------------------------------------------------
 
 struct InitOptions {
@@ -88,6 +81,9 @@ bool read_drafts(std::istream& in, std::vector<Draft>& drafts, std::vector<std::
       return false;
     }
     Result<Draft> draft = decode_draft(line);
+    if (draft) {
+      if (Status sent = check_client_type(*draft); !sent) draft = std::move(sent);
+    }
     if (!draft) {
       exit_code = fail(draft.status(), {{"line", number}});
       return false;

@@ -1,7 +1,8 @@
-// serve: the HTTPS API. token add: make an API token for a person or a
-// program, shown once.
+// serve: the HTTPS API, until SIGINT or SIGTERM; SIGHUP reads the tokens
+// file again.
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdio>
@@ -25,30 +26,6 @@
 namespace fundledger::cli {
 namespace {
 
-struct TokenOptions {
-  std::string data;
-  std::string name;
-  std::string role;
-};
-
-int run_token_add(const TokenOptions& o) {
-  const std::optional<api::Role> role = api::role_from_name(o.role);
-  if (!role) return fail(Status::error(Code::kUsage, "--role is manager, board or auditor", "role"));
-  // The ledger must exist; the token is for it.
-  int exit_code = kExitOk;
-  if (!open_store(o.data, OpenOptions{.read_only = true}, exit_code)) return exit_code;
-  Result<std::string> token = api::TokenStore::add(std::filesystem::path(o.data) / api::kTokensFile, o.name, *role);
-  if (!token) return fail(token.status());
-  nlohmann::ordered_json out;
-  out["name"] = o.name;
-  out["role"] = o.role;
-  out["actor"] = o.role + ":" + o.name;
-  out["token"] = *token;
-  print_json(out);
-  std::cerr << "The token is shown this once; the ledger keeps only its hash.\n";
-  return kExitOk;
-}
-
 struct ServeOptions {
   std::string data;
   std::string listen = "127.0.0.1:8443";
@@ -57,6 +34,62 @@ struct ServeOptions {
   unsigned threads = 0;
   std::string backups;
 };
+
+// As many open files as the system lets this process have: every
+// connection is one, and so is every table file of the store.
+void raise_file_limit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == files.rlim_max) return;
+  files.rlim_cur = files.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &files) != 0) log::warn("the open-file limit could not be raised");
+}
+
+// jemalloc, where linked (tools/jemalloc_conf.cc), keeps freed memory for
+// the commands; a server that runs for months hands it back instead, a
+// second after it was freed, from jemalloc's own thread, so that a burst
+// of connections leaves no lasting trace. A weak symbol: the sanitizer
+// builds have no jemalloc.
+extern "C" int mallctl(const char* name, void* old, std::size_t* old_size, void* value, std::size_t size)
+    __attribute__((weak));
+void hand_back_freed_memory() {
+  if (mallctl == nullptr) return;
+  bool on = true;
+  ssize_t decay_ms = 1000;
+  ssize_t muzzy_ms = 0;
+  const bool ok = mallctl("background_thread", nullptr, nullptr, &on, sizeof(on)) == 0 &&
+                  mallctl("arenas.dirty_decay_ms", nullptr, nullptr, &decay_ms, sizeof(decay_ms)) == 0 &&
+                  mallctl("arenas.muzzy_decay_ms", nullptr, nullptr, &muzzy_ms, sizeof(muzzy_ms)) == 0 &&
+                  mallctl("arena.4096.dirty_decay_ms", nullptr, nullptr, &decay_ms, sizeof(decay_ms)) == 0 &&
+                  mallctl("arena.4096.muzzy_decay_ms", nullptr, nullptr, &muzzy_ms, sizeof(muzzy_ms)) == 0;
+  if (!ok) log::warn("jemalloc's decay could not be set; freed memory stays with the process");
+}
+
+// Serves until SIGINT or SIGTERM (SIGHUP reads the tokens again), then
+// stops gracefully; a second signal exits at once.
+int serve_until_stopped(api::Server& server, const sigset_t& signals) {
+  int received = 0;
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    log::info("reading the tokens again", {{"signal", "SIGHUP"}});
+    server.reload_tokens();
+  }
+  log::info("stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    server.stop();
+    stopped = true;
+  });
+  const timespec tick{0, 100'000'000};
+  while (!stopped) {
+    if (const int again = sigtimedwait(&signals, nullptr, &tick); again > 0 && again != SIGHUP) {
+      log::warn("stopped at once by a second signal");
+      // Every 201 was already synced; the store's files are left as a
+      // crash leaves them, which it recovers from at the next open.
+      std::_Exit(128 + again);
+    }
+  }
+  stopper.join();
+  return kExitOk;
+}
 
 int run_serve(const ServeOptions& o) {
   const auto colon = o.listen.rfind(':');
@@ -69,6 +102,8 @@ int run_serve(const ServeOptions& o) {
   std::string address = o.listen.substr(0, colon);
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
 
+  raise_file_limit();
+  hand_back_freed_memory();
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{}, exit_code);
   if (!store) return exit_code;
@@ -83,6 +118,7 @@ int run_serve(const ServeOptions& o) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   api::ServerOptions options;
@@ -92,6 +128,7 @@ int run_serve(const ServeOptions& o) {
   options.key = o.key.empty() ? std::filesystem::path(o.data) / api::kCertificateKeyFile : std::filesystem::path(o.key);
   options.threads = o.threads;
   options.backups = o.backups;
+  options.tokens_file = std::filesystem::path(o.data) / api::kTokensFile;
   const std::size_t token_count = tokens->size();
   // A checkpoint of the log as it stands, before the writer starts (the
   // server signs the next ones).
@@ -106,26 +143,7 @@ int run_serve(const ServeOptions& o) {
   out["tokens"] = token_count;
   print_json(out);
   std::cout.flush();  // the URL, at once: whoever started the server waits for it
-  int received = 0;
-  sigwait(&signals, &received);
-  log::info("stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
-  // The first signal stops gracefully; a second one exits at once.
-  std::atomic<bool> stopped{false};
-  std::thread stopper([&] {
-    (*server)->stop();
-    stopped = true;
-  });
-  const timespec tick{0, 100'000'000};
-  while (!stopped) {
-    if (const int again = sigtimedwait(&signals, nullptr, &tick); again > 0) {
-      log::warn("stopped at once by a second signal");
-      // Every 201 was already synced; the store's files are left as a
-      // crash leaves them, which it recovers from at the next open.
-      std::_Exit(128 + again);
-    }
-  }
-  stopper.join();
-  return kExitOk;
+  return serve_until_stopped(**server, signals);
 }
 
 }  // namespace
@@ -142,15 +160,6 @@ void add_serve_commands(CLI::App& app, Action& action) {
                     "The directory POST /v1/backups backs the ledger up into (default: none, backups refused)");
   serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
 
-  auto t = std::make_shared<TokenOptions>();
-  CLI::App* token = app.add_subcommand("token", "API tokens");
-  token->require_subcommand(1);
-  CLI::App* add = token->add_subcommand("add", "Make a token for --name with --role, printed once");
-  add_data_option(*add, t->data);
-  add->add_option("--name", t->name, "Who holds it: the name part of the actor of what it appends")->required();
-  add->add_option("--role", t->role, "manager (writes and reads), board (views and proofs), auditor (views, "
-                                     "events and proofs)")->required();
-  add->callback([t, &action] { action = [t] { return run_token_add(*t); }; });
 }
 
 }  // namespace fundledger::cli

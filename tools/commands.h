@@ -18,7 +18,8 @@ void add_view_commands(CLI::App& app, Action& action);    // view, rebuild
 void add_prove_commands(CLI::App& app, Action& action);   // checkpoint, prove inclusion, prove consistency
 void add_export_command(CLI::App& app, Action& action);   // export
 void add_audit_command(CLI::App& app, Action& action);    // audit
-void add_serve_commands(CLI::App& app, Action& action);   // serve, token add
+void add_serve_commands(CLI::App& app, Action& action);   // serve
+void add_token_commands(CLI::App& app, Action& action);   // token add, token list, token revoke
 void add_backup_commands(CLI::App& app, Action& action);  // backup, restore
 
 }  // namespace fundledger::cli

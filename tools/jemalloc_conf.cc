@@ -8,10 +8,10 @@
 // `fundledger rebuild` of 1,000,000 events ran in 1.9 s instead of 2.7 s.
 // Handing memory back would split those huge pages again and again while
 // the program frees and allocates (the rebuild benchmark took twice as
-// long with it), and the commands are short-lived. `serve` keeps them too:
-// what it holds is bounded live data (block cache, signed views), and
-// handing freed memory back saved a tenth of it at a tenth of the speed.
-// README, "Why jemalloc".
+// long with it), and the commands are short-lived. `serve` hands freed
+// memory back a second after it is freed (tools/cmd_serve.cc,
+// hand_back_freed_memory): connections opened and dropped by the thousand
+// left it half as large again otherwise. README, "Why jemalloc".
 // The MALLOC_CONF environment variable still overrides this.
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's.

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   cli::add_export_command(app, action);
   cli::add_audit_command(app, action);
   cli::add_serve_commands(app, action);
+  cli::add_token_commands(app, action);
   cli::add_backup_commands(app, action);
   if (const Status unknown = unknown_command(app, argc, argv); !unknown) return cli::fail(unknown);
   try {

@@ -76,6 +76,7 @@ namespace fundledger {
   X(kExceedsDisbursed, "exceeds_disbursed", 422, 1, "a refund above what was paid to the proposal")           \
   X(kExceedsUndisbursed, "exceeds_undisbursed", 422, 1, "a release above the allocation not yet paid")        \
   X(kAmountOverflow, "amount_overflow", 422, 1, "a total the ledger cannot count")                            \
+  X(kReservedType, "reserved_type", 422, 1, "an access event: the ledger records these itself from its tokens")  \
   /* Requests to the API (SPEC 6) and the command line's arguments */                                         \
   X(kBadRequest, "bad_request", 400, 1, "not an HTTP/1.1 request the server reads")                           \
   X(kInvalidAsOf, "invalid_as_of", 400, 2, "as_of is not a seq of the log")                                    \
@@ -86,6 +87,7 @@ namespace fundledger {
   X(kForbidden, "forbidden", 403, 1, "the token's role may not use the route")                                \
   X(kNotFound, "not_found", 404, 1, "no such route, event, donor, call, proposal, export or checkpoint")      \
   X(kMethodNotAllowed, "method_not_allowed", 405, 1, "the route does not take the method")                    \
+  X(kRequestTimeout, "request_timeout", 408, 1, "a request's body did not arrive in time")                   \
   X(kBodyTooLarge, "body_too_large", 413, 1, "a request's body over 1 MiB")                                    \
   X(kUnsupportedMediaType, "unsupported_media_type", 415, 1, "events are not sent as application/json")       \
   X(kShuttingDown, "shutting_down", 503, 1, "the server is stopping")                                          \

@@ -158,6 +158,15 @@ TEST_CASE("every code the server answers with comes back with the status of the 
                              "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}");
        }},
       {Code::kBackupsOff, [&] { return c.send(http::verb::post, "/v1/backups", s.manager); }},
+      {Code::kReservedType, [&] {
+         return post(R"({"id":"a1","type":"access.revoked","data":{"name":"bea","role":"board","token":"0123456789abcdef"}})");
+       }},
+      {Code::kRequestTimeout, [] {
+         ServedOptions o;
+         o.limits.body_timeout = std::chrono::seconds(1);
+         Served slow(o);
+         return Client(slow.port()).send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{");
+       }},
       {Code::kShuttingDown, [] {
          Served stopping;
          return test::request_while_stopping(stopping);

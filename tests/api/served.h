@@ -32,6 +32,7 @@ struct ServedOptions {
   std::function<void(const std::filesystem::path&)> before_serving;
   rocksdb::Env* env = nullptr;  // the store's environment while served
   std::filesystem::path backups;  // serve --backups
+  bool follow_tokens = false;     // as serve: the tokens file read again on change, access recorded
 };
 
 struct Served {
@@ -62,6 +63,7 @@ struct Served {
     o.checkpoint_interval = options.checkpoint_interval;
     o.limits = options.limits;
     o.backups = options.backups;
+    if (options.follow_tokens) o.tokens_file = dir / "tokens";
     Result<std::unique_ptr<Server>> s =
         Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
     REQUIRE(s.status().to_string() == "ok");

@@ -354,12 +354,18 @@ TEST_CASE("a client that sends nothing or too slowly is closed at its timeout", 
     CHECK(t < milliseconds(3000));
   }
   {
-    // A body announced, a part of it sent.
+    // A body announced, a part of it sent: 408, then the connection closes.
     Client slow(s.port());
-    const milliseconds t = slow.time_until_closed(
+    const auto start = std::chrono::steady_clock::now();
+    const Reply r = slow.send_raw(
         "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\"");
+    const auto t = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+    check_error(r, 408, "request_timeout");
+    CHECK(r.body["error"]["message"] == "the request's body did not arrive within 1 seconds");
+    CHECK_FALSE(r.keep_alive);
     CHECK(t >= milliseconds(900));
     CHECK(t < milliseconds(3000));
+    CHECK(slow.time_until_closed("") < milliseconds(3000));
   }
   {
     // One that keeps to its time is answered, then kept open until idle.
@@ -369,7 +375,7 @@ TEST_CASE("a client that sends nothing or too slowly is closed at its timeout", 
   }
 }
 
-TEST_CASE("connections beyond the limit are closed at once", "[server]") {
+TEST_CASE("a connection beyond the limit takes the slot of the one idle longest", "[server]") {
   Limits limits;
   limits.connections_max = 2;
   ServedOptions options;
@@ -380,7 +386,10 @@ TEST_CASE("connections beyond the limit are closed at once", "[server]") {
   REQUIRE(a.send(http::verb::get, "/healthz").status == 200);
   REQUIRE(b.send(http::verb::get, "/healthz").status == 200);
   Client c(s.port());
-  CHECK(c.handshake_error);
+  REQUIRE_FALSE(c.handshake_error);
+  CHECK(c.send(http::verb::get, "/healthz").status == 200);
+  CHECK(a.time_until_closed("") < std::chrono::milliseconds(3000));  // a waited longest
+  CHECK(b.send(http::verb::get, "/healthz").status == 200);
 }
 
 TEST_CASE("the OpenAPI document lists exactly the routes the server answers, with their roles", "[server]") {

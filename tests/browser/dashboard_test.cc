@@ -243,6 +243,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
   const test::Run added = test::run_cli("token add --name bea --role board --data " + data);
   REQUIRE(added.exit_code == 0);
   const std::string board = json::parse(added.out)["token"];
+  // The demo's 54 events, and the grant of bea's token as the 55th.
   test::ServeProcess serve(dir, data);
   const std::string base = "https://127.0.0.1:" + std::to_string(serve.port());
   test::Client api(serve.port());
@@ -326,7 +327,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     const json then = get("/v1/fund?as_of=20")["view"];
     CHECK(page.text("fund-received") == usd(then["received"]));
     CHECK(page.text("fund-received") != usd(fund["received"]));
-    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 54.");
+    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 55.");
     save_screenshot(page.screenshot(), "as-of.png");
   }
 
@@ -351,7 +352,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
 
     page.evaluate("document.querySelector('[data-test=\"check-24\"]').click(); true");
     page.wait_for("document.querySelector('[data-test=\"proof-24\"]').textContent.startsWith('verified')");
-    CHECK(page.text("proof-24") == "verified: in the checkpoint of 54 events");
+    CHECK(page.text("proof-24") == "verified: in the checkpoint of 55 events");
     save_screenshot(page.screenshot(), "proposal.png");
 
     // Every inclusion proof now comes back with one hash of its path changed.
@@ -386,7 +387,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     page.show("chain", "chain");
     CHECK(page.errors() == "");
     const json checkpoint = get("/v1/audit/checkpoint");
-    CHECK(page.text("chain-size") == "54 events");
+    CHECK(page.text("chain-size") == "55 events");
     CHECK(page.text("chain-root") == checkpoint["root_hash"]);
     CHECK(page.text("chain-time") == checkpoint["last_recorded_at"]);
     CHECK(page.text("chain-signature") == "verified in this browser (Ed25519, WebCrypto)");

@@ -57,6 +57,10 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
        R"({"amount_usd":"0.50","proposal":"pr1","received_on":"2016-02-01","refund":"r1"})"},
       {R"({"id":"e13","type":"allocation.released","data":{"proposal":"pr1","amount_usd":"20000","released_on":"2016-03-01","reason":"Under budget"}})",
        R"({"amount_usd":"20000.00","proposal":"pr1","reason":"Under budget","released_on":"2016-03-01"})"},
+      {R"({"id":"e14","type":"access.granted","data":{"token":"0123456789abcdef","role":"board","name":"bea","expires_on":"2027-03-01"}})",
+       R"({"expires_on":"2027-03-01","name":"bea","role":"board","token":"0123456789abcdef"})"},
+      {R"({"id":"e15","type":"access.revoked","data":{"token":"0123456789abcdef","role":"board","name":"bea"}})",
+       R"({"name":"bea","role":"board","token":"0123456789abcdef"})"},
   };
   std::size_t type = 0;
   for (const Case& c : cases) {
@@ -65,6 +69,22 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
     CHECK(d.data_bytes == c.data_bytes);
   }
   CHECK(type == kEventTypeCount);
+}
+
+TEST_CASE("an access event names a role and a token hash's first 16 hex digits, and no client may send one",
+          "[event]") {
+  CHECK(refusal(R"({"id":"a","type":"access.granted","data":{"name":"bea","role":"chair","token":"0123456789abcdef"}})") ==
+        "invalid_value data.role");
+  CHECK(refusal(R"({"id":"a","type":"access.granted","data":{"name":"bea","role":"board","token":"0123456789ABCDEF"}})") ==
+        "invalid_value data.token");
+  CHECK(refusal(R"({"id":"a","type":"access.revoked","data":{"name":"bea","role":"board","token":"0123456789abcde"}})") ==
+        "invalid_value data.token");
+  const Draft d = decoded(R"({"id":"a","type":"access.revoked","data":{"name":"bea","role":"board","token":"0123456789abcdef"}})");
+  CHECK(check_client_type(d).to_string() ==
+        "reserved_type: access.revoked is recorded by the ledger itself when its tokens change: use fundledger token "
+        "(type)");
+  CHECK(check_client_type(decoded(R"({"id":"e7","type":"call.closed","data":{"call":"c1","closed_on":"2014-12-15"}})"))
+            .is_ok());
 }
 
 TEST_CASE("amounts keep at most their currency's decimals", "[event]") {

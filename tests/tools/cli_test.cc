@@ -294,7 +294,7 @@ TEST_CASE("export --format csv|iati writes the records' files into a new directo
   const nlohmann::json out = json_lines(csv.out)[0];
   CHECK(out["format"] == "csv");
   CHECK(out["tree_size"] == 3);
-  CHECK(out["files"].size() == 11);
+  CHECK(out["files"].size() == 12);
   CHECK(out["files"][0]["name"] == "donors.csv");
   std::ifstream pledges_in(csv_dir + "/pledges.csv", std::ios::binary);
   const std::string pledges((std::istreambuf_iterator<char>(pledges_in)), std::istreambuf_iterator<char>());
@@ -355,7 +355,9 @@ TEST_CASE("init makes the TLS certificate and token add prints a token once", "[
   CHECK(token.rfind("fl_", 0) == 0);
   std::ifstream in(dir.path() / "tokens");
   const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK(kept == to_hex(sha256(token)) + " auditor alice\n");
+  CHECK(kept.rfind(to_hex(sha256(token)) + " auditor alice created=", 0) == 0);
+  CHECK(kept.find(" expires=never by=manager:") != std::string::npos);
+  CHECK(kept.find(token) == std::string::npos);
   const test::Run again = run_cli("token add --name alice --role board" + data);
   CHECK(again.exit_code == 1);
   CHECK(json_lines(again.err)[0]["error"]["code"] == "duplicate");
@@ -414,10 +416,10 @@ TEST_CASE("a second signal stops serve at once, while the first waits for a requ
   const std::string log = serve.log();
   CHECK(log.find(R"("msg":"stopped at once by a second signal")") != std::string::npos);
   CHECK(log.find(R"("msg":"stopped")") == std::string::npos);
-  // Nothing was appended, and the ledger is whole.
+  // Nothing was appended but abe's grant, by token add, and the ledger is whole.
   const test::Run verified = run_cli("verify --data " + data);
   CHECK(verified.exit_code == 0);
-  CHECK(json_lines(verified.out)[0]["tree_size"] == 3);
+  CHECK(json_lines(verified.out)[0]["tree_size"] == 4);
 }
 
 }  // namespace

@@ -1,0 +1,162 @@
+// token add, token list, token revoke: the API's tokens (api/tokens.h).
+// A grant or revocation is recorded in the log at once when no server
+// holds the ledger, and by the server when it reads the changed file
+// (api/access.h).
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "api/access.h"
+#include "api/ledger_dir.h"
+#include "api/tokens.h"
+#include "ledger/writer.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace fundledger::cli {
+namespace {
+
+struct TokenOptions {
+  std::string data;
+  std::string name;
+  std::string role;
+  int expires_days = 0;  // 0: never
+  std::string actor = default_actor();
+};
+
+std::filesystem::path tokens_path(const TokenOptions& o) { return std::filesystem::path(o.data) / api::kTokensFile; }
+
+// Records the file's grants and revocations in the log, or says that the
+// server holding the ledger will.
+int record(const TokenOptions& o, nlohmann::ordered_json& out) {
+  Result<std::unique_ptr<Store>> store = Store::open(o.data, OpenOptions{});
+  if (!store && store.status().code() == Code::kLedgerInUse) {
+    out["log"] = "the server holding the ledger applies it and records it within a second";
+    return kExitOk;
+  }
+  if (!store) return fail(store.status());
+  Result<api::TokenStore> tokens = api::TokenStore::load(tokens_path(o));
+  if (!tokens) return fail(tokens.status());
+  Writer writer(**store);
+  const Result<std::size_t> recorded = api::record_access(writer, *tokens);
+  if (!recorded) return fail(recorded.status());
+  out["log"] = "recorded";
+  out["tree_size"] = (*store)->head().size;
+  return kExitOk;
+}
+
+// The ledger must exist: the tokens are its.
+bool ledger_exists(const TokenOptions& o, int& exit_code) {
+  return open_store(o.data, OpenOptions{.read_only = true}, exit_code) != nullptr;
+}
+
+api::TokenChange change_of(const TokenOptions& o) {
+  api::TokenChange change;
+  change.by = o.actor;
+  if (o.expires_days != 0) change.expires_days = o.expires_days;
+  return change;
+}
+
+int run_token_add(const TokenOptions& o) {
+  const std::optional<api::Role> role = api::role_from_name(o.role);
+  if (!role) return fail(Status::error(Code::kUsage, "--role is manager, board or auditor", "role"));
+  if (!is_actor(o.actor)) return fail(Status::error(Code::kUsage, "--actor is ROLE:NAME", "actor"));
+  int exit_code = kExitOk;
+  if (!ledger_exists(o, exit_code)) return exit_code;
+  const api::TokenChange change = change_of(o);
+  Result<std::string> token = api::TokenStore::add(tokens_path(o), o.name, *role, change);
+  if (!token) return fail(token.status());
+  nlohmann::ordered_json out;
+  out["name"] = o.name;
+  out["role"] = o.role;
+  out["actor"] = o.role + ":" + o.name;
+  out["token"] = *token;
+  out["expires"] = change.expires_days ? nlohmann::ordered_json(format_timestamp(change.now + *change.expires_days * 86'400'000LL))
+                                       : nlohmann::ordered_json(nullptr);
+  if (const int recorded = record(o, out); recorded != kExitOk) return recorded;
+  print_json(out);
+  std::cerr << "The token is shown this once; the ledger keeps only its hash.\n";
+  return kExitOk;
+}
+
+int run_token_revoke(const TokenOptions& o) {
+  if (!is_actor(o.actor)) return fail(Status::error(Code::kUsage, "--actor is ROLE:NAME", "actor"));
+  int exit_code = kExitOk;
+  if (!ledger_exists(o, exit_code)) return exit_code;
+  Result<api::TokenRecord> revoked = api::TokenStore::revoke(tokens_path(o), o.name, change_of(o));
+  if (!revoked) return fail(revoked.status());
+  nlohmann::ordered_json out;
+  out["name"] = o.name;
+  out["role"] = api::role_name(revoked->owner.role);
+  out["token"] = revoked->hash_prefix();
+  out["revoked"] = format_timestamp(*revoked->revoked);
+  if (const int recorded = record(o, out); recorded != kExitOk) return recorded;
+  print_json(out);
+  return kExitOk;
+}
+
+nlohmann::ordered_json time_or_null(const std::optional<Millis>& t) {
+  return t ? nlohmann::ordered_json(format_timestamp(*t)) : nlohmann::ordered_json(nullptr);
+}
+
+int run_token_list(const TokenOptions& o) {
+  int exit_code = kExitOk;
+  if (!ledger_exists(o, exit_code)) return exit_code;
+  Result<api::TokenStore> tokens = api::TokenStore::load(tokens_path(o));
+  if (!tokens) return fail(tokens.status());
+  const std::map<std::string, Millis> used = api::read_used(std::filesystem::path(o.data) / api::kTokensUsedFile);
+  const Millis now = to_millis(std::chrono::system_clock::now());
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const api::TokenRecord& r : tokens->records()) {
+    nlohmann::ordered_json t;
+    t["name"] = r.owner.name;
+    t["role"] = api::role_name(r.owner.role);
+    t["state"] = r.state(now);
+    t["token"] = r.hash_prefix();
+    t["created"] = time_or_null(r.created);
+    t["granted_by"] = r.granted_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.granted_by);
+    t["expires"] = time_or_null(r.expires);
+    const auto last = used.find(r.hash_prefix());
+    t["last_used"] = last == used.end() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(format_timestamp(last->second));
+    if (r.revoked) {
+      t["revoked"] = format_timestamp(*r.revoked);
+      t["revoked_by"] = r.revoked_by;
+    }
+    list.push_back(std::move(t));
+  }
+  nlohmann::ordered_json out;
+  out["tokens"] = std::move(list);
+  print_json(out);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_token_commands(CLI::App& app, Action& action) {
+  auto t = std::make_shared<TokenOptions>();
+  CLI::App* token = app.add_subcommand("token", "API tokens: add, list, revoke");
+  token->require_subcommand(1);
+
+  CLI::App* add = token->add_subcommand("add", "Make a token for --name with --role, printed once");
+  add_data_option(*add, t->data);
+  add->add_option("--name", t->name, "Who holds it: the name part of the actor of what it appends")->required();
+  add->add_option("--role", t->role, "manager (writes and reads), board (views and proofs), auditor (views, "
+                                     "events and proofs)")->required();
+  add->add_option("--expires", t->expires_days, "Days until it stops working, 1 to 3660 (default: never)");
+  add->add_option("--actor", t->actor, "Who grants it, as ROLE:NAME, recorded in the log")->capture_default_str();
+  add->callback([t, &action] { action = [t] { return run_token_add(*t); }; });
+
+  CLI::App* list = token->add_subcommand("list", "Every token: name, role, state, created, expires, last used");
+  add_data_option(*list, t->data);
+  list->callback([t, &action] { action = [t] { return run_token_list(*t); }; });
+
+  CLI::App* revoke = token->add_subcommand("revoke", "Revoke NAME's token: refused from then on");
+  add_data_option(*revoke, t->data);
+  revoke->add_option("name", t->name, "The token's name")->required();
+  revoke->add_option("--actor", t->actor, "Who revokes it, as ROLE:NAME, recorded in the log")->capture_default_str();
+  revoke->callback([t, &action] { action = [t] { return run_token_revoke(*t); }; });
+}
+
+}  // namespace fundledger::cli
