@@ -104,10 +104,12 @@ Status drop_incomplete(const std::filesystem::path& dir) {
 
 // The copy of the live ledger: opened as a ledger, its checkpoint signed
 // and kept in it, then backed up. Returns the id and the signed note.
-Result<std::pair<std::uint32_t, std::string>> back_up_copy(const std::filesystem::path& copy_dir,
+Result<std::pair<std::uint32_t, std::string>> back_up_copy(const Store& store, const std::filesystem::path& copy_dir,
                                                            const NoteSigner& signer,
                                                            const std::filesystem::path& dir) {
-  Result<std::unique_ptr<Store>> copy = Store::open(copy_dir);
+  OpenOptions options;
+  options.env = store.env();
+  Result<std::unique_ptr<Store>> copy = Store::open(copy_dir, options);
   if (!copy) return copy.status();
   Result<std::string> note = sign_checkpoint(**copy, signer);
   if (!note) return note.status();
@@ -160,7 +162,7 @@ Result<BackupEntry> back_up_ledger(const Store& store, const NoteSigner& signer,
   std::filesystem::remove_all(copy_dir, ec);  // left by a backup that stopped
   if (Status s = store.copy_to(copy_dir); !s) return s;
   ::chmod(copy_dir.c_str(), 0700);
-  Result<std::pair<std::uint32_t, std::string>> made = back_up_copy(copy_dir, signer, dir);
+  Result<std::pair<std::uint32_t, std::string>> made = back_up_copy(store, copy_dir, signer, dir);
   std::filesystem::remove_all(copy_dir, ec);
   if (!made) return made.status();
   if (Status s = write_ledger_files(store, files, dir, made->first, made->second); !s) return s;

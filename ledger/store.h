@@ -236,6 +236,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const std::filesystem::path& dir() const { return dir_; }
+  // The RocksDB environment it was opened with (OpenOptions::env), or null
+  // for the default one; copies and backups of it are written through it.
+  rocksdb::Env* env() const { return env_; }
   bool read_only() const { return read_only_; }
   // The committed head. Thread-safe.
   Head head() const;

@@ -2,10 +2,12 @@
 // BackupEngine (ledger/backup.h builds the ledger's backups on these).
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/utilities/checkpoint.h>
 
 #include <memory>
+#include <string>
 
 #include "ledger/store_internal.h"
 
@@ -31,13 +33,28 @@ Result<std::uint32_t> Store::back_up(const std::filesystem::path& dir, const std
   options.sync = true;
   options.max_background_operations = 2;
   rocksdb::BackupEngine* raw = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(options, rocksdb::Env::Default(), &raw);
+  // Through the store's own environment, so that a test's failing disk
+  // reaches the backup too.
+  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(options, env_ != nullptr ? env_ : rocksdb::Env::Default(), &raw);
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   rocksdb::BackupID id = 0;
   if (s.ok()) {
     rocksdb::CreateBackupOptions create;
     create.flush_before_backup = true;
     s = engine->CreateNewBackupWithMetadata(create, db_, metadata, &id);
+  }
+  // RocksDB syncs what it writes into its directories, but not the
+  // directories it makes in `dir`: their names are synced here, so that a
+  // power cut after the backup was reported keeps it.
+  rocksdb::Env* env = env_ != nullptr ? env_ : rocksdb::Env::Default();
+  const std::string id_dir = "private/" + std::to_string(id);
+  for (const std::string& sub : {std::string(), std::string("meta"), std::string("private"), id_dir,
+                                std::string("shared_checksum")}) {
+    if (!s.ok()) break;
+    std::unique_ptr<rocksdb::FSDirectory> directory;
+    const std::string path = sub.empty() ? dir.string() : (dir / sub).string();
+    s = env->GetFileSystem()->NewDirectory(path, rocksdb::IOOptions(), &directory, nullptr);
+    if (s.ok()) s = directory->FsyncWithDirOptions(rocksdb::IOOptions(), nullptr, rocksdb::DirFsyncOptions());
   }
   if (!s.ok()) return storage_error("backing up the ledger to " + dir.string(), s);
   return id;

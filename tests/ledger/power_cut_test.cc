@@ -1,5 +1,5 @@
-// A power cut at every write point of an append, a checkpoint and a
-// rebuild: the n-th write, sync, rename or directory sync fails and every
+// A power cut at every write point of an append, a checkpoint, a rebuild
+// and a backup: the n-th write, sync, rename or directory sync fails and every
 // one after it, the store closes as it can, and the disk then loses what
 // was not synced. The ledger must open, verify, and hold every acknowledged
 // event and nothing partial, for every n until the operation and its close
@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "audit/note.h"
+#include "ledger/backup.h"
 #include "ledger/checkpoints.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
@@ -19,6 +21,7 @@
 #include "tests/events.h"
 #include "tests/faulty_disk.h"
 #include "tests/support.h"
+#include "util/files.h"
 
 namespace fundledger {
 namespace {
@@ -56,10 +59,14 @@ struct Outcome {
   std::uint64_t size = 0;     // the head, reopened after the cut
 };
 
+// What else a test checks after a cut, given the directory the ledger's
+// copy is in.
+using AfterCut = std::function<void(const fs::path&)>;
+
 // Runs `operation` on a copy of `original` with the power cut after
 // `writes` write points, and checks the reopened ledger.
 Outcome cut_after(const fs::path& original, std::uint64_t writes,
-                  const std::function<Status(Store&, Writer&)>& operation) {
+                  const std::function<Status(Store&, Writer&)>& operation, const AfterCut& after_cut) {
   test::TempDir dir(scratch());
   const fs::path copy = dir.path() / "ledger";
   fs::copy(original, copy, fs::copy_options::recursive);
@@ -74,6 +81,7 @@ Outcome cut_after(const fs::path& original, std::uint64_t writes,
   }
   outcome.cut = disk.failed();
   disk.lose_unsynced();
+  if (after_cut) after_cut(dir.path());
   Result<std::unique_ptr<Store>> reopened = Store::open(copy);
   REQUIRE(reopened.status().to_string() == "ok");
   outcome.size = (*reopened)->head().size;
@@ -94,10 +102,11 @@ Outcome cut_after(const fs::path& original, std::uint64_t writes,
 
 // Cuts at every write point in turn; returns how many there were.
 std::uint64_t cut_everywhere(const fs::path& original, std::uint64_t before, std::uint64_t after,
-                             const std::function<Status(Store&, Writer&)>& operation) {
+                             const std::function<Status(Store&, Writer&)>& operation,
+                             const AfterCut& after_cut = {}) {
   for (std::uint64_t writes = 0;; ++writes) {
     INFO("power cut after " << writes << " write points");
-    const Outcome o = cut_after(original, writes, operation);
+    const Outcome o = cut_after(original, writes, operation, after_cut);
     CHECK((o.size == before || o.size == after));
     if (o.acknowledged) CHECK(o.size == after);
     if (!o.cut) {
@@ -140,4 +149,52 @@ TEST_CASE("a power cut at any write point of a checkpoint or a rebuild leaves a 
 }
 
 }  // namespace
+}  // namespace fundledger
+
+namespace fundledger {
+
+TEST_CASE("a power cut at any write point of a backup leaves the ledger as it was and no backup half made",
+          "[store][power][backup][slow]") {
+  test::TempDir dir(scratch());
+  const std::uint64_t size = 300;
+  const fs::path original = template_ledger(dir, test::generated(size, 7));
+  // The verifier key a backup keeps with the database, to check its checkpoint.
+  REQUIRE(write_new_file(original / "verifier.key", signer().verifier_key() + "\n", 0600).to_string() == "ok");
+  const std::vector<std::string> files = {"verifier.key"};
+  std::uint64_t listed_after_cut = 0;
+  bool reported = false;  // the backup before the cut said it was made
+  const std::uint64_t points = cut_everywhere(
+      original, size, size,
+      [&](Store& store, Writer&) {
+        const Status made = back_up_ledger(store, signer(), files, store.dir().parent_path() / "backups").status();
+        reported = made.is_ok();
+        return made;
+      },
+      [&](const fs::path& where) {
+        // Every backup listed is whole; a backup made now, on a disk that
+        // works, is listed and restores to the ledger that verifies.
+        const fs::path backups = where / "backups";
+        Result<std::vector<BackupEntry>> before = list_backups(backups);
+        // A backup reported is kept whatever came after; one not reported
+        // is not listed.
+        CHECK((before ? before->size() : 0) == (reported ? 1u : 0u));
+        reported = false;
+        if (before) {
+          for (const BackupEntry& e : *before) {
+            CHECK(verify_backup(backups, e.id).status().to_string() == "ok");
+            CHECK(e.tree_size == size);
+            ++listed_after_cut;
+          }
+        }
+        Result<std::unique_ptr<Store>> store = Store::open(where / "ledger");
+        REQUIRE(store.status().to_string() == "ok");
+        const Result<BackupEntry> made = back_up_ledger(**store, signer(), files, backups);
+        REQUIRE(made.status().to_string() == "ok");
+        store->reset();
+        CHECK(restore_backup(backups, made->id, where / "restored").status().to_string() == "ok");
+      });
+  CHECK(points > 10);  // the flush, the copy's files, the backup's files and meta
+  CHECK(listed_after_cut > 0);  // at least the round the cut came after the backup and its close
+}
+
 }  // namespace fundledger
