@@ -29,22 +29,30 @@ struct TokenOptions {
 std::filesystem::path tokens_path(const TokenOptions& o) { return std::filesystem::path(o.data) / api::kTokensFile; }
 
 // Records the file's grants and revocations in the log, or says that the
-// server holding the ledger will.
-int record(const TokenOptions& o, nlohmann::ordered_json& out) {
+// server holding the ledger will, or why they are not recorded yet: the
+// file has changed already, and the next `serve` records what the log
+// lacks, so the command goes on to print what it did.
+void record(const TokenOptions& o, nlohmann::ordered_json& out) {
   Result<std::unique_ptr<Store>> store = Store::open(o.data, OpenOptions{});
   if (!store && store.status().code() == Code::kLedgerInUse) {
     out["log"] = "the server holding the ledger applies it and records it within a second";
-    return kExitOk;
+    return;
   }
-  if (!store) return fail(store.status());
-  Result<api::TokenStore> tokens = api::TokenStore::load(tokens_path(o));
-  if (!tokens) return fail(tokens.status());
-  Writer writer(**store);
-  const Result<std::size_t> recorded = api::record_access(writer, *tokens);
-  if (!recorded) return fail(recorded.status());
+  Status why = store.status();
+  if (store) {
+    Result<api::TokenStore> tokens = api::TokenStore::load(tokens_path(o));
+    why = tokens.status();
+    if (tokens) {
+      Writer writer(**store);
+      why = api::record_access(writer, *tokens).status();
+    }
+  }
+  if (!why) {
+    out["log"] = "not recorded yet (" + why.to_string() + "); serve records it when it starts";
+    return;
+  }
   out["log"] = "recorded";
   out["tree_size"] = (*store)->head().size;
-  return kExitOk;
 }
 
 // The ledger must exist: the tokens are its.
@@ -75,7 +83,7 @@ int run_token_add(const TokenOptions& o) {
   out["token"] = *token;
   out["expires"] = change.expires_days ? nlohmann::ordered_json(format_timestamp(change.now + *change.expires_days * 86'400'000LL))
                                        : nlohmann::ordered_json(nullptr);
-  if (const int recorded = record(o, out); recorded != kExitOk) return recorded;
+  record(o, out);
   print_json(out);
   std::cerr << "The token is shown this once; the ledger keeps only its hash.\n";
   return kExitOk;
@@ -92,7 +100,7 @@ int run_token_revoke(const TokenOptions& o) {
   out["role"] = api::role_name(revoked->owner.role);
   out["token"] = revoked->hash_prefix();
   out["revoked"] = format_timestamp(*revoked->revoked);
-  if (const int recorded = record(o, out); recorded != kExitOk) return recorded;
+  record(o, out);
   print_json(out);
   return kExitOk;
 }
