@@ -17,9 +17,8 @@ TokenMatch LiveTokens::find(std::string_view token, Millis now) const {
   const std::shared_ptr<const TokenStore> store = current();
   TokenMatch match = store->find(token, now);
   if (match.owner) {
-    const std::string prefix = to_hex(sha256(token)).substr(0, kTokenHashDigits);
     std::lock_guard lock(mu_);
-    used_[prefix] = now;
+    used_[match.hash_prefix] = now;
   }
   return match;
 }

@@ -59,19 +59,22 @@ Connections::Id Connections::admit(const std::string& address, std::weak_ptr<Evi
   return id;
 }
 
+std::vector<Connections::Slot>::iterator Connections::find(Id id) {
+  const auto at = std::lower_bound(slots_.begin(), slots_.end(), id, [](const Slot& s, Id i) { return s.id < i; });
+  return at != slots_.end() && at->id == id ? at : slots_.end();
+}
+
 void Connections::set_stage(Id id, Stage stage) {
   std::lock_guard lock(mu_);
-  for (Slot& s : slots_) {
-    if (s.id != id) continue;
-    s.stage = stage;
-    s.since = ++clock_;
-    return;
+  if (const auto at = find(id); at != slots_.end()) {
+    at->stage = stage;
+    at->since = ++clock_;
   }
 }
 
 void Connections::release(Id id) {
   std::lock_guard lock(mu_);
-  std::erase_if(slots_, [id](const Slot& s) { return s.id == id; });
+  if (const auto at = find(id); at != slots_.end()) slots_.erase(at);
 }
 
 void Connections::for_each(const std::function<void(Evictable&)>& fn) {

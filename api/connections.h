@@ -74,10 +74,13 @@ class Connections {
   long oldest(const std::function<bool(const Slot&)>& fits) const;
   // Removes slot `i` and keeps its holder for evicting.
   void take(long i, std::vector<std::shared_ptr<Evictable>>& evicted);
+  // The slot of `id`, or end(): slots_ is in the order of their ids, which
+  // only grow, so a binary search finds it.
+  std::vector<Slot>::iterator find(Id id);
 
   const SlotLimits limits_;
   mutable std::mutex mu_;
-  std::vector<Slot> slots_;  // guarded by mu_
+  std::vector<Slot> slots_;  // guarded by mu_; in the order of their ids
   Id next_id_ = 1;           // guarded by mu_
   std::uint64_t clock_ = 0;  // guarded by mu_
   std::uint64_t evicted_ = 0;  // guarded by mu_

@@ -158,6 +158,11 @@ Status TokenStore::save(const std::filesystem::path& path) const {
   return replace_file(path, text, 0600);
 }
 
+std::optional<Millis> TokenChange::expires_at() const {
+  if (!expires_days) return std::nullopt;
+  return now + *expires_days * kDayMillis;
+}
+
 Result<std::string> TokenStore::add(const std::filesystem::path& path, std::string_view name, Role role,
                                     const TokenChange& change) {
   if (!valid_owner_name(name)) {
@@ -185,7 +190,7 @@ Result<std::string> TokenStore::add(const std::filesystem::path& path, std::stri
   record.hash = sha256(token);
   record.owner = TokenOwner{role, std::string(name)};
   record.created = change.now;
-  if (change.expires_days) record.expires = change.now + *change.expires_days * kDayMillis;
+  record.expires = change.expires_at();
   record.granted_by = change.by;
   store->records_.push_back(std::move(record));
   FL_RETURN_IF_ERROR(store->save(path));
@@ -215,10 +220,10 @@ TokenMatch TokenStore::find(std::string_view token, Millis now) const {
     const bool same = CRYPTO_memcmp(presented.data(), r.hash.data(), presented.size()) == 0;
     if (same) found = &r;
   }
-  if (found == nullptr) return {std::nullopt, "the token is not one of this ledger's"};
-  if (found->revoked) return {std::nullopt, "the token was revoked on " + format_timestamp(*found->revoked)};
-  if (!found->in_force(now)) return {std::nullopt, "the token expired on " + format_timestamp(*found->expires)};
-  return {found->owner, ""};
+  if (found == nullptr) return {std::nullopt, "the token is not one of this ledger's", ""};
+  if (found->revoked) return {std::nullopt, "the token was revoked on " + format_timestamp(*found->revoked), ""};
+  if (!found->in_force(now)) return {std::nullopt, "the token expired on " + format_timestamp(*found->expires), ""};
+  return {found->owner, "", found->hash_prefix()};
 }
 
 std::size_t TokenStore::size(Millis now) const {

@@ -66,12 +66,16 @@ struct TokenChange {
   std::string by = "manager:ledger";
   Millis now = to_millis(std::chrono::system_clock::now());
   std::optional<int> expires_days;  // add only; nullopt: never
+  // When a token made by this change expires; nullopt: never.
+  std::optional<Millis> expires_at() const;
 };
 
-// A presented token's owner, or why it is refused.
+// A presented token's owner and its record's hash prefix, or why it is
+// refused.
 struct TokenMatch {
   std::optional<TokenOwner> owner;
-  std::string refusal;  // when there is no owner
+  std::string refusal;      // when there is no owner
+  std::string hash_prefix;  // when there is one
 };
 
 class TokenStore {

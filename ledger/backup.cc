@@ -204,18 +204,25 @@ Result<BackupEntry> find_backup(const std::filesystem::path& dir, std::uint32_t 
   return Status::error(Code::kNoBackup, "there is no backup " + std::to_string(id) + " in " + dir.string(), "backup");
 }
 
+// The verifier key of a ledger's directory (the first line of its
+// verifier.key), or nullopt when it cannot be read or holds none.
+std::optional<NoteVerifier> read_verifier(const std::filesystem::path& ledger) {
+  const std::optional<std::string> key = read_file(ledger / kVerifierKeyFile);
+  if (!key) return std::nullopt;
+  return NoteVerifier::parse(key->substr(0, key->find('\n')));
+}
+
 // The backup's signed checkpoint, checked with its verifier key and held to
 // what RocksDB's record of the backup says.
 Status check_signed(const std::filesystem::path& dir, const BackupEntry& e) {
   const std::filesystem::path files = ledger_files(dir, e.id);
-  const std::optional<std::string> key = read_file(files / kVerifierKeyFile);
   const std::optional<std::string> note = read_file(files / kCheckpointFile);
   const auto corrupt = [&](const std::string& why) {
     return Status::error(Code::kBackupCorrupt, "backup " + std::to_string(e.id) + ": " + why);
   };
-  if (!key || !note) return corrupt("its verifier key or checkpoint cannot be read");
-  const std::optional<NoteVerifier> verifier = NoteVerifier::parse(key->substr(0, key->find('\n')));
-  if (!verifier) return corrupt("its verifier.key holds no verifier key");
+  if (!note) return corrupt("its checkpoint cannot be read");
+  const std::optional<NoteVerifier> verifier = read_verifier(files);
+  if (!verifier) return corrupt("its verifier.key cannot be read or holds no verifier key");
   Result<Checkpoint> c = read_checkpoint_note(*note, *verifier);
   if (!c) return corrupt("its checkpoint: " + c.status().message());
   if (c->size != e.tree_size || c->root != e.root) {
@@ -248,9 +255,8 @@ Status verify_restored(const std::filesystem::path& ledger, const std::filesyste
                        const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   Result<std::unique_ptr<Store>> store = Store::open(ledger, OpenOptions{.read_only = true, .check_head = false});
   if (!store) return store.status();
-  const std::optional<std::string> key = read_file(ledger / kVerifierKeyFile);
   VerifyOptions options;
-  if (key) options.verifier = NoteVerifier::parse(key->substr(0, key->find('\n')));
+  options.verifier = read_verifier(ledger);
   options.earlier = note;
   options.on_log_progress = progress;
   Result<LedgerReport> report = verify_ledger(**store, options);

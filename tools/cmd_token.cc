@@ -67,6 +67,10 @@ api::TokenChange change_of(const TokenOptions& o) {
   return change;
 }
 
+nlohmann::ordered_json time_or_null(const std::optional<Millis>& t) {
+  return t ? nlohmann::ordered_json(format_timestamp(*t)) : nlohmann::ordered_json(nullptr);
+}
+
 int run_token_add(const TokenOptions& o) {
   const std::optional<api::Role> role = api::role_from_name(o.role);
   if (!role) return fail(Status::error(Code::kUsage, "--role is manager, board or auditor", "role"));
@@ -81,8 +85,7 @@ int run_token_add(const TokenOptions& o) {
   out["role"] = o.role;
   out["actor"] = o.role + ":" + o.name;
   out["token"] = *token;
-  out["expires"] = change.expires_days ? nlohmann::ordered_json(format_timestamp(change.now + *change.expires_days * 86'400'000LL))
-                                       : nlohmann::ordered_json(nullptr);
+  out["expires"] = time_or_null(change.expires_at());
   record(o, out);
   print_json(out);
   std::cerr << "The token is shown this once; the ledger keeps only its hash.\n";
@@ -103,10 +106,6 @@ int run_token_revoke(const TokenOptions& o) {
   record(o, out);
   print_json(out);
   return kExitOk;
-}
-
-nlohmann::ordered_json time_or_null(const std::optional<Millis>& t) {
-  return t ? nlohmann::ordered_json(format_timestamp(*t)) : nlohmann::ordered_json(nullptr);
 }
 
 int run_token_list(const TokenOptions& o) {

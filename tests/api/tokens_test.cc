@@ -110,7 +110,9 @@ TEST_CASE("a token's line says when it was made, by whom, when it expires and wh
   Result<TokenStore> store = TokenStore::load(path);
   REQUIRE(store.status().to_string() == "ok");
   const Millis day = 24LL * 60 * 60 * 1000;
-  CHECK(store->find(*carol, made + 29 * day).owner->actor() == "board:carol");
+  const TokenMatch in_force = store->find(*carol, made + 29 * day);
+  CHECK(in_force.owner->actor() == "board:carol");
+  CHECK(in_force.hash_prefix == hash.substr(0, 16));
   const TokenMatch late = store->find(*carol, made + 30 * day);
   CHECK_FALSE(late.owner.has_value());
   CHECK(late.refusal == "the token expired on 2026-12-31T09:00:00.000Z");
