@@ -1,6 +1,7 @@
 #include "api/router.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <boost/beast/core/string.hpp>
 
@@ -58,6 +59,32 @@ std::string joined(const std::vector<std::string_view>& parts, std::string_view 
 }
 
 }  // namespace
+
+Response json_response(const nlohmann::json& body) {
+  Response r;
+  r.body = canonical_json(body) + "\n";
+  return r;
+}
+
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_seq(std::string_view text) {
+  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
 
 Response error_response(Code code, std::string_view message, std::string_view field) {
   const int status = http_status(code);

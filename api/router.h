@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "api/metrics.h"
 #include "api/access.h"
 #include "api/tokens.h"
@@ -71,6 +73,13 @@ Response error_response(Code code, std::string_view message, std::string_view fi
 // no internal message in the body.
 Response refusal_response(const Status& status, std::string_view field);
 inline Response refusal_response(const Status& status) { return refusal_response(status, status.field()); }
+
+// 200 with `body` as canonical JSON and a newline.
+Response json_response(const nlohmann::json& body);
+// The value of `name` in a query string ("a=1&b=2"), nullopt when absent.
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name);
+// A seq in a query: decimal digits, no sign, no leading zeros but "0".
+std::optional<std::uint64_t> parse_seq(std::string_view text);
 
 // The roles a route takes, as bits of Role; kPublic needs no token.
 using Roles = std::uint8_t;

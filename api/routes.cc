@@ -9,10 +9,10 @@
 #include <charconv>
 #include <vector>
 
-#include <boost/beast/core/string.hpp>
 
 #include "api/ledger_dir.h"
 #include "api/proofs.h"
+#include "api/recording.h"
 #include "api/router.h"
 #include "audit/audited_view.h"
 #include "domain/event.h"
@@ -31,34 +31,6 @@
 
 namespace fundledger::api {
 namespace {
-
-Response json_response(const nlohmann::json& body) {
-  Response r;
-  r.body = canonical_json(body) + "\n";
-  return r;
-}
-
-// The value of `name` in a query string ("a=1&b=2"), nullopt when absent.
-std::optional<std::string_view> query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
-// A seq in a query: decimal digits, no sign, no leading zeros but "0".
-std::optional<std::uint64_t> parse_seq(std::string_view text) {
-  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 // A query parameter that must be a seq, refused with `code` when it is
 // not one; nullopt when absent.
@@ -201,71 +173,6 @@ Response consistency(const Services& s, const Call& c) {
 }
 
 // --- events -----------------------------------------------------------------------
-
-nlohmann::json receipt_json(const Receipt& r) {
-  return nlohmann::json{{"chain_hash", to_hex(r.chain)}, {"id", r.id}, {"leaf_hash", to_hex(r.leaf)}, {"seq", r.seq}};
-}
-
-// The drafts a body holds: one event, or an array of at most
-// kPostEventsMax. Refusals name the event's index in an array.
-Result<std::vector<Draft>> body_drafts(const JsonDoc& doc, bool many) {
-  std::vector<Draft> drafts;
-  if (!many) {
-    Result<Draft> d = decode_draft(doc, JsonDoc::kRoot);
-    if (!d) return d.status();
-    FL_RETURN_IF_ERROR(check_client_type(*d));
-    drafts.push_back(std::move(*d));
-    return drafts;
-  }
-  std::size_t i = 0;
-  for (const std::uint32_t node : doc.children(JsonDoc::kRoot)) {
-    if (i == kPostEventsMax) {
-      return Status::error(Code::kTooManyEvents,
-                           "one request carries at most " + std::to_string(kPostEventsMax) + " events");
-    }
-    Result<Draft> d = decode_draft(doc, node);
-    if (d) {
-      if (Status sent = check_client_type(*d); !sent) d = std::move(sent);
-    }
-    if (!d) return d.status().under("[" + std::to_string(i) + "]");
-    drafts.push_back(std::move(*d));
-    ++i;
-  }
-  if (drafts.empty()) return Status::error(Code::kInvalidType, "the array holds no event");
-  return drafts;
-}
-
-Response post_events(const Services& s, const Call& c) {
-  // A media type is case-insensitive (RFC 9110, 8.3.1), and may have spaces
-  // before its parameters.
-  std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
-  type = type.substr(0, type.find_last_not_of(" \t") + 1);
-  if (!boost::beast::iequals(type, "application/json")) {
-    return error_response(Code::kUnsupportedMediaType, "events are sent as Content-Type: application/json");
-  }
-  // An array of events nests one level deeper than an event.
-  Result<JsonDoc> doc = parse_json_doc(*c.request.body, JsonLimits{kEventDepthMax + 1, kFieldBytesMax});
-  if (!doc) return refusal_response(doc.status());
-  const bool many = (*doc)[JsonDoc::kRoot].kind == JsonDoc::Kind::kArray;
-  Result<std::vector<Draft>> drafts = body_drafts(*doc, many);
-  if (!drafts) return refusal_response(drafts.status());
-  const AppendResult result = s.writer.append(std::move(*drafts), c.owner->actor());
-  if (!result.status) {
-    const Status& refused = result.status;
-    if (!many || !result.failed_at) return refusal_response(refused);
-    const std::string at = "[" + std::to_string(*result.failed_at) + "]";
-    return refusal_response(refused, refused.field().empty() ? at : at + "." + refused.field());
-  }
-  nlohmann::json receipts = nlohmann::json::array();
-  bool all_repeats = true;
-  for (const Receipt& r : result.receipts) {
-    receipts.push_back(receipt_json(r));
-    all_repeats = all_repeats && r.repeat;
-  }
-  Response r = json_response({{"events", std::move(receipts)}});
-  r.status = all_repeats ? 200 : 201;
-  return r;
-}
 
 constexpr std::string_view kImmutable = "private, max-age=31536000, immutable";
 
@@ -414,6 +321,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/events", kManager, post_events, kBlocks},
     {"GET", "/v1/events", kEventReaders, events, false},
     {"GET", "/v1/events/{seq}", kEventReaders, event, false},
+    {"GET", "/v1/reference", kAnyRole, reference, false},
     {"GET", "/v1/fund", kAnyRole, view<ViewKind::kFund>, false},
     {"GET", "/v1/donors", kAnyRole, view<ViewKind::kDonors>, false},
     {"GET", "/v1/donors/{id}", kAnyRole, view<ViewKind::kDonor>, false},

@@ -1,7 +1,8 @@
 // The ledger's speed: appending generated events durably in batches (with
 // the fund's rules checked and its projection kept), verifying the log,
 // replaying it into the projection and rebuilding the projection's
-// snapshots, and asking for a view as of an old seq. Each of the big
+// snapshots, asking for a view as of an old seq, and the desk's one event
+// at a time with its dry run. Each of the big
 // benchmarks runs once per repetition over a whole ledger; run with
 // --benchmark_repetitions=5 and read the medians.
 //
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -222,6 +224,65 @@ void BM_ViewRender(benchmark::State& state) {
   state.SetLabel(std::string(view_name(kind)) + " as of " + std::to_string(seq) + ", in memory");
 }
 
+// Events that follow the built ledger's: the generator's stream past
+// events_count(), each valid after the ones before it.
+class NextEvents {
+ public:
+  NextEvents() : gen_(GeneratorOptions{42, "2014-01-01"}) {
+    for (std::size_t i = 0; i < events_count(); ++i) gen_.next();
+  }
+  std::vector<Draft> next() {
+    Result<Draft> d = decode_draft(gen_.next());
+    FL_CHECK(d.is_ok());
+    std::vector<Draft> one;
+    one.push_back(std::move(*d));
+    return one;
+  }
+
+ private:
+  Generator gen_;
+};
+
+NextEvents& next_events() {
+  static NextEvents kNext;
+  return kNext;
+}
+
+double seconds_of(const std::function<void()>& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// One event at a time, as the desk sends them, on the built ledger: the
+// post alone (synced), its dry run, and the post that follows a dry run
+// (which loads the fund again from the store: its last snapshot and the
+// events after it). Manual time: the part named, per event.
+enum class DeskStep { kPost, kDryRun, kPostAfterDryRun };
+
+void BM_Desk(benchmark::State& state) {
+  const auto step = static_cast<DeskStep>(state.range(0));
+  auto store = open_built(false);
+  Writer writer(*store);
+  // The fund loaded once before the first timing, as a running server has it.
+  FL_CHECK(writer.read_state([](const FundState&, const Head&) {}).is_ok());
+  for (auto _ : state) {
+    std::vector<Draft> event = next_events().next();
+    std::vector<Draft> copy = event;
+    double timed = 0;
+    if (step == DeskStep::kPost) {
+      timed = seconds_of([&] { FL_CHECK(writer.append(std::move(event), "manager:bench").status.is_ok()); });
+    } else if (step == DeskStep::kDryRun) {
+      timed = seconds_of([&] { FL_CHECK(writer.dry_run(std::move(copy), "manager:bench").status.is_ok()); });
+      FL_CHECK(writer.append(std::move(event), "manager:bench").status.is_ok());
+    } else {
+      FL_CHECK(writer.dry_run(std::move(copy), "manager:bench").status.is_ok());
+      timed = seconds_of([&] { FL_CHECK(writer.append(std::move(event), "manager:bench").status.is_ok()); });
+    }
+    state.SetIterationTime(timed);
+  }
+}
+
 BENCHMARK(bench::BM_LeafHashBaseline)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AppendDecoded)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AppendFromJson)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -240,6 +301,16 @@ BENCHMARK(BM_ViewRender)
                     static_cast<int>(ViewKind::kCalls), static_cast<int>(ViewKind::kRegions)}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// Last: they append to the built ledger.
+BENCHMARK(BM_Desk)
+    ->ArgName("step")
+    ->Arg(static_cast<int>(DeskStep::kPost))
+    ->Arg(static_cast<int>(DeskStep::kDryRun))
+    ->Arg(static_cast<int>(DeskStep::kPostAfterDryRun))
+    ->Iterations(200)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseManualTime();
 
 }  // namespace
 }  // namespace fundledger

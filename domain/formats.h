@@ -25,6 +25,10 @@ bool is_business_date(std::string_view s);
 // The five UN regional groups, in the order views list them.
 inline constexpr std::array<std::string_view, 5> kRegions = {
     "AFR", "APG", "EEG", "GRULAC", "WEOG"};
+// Their names, in the same order.
+inline constexpr std::array<std::string_view, 5> kRegionNames = {
+    "African States", "Asia-Pacific States", "Eastern European States",
+    "Latin American and Caribbean States", "Western European and other States"};
 // Index of `s` in kRegions, or nullopt.
 std::optional<std::size_t> region_index(std::string_view s);
 

@@ -4,6 +4,7 @@
 // ISO 3166-1 alpha-3 country codes. Both lookups are exact and case-sensitive.
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace fundledger {
@@ -20,5 +21,15 @@ bool is_country_code(std::string_view code);
 // The ISO 3166-1 alpha-2 code of an alpha-3 country code ("JPN" -> "JP"),
 // or std::nullopt when `alpha3` is not a country code.
 std::optional<std::string_view> country_alpha2(std::string_view alpha3);
+
+// A code and its English name, for people choosing one (iso_names.cc).
+struct IsoName {
+  std::string_view code;
+  std::string_view name;
+};
+// Every currency currency_minor_units() knows, and every country
+// is_country_code() knows, sorted by code, with their names.
+std::span<const IsoName> currency_names();
+std::span<const IsoName> country_names();
 
 }  // namespace fundledger

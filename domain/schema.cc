@@ -30,6 +30,13 @@ enum class Kind {
   kTokenHash,     // the first 16 hex digits of a token's SHA-256
 };
 
+std::string_view kind_name(Kind kind) {
+  static constexpr std::array<std::string_view, 13> kNames = {
+      "id",      "text",   "date",    "amount",     "usd",  "pledge_amount", "currency",
+      "country", "region", "regions", "donor_kind", "role", "token_hash"};
+  return kNames[static_cast<std::size_t>(kind)];
+}
+
 struct Field {
   std::string_view name;
   Kind kind;
@@ -289,6 +296,16 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
 
 bool is_donor_kind(std::string_view kind) {
   return std::find(kDonorKinds.begin(), kDonorKinds.end(), kind) != kDonorKinds.end();
+}
+
+std::span<const std::string_view> donor_kinds() { return kDonorKinds; }
+
+std::vector<FieldInfo> data_fields(EventType type) {
+  std::vector<FieldInfo> out;
+  for (const Field& f : schemas()[static_cast<std::size_t>(type)].fields) {
+    out.push_back({f.name, kind_name(f.kind), f.required});
+  }
+  return out;
 }
 
 Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, EventData& out) {

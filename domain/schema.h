@@ -4,7 +4,9 @@
 // need the rest of the ledger (balances, budgets, who exists) are not here.
 
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "domain/event.h"
 #include "util/json.h"
@@ -38,5 +40,19 @@ inline constexpr std::size_t kTokenHashDigits = 16;
 
 // Donor kinds of `donor.registered`.
 bool is_donor_kind(std::string_view kind);
+std::span<const std::string_view> donor_kinds();
+
+// A field of an event type's data, for a form: its name, its kind ("id",
+// "text", "date", "amount" (in the event's currency), "usd",
+// "pledge_amount" (in the pledge's currency), "currency", "country",
+// "region", "regions", "donor_kind", "role", "token_hash"), and whether
+// it is required.
+struct FieldInfo {
+  std::string_view name;
+  std::string_view kind;
+  bool required;
+};
+// The fields of `type`'s data, sorted by name.
+std::vector<FieldInfo> data_fields(EventType type);
 
 }  // namespace fundledger

@@ -106,6 +106,8 @@ class FundState {
   std::vector<const Donor*> donors() const;
   std::vector<const Programme*> programmes() const;
   std::vector<const Call*> calls() const;
+  // The donor that holds a pledge, "" when there is no such pledge.
+  std::string_view pledge_owner(std::string_view pledge) const;
 
   // The fund's invariants, recomputed from independent sums: cash equals
   // unallocated plus allocated-but-unpaid, the regions add up to the fund,
@@ -159,8 +161,6 @@ class FundState {
   void add_disbursed(ProposalContext& x, std::int64_t amount);
   // An amount of data that check() has accepted, in minor units.
   static std::int64_t amount(const DataView& d, std::string_view field, int minor_units);
-  // The donor that holds a pledge, "" when there is no such pledge.
-  std::string_view pledge_owner(std::string_view pledge) const;
 
   std::unique_ptr<EntitySource> source_;
   std::uint64_t seq_ = 0;

@@ -17,6 +17,9 @@ namespace fundledger {
 struct Writer::Request {
   std::vector<Draft>* drafts;
   const std::string* actor;
+  // Set for a dry run: the figures each event changes go here, and nothing
+  // is written.
+  std::vector<std::vector<FigureChange>>* changes;
   AppendResult result;
   bool done = false;
   std::condition_variable cv;
@@ -46,7 +49,7 @@ class Writer::Group {
   // is set: the caller must throw both away.
   AppendResult add(Request& request, bool& partial) {
     const std::uint64_t before = head_.size;
-    AppendResult result = add_events(*request.drafts, *request.actor);
+    AppendResult result = add_events(*request.drafts, *request.actor, request.changes);
     partial = !result.status && head_.size != before;
     return result;
   }
@@ -71,7 +74,8 @@ class Writer::Group {
   Millis last_recorded() const { return last_recorded_; }
 
  private:
-  AppendResult add_events(std::vector<Draft>& drafts, const std::string& actor) {
+  AppendResult add_events(std::vector<Draft>& drafts, const std::string& actor,
+                          std::vector<std::vector<FigureChange>>* changes) {
     AppendResult result;
     last_recorded_ = std::max(writer_.options_.clock(), last_recorded_);
     const std::string recorded_at = format_timestamp(last_recorded_);
@@ -95,8 +99,10 @@ class Writer::Group {
     for (std::size_t i = 0; i < drafts.size(); ++i) {
       const std::optional<std::uint64_t> business_in_log =
           business[i] ? (*in_log)[next_business++] : std::nullopt;
-      Result<Receipt> receipt =
-          add_event(drafts[i], (*in_log)[i], business[i], business_in_log, actor, recorded_at);
+      std::vector<FigureChange>* event_changes = nullptr;
+      if (changes) event_changes = &changes->emplace_back();
+      Result<Receipt> receipt = add_event(drafts[i], (*in_log)[i], business[i], business_in_log, actor,
+                                          recorded_at, event_changes);
       if (!receipt) return {receipt.status(), i, {}};
       result.receipts.push_back(std::move(*receipt));
     }
@@ -105,11 +111,12 @@ class Writer::Group {
 
   // `in_log` is the seq the log already holds the draft's id at, if any;
   // `business` the business key the draft creates, if any, and
-  // `business_in_log` the seq of the event that created it already.
+  // `business_in_log` the seq of the event that created it already. With
+  // `changes`, the figures the event changes go there (none for a repeat).
   Result<Receipt> add_event(Draft& draft, std::optional<std::uint64_t> in_log,
                             const std::optional<std::string>& business,
                             std::optional<std::uint64_t> business_in_log, const std::string& actor,
-                            const std::string& recorded_at) {
+                            const std::string& recorded_at, std::vector<FigureChange>* changes) {
     FL_RETURN_IF_ERROR(state_.prepare(draft));
     Result<std::optional<Receipt>> repeat = repeat_of(draft, in_log);
     if (!repeat) return repeat.status();
@@ -135,7 +142,10 @@ class Writer::Group {
       const std::string& kept = *pending_business_.insert(*business).first;
       new_ids_.emplace_back(kept, seq);
     }
+    std::optional<EffectProbe> probe;
+    if (changes) probe.emplace(state_, draft.type, data);
     state_.apply(draft.type, data, seq);
+    if (probe) *changes = probe->changes(state_);
     // Snapshots fall on multiples of kSnapshotEvents, within a write or at
     // its end, holding the fund exactly as of their seq.
     if (seq % kSnapshotEvents == 0) {
@@ -205,27 +215,56 @@ Writer::Writer(Store& store, WriterOptions options)
 Writer::~Writer() = default;
 
 AppendResult Writer::append(std::vector<Draft> drafts, const std::string& actor) {
-  Request request{&drafts, &actor, {}, false, {}};
+  Request request{&drafts, &actor, nullptr, {}, false, {}};
+  take_turn(request);
+  return std::move(request.result);
+}
+
+DryRunResult Writer::dry_run(std::vector<Draft> drafts, const std::string& actor) {
+  std::vector<std::vector<FigureChange>> changes;
+  Request request{&drafts, &actor, &changes, {}, false, {}};
+  take_turn(request);
+  DryRunResult result{std::move(request.result.status), request.result.failed_at, {}};
+  if (!result.status) return result;
+  FL_CHECK(changes.size() == request.result.receipts.size());
+  result.events.reserve(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    result.events.push_back({std::move(request.result.receipts[i]), std::move(changes[i])});
+  }
+  return result;
+}
+
+void Writer::take_turn(Request& request) {
   std::unique_lock lock(mu_);
   queue_.push_back(&request);
   request.cv.wait(lock, [&] { return request.done || queue_.front() == &request; });
-  if (request.done) return std::move(request.result);
+  if (request.done) return;
 
-  // This thread leads: it writes for the requests queued from the front.
+  // This thread leads: it writes for the requests queued from the front. A
+  // dry run goes alone, so that what it answers is what its own append
+  // would meet.
   std::vector<Request*> group;
   std::size_t events = 0;
   for (Request* r : queue_) {
-    if (!group.empty() && events + r->drafts->size() > options_.group_events_max) break;
+    if (!group.empty() &&
+        (r->changes || group.front()->changes || events + r->drafts->size() > options_.group_events_max)) {
+      break;
+    }
     group.push_back(r);
     events += r->drafts->size();
   }
   lock.unlock();
-  lead(group);
+  if (group.front()->changes) {
+    std::lock_guard state_lock(state_mu_);
+    preview(*group.front());
+  } else {
+    lead(group);
+  }
   // Only the requests that landed (or were repeats) count; a refused one
-  // wrote nothing.
+  // or a dry run wrote nothing.
   std::size_t carried = 0;
   for (const Request* r : group) {
-    if (r->result.status) carried += r->drafts->size();
+    if (r->result.status && !r->changes) carried += r->drafts->size();
   }
   lock.lock();
   if (carried != 0) {
@@ -240,7 +279,24 @@ AppendResult Writer::append(std::vector<Draft> drafts, const std::string& actor)
     if (r != &request) r->cv.notify_one();
   }
   if (!queue_.empty()) queue_.front()->cv.notify_one();
-  return std::move(request.result);
+}
+
+void Writer::preview(Request& request) {
+  const Status loaded = load_state();
+  if (!loaded) {
+    request.result = AppendResult{loaded, std::nullopt, {}};
+    return;
+  }
+  const std::unique_ptr<StoreReader> reader = store_.reader();
+  Group group(*this, *reader);
+  bool partial = false;
+  request.result = group.add(request, partial);
+  // The same check as before a write: the figures the preview shows must
+  // add up.
+  if (request.result.status) FL_CHECK_OK(state_->invariants());
+  // Events were applied: the fund is loaded again from the store at the
+  // next turn, so that it stands as the log does.
+  if (group.head() != store_.head()) state_.reset();
 }
 
 void Writer::lead(std::vector<Request*>& requests) {

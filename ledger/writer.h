@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/effects.h"
 #include "domain/event.h"
 #include "domain/formats.h"
 #include "domain/state.h"
@@ -48,6 +49,19 @@ struct AppendResult {
   std::vector<Receipt> receipts;          // one per draft, in order, when ok
 };
 
+// What one event of a dry run would become, and the figures it would
+// change.
+struct Preview {
+  Receipt receipt;  // the seq, leaf and chain hash it would have now
+  std::vector<FigureChange> changes;
+};
+
+struct DryRunResult {
+  Status status;                          // ok, or the refusal the append would give
+  std::optional<std::size_t> failed_at;   // index of the refused draft, if one was
+  std::vector<Preview> events;            // one per draft, in order, when ok
+};
+
 struct WriterOptions {
   // The ledger's clock. Tests fix it.
   std::function<Millis()> clock = [] { return to_millis(std::chrono::system_clock::now()); };
@@ -67,6 +81,12 @@ class Writer {
   // Refusals: id_conflict, the rules' codes (FundState::check, prepare),
   // storage_unavailable, storage_error, store_corrupt.
   AppendResult append(std::vector<Draft> drafts, const std::string& actor);
+
+  // What append(drafts, actor) would answer now, with the figures each
+  // event would change, without writing anything: the same decoding,
+  // rules and order as an append, in the writer's turn. The log, the head
+  // and the fund are left as they were. Thread-safe.
+  DryRunResult dry_run(std::vector<Draft> drafts, const std::string& actor);
 
   // Calls `read` with the fund's current state and the head it stands at,
   // under the state lock (so no write is half applied). Thread-safe.
@@ -88,7 +108,13 @@ class Writer {
   struct Pending;  // an event accepted in the group being written
   class Group;
 
+  // Takes the writer's turn for `request`, and the requests queued behind
+  // it when it leads; returns once `request` is answered.
+  void take_turn(Request& request);
   void lead(std::vector<Request*>& group);
+  // Runs a dry run's request against the state, and leaves the state as
+  // it was. Requires state_mu_.
+  void preview(Request& request);
   // Builds the state from the last snapshot and the events after it, once.
   // Requires state_mu_.
   Status load_state();

@@ -2,7 +2,7 @@
 // over HTTPS as a client would, and answered with the status the table
 // gives it: a malformed field 400 on every route and event type, a rule of
 // SPEC 2 422, the server's own failures 500 internal_error, a failing disk
-// 503. A code the
+// 503; each refusal of a post given the same by its dry run. A code the
 // table gives an HTTP status without a request here fails the test.
 
 #include <catch2/catch.hpp>
@@ -59,7 +59,15 @@ TEST_CASE("every code the server answers with comes back with the status of the 
   options.events = scenario();
   Served s(options);
   Client c(s.port());
-  const auto post = [&](const std::string& body) { return c.send(http::verb::post, "/v1/events", s.manager, body); };
+  // Each post is sent first as a dry run, which must answer the same
+  // refusal, status and body, and write nothing.
+  const auto post = [&](const std::string& body) {
+    const Reply dry = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, body);
+    Reply real = c.send(http::verb::post, "/v1/events", s.manager, body);
+    CHECK(dry.status == real.status);
+    CHECK(dry.text == real.text);
+    return real;
+  };
   const auto get = [&](const std::string& target, const std::string& token) {
     return c.send(http::verb::get, target, token);
   };

@@ -1,6 +1,9 @@
 // Field formats: ids, business dates, timestamps, regions, actors, and the
 // ISO 4217 and ISO 3166-1 tables.
 
+#include <span>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "domain/formats.h"
@@ -92,6 +95,37 @@ TEST_CASE("countries are ISO 3166-1 alpha-3", "[formats]") {
   CHECK_FALSE(is_country_code("XKX"));  // user-assigned, not ISO
   CHECK_FALSE(is_country_code("JP"));
   CHECK_FALSE(is_country_code("jpn"));
+}
+
+// Every three capital letters: named exactly when the table knows the code.
+template <typename Known>
+void names_match(std::span<const IsoName> names, Known known) {
+  std::size_t at = 0;
+  for (char a = 'A'; a <= 'Z'; ++a) {
+    for (char b = 'A'; b <= 'Z'; ++b) {
+      for (char c = 'A'; c <= 'Z'; ++c) {
+        const std::string code{a, b, c};
+        const bool named = at < names.size() && names[at].code == code;
+        INFO(code);
+        CHECK(named == known(code));
+        if (named) {
+          CHECK_FALSE(names[at].name.empty());
+          ++at;
+        }
+      }
+    }
+  }
+  CHECK(at == names.size());
+}
+
+TEST_CASE("every currency and country has its English name, and only those", "[formats]") {
+  names_match(currency_names(), [](const std::string& code) { return currency_minor_units(code).has_value(); });
+  names_match(country_names(), [](const std::string& code) { return is_country_code(code); });
+  CHECK(currency_names().size() == 179);
+  CHECK(country_names().size() == 249);
+  CHECK(currency_names()[0].code == "AED");
+  CHECK(currency_names()[0].name == "UAE Dirham");
+  CHECK(country_names()[0].name == "Aruba");
 }
 
 }  // namespace

@@ -24,85 +24,9 @@ namespace fundledger {
 namespace {
 
 using nlohmann::json;
-
-// A small deterministic random source for choosing mutations (splitmix64).
-class Dice {
- public:
-  explicit Dice(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  bool one_in(std::uint64_t n) { return next() % n == 0; }
-
- private:
-  std::uint64_t state_;
-};
-
-// An amount ten times as large: "12.50" -> "125.00", "700" -> "7000".
-std::string tenfold(const std::string& amount) {
-  const std::size_t dot = amount.find('.');
-  if (dot == std::string::npos) return amount + "0";
-  std::string s = amount.substr(0, dot) + amount.substr(dot + 1, 1) + "." + amount.substr(dot + 2) + "0";
-  while (s.size() > 1 && s[0] == '0' && s[1] != '.') s.erase(0, 1);
-  return s;
-}
-
-// A variation of a valid event that the rules may or may not accept: its
-// amounts tenfold, a reference to something that does not exist, or the
-// same record again. It gets its own event id, so that it is a new event.
-std::string mutate(const std::string& line, Dice& dice) {
-  json e = json::parse(line);
-  e["id"] = e["id"].get<std::string>() + "-m";
-  json& d = e["data"];
-  switch (dice.next() % 3) {
-    case 0:
-      for (const char* field : {"amount", "usd", "amount_usd", "approved_usd", "requested_usd", "budget_usd"}) {
-        if (d.contains(field)) d[field] = tenfold(d[field].get<std::string>());
-      }
-      break;
-    case 1:
-      for (const char* field : {"donor", "pledge", "call", "proposal", "programme"}) {
-        if (d.contains(field) && !(e["type"] == "donor.registered" && std::string(field) == "donor") &&
-            !(e["type"] == "programme.registered" && std::string(field) == "programme") &&
-            !(e["type"] == "pledge.recorded" && std::string(field) == "pledge") &&
-            !(e["type"] == "call.opened" && std::string(field) == "call") &&
-            !(e["type"] == "proposal.submitted" && std::string(field) == "proposal")) {
-          d[field] = "no-such-" + std::string(field);
-          break;
-        }
-      }
-      break;
-    default:
-      break;  // the same record under another event id
-  }
-  return e.dump();
-}
-
-// Every view of a fund, as one string: the fund, the lists, and each donor,
-// call and named proposal.
-std::string all_views(const FundState& s, const std::vector<std::string>& proposals) {
-  std::string out;
-  auto add = [&](ViewKind kind, std::string_view id) {
-    Result<json> v = render_view(s, kind, id);
-    REQUIRE(v.status().to_string() == "ok");
-    out += v->dump();
-    out += '\n';
-  };
-  add(ViewKind::kFund, "");
-  add(ViewKind::kDonors, "");
-  add(ViewKind::kCalls, "");
-  add(ViewKind::kProgrammes, "");
-  add(ViewKind::kRegions, "");
-  for (const Donor* d : s.donors()) add(ViewKind::kDonor, d->id);
-  for (const Call* c : s.calls()) add(ViewKind::kCall, c->id);
-  for (const std::string& p : proposals) {
-    if (s.proposal(p) != nullptr) add(ViewKind::kProposal, p);
-  }
-  return out;
-}
+using test::all_views;
+using test::Dice;
+using test::mutate;
 
 // The rules SPEC section 2 keeps for every proposal and call, checked from
 // the entities themselves rather than from the fund's running totals.

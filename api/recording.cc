@@ -1,0 +1,154 @@
+#include "api/recording.h"
+
+#include <boost/beast/core/string.hpp>
+
+#include "domain/event.h"
+#include "domain/formats.h"
+#include "domain/iso_codes.h"
+#include "domain/schema.h"
+#include "util/json.h"
+
+namespace fundledger::api {
+namespace {
+
+nlohmann::json receipt_json(const Receipt& r) {
+  return nlohmann::json{{"chain_hash", to_hex(r.chain)}, {"id", r.id}, {"leaf_hash", to_hex(r.leaf)}, {"seq", r.seq}};
+}
+
+// The drafts a body holds: one event, or an array of at most
+// kPostEventsMax. Refusals name the event's index in an array.
+Result<std::vector<Draft>> body_drafts(const JsonDoc& doc, bool many) {
+  std::vector<Draft> drafts;
+  if (!many) {
+    Result<Draft> d = decode_draft(doc, JsonDoc::kRoot);
+    if (!d) return d.status();
+    FL_RETURN_IF_ERROR(check_client_type(*d));
+    drafts.push_back(std::move(*d));
+    return drafts;
+  }
+  std::size_t i = 0;
+  for (const std::uint32_t node : doc.children(JsonDoc::kRoot)) {
+    if (i == kPostEventsMax) {
+      return Status::error(Code::kTooManyEvents,
+                           "one request carries at most " + std::to_string(kPostEventsMax) + " events");
+    }
+    Result<Draft> d = decode_draft(doc, node);
+    if (d) {
+      if (Status sent = check_client_type(*d); !sent) d = std::move(sent);
+    }
+    if (!d) return d.status().under("[" + std::to_string(i) + "]");
+    drafts.push_back(std::move(*d));
+    ++i;
+  }
+  if (drafts.empty()) return Status::error(Code::kInvalidType, "the array holds no event");
+  return drafts;
+}
+
+// A refusal of the writer, its field under the index of the refused event
+// when the body was an array.
+Response writer_refusal(const Status& refused, bool many, std::optional<std::size_t> failed_at) {
+  if (!many || !failed_at) return refusal_response(refused);
+  const std::string at = "[" + std::to_string(*failed_at) + "]";
+  return refusal_response(refused, refused.field().empty() ? at : at + "." + refused.field());
+}
+
+nlohmann::json changes_json(const std::vector<FigureChange>& changes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FigureChange& c : changes) {
+    nlohmann::json change = {{"view", c.view}, {"figure", c.figure}, {"before", c.before}, {"after", c.after}};
+    if (!c.id.empty()) change["id"] = c.id;
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+Response dry_run(const Services& s, const Call& c, std::vector<Draft> drafts, bool many) {
+  const DryRunResult result = s.writer.dry_run(std::move(drafts), c.owner->actor());
+  if (!result.status) return writer_refusal(result.status, many, result.failed_at);
+  nlohmann::json events = nlohmann::json::array();
+  for (const Preview& p : result.events) {
+    nlohmann::json event = receipt_json(p.receipt);
+    event["repeat"] = p.receipt.repeat;
+    event["changes"] = changes_json(p.changes);
+    events.push_back(std::move(event));
+  }
+  return json_response({{"dry_run", true}, {"events", std::move(events)}});
+}
+
+// ?dry_run=true or false; absent is false.
+Result<bool> dry_run_param(std::string_view query) {
+  const std::optional<std::string_view> text = query_param(query, "dry_run");
+  if (!text || *text == "false") return false;
+  if (*text == "true") return true;
+  return Status::error(Code::kBadRequest, "dry_run is true or false", "dry_run");
+}
+
+nlohmann::json names_json(std::span<const IsoName> names) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const IsoName& n : names) out.push_back({{"code", n.code}, {"name", n.name}});
+  return out;
+}
+
+}  // namespace
+
+Response post_events(const Services& s, const Call& c) {
+  const Result<bool> dry = dry_run_param(c.query);
+  if (!dry) return refusal_response(dry.status());
+  // A media type is case-insensitive (RFC 9110, 8.3.1), and may have spaces
+  // before its parameters.
+  std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
+  type = type.substr(0, type.find_last_not_of(" \t") + 1);
+  if (!boost::beast::iequals(type, "application/json")) {
+    return error_response(Code::kUnsupportedMediaType, "events are sent as Content-Type: application/json");
+  }
+  // An array of events nests one level deeper than an event.
+  Result<JsonDoc> doc = parse_json_doc(*c.request.body, JsonLimits{kEventDepthMax + 1, kFieldBytesMax});
+  if (!doc) return refusal_response(doc.status());
+  const bool many = (*doc)[JsonDoc::kRoot].kind == JsonDoc::Kind::kArray;
+  Result<std::vector<Draft>> drafts = body_drafts(*doc, many);
+  if (!drafts) return refusal_response(drafts.status());
+  if (*dry) return dry_run(s, c, std::move(*drafts), many);
+  const AppendResult result = s.writer.append(std::move(*drafts), c.owner->actor());
+  if (!result.status) return writer_refusal(result.status, many, result.failed_at);
+  nlohmann::json receipts = nlohmann::json::array();
+  bool all_repeats = true;
+  for (const Receipt& r : result.receipts) {
+    receipts.push_back(receipt_json(r));
+    all_repeats = all_repeats && r.repeat;
+  }
+  Response r = json_response({{"events", std::move(receipts)}});
+  r.status = all_repeats ? 200 : 201;
+  return r;
+}
+
+Response reference(const Services&, const Call&) {
+  nlohmann::json currencies = nlohmann::json::array();
+  for (const IsoName& n : currency_names()) {
+    currencies.push_back({{"code", n.code}, {"name", n.name}, {"minor_units", *currency_minor_units(n.code)}});
+  }
+  nlohmann::json regions = nlohmann::json::array();
+  for (std::size_t r = 0; r < kRegions.size(); ++r) {
+    regions.push_back({{"code", kRegions[r]}, {"name", kRegionNames[r]}});
+  }
+  nlohmann::json kinds = nlohmann::json::array();
+  for (const std::string_view kind : donor_kinds()) kinds.push_back(kind);
+  nlohmann::json types = nlohmann::json::array();
+  for (std::size_t t = 0; t < kFundEventTypeCount; ++t) {
+    const auto type = static_cast<EventType>(t);
+    nlohmann::json fields = nlohmann::json::array();
+    for (const FieldInfo& f : data_fields(type)) {
+      fields.push_back({{"name", f.name}, {"kind", f.kind}, {"required", f.required}});
+    }
+    types.push_back({{"type", event_type_name(type)}, {"fields", std::move(fields)}});
+  }
+  Response r = json_response({{"countries", names_json(country_names())},
+                              {"currencies", std::move(currencies)},
+                              {"donor_kinds", std::move(kinds)},
+                              {"event_types", std::move(types)},
+                              {"regions", std::move(regions)}});
+  // The same for every ledger of this version: the page may keep it.
+  r.cache_control = "private, max-age=3600";
+  return r;
+}
+
+}  // namespace fundledger::api

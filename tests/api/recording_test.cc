@@ -1,0 +1,193 @@
+// Recording through the API: a dry run answers the figures an event would
+// change and writes nothing, only a manager may ask for one, and
+// GET /v1/reference serves the tables a form chooses from.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/api/served.h"
+#include "tests/event_lines.h"
+
+namespace fundledger::api {
+namespace {
+
+using fundledger::test::Client;
+using fundledger::test::Reply;
+using nlohmann::json;
+using namespace fundledger::test::event_lines;
+using test::check_error;
+using test::Served;
+using test::ServedOptions;
+namespace http = boost::beast::http;
+
+// Programme spp; JPN pledged 1,000.00 EUR and paid 400.00 EUR (440.00
+// USD); call C1 (budget 1,000.00) with proposal A, 100.00 requested and
+// 50.00 approved: seqs 1 to 7.
+ServedOptions small_fund() {
+  ServedOptions o;
+  o.events = lines({programme("spp"), donor("JPN"), pledge("pledge-P1", "P1", "JPN", "1000.00", "EUR"),
+                    contribution("c-1", "JPN", "P1", "400.00", "EUR", "440.00"), call("C1", "1000.00"),
+                    proposal("A", "C1", "100.00"), approval("approve-A", "A", "50.00")});
+  return o;
+}
+
+json change(const char* view, const char* id, const char* figure, json before, json after) {
+  json c = {{"view", view}, {"figure", figure}, {"before", std::move(before)}, {"after", std::move(after)}};
+  if (*id != '\0') c["id"] = id;
+  return c;
+}
+
+TEST_CASE("a dry run answers the figures an event would change, and writes nothing", "[server]") {
+  Served s(small_fund());
+  Client c(s.port());
+  const Head head = s.ledger.store->head();
+  const std::string fund = c.send(http::verb::get, "/v1/fund", s.board).text;
+  const std::string proposal_view = c.send(http::verb::get, "/v1/proposals/A", s.board).text;
+
+  const std::string payment = disbursement("d-A-1", "A", "20.00");
+  Reply dry = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, payment);
+  REQUIRE(dry.status == 200);
+  REQUIRE(dry.body["dry_run"] == true);
+  REQUIRE(dry.body["events"].size() == 1);
+  const json& event = dry.body["events"][0];
+  CHECK(event["seq"] == 8);
+  CHECK(event["id"] == "d-A-1");
+  CHECK(event["repeat"] == false);
+  CHECK(event["leaf_hash"].get<std::string>().size() == 64);
+  CHECK(event["changes"] == json::array({
+                                change("fund", "", "cash", "440.00", "420.00"),
+                                change("fund", "", "counts.disbursements", 0, 1),
+                                change("fund", "", "disbursed", "0.00", "20.00"),
+                                change("fund", "", "undisbursed", "50.00", "30.00"),
+                                change("call", "C1", "by_region[AFR].disbursed", "0.00", "20.00"),
+                                change("call", "C1", "disbursed", "0.00", "20.00"),
+                                change("proposal", "A", "disbursed", "0.00", "20.00"),
+                                change("proposal", "A", "disbursements", 0, 1),
+                                change("proposal", "A", "trail[8].seq", nullptr, 8),
+                                change("proposal", "A", "trail[8].type", nullptr, "disbursement.made"),
+                                change("proposal", "A", "undisbursed", "50.00", "30.00"),
+                                change("regions", "", "regions[AFR].disbursed", "0.00", "20.00"),
+                                change("programmes", "", "programmes[spp].disbursed", "0.00", "20.00"),
+                            }));
+  // Nothing was written: the same head, no event 8, the same views.
+  CHECK(s.ledger.store->head() == head);
+  check_error(c.send(http::verb::get, "/v1/events/8", s.auditor), 404, "not_found");
+  CHECK(c.send(http::verb::get, "/v1/fund", s.board).text == fund);
+  CHECK(c.send(http::verb::get, "/v1/proposals/A", s.board).text == proposal_view);
+
+  // The real post lands where the dry run said, and changes what it said.
+  Reply real = c.send(http::verb::post, "/v1/events", s.manager, payment);
+  REQUIRE(real.status == 201);
+  CHECK(real.body["events"][0]["seq"] == 8);
+  const json after = c.send(http::verb::get, "/v1/fund", s.board).body["view"];
+  CHECK(after["cash"] == "420.00");
+  CHECK(after["undisbursed"] == "30.00");
+
+  // Again: a repeat changes nothing, and says so.
+  dry = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, payment);
+  REQUIRE(dry.status == 200);
+  CHECK(dry.body["events"][0]["seq"] == 8);
+  CHECK(dry.body["events"][0]["repeat"] == true);
+  CHECK(dry.body["events"][0]["changes"] == json::array());
+  CHECK(dry.body["events"][0]["chain_hash"] == real.body["events"][0]["chain_hash"]);
+
+  // A payment beyond what is approved and unpaid: the post's very refusal,
+  // nothing written.
+  const std::string too_much = disbursement("d-A-2", "A", "30.01");
+  const Reply refused = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, too_much);
+  check_error(refused, 422, "exceeds_allocation");
+  CHECK(refused.text == c.send(http::verb::post, "/v1/events", s.manager, too_much).text);
+  CHECK(s.ledger.store->head().size == 8);
+}
+
+TEST_CASE("a dry run of many events: each after the ones before it, a refusal at its place", "[server]") {
+  Served s(small_fund());
+  Client c(s.port());
+  const std::string body = "[" + donor("FRA") + "," + pledge("pledge-F1", "F1", "FRA", "250,000.00", "EUR") + "," +
+                           contribution("c-F1", "FRA", "F1", "100000", "EUR", "110000.00") + "]";
+  // The API takes amounts in SPEC 1.3's form only (the page turns what an
+  // officer types into it), and says which one is not.
+  const Reply typed = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, body);
+  check_error(typed, 400, "invalid_amount");
+  CHECK(typed.body["error"]["field"] == "[1].data.amount");
+  const std::string good = "[" + donor("FRA") + "," + pledge("pledge-F1", "F1", "FRA", "250000.00", "EUR") + "," +
+                           contribution("c-F1", "FRA", "F1", "100000", "EUR", "110000.00") + "]";
+  Reply dry = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, good);
+  REQUIRE(dry.status == 200);
+  REQUIRE(dry.body["events"].size() == 3);
+  CHECK(dry.body["events"][2]["seq"] == 10);
+  json donor_changes = json::array();
+  for (const json& ch : dry.body["events"][2]["changes"]) {
+    if (ch["view"] == "donor") donor_changes.push_back(ch);
+  }
+  CHECK(donor_changes == json::array({
+                             change("donor", "FRA", "contributions", 0, 1),
+                             change("donor", "FRA", "currencies[EUR].outstanding", "250000.00", "150000.00"),
+                             change("donor", "FRA", "currencies[EUR].received", "0.00", "100000.00"),
+                             change("donor", "FRA", "pledges[F1].outstanding", "250000.00", "150000.00"),
+                             change("donor", "FRA", "pledges[F1].received", "0.00", "100000.00"),
+                             change("donor", "FRA", "received_usd", "0.00", "110000.00"),
+                         }));
+  const std::string over = "[" + donor("FRA") + "," + pledge("pledge-F1", "F1", "FRA", "250000.00", "EUR") + "," +
+                           contribution("c-F1", "FRA", "F1", "250000.01", "EUR", "275000.00") + "]";
+  const Reply refused = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, over);
+  check_error(refused, 422, "exceeds_outstanding");
+  CHECK(refused.body["error"]["field"] == "[2].data.amount");
+  CHECK(s.ledger.store->head().size == 7);
+}
+
+TEST_CASE("only a manager may post or dry-run, and dry_run is true or false", "[server]") {
+  Served s(small_fund());
+  Client c(s.port());
+  const std::string payment = disbursement("d-A-1", "A", "20.00");
+  check_error(c.send(http::verb::post, "/v1/events?dry_run=true", s.board, payment), 403, "forbidden");
+  check_error(c.send(http::verb::post, "/v1/events?dry_run=true", s.auditor, payment), 403, "forbidden");
+  check_error(c.send(http::verb::post, "/v1/events", s.board, payment), 403, "forbidden");
+  const Reply bad = c.send(http::verb::post, "/v1/events?dry_run=yes", s.manager, payment);
+  check_error(bad, 400, "bad_request");
+  CHECK(bad.body["error"]["message"] == "dry_run is true or false");
+  CHECK(bad.body["error"]["field"] == "dry_run");
+  // dry_run=false is the real post.
+  CHECK(c.send(http::verb::post, "/v1/events?dry_run=false", s.manager, payment).status == 201);
+  CHECK(s.ledger.store->head().size == 8);
+}
+
+TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event type's fields", "[server]") {
+  Served s(small_fund());
+  Client c(s.port());
+  const Reply r = c.send(http::verb::get, "/v1/reference", s.board);
+  REQUIRE(r.status == 200);
+  CHECK(r.cache_control == "private, max-age=3600");
+  const json& ref = r.body;
+  REQUIRE(ref["currencies"].size() == 179);
+  CHECK(ref["currencies"][0] == json({{"code", "AED"}, {"minor_units", 2}, {"name", "UAE Dirham"}}));
+  json jpy;
+  for (const json& cur : ref["currencies"]) {
+    if (cur["code"] == "JPY") jpy = cur;
+  }
+  CHECK(jpy == json({{"code", "JPY"}, {"minor_units", 0}, {"name", "Yen"}}));
+  REQUIRE(ref["countries"].size() == 249);
+  CHECK(ref["countries"][0] == json({{"code", "ABW"}, {"name", "Aruba"}}));
+  CHECK(ref["regions"] == json::parse(R"([
+    {"code":"AFR","name":"African States"},
+    {"code":"APG","name":"Asia-Pacific States"},
+    {"code":"EEG","name":"Eastern European States"},
+    {"code":"GRULAC","name":"Latin American and Caribbean States"},
+    {"code":"WEOG","name":"Western European and other States"}])"));
+  CHECK(ref["donor_kinds"] == json({"government", "multilateral", "private", "foundation", "other"}));
+  // The fund's thirteen types; the access events are the ledger's own.
+  REQUIRE(ref["event_types"].size() == 13);
+  CHECK(ref["event_types"][2] == json::parse(R"({"type":"pledge.recorded","fields":[
+    {"name":"amount","kind":"amount","required":true},
+    {"name":"currency","kind":"currency","required":true},
+    {"name":"donor","kind":"id","required":true},
+    {"name":"due_on","kind":"date","required":false},
+    {"name":"pledge","kind":"id","required":true},
+    {"name":"pledged_on","kind":"date","required":true},
+    {"name":"programme","kind":"id","required":false}]})"));
+  CHECK(ref["event_types"][3]["fields"][0] == json({{"name", "amount"}, {"kind", "pledge_amount"}, {"required", true}}));
+  check_error(c.send(http::verb::get, "/v1/reference", ""), 401, "unauthorized");
+}
+
+}  // namespace
+}  // namespace fundledger::api
