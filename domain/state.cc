@@ -129,6 +129,52 @@ std::optional<std::string> FundState::record(const std::string& key) const {
   return std::nullopt;
 }
 
+std::optional<std::string> FundState::record_of(EntityKind kind, std::string_view id) const {
+  if (kind == EntityKind::kTotals) {
+    totals();
+  } else {
+    load(kind, id);
+  }
+  return record(entity_key(kind, id));
+}
+
+std::vector<std::pair<std::string, std::string>> FundState::records_of(EntityKind kind) const {
+  load_all(kind);
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto add = [&](const auto& table) {
+    table.for_each([&](const auto& entry) { out.emplace_back(entry.id, *record(entity_key(kind, entry.id))); });
+  };
+  switch (kind) {
+    case EntityKind::kTotals: out.emplace_back("", *record_of(kind, "")); break;
+    case EntityKind::kDonor: add(donors_); break;
+    case EntityKind::kProgramme: add(programmes_); break;
+    case EntityKind::kCall: add(calls_); break;
+    case EntityKind::kProposal: add(proposals_); break;
+    case EntityKind::kPledge: add(pledge_donor_); break;
+  }
+  return out;
+}
+
+namespace {
+
+// Reads through to a state: what FundState::overlay_source() returns.
+class OverlaySource final : public EntitySource {
+ public:
+  explicit OverlaySource(const FundState& base) : base_(base) {}
+  std::optional<std::string> load(EntityKind kind, std::string_view id) override { return base_.record_of(kind, id); }
+  std::vector<std::pair<std::string, std::string>> load_all(EntityKind kind) override {
+    return base_.records_of(kind);
+  }
+  Status status() const override { return base_.source_status(); }
+
+ private:
+  const FundState& base_;
+};
+
+}  // namespace
+
+std::unique_ptr<EntitySource> FundState::overlay_source() const { return std::make_unique<OverlaySource>(*this); }
+
 bool FundState::restore(EntityKind kind, std::string_view id, std::string_view record) {
   const auto put = [&](auto& table, auto decoded) {
     if (!decoded || decoded->id != id) return false;

@@ -109,6 +109,16 @@ class FundState {
   // The donor that holds a pledge, "" when there is no such pledge.
   std::string_view pledge_owner(std::string_view pledge) const;
 
+  // A source that reads through to this state, for a state that starts
+  // as this one stands and then changes apart from it (a dry run): each
+  // entity is copied from here as it is first read. This state must
+  // outlive the source and not change while it is read.
+  std::unique_ptr<EntitySource> overlay_source() const;
+  // The record of one entity, loaded first if need be (nullopt when there
+  // is none), and every record of a kind: what overlay_source() reads.
+  std::optional<std::string> record_of(EntityKind kind, std::string_view id) const;
+  std::vector<std::pair<std::string, std::string>> records_of(EntityKind kind) const;
+
   // The fund's invariants, recomputed from independent sums: cash equals
   // unallocated plus allocated-but-unpaid, the regions add up to the fund,
   // and nothing is negative. ok, or invariant_broken saying what is broken.

@@ -40,8 +40,9 @@ struct Writer::Pending {
 // without that request.
 class Writer::Group {
  public:
-  Group(Writer& writer, const StoreReader& reader)
-      : writer_(writer), state_(*writer.state_), reader_(reader), batch_(writer.store_),
+  // The events go into `state`: the writer's, or a dry run's overlay of it.
+  Group(Writer& writer, const StoreReader& reader, FundState& state)
+      : writer_(writer), state_(state), reader_(reader), batch_(writer.store_),
         head_(reader.head()), first_seq_(head_.size + 1), last_recorded_(writer.last_recorded_) {}
 
   // Adds one request. When one of its events is refused after others of
@@ -287,16 +288,18 @@ void Writer::preview(Request& request) {
     request.result = AppendResult{loaded, std::nullopt, {}};
     return;
   }
+  // The events go into a state that reads through to the writer's and
+  // keeps its own changes, so that the writer's is left as it was.
+  FundState overlay(state_->overlay_source());
+  overlay.set_seq(state_->seq());
   const std::unique_ptr<StoreReader> reader = store_.reader();
-  Group group(*this, *reader);
+  Group group(*this, *reader, overlay);
   bool partial = false;
   request.result = group.add(request, partial);
   // The same check as before a write: the figures the preview shows must
   // add up.
-  if (request.result.status) FL_CHECK_OK(state_->invariants());
-  // Events were applied: the fund is loaded again from the store at the
-  // next turn, so that it stands as the log does.
-  if (group.head() != store_.head()) state_.reset();
+  if (request.result.status) FL_CHECK_OK(overlay.invariants());
+  if (const Status read = overlay.source_status(); !read) request.result = AppendResult{read, std::nullopt, {}};
 }
 
 void Writer::lead(std::vector<Request*>& requests) {
@@ -318,7 +321,7 @@ void Writer::lead(std::vector<Request*>& requests) {
     if (!loaded) return fail_all(loaded);
     group.reset();
     reader = store_.reader();
-    group = std::make_unique<Group>(*this, *reader);
+    group = std::make_unique<Group>(*this, *reader, *state_);
     for (auto it = accepted.begin(); it != accepted.end();) {
       bool partial = false;
       (*it)->result = group->add(**it, partial);

@@ -21,5 +21,6 @@ void add_audit_command(CLI::App& app, Action& action);    // audit
 void add_serve_commands(CLI::App& app, Action& action);   // serve
 void add_token_commands(CLI::App& app, Action& action);   // token add, token list, token revoke
 void add_backup_commands(CLI::App& app, Action& action);  // backup, restore
+void add_import_command(CLI::App& app, Action& action);   // import
 
 }  // namespace fundledger::cli

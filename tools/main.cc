@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Log more on stderr");
   cli::Action action;
   cli::add_ledger_commands(app, action);
+  cli::add_import_command(app, action);
   cli::add_verify_command(app, action);
   cli::add_prove_commands(app, action);
   cli::add_gen_commands(app, action);

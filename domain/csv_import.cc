@@ -1,0 +1,330 @@
+#include "domain/csv_import.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/formats.h"
+
+namespace fundledger {
+namespace {
+
+using json = nlohmann::json;
+using Row = std::vector<std::string>;
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+constexpr std::string_view kAccessFile = "access.csv";
+// Columns every file may have and the import does not need.
+constexpr std::array<std::string_view, 4> kOptionalColumns = {"seq", "recorded_at", "actor", "event_id"};
+
+Status bad_csv(std::string message, std::string column = "") {
+  return Status::error(Code::kInvalidCsv, std::move(message), std::move(column));
+}
+
+// A field the export wrote with a leading apostrophe so that a spreadsheet
+// would not run it as a formula, as it was.
+std::string undefused(std::string field, bool quoted) {
+  if (quoted && field.size() >= 2 && field[0] == '\'' &&
+      std::string_view("=+-@\t\r").find(field[1]) != std::string_view::npos) {
+    field.erase(0, 1);
+  }
+  return field;
+}
+
+// RFC 4180: fields separated by commas, rows by CRLF (or LF), a field in
+// quotes when it holds one of them, a quote in it doubled. `where.row`
+// says the row a refusal is in.
+Result<std::vector<Row>> parse_csv(std::string_view text, ImportRow& where) {
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
+  std::vector<Row> rows;
+  Row row;
+  std::string field;
+  bool quoted = false;
+  std::size_t line = 1;
+  std::size_t i = 0;
+  const auto end_field = [&] {
+    row.push_back(undefused(std::move(field), quoted));
+    field.clear();
+    quoted = false;
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"' && field.empty() && !quoted) {
+      // A quoted field: up to the quote that is not doubled.
+      quoted = true;
+      const std::size_t start_line = line;
+      for (++i;; ++i) {
+        if (i == text.size()) {
+          where.row = start_line;
+          return bad_csv("a quote opened in row " + std::to_string(start_line) + " is never closed");
+        }
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        if (text[i] == '\n') ++line;
+        field += text[i];
+      }
+      if (i < text.size() && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
+        where.row = line;
+        return bad_csv("row " + std::to_string(line) + " has text after a closing quote");
+      }
+      continue;
+    }
+    if (c == ',') {
+      end_field();
+      ++i;
+    } else if (c == '\r' || c == '\n') {
+      end_field();
+      rows.push_back(std::move(row));
+      row.clear();
+      i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
+      ++line;
+    } else {
+      field += c;
+      ++i;
+    }
+  }
+  if (!field.empty() || quoted || !row.empty()) {
+    end_field();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// One row, read against its file's header.
+struct Cells {
+  const Row& header;
+  const Row& row;
+  std::string get(std::string_view column) const {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == column) return row[i];
+    }
+    return "";
+  }
+};
+
+struct Pending {
+  std::optional<std::uint64_t> seq;
+  std::size_t order;  // for rows without a seq: file, then row
+  std::string line;   // the event as JSON
+  ImportRow row;
+};
+
+json data_of(const Cells& cells, std::initializer_list<const char*> fields) {
+  json data = json::object();
+  for (const char* f : fields) {
+    const std::string value = cells.get(f);
+    if (!value.empty()) data[f] = value;
+  }
+  return data;
+}
+
+std::string event_line(const std::string& id, const char* type, json data) {
+  return json{{"id", id}, {"type", type}, {"data", std::move(data)}}.dump();
+}
+
+// The event id a row names, or one made from `made`.
+std::string id_of(const Cells& cells, const std::string& made) {
+  const std::string given = cells.get("event_id");
+  return given.empty() ? made : given;
+}
+
+// The call.opened row's regions: absent when all five are listed.
+json regions_of(const std::string& cell) {
+  json list = json::array();
+  std::size_t start = 0;
+  while (start <= cell.size()) {
+    const std::size_t space = cell.find(' ', start);
+    const std::string region = cell.substr(start, space - start);
+    if (!region.empty()) list.push_back(region);
+    if (space == std::string::npos) break;
+    start = space + 1;
+  }
+  std::vector<std::string> sorted = list.get<std::vector<std::string>>();
+  std::sort(sorted.begin(), sorted.end());
+  if (std::equal(sorted.begin(), sorted.end(), kRegions.begin(), kRegions.end())) return nullptr;
+  return list;
+}
+
+// A call's closing, from its row.
+std::string closing_of(const Cells& c) {
+  return event_line("call-closed-" + c.get("call"), "call.closed", data_of(c, {"call", "closed_on"}));
+}
+
+// The events of one row of `file` (one, or two for a call that closed).
+Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_events(std::string_view file,
+                                                                                      const Cells& c) {
+  using Out = std::vector<std::pair<std::optional<std::uint64_t>, std::string>>;
+  std::optional<std::uint64_t> seq;
+  const auto number = [](const std::string& text) -> std::optional<std::uint64_t> {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v == 0) return std::nullopt;
+    return v;
+  };
+  for (const char* column : {"seq", "closed_seq"}) {
+    const std::string text = c.get(column);
+    if (!text.empty() && !number(text)) return bad_csv(std::string(column) + " must be a seq: 1 or more", column);
+  }
+  seq = number(c.get("seq"));
+  const auto one = [&](const std::string& id, const char* type, json data) {
+    return Out{{seq, event_line(id_of(c, id), type, std::move(data))}};
+  };
+  if (file == "donors.csv") {
+    return one("donor-" + c.get("donor"), "donor.registered", data_of(c, {"donor", "name", "kind", "country"}));
+  }
+  if (file == "programmes.csv") {
+    return one("programme-" + c.get("programme"), "programme.registered", data_of(c, {"programme", "name"}));
+  }
+  if (file == "pledges.csv") {
+    return one("pledge-" + c.get("pledge"), "pledge.recorded",
+               data_of(c, {"pledge", "donor", "amount", "currency", "pledged_on", "due_on", "programme"}));
+  }
+  if (file == "write_offs.csv") {
+    return one("write-off-" + c.get("pledge") + "-" + c.get("written_off_on"), "pledge.written_off",
+               data_of(c, {"pledge", "amount", "written_off_on", "reason"}));
+  }
+  if (file == "contributions.csv") {
+    return one("contribution-" + c.get("contribution"), "contribution.received",
+               data_of(c, {"contribution", "donor", "pledge", "amount", "currency", "usd", "received_on"}));
+  }
+  if (file == "calls.csv") {
+    json data = data_of(c, {"call", "title", "programme", "budget_usd", "opened_on", "closes_on"});
+    if (json regions = regions_of(c.get("regions")); !regions.is_null()) data["regions"] = std::move(regions);
+    Out out = one("call-" + c.get("call"), "call.opened", std::move(data));
+    if (!c.get("closed_on").empty()) out.emplace_back(number(c.get("closed_seq")), closing_of(c));
+    return out;
+  }
+  if (file == "proposals.csv") {
+    return one("proposal-" + c.get("proposal"), "proposal.submitted",
+               data_of(c, {"proposal", "call", "applicant", "country", "region", "requested_usd", "submitted_on",
+                           "focal_point"}));
+  }
+  if (file == "decisions.csv") {
+    const std::string outcome = c.get("outcome");
+    if (outcome == "approved") {
+      return one("approval-" + c.get("proposal"), "proposal.approved",
+                 data_of(c, {"proposal", "approved_usd", "decision", "decided_on"}));
+    }
+    if (outcome == "rejected") {
+      return one("rejection-" + c.get("proposal"), "proposal.rejected",
+                 data_of(c, {"proposal", "decision", "decided_on", "reason"}));
+    }
+    return bad_csv("outcome must be approved or rejected", "outcome");
+  }
+  if (file == "disbursements.csv") {
+    return one("disbursement-" + c.get("disbursement"), "disbursement.made",
+               data_of(c, {"disbursement", "proposal", "amount_usd", "paid_on"}));
+  }
+  if (file == "refunds.csv") {
+    return one("refund-" + c.get("refund"), "refund.received", data_of(c, {"refund", "proposal", "amount_usd", "received_on"}));
+  }
+  return one("release-" + c.get("proposal") + "-" + c.get("released_on"), "allocation.released",
+             data_of(c, {"proposal", "amount_usd", "released_on", "reason"}));
+}
+
+// The header must hold every column the file's rows need (all of the
+// export's but the seqs, and a write-off's currency, which its pledge
+// gives), and none the export does not write.
+Status check_header(const CsvKind& kind, const Row& header) {
+  const auto in = [](const auto& list, std::string_view column) {
+    return std::find(list.begin(), list.end(), column) != list.end();
+  };
+  for (const std::string& column : header) {
+    if (!in(kind.columns, column) && !in(kOptionalColumns, column)) {
+      return bad_csv("the file has no column \"" + column + "\"", column);
+    }
+    if (std::count(header.begin(), header.end(), column) > 1) {
+      return bad_csv("the column \"" + column + "\" is there twice", column);
+    }
+  }
+  for (const std::string_view column : kind.columns) {
+    const bool needed = column != "seq" && column != "closed_seq" &&
+                        !(column == "currency" && std::string_view(kind.file) == "write_offs.csv");
+    if (needed && !in(header, column)) {
+      return bad_csv("the header lacks the column \"" + std::string(column) + "\"", std::string(column));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string import_column(const std::string& field) {
+  if (field == "id") return "event_id";
+  if (field.starts_with("data.")) return field.substr(5);
+  return field;
+}
+
+Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& where) {
+  CsvImport out;
+  std::vector<Pending> pending;
+  std::vector<Pending> closings;  // calls closed without a closed_seq: last
+  const std::vector<CsvKind>& kinds = csv_kinds();
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const auto file = std::find_if(files.begin(), files.end(), [&](const ExportFile& f) { return f.name == kinds[k].file; });
+    if (file == files.end()) continue;
+    where = {file->name, 0};
+    Result<std::vector<Row>> rows = parse_csv(file->content, where);
+    if (!rows) return rows.status();
+    if (rows->empty()) continue;
+    if (file->name == kAccessFile) {
+      out.access_rows_left_out += rows->size() - 1;
+      continue;
+    }
+    const Row& header = rows->front();
+    where.row = 1;
+    FL_RETURN_IF_ERROR(check_header(kinds[k], header));
+    for (std::size_t r = 1; r < rows->size(); ++r) {
+      const Row& row = (*rows)[r];
+      where.row = r + 1;
+      if (row.size() == 1 && row[0].empty()) continue;  // a blank line
+      if (row.size() != header.size()) {
+        return bad_csv("the row has " + std::to_string(row.size()) + " fields and the header " +
+                       std::to_string(header.size()));
+      }
+      auto events = row_events(file->name, Cells{header, row});
+      if (!events) return events.status();
+      for (std::size_t e = 0; e < events->size(); ++e) {
+        auto& [seq, line] = (*events)[e];
+        Pending p{seq, k * (1ull << 40) + r, std::move(line), where};
+        (e == 1 && !seq ? closings : pending).push_back(std::move(p));
+      }
+    }
+  }
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    if (a.seq.has_value() != b.seq.has_value()) return a.seq.has_value();
+    return a.seq ? *a.seq < *b.seq : a.order < b.order;
+  });
+  for (std::size_t i = 1; i < pending.size() && pending[i].seq; ++i) {
+    if (pending[i].seq != pending[i - 1].seq) continue;
+    where = pending[i].row;
+    return bad_csv("seq " + std::to_string(*pending[i].seq) + " is also in " + pending[i - 1].row.file + " row " +
+                       std::to_string(pending[i - 1].row.row),
+                   "seq");
+  }
+  pending.insert(pending.end(), std::make_move_iterator(closings.begin()), std::make_move_iterator(closings.end()));
+  for (Pending& p : pending) {
+    where = p.row;
+    Result<Draft> draft = decode_draft(p.line);
+    if (draft) {
+      if (Status sent = check_client_type(*draft); !sent) draft = std::move(sent);
+    }
+    if (!draft) return Status::error(draft.status().code(), draft.status().message(), import_column(draft.status().field()));
+    out.drafts.push_back(std::move(*draft));
+    out.rows.push_back(std::move(p.row));
+  }
+  return out;
+}
+
+}  // namespace fundledger
