@@ -92,6 +92,11 @@ Response openapi(const Services&, const Call&) {
   return r;
 }
 
+// Who the token belongs to, so that a page shows what its role may do.
+Response me(const Services&, const Call& c) {
+  return json_response({{"name", c.owner->name}, {"role", role_name(c.owner->role)}});
+}
+
 Response metrics(const Services& s, const Call&) {
   Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -318,6 +323,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/healthz", kPublic, healthz, false},
     {"GET", "/openapi.json", kPublic, openapi, false},
     {"GET", "/metrics", kAnyRole, metrics, false},
+    {"GET", "/v1/me", kAnyRole, me, false},
     {"POST", "/v1/events", kManager, post_events, kBlocks},
     {"GET", "/v1/events", kEventReaders, events, false},
     {"GET", "/v1/events/{seq}", kEventReaders, event, false},

@@ -9,10 +9,11 @@
 
 const TOKEN_KEY = 'fundledger.token';
 const REGIONS = ['AFR', 'APG', 'EEG', 'GRULAC', 'WEOG'];
-const PAGES = ['fund', 'regions', 'calls', 'proposal', 'chain'];
+const PAGES = ['fund', 'regions', 'calls', 'proposal', 'chain', 'record'];
 
 const state = {
   token: null,
+  role: null,       // the token's role, from /v1/me
   head: 0,          // the log's size when last asked
   asOf: null,       // null: the head
   key: null,        // {origin, keyId, publicKey (bytes), cryptoKey or null}

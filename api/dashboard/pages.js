@@ -78,7 +78,10 @@ async function showFund() {
         ],
       });
       body.push(el('tr', {},
-        cell(d.name), cell(c.currency),
+        el('td', {}, d.name, ...(state.role === 'manager'
+          ? [' ', recordLink('record a pledge', 'pledge.recorded', { donor: d.donor }), ' ',
+             recordLink('record a contribution', 'contribution.received', { donor: d.donor })] : [])),
+        cell(c.currency),
         numCell(grouped(c.pledged), `donor-${d.donor}-${c.currency}-pledged`),
         numCell(grouped(c.received), `donor-${d.donor}-${c.currency}-received`),
         numCell(grouped(c.written_off), `donor-${d.donor}-${c.currency}-written-off`),
@@ -200,7 +203,9 @@ async function showProposal() {
   $('proposal-id').value = state.proposalId;
   const p = (await view('/v1/proposals/' + encodeURIComponent(state.proposalId))).view;
   $('proposal-detail').hidden = false;
-  $('proposal-title').textContent = `${p.proposal}: ${p.applicant} (${p.country}, ${p.region}), ${p.status}`;
+  $('proposal-title').replaceChildren(`${p.proposal}: ${p.applicant} (${p.country}, ${p.region}), ${p.status} `,
+    p.status === 'approved' ? recordLink('record a payment', 'disbursement.made', { proposal: p.proposal })
+      : p.status === 'submitted' ? recordLink('record the decision', 'proposal.approved', { proposal: p.proposal }) : '');
   $('proposal-cards').replaceChildren(
     card('Requested', money(p.requested, 'USD'), 'proposal-requested'),
     card('Approved', money(p.approved, 'USD'), 'proposal-approved'),
@@ -245,7 +250,8 @@ async function showChain() {
   $('chain-note').textContent = c.note;
 }
 
-const SHOW = { fund: showFund, regions: showRegions, calls: showCalls, proposal: showProposal, chain: showChain };
+const SHOW = { fund: showFund, regions: showRegions, calls: showCalls, proposal: showProposal, chain: showChain,
+               record: showRecord };
 
 // --- navigation, sign-in, as-of ------------------------------------------------
 
@@ -275,12 +281,13 @@ async function render() {
   if (page === 'proposal') state.proposalId = arg;
   for (const p of PAGES) $('page-' + p).hidden = p !== page;
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('current', a.dataset.page === page);
-  $('as-of').hidden = page === 'chain';
+  $('as-of').hidden = page === 'chain' || page === 'record';
   const mine = ++rendering;
   document.body.dataset.ready = '';
   clearErrors();
   try {
     if (!state.key) await loadKey();
+    if (!state.role) await loadMe();
     await SHOW[page]();
     if (mine === rendering) setHead(state.head);
   } catch (e) {
@@ -291,9 +298,26 @@ async function render() {
   }
 }
 
+// Who signed in: a manager gets the desk.
+async function loadMe() {
+  const me = await api('/v1/me');
+  state.role = me.role;
+  $('signed-in-as').textContent = `${me.name} (${me.role})`;
+  $('nav-record').hidden = me.role !== 'manager';
+}
+
+// Links to the desk's form of `type`, with fields preset, for a manager.
+function recordLink(text, type, preset) {
+  if (state.role !== 'manager') return '';
+  return el('a', { class: 'action', href: `#record/${type}/${encodeURIComponent(new URLSearchParams(preset).toString())}` }, text);
+}
+
 function signOut(message) {
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
+  state.role = null;
+  $('nav-record').hidden = true;
+  $('signed-in-as').textContent = '';
   state.key = null;
   state.checkpoint = null;
   $('nav').hidden = true;

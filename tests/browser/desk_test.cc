@@ -1,0 +1,197 @@
+// The manager's desk in Chromium (tests/browser/browser.h), against
+// `fundledger serve` over the demo ledger: through the page alone a manager
+// registers a donor, records a pledge in euros typed as an officer types
+// it, previews and records a contribution against it with its dollar
+// amount, sees the API's refusal of a payment beyond the cash next to the
+// amount, and sends a form twice to have it recorded once; after each step
+// the fund and the donor on the page equal the API's views, and the
+// ledger verifies afterwards. A Board member's token gets no desk, and its
+// posts 403.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/browser/browser.h"
+#include "tests/client.h"
+#include "tests/serve_process.h"
+#include "tests/support.h"
+#include "tests/temp_dir.h"
+
+namespace fundledger {
+namespace {
+
+using nlohmann::json;
+using test::Page;
+using test::save_screenshot;
+using test::usd;
+namespace http = boost::beast::http;
+
+// Sets a field of the desk's form as typing would, and tells the page.
+void fill(Page& page, const std::string& name, const std::string& value) {
+  page.evaluate("(() => { const e = document.querySelector('#desk-fields [name=\"" + name + "\"]'); e.value = " +
+                json(value).dump() +
+                "; e.dispatchEvent(new Event('input', {bubbles: true}));"
+                " e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
+}
+
+void open_form(Page& page, const std::string& hash) { page.show(hash, "record"); }
+
+void press(Page& page, const std::string& button, const std::string& sent) {
+  page.evaluate("document.body.dataset.sent = ''; document.querySelector('[data-test=\"" + button +
+                "\"]').click(); true");
+  page.wait_for("document.body.dataset.sent === '" + sent + "'");
+}
+
+TEST_CASE("a manager records through the desk; the page's figures stay the API's; a Board member gets no desk",
+          "[browser][slow]") {
+  INFO("the browser test needs " << test::kChromium << " (Debian's chromium; tools/install-deps --test installs it)");
+  REQUIRE(std::filesystem::exists(test::kChromium));
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(test::run_cli("demo --data " + data).exit_code == 0);
+  const test::Run officer = test::run_cli("token add --name amara --role manager --data " + data);
+  const test::Run member = test::run_cli("token add --name bea --role board --data " + data);
+  REQUIRE(officer.exit_code == 0);
+  REQUIRE(member.exit_code == 0);
+  const std::string manager = json::parse(officer.out)["token"];
+  const std::string board = json::parse(member.out)["token"];
+  // The demo's 54 events and the two grants.
+  constexpr int kHead = 56;
+  {
+    test::ServeProcess serve(dir, data);
+    test::Client api(serve.port());
+    const auto get = [&](const std::string& target) {
+      const test::Reply r = api.send(http::verb::get, target, board);
+      INFO(target);
+      REQUIRE(r.status == 200);
+      return r.body["view"];
+    };
+
+    test::Browser browser(dir.path() / "chromium");
+    Page page(browser.port());
+    page.call("Page.enable");
+    page.call("Runtime.enable");
+    page.call("Page.navigate", {{"url", "https://127.0.0.1:" + std::to_string(serve.port()) + "/"}});
+    page.wait_for("document.readyState === 'complete' && document.getElementById('token') !== null");
+    page.evaluate("document.getElementById('token').value = '" + manager +
+                  "'; document.getElementById('sign-in-form').requestSubmit(); true");
+    page.wait_for("document.body.dataset.ready === 'fund'");
+    CHECK(page.text("signed-in-as") == "amara (manager)");
+    CHECK(page.evaluate("document.getElementById('nav-record').hidden") == false);
+
+    // A donor.
+    open_form(page, "record/donor.registered");
+    fill(page, "donor", "NOR");
+    fill(page, "name", "Norway");
+    fill(page, "kind", "government");
+    fill(page, "country", "NOR");
+    CHECK(page.evaluate("document.getElementById('desk-id').value") == "donor-NOR");
+    press(page, "desk-record", "record");
+    CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(kHead + 1));
+    CHECK(get("/v1/donors/NOR")["name"] == "Norway");
+
+    // A pledge in euros, typed with thousands separators; the page shows
+    // the amount it will send.
+    open_form(page, "record/pledge.recorded/donor%3DNOR");
+    CHECK(page.evaluate("document.getElementById('desk-donor').value") == "NOR");
+    fill(page, "pledge", "NOR-2016");
+    fill(page, "currency", "EUR");
+    fill(page, "amount", "250,000");
+    fill(page, "pledged_on", "2016-02-01");
+    CHECK(page.text("shown-amount") == "250,000.00 EUR");
+    CHECK(page.evaluate("document.getElementById('desk-id').value") == "pledge-NOR-2016");
+    save_screenshot(page.screenshot(), "desk-pledge.png");
+    press(page, "desk-record", "record");
+    CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(kHead + 2));
+    const json pledge = get("/v1/donors/NOR")["pledges"][0];
+    CHECK(pledge["amount"] == "250000.00");
+    CHECK(pledge["currency"] == "EUR");
+
+    // A contribution against it: the pledge chosen from the donor's, its
+    // currency from the pledge; the preview says what it does in words.
+    const json fund_before = get("/v1/fund");
+    open_form(page, "record/contribution.received/donor%3DNOR");
+    page.wait_for("document.getElementById('desk-pledge').options.length === 2");
+    CHECK(page.evaluate("document.getElementById('desk-pledge').options[1].textContent") ==
+          "NOR-2016: 250,000.00 EUR outstanding of 250,000.00 EUR");
+    fill(page, "pledge", "NOR-2016");
+    CHECK(page.evaluate("document.getElementById('desk-currency').value") == "EUR");
+    fill(page, "contribution", "NOR-2016-1");
+    fill(page, "amount", "100000");
+    fill(page, "usd", "110,000.00");
+    fill(page, "received_on", "2016-03-15");
+    press(page, "desk-preview", "preview");
+    const json changes = page.evaluate("Array.from(document.querySelectorAll('#desk-changes li'), li => li.textContent)");
+    const json fund_after_preview = get("/v1/fund");
+    CHECK(fund_after_preview == fund_before);  // a preview writes nothing
+    const auto has = [&](const std::string& line) {
+      INFO(changes.dump());
+      CHECK(std::find(changes.begin(), changes.end(), json(line)) != changes.end());
+    };
+    has("donor NOR: pledges NOR-2016 outstanding 250,000.00 EUR → 150,000.00 EUR");
+    has("donor NOR: received (USD) 0.00 USD → 110,000.00 USD");
+    has("the fund: number of contributions 7 → 8");
+    save_screenshot(page.screenshot(), "desk-preview.png");
+    press(page, "desk-record", "record");
+    CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(kHead + 3));
+    const json fund_after = get("/v1/fund");
+    has("the fund: cash on hand " + usd(fund_before["cash"]) + " → " + usd(fund_after["cash"]));
+    // Its proof, one click away: the server signs a checkpoint as it starts
+    // and each minute, so the new event is not in one yet.
+    page.evaluate("document.querySelector('[data-test=\"desk-check\"]').click(); true");
+    page.wait_for("document.querySelector('[data-test=\"desk-proof\"]').textContent.startsWith('not yet')");
+    CHECK(page.text("desk-proof") == "not yet in a signed checkpoint (it holds " + std::to_string(kHead) + " events)");
+    save_screenshot(page.screenshot(), "desk-receipt.png");
+    // Sent again (a double click, a retry after a lost answer): recorded once.
+    press(page, "desk-record", "record");
+    CHECK(page.text("desk-receipt-title") == "Already recorded as event " + std::to_string(kHead + 3));
+    CHECK(page.text("receipt-seq") == std::to_string(kHead + 3));
+    page.show("fund", "fund");
+    CHECK(page.text("fund-cash") == usd(fund_after["cash"]));
+    CHECK(page.text("fund-received") == usd(fund_after["received"]));
+    CHECK(page.text("donor-NOR-EUR-outstanding") == "150,000.00");
+    CHECK(page.text("donor-NOR-received-usd") == usd(get("/v1/donors/NOR")["received_usd"]));
+
+    // A payment beyond the cash: the API's refusal, next to the amount.
+    open_form(page, "record/disbursement.made/proposal%3Dspp-MDA-01");
+    page.wait_for("document.querySelector('[data-test=\"proposal-hint\"]').textContent !== ''");
+    CHECK(page.text("proposal-hint") ==
+          "Approved 110,000.00 USD, paid " + usd(get("/v1/proposals/spp-MDA-01")["disbursed"]) +
+              ", not yet paid " + usd(get("/v1/proposals/spp-MDA-01")["undisbursed"]) + ".");
+    fill(page, "disbursement", "spp-MDA-01-big");
+    fill(page, "amount_usd", "9,000,000.00");
+    fill(page, "paid_on", "2016-04-01");
+    press(page, "desk-record", "record");
+    const test::Reply refused = api.send(
+        http::verb::post, "/v1/events?dry_run=true", manager,
+        R"({"id":"disbursement-spp-MDA-01-big","type":"disbursement.made","data":{"amount_usd":"9000000.00","disbursement":"spp-MDA-01-big","paid_on":"2016-04-01","proposal":"spp-MDA-01"}})");
+    REQUIRE(refused.status == 422);
+    CHECK(page.text("error-amount_usd") == refused.body["error"]["message"].get<std::string>() + " (insufficient_cash)");
+    CHECK(page.evaluate("document.activeElement.name") == "amount_usd");
+    CHECK(page.evaluate("document.getElementById('desk-amount_usd').getAttribute('aria-invalid')") == "true");
+    save_screenshot(page.screenshot(), "desk-refusal.png");
+    CHECK(get("/v1/fund") == fund_after);
+
+    // A Board member: no desk, and posts refused.
+    page.evaluate("document.getElementById('sign-out').click(); true");
+    page.evaluate("document.getElementById('token').value = '" + board +
+                  "'; document.getElementById('sign-in-form').requestSubmit(); true");
+    // Still at the desk's address: the page says it is not theirs.
+    page.wait_for("document.body.dataset.ready === 'record'");
+    CHECK(page.evaluate("document.getElementById('nav-record').hidden") == true);
+    CHECK(page.evaluate("document.getElementById('desk-form').hidden") == true);
+    CHECK(page.evaluate("document.getElementById('desk-note').textContent") ==
+          "Recording is for the fund's managers; this token reads the fund only.");
+    page.show("fund", "fund");
+    CHECK(page.evaluate("document.querySelectorAll('a.action').length") == 0);
+    CHECK(api.send(http::verb::post, "/v1/events?dry_run=true", board, "{}").status == 403);
+    CHECK(api.send(http::verb::post, "/v1/events", board, "{}").status == 403);
+    CHECK(page.errors() == "");
+  }
+  const test::Run verify = test::run_cli("verify --data " + data);
+  CHECK(verify.exit_code == 0);
+  CHECK(json::parse(verify.out)["tree_size"] == kHead + 3);
+}
+
+}  // namespace
+}  // namespace fundledger
