@@ -2,8 +2,9 @@
 // `fundledger serve` over the demo ledger: through the page alone a manager
 // registers a donor, records a pledge in euros typed as an officer types
 // it, previews and records a contribution against it with its dollar
-// amount, sees the API's refusal of a payment beyond the cash next to the
-// amount, and sends a form twice to have it recorded once; after each step
+// amount, sends a form twice to have it recorded once, opens a call,
+// records two proposals, the approval of one and a payment to it, and sees
+// the API's refusal of a payment beyond the cash next to the amount; after each step
 // the fund and the donor on the page equal the API's views, and the
 // ledger verifies afterwards. A Board member's token gets no desk, and its
 // posts 403.
@@ -34,7 +35,12 @@ void fill(Page& page, const std::string& name, const std::string& value) {
                 " e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
 }
 
-void open_form(Page& page, const std::string& hash) { page.show(hash, "record"); }
+// Opens the desk's form at `hash`, afresh when the page is there already.
+void open_form(Page& page, const std::string& hash) {
+  page.evaluate("document.body.dataset.ready = ''; if (location.hash === '#" + hash + "') render(); else location.hash = '" +
+                hash + "'; true");
+  page.wait_for("document.body.dataset.ready === 'record'");
+}
 
 void press(Page& page, const std::string& button, const std::string& sent) {
   page.evaluate("document.body.dataset.sent = ''; document.querySelector('[data-test=\"" + button +
@@ -152,6 +158,38 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
     CHECK(page.text("donor-NOR-EUR-outstanding") == "150,000.00");
     CHECK(page.text("donor-NOR-received-usd") == usd(get("/v1/donors/NOR")["received_usd"]));
 
+    // A call, two proposals to it, the Board's approval of one, and its
+    // first payment; the fund page's figures follow the API's.
+    int seq = kHead + 3;
+    const auto record = [&](const std::string& hash, const std::vector<std::pair<std::string, std::string>>& fields) {
+      open_form(page, hash);
+      for (const auto& [name, value] : fields) fill(page, name, value);
+      press(page, "desk-record", "record");
+      INFO(hash << ": " << page.evaluate("document.getElementById('page-record').textContent").dump());
+      CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(++seq));
+    };
+    record("record/call.opened", {{"call", "C-2016"}, {"programme", "spp"}, {"title", "Procurement 2016"},
+                                  {"budget_usd", "500,000"}, {"opened_on", "2016-01-01"}, {"closes_on", "2016-12-31"}});
+    for (const char* id : {"P-2016-1", "P-2016-2"}) {
+      record("record/proposal.submitted", {{"call", "C-2016"}, {"proposal", id}, {"applicant", "Ministry of Environment"},
+                                           {"country", "KEN"}, {"region", "AFR"}, {"requested_usd", "100000"},
+                                           {"submitted_on", "2016-05-01"}});
+    }
+    record("record/proposal.approved/proposal%3DP-2016-1",
+           {{"approved_usd", "80,000.00"}, {"decision", "BD/2016/1"}, {"decided_on", "2016-06-01"}});
+    record("record/disbursement.made/proposal%3DP-2016-1",
+           {{"disbursement", "P-2016-1-t1"}, {"amount_usd", "40,000"}, {"paid_on", "2016-07-01"}});
+    const json proposal = get("/v1/proposals/P-2016-1");
+    CHECK(proposal["approved"] == "80000.00");
+    CHECK(proposal["disbursed"] == "40000.00");
+    CHECK(get("/v1/proposals/P-2016-2")["status"] == "submitted");
+    const json fund_paid = get("/v1/fund");
+    page.show("fund", "fund");
+    CHECK(page.text("fund-approved") == usd(fund_paid["approved"]));
+    CHECK(page.text("fund-disbursed") == usd(fund_paid["disbursed"]));
+    CHECK(page.text("fund-cash") == usd(fund_paid["cash"]));
+    CHECK(page.text("fund-cash") == "2,030,000.00 USD");
+
     // A payment beyond the cash: the API's refusal, next to the amount.
     open_form(page, "record/disbursement.made/proposal%3Dspp-MDA-01");
     page.wait_for("document.querySelector('[data-test=\"proposal-hint\"]').textContent !== ''");
@@ -170,7 +208,7 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
     CHECK(page.evaluate("document.activeElement.name") == "amount_usd");
     CHECK(page.evaluate("document.getElementById('desk-amount_usd').getAttribute('aria-invalid')") == "true");
     save_screenshot(page.screenshot(), "desk-refusal.png");
-    CHECK(get("/v1/fund") == fund_after);
+    CHECK(get("/v1/fund") == fund_paid);
 
     // A Board member: no desk, and posts refused.
     page.evaluate("document.getElementById('sign-out').click(); true");
@@ -190,7 +228,7 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
   }
   const test::Run verify = test::run_cli("verify --data " + data);
   CHECK(verify.exit_code == 0);
-  CHECK(json::parse(verify.out)["tree_size"] == kHead + 3);
+  CHECK(json::parse(verify.out)["tree_size"] == kHead + 8);
 }
 
 }  // namespace
