@@ -2,10 +2,12 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "domain/csv_import.h"
 #include "domain/event.h"
 #include "domain/formats.h"
 #include "domain/iso_codes.h"
 #include "domain/schema.h"
+#include "util/canonical.h"
 #include "util/json.h"
 
 namespace fundledger::api {
@@ -89,16 +91,110 @@ nlohmann::json names_json(std::span<const IsoName> names) {
   return out;
 }
 
+// Whether the body is JSON by its media type, which is case-insensitive
+// (RFC 9110, 8.3.1) and may have spaces before its parameters.
+bool json_body(const Request& request) {
+  std::string_view type = request.content_type.substr(0, request.content_type.find(';'));
+  type = type.substr(0, type.find_last_not_of(" \t") + 1);
+  return boost::beast::iequals(type, "application/json");
+}
+
+// A refusal of an import, with the file and row it concerns beside its
+// field (the column).
+Response import_refusal(const Status& status, const ImportRow& where) {
+  Response r = refusal_response(status);
+  if (r.status >= 500 || where.file.empty()) return r;
+  nlohmann::json body = nlohmann::json::parse(r.body);
+  body["error"]["file"] = where.file;
+  if (where.row != 0) body["error"]["row"] = where.row;
+  r.body = canonical_json(body) + "\n";
+  return r;
+}
+
+// {"files":[{"name","content"}]}: the CSV files of an import.
+Result<std::vector<ExportFile>> import_files(const std::string& body) {
+  const auto bad = [](std::string why) { return Status::error(Code::kInvalidType, std::move(why), "files"); };
+  nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded()) return Status::error(Code::kMalformedJson, "the body is not JSON");
+  if (!doc.is_object() || !doc.contains("files") || !doc["files"].is_array() || doc.size() != 1) {
+    return bad("the body is {\"files\":[{\"name\",\"content\"}]}");
+  }
+  std::vector<ExportFile> files;
+  for (const nlohmann::json& f : doc["files"]) {
+    if (!f.is_object() || f.size() != 2 || !f.contains("name") || !f["name"].is_string() || !f.contains("content") ||
+        !f["content"].is_string()) {
+      return bad("each file is {\"name\",\"content\"}, both strings");
+    }
+    const std::string name = f["name"];
+    bool known = false;
+    for (const CsvKind& kind : csv_kinds()) known = known || name == kind.file;
+    if (!known) return Status::error(Code::kInvalidCsv, name + " is not a file of `export --format csv`", "files");
+    files.push_back({name, f["content"]});
+  }
+  if (files.empty()) return bad("the body holds no file");
+  return files;
+}
+
 }  // namespace
+
+Response post_import(const Services& s, const Call& c) {
+  const Result<bool> dry = dry_run_param(c.query);
+  if (!dry) return refusal_response(dry.status());
+  if (!json_body(c.request)) {
+    return error_response(Code::kUnsupportedMediaType, "the files are sent as Content-Type: application/json");
+  }
+  Result<std::vector<ExportFile>> files = import_files(*c.request.body);
+  if (!files) return refusal_response(files.status());
+  ImportRow where;
+  Result<CsvImport> import = import_csv(*files, where);
+  if (!import) return import_refusal(import.status(), where);
+  if (import->drafts.empty()) return error_response(Code::kInvalidCsv, "the files hold no row to import", "files");
+  const std::vector<ImportRow> rows = import->rows;
+  const std::size_t left_out = import->access_rows_left_out;
+  std::vector<Receipt> receipts;
+  std::vector<std::vector<FigureChange>> changes;
+  Status status;
+  std::optional<std::size_t> failed_at;
+  if (*dry) {
+    DryRunResult result = s.writer.dry_run(std::move(import->drafts), c.owner->actor());
+    status = result.status;
+    failed_at = result.failed_at;
+    for (Preview& p : result.events) {
+      receipts.push_back(std::move(p.receipt));
+      changes.push_back(std::move(p.changes));
+    }
+  } else {
+    AppendResult result = s.writer.append(std::move(import->drafts), c.owner->actor());
+    status = result.status;
+    failed_at = result.failed_at;
+    receipts = std::move(result.receipts);
+  }
+  if (!status) {
+    if (!failed_at) return refusal_response(status);
+    return import_refusal(Status::error(status.code(), status.message(), import_column(status.field())),
+                          rows[*failed_at]);
+  }
+  nlohmann::json events = nlohmann::json::array();
+  bool all_repeats = true;
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    nlohmann::json e = receipt_json(receipts[i]);
+    e["file"] = rows[i].file;
+    e["row"] = rows[i].row;
+    e["repeat"] = receipts[i].repeat;
+    if (*dry) e["changes"] = changes_json(changes[i]);
+    events.push_back(std::move(e));
+    all_repeats = all_repeats && receipts[i].repeat;
+  }
+  Response r = json_response(
+      {{"dry_run", *dry}, {"events", std::move(events)}, {"left_out", {{"access.csv", left_out}}}});
+  r.status = *dry || all_repeats ? 200 : 201;
+  return r;
+}
 
 Response post_events(const Services& s, const Call& c) {
   const Result<bool> dry = dry_run_param(c.query);
   if (!dry) return refusal_response(dry.status());
-  // A media type is case-insensitive (RFC 9110, 8.3.1), and may have spaces
-  // before its parameters.
-  std::string_view type = c.request.content_type.substr(0, c.request.content_type.find(';'));
-  type = type.substr(0, type.find_last_not_of(" \t") + 1);
-  if (!boost::beast::iequals(type, "application/json")) {
+  if (!json_body(c.request)) {
     return error_response(Code::kUnsupportedMediaType, "events are sent as Content-Type: application/json");
   }
   // An array of events nests one level deeper than an event.

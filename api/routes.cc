@@ -327,6 +327,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/events", kManager, post_events, kBlocks},
     {"GET", "/v1/events", kEventReaders, events, false},
     {"GET", "/v1/events/{seq}", kEventReaders, event, false},
+    {"POST", "/v1/imports", kManager, post_import, kBlocks},
     {"GET", "/v1/reference", kAnyRole, reference, false},
     {"GET", "/v1/fund", kAnyRole, view<ViewKind::kFund>, false},
     {"GET", "/v1/donors", kAnyRole, view<ViewKind::kDonors>, false},

@@ -112,7 +112,7 @@ namespace fundledger {
   X(kBackupsOff, "backups_off", 409, 1, "POST /v1/backups to a server started without --backups")             \
   X(kBackupCorrupt, "backup_corrupt", 0, 1, "a backup's files are not what was backed up, or not the log signed")\
   /* Importing a spreadsheet (domain/csv_import.h) */                                                          \
-  X(kInvalidCsv, "invalid_csv", 0, 1, "a file to import that is not a CSV file of `export --format csv`")       \
+  X(kInvalidCsv, "invalid_csv", 400, 1, "a file to import that is not a CSV file of `export --format csv`")       \
   /* What `verify` finds in a stored log (ledger/verify.h) */                                                  \
   X(kMissingEvent, "missing_event", 0, 1, "an event is absent")                                                \
   X(kMalformedKey, "malformed_key", 0, 1, "a key the ledger does not write")                                   \

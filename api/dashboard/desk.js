@@ -320,13 +320,44 @@ function showAmounts() {
   }
 }
 
+// --- importing a spreadsheet ------------------------------------------------
+
+async function importBody() {
+  const files = Array.from($('import-files').files);
+  return JSON.stringify({ files: await Promise.all(files.map(async f => ({ name: f.name, content: await f.text() }))) });
+}
+
+async function sendImport(dryRun) {
+  $('import-error').textContent = '';
+  const r = await post('/v1/imports' + (dryRun ? '?dry_run=true' : ''), await importBody());
+  document.body.dataset.sent = '';
+  $('import-record').disabled = !dryRun || !!r.body.error;
+  if (r.body.error) {
+    const e = r.body.error;
+    const where = [e.file, e.row ? `row ${e.row}` : '', e.field].filter(Boolean).join(', ');
+    $('import-error').textContent = `${where ? where + ': ' : ''}${e.message} (${e.code})`;
+    $('import-table').hidden = true;
+  } else {
+    $('import-table').tBodies[0].replaceChildren(...r.body.events.map(e => {
+      const words = (e.changes || []).map(c => changeWords(c, {})).filter(Boolean);
+      const result = e.repeat ? `already recorded as event ${e.seq}`
+        : dryRun ? `would be event ${e.seq}` + (words.length ? `: ${words[0]}` : '') : `recorded as event ${e.seq}`;
+      return el('tr', {}, cell(e.file), numCell(String(e.row)), cell(e.id), cell(result, { 'data-test': `import-${e.file}-${e.row}` }));
+    }));
+    $('import-table').hidden = false;
+  }
+  document.body.dataset.sent = dryRun ? 'import-check' : 'import';
+}
+
 async function showRecord() {
   if (state.role !== 'manager') {
     $('desk-form').hidden = true;
+    $('desk-import').hidden = true;
     $('desk-note').textContent = 'Recording is for the fund\'s managers; this token reads the fund only.';
     return;
   }
   $('desk-form').hidden = false;
+  $('desk-import').hidden = false;
   $('desk-note').textContent = 'Choose what to record. Nothing is written until you press Record; Preview shows what it would change.';
   if (!desk.reference) {
     desk.reference = await api('/v1/reference');
@@ -354,5 +385,8 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('desk-id').addEventListener('input', () => { desk.idEdited = true; });
   $('desk-preview').addEventListener('click', () => send(true).catch(e => showError(e.message)));
+  $('import-check').addEventListener('click', () => sendImport(true).catch(e => showError(e.message)));
+  $('import-record').addEventListener('click', () => sendImport(false).catch(e => showError(e.message)));
+  $('import-files').addEventListener('change', () => { $('import-record').disabled = true; });
   $('desk-form').addEventListener('submit', e => { e.preventDefault(); send(false).catch(err => showError(err.message)); });
 });

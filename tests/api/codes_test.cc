@@ -166,6 +166,10 @@ TEST_CASE("every code the server answers with comes back with the status of the 
                              "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}");
        }},
       {Code::kBackupsOff, [&] { return c.send(http::verb::post, "/v1/backups", s.manager); }},
+      {Code::kInvalidCsv, [&] {
+         return c.send(http::verb::post, "/v1/imports", s.manager,
+                       R"({"files":[{"name":"donors.csv","content":"donor,colour\r\nX,red\r\n"}]})");
+       }},
       {Code::kReservedType, [&] {
          return post(R"({"id":"a1","type":"access.revoked","data":{"name":"bea","role":"board","token":"0123456789abcdef"}})");
        }},

@@ -152,6 +152,47 @@ TEST_CASE("only a manager may post or dry-run, and dry_run is true or false", "[
   CHECK(s.ledger.store->head().size == 8);
 }
 
+TEST_CASE("POST /v1/imports: a dry run row by row, then every row, and a refusal naming its file and row", "[server]") {
+  Served s(small_fund());
+  Client c(s.port());
+  const auto body = [](const std::string& rows) {
+    return json{{"files", json::array({{{"name", "contributions.csv"},
+                                        {"content", "contribution,donor,pledge,amount,currency,usd,received_on\r\n" + rows}}})}}
+        .dump();
+  };
+  const std::string two = "c-2,JPN,P1,100.00,EUR,110.00,2014-08-01\r\nc-3,JPN,P1,500.00,EUR,550.00,2014-09-01\r\n";
+  Reply r = c.send(http::verb::post, "/v1/imports?dry_run=true", s.manager, body(two));
+  REQUIRE(r.status == 200);
+  CHECK(r.body["dry_run"] == true);
+  REQUIRE(r.body["events"].size() == 2);
+  CHECK(r.body["events"][1]["file"] == "contributions.csv");
+  CHECK(r.body["events"][1]["row"] == 3);
+  CHECK(r.body["events"][1]["seq"] == 9);
+  CHECK(r.body["events"][1]["id"] == "contribution-c-3");
+  CHECK(r.body["events"][1]["changes"][0] == change("fund", "", "cash", "550.00", "1100.00"));
+  CHECK(s.ledger.store->head().size == 7);
+  r = c.send(http::verb::post, "/v1/imports", s.manager, body(two));
+  REQUIRE(r.status == 201);
+  CHECK(r.body["events"][0]["seq"] == 8);
+  CHECK_FALSE(r.body["events"][0].contains("changes"));
+  CHECK(s.ledger.store->head().size == 9);
+  // Again: nothing new.
+  CHECK(c.send(http::verb::post, "/v1/imports", s.manager, body(two)).status == 200);
+  // The pledge is paid in full: a cent more against it, in the second row,
+  // refuses both.
+  r = c.send(http::verb::post, "/v1/imports", s.manager,
+             body("c-4,JPN,,5.00,EUR,5.50,2014-10-01\r\nc-5,JPN,P1,0.01,EUR,0.01,2014-10-01\r\n"));
+  check_error(r, 422, "exceeds_outstanding");
+  CHECK(r.body["error"]["file"] == "contributions.csv");
+  CHECK(r.body["error"]["row"] == 3);
+  CHECK(r.body["error"]["field"] == "amount");
+  CHECK(s.ledger.store->head().size == 9);
+  r = c.send(http::verb::post, "/v1/imports", s.manager, R"({"files":[{"name":"donor.csv","content":""}]})");
+  check_error(r, 400, "invalid_csv");
+  CHECK(r.body["error"]["message"] == "donor.csv is not a file of `export --format csv`");
+  check_error(c.send(http::verb::post, "/v1/imports", s.board, body(two)), 403, "forbidden");
+}
+
 TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event type's fields", "[server]") {
   Served s(small_fund());
   Client c(s.port());

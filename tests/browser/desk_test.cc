@@ -3,11 +3,15 @@
 // registers a donor, records a pledge in euros typed as an officer types
 // it, previews and records a contribution against it with its dollar
 // amount, sends a form twice to have it recorded once, opens a call,
-// records two proposals, the approval of one and a payment to it, and sees
-// the API's refusal of a payment beyond the cash next to the amount; after each step
+// records two proposals, the approval of one and a payment to it, imports a
+// spreadsheet of three contributions after checking each row, and sees the
+// API's refusal of a payment beyond the cash next to the amount; after each step
 // the fund and the donor on the page equal the API's views, and the
 // ledger verifies afterwards. A Board member's token gets no desk, and its
 // posts 403.
+
+#include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -190,6 +194,34 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
     CHECK(page.text("fund-cash") == usd(fund_paid["cash"]));
     CHECK(page.text("fund-cash") == "2,030,000.00 USD");
 
+    // A spreadsheet of three contributions, checked row by row, then
+    // imported whole.
+    const std::filesystem::path sheet = dir.path() / "contributions.csv";
+    std::ofstream(sheet, std::ios::binary) << "contribution,donor,pledge,amount,currency,usd,received_on\r\n"
+                                              "NOR-2016-2,NOR,NOR-2016,30000.00,EUR,33000.00,2016-08-01\r\n"
+                                              "NOR-2016-3,NOR,NOR-2016,20000.00,EUR,22000.00,2016-09-01\r\n"
+                                              "NOR-2016-4,NOR,NOR-2016,10000.00,EUR,11000.00,2016-10-01\r\n";
+    open_form(page, "record/contribution.received");
+    const json root = page.call("DOM.getDocument");
+    const json node = page.call("DOM.querySelector", {{"nodeId", root["root"]["nodeId"]}, {"selector", "#import-files"}});
+    page.call("DOM.setFileInputFiles", {{"nodeId", node["nodeId"]}, {"files", json::array({sheet.string()})}});
+    press(page, "import-check", "import-check");
+    CHECK(page.text("import-error") == "");
+    CHECK(page.text("import-contributions.csv-2") ==
+          "would be event " + std::to_string(seq + 1) + ": the fund: cash on hand 2,030,000.00 USD → 2,063,000.00 USD");
+    CHECK(page.text("import-contributions.csv-4") ==
+          "would be event " + std::to_string(seq + 3) + ": the fund: cash on hand 2,085,000.00 USD → 2,096,000.00 USD");
+    CHECK(get("/v1/fund") == fund_paid);
+    save_screenshot(page.screenshot(), "desk-import.png");
+    press(page, "import-record", "import");
+    CHECK(page.text("import-contributions.csv-3") == "recorded as event " + std::to_string(seq + 2));
+    seq += 3;
+    const json fund_imported = get("/v1/fund");
+    page.show("fund", "fund");
+    CHECK(page.text("fund-cash") == usd(fund_imported["cash"]));
+    CHECK(page.text("fund-cash") == "2,096,000.00 USD");
+    CHECK(page.text("donor-NOR-EUR-outstanding") == "90,000.00");
+
     // A payment beyond the cash: the API's refusal, next to the amount.
     open_form(page, "record/disbursement.made/proposal%3Dspp-MDA-01");
     page.wait_for("document.querySelector('[data-test=\"proposal-hint\"]').textContent !== ''");
@@ -208,7 +240,7 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
     CHECK(page.evaluate("document.activeElement.name") == "amount_usd");
     CHECK(page.evaluate("document.getElementById('desk-amount_usd').getAttribute('aria-invalid')") == "true");
     save_screenshot(page.screenshot(), "desk-refusal.png");
-    CHECK(get("/v1/fund") == fund_paid);
+    CHECK(get("/v1/fund") == fund_imported);
 
     // A Board member: no desk, and posts refused.
     page.evaluate("document.getElementById('sign-out').click(); true");
@@ -228,7 +260,7 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
   }
   const test::Run verify = test::run_cli("verify --data " + data);
   CHECK(verify.exit_code == 0);
-  CHECK(json::parse(verify.out)["tree_size"] == kHead + 8);
+  CHECK(json::parse(verify.out)["tree_size"] == kHead + 11);
 }
 
 }  // namespace
