@@ -111,11 +111,17 @@ Response import_refusal(const Status& status, const ImportRow& where) {
   return r;
 }
 
+// The longest file an import may carry: the whole body.
+constexpr std::size_t kImportBytesMax = 1 << 20;
+
 // {"files":[{"name","content"}]}: the CSV files of an import.
 Result<std::vector<ExportFile>> import_files(const std::string& body) {
   const auto bad = [](std::string why) { return Status::error(Code::kInvalidType, std::move(why), "files"); };
-  nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
-  if (doc.is_discarded()) return Status::error(Code::kMalformedJson, "the body is not JSON");
+  // The strict reader of every request (duplicate keys, depth), each file
+  // a string as long as the body allows.
+  Result<nlohmann::json> parsed = parse_json(body, JsonLimits{3, kImportBytesMax});
+  if (!parsed) return parsed.status();
+  const nlohmann::json& doc = *parsed;
   if (!doc.is_object() || !doc.contains("files") || !doc["files"].is_array() || doc.size() != 1) {
     return bad("the body is {\"files\":[{\"name\",\"content\"}]}");
   }

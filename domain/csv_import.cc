@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/formats.h"
+#include "domain/schema.h"
+#include "util/json.h"
 
 namespace fundledger {
 namespace {
@@ -139,7 +141,8 @@ std::string id_of(const Cells& cells, const std::string& made) {
   return given.empty() ? made : given;
 }
 
-// The call.opened row's regions: absent when all five are listed.
+// The call.opened row's regions: absent (every region) when the cell is
+// empty or lists all five.
 json regions_of(const std::string& cell) {
   json list = json::array();
   std::size_t start = 0;
@@ -152,7 +155,7 @@ json regions_of(const std::string& cell) {
   }
   std::vector<std::string> sorted = list.get<std::vector<std::string>>();
   std::sort(sorted.begin(), sorted.end());
-  if (std::equal(sorted.begin(), sorted.end(), kRegions.begin(), kRegions.end())) return nullptr;
+  if (list.empty() || std::equal(sorted.begin(), sorted.end(), kRegions.begin(), kRegions.end())) return nullptr;
   return list;
 }
 
@@ -233,9 +236,24 @@ Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_ev
              data_of(c, {"proposal", "amount_usd", "released_on", "reason"}));
 }
 
-// The header must hold every column the file's rows need (all of the
-// export's but the seqs, and a write-off's currency, which its pledge
-// gives), and none the export does not write.
+// The event types a file's rows become.
+std::vector<EventType> types_of(std::string_view file) {
+  using T = EventType;
+  static const std::map<std::string_view, std::vector<EventType>> kTypes = {
+      {"donors.csv", {T::kDonorRegistered}},        {"programmes.csv", {T::kProgrammeRegistered}},
+      {"pledges.csv", {T::kPledgeRecorded}},        {"write_offs.csv", {T::kPledgeWrittenOff}},
+      {"contributions.csv", {T::kContributionReceived}}, {"calls.csv", {T::kCallOpened}},
+      {"proposals.csv", {T::kProposalSubmitted}},   {"decisions.csv", {T::kProposalApproved, T::kProposalRejected}},
+      {"disbursements.csv", {T::kDisbursementMade}}, {"refunds.csv", {T::kRefundReceived}},
+      {"releases.csv", {T::kAllocationReleased}}};
+  const auto found = kTypes.find(file);
+  return found == kTypes.end() ? std::vector<EventType>{} : found->second;
+}
+
+// The header must hold the columns every row of the file needs (the
+// fields each of its event types requires, and a decision's outcome), and
+// none the export does not write. A column of optional fields may be left
+// out.
 Status check_header(const CsvKind& kind, const Row& header) {
   const auto in = [](const auto& list, std::string_view column) {
     return std::find(list.begin(), list.end(), column) != list.end();
@@ -248,12 +266,29 @@ Status check_header(const CsvKind& kind, const Row& header) {
       return bad_csv("the column \"" + column + "\" is there twice", column);
     }
   }
+  const std::vector<EventType> types = types_of(kind.file);
   for (const std::string_view column : kind.columns) {
-    const bool needed = column != "seq" && column != "closed_seq" &&
-                        !(column == "currency" && std::string_view(kind.file) == "write_offs.csv");
+    // Required by every type the file's rows may be.
+    bool needed = !types.empty();
+    for (const EventType type : types) {
+      bool required = false;
+      for (const FieldInfo& f : data_fields(type)) required = required || (f.name == column && f.required);
+      needed = needed && required;
+    }
+    needed = needed || column == "outcome";
     if (needed && !in(header, column)) {
       return bad_csv("the header lacks the column \"" + std::string(column) + "\"", std::string(column));
     }
+  }
+  return Status::ok();
+}
+
+// A spreadsheet saved in another encoding (Windows-1252, Latin-1) is
+// refused at the first cell that is not UTF-8, rather than read wrong.
+Status utf8_row(const Row& header, const Row& row) {
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (is_valid_utf8(row[i])) continue;
+    return bad_csv("the text is not UTF-8: save the file as \"CSV UTF-8\"", i < header.size() ? header[i] : "");
   }
   return Status::ok();
 }
@@ -284,10 +319,12 @@ Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& wh
     }
     const Row& header = rows->front();
     where.row = 1;
+    FL_RETURN_IF_ERROR(utf8_row(header, header));
     FL_RETURN_IF_ERROR(check_header(kinds[k], header));
     for (std::size_t r = 1; r < rows->size(); ++r) {
       const Row& row = (*rows)[r];
       where.row = r + 1;
+      FL_RETURN_IF_ERROR(utf8_row(header, row));
       if (row.size() == 1 && row[0].empty()) continue;  // a blank line
       if (row.size() != header.size()) {
         return bad_csv("the row has " + std::to_string(row.size()) + " fields and the header " +

@@ -14,8 +14,9 @@
 // An event's id is the row's `event_id`, or else one made from its
 // business id: `pledge-JPN-2014`, `contribution-c-1`, `approval-P7`.
 // Empty cells are absent fields; `regions` lists regions separated by
-// spaces, all five meaning a call open to every region. access.csv is left
-// out: the ledger records its own tokens (SPEC: reserved_type).
+// spaces, none or all five meaning a call open to every region.
+// access.csv is left out: the ledger records its own tokens (SPEC:
+// reserved_type).
 
 #include <cstddef>
 #include <string>

@@ -142,7 +142,8 @@ async function fieldInput(type, f) {
       options(s, list.map(p => [p.programme, `${p.name} (${p.programme})`]), { optional: !f.required });
     }
     if (f.name === 'call') {
-      const calls = (await api('/v1/calls')).view.calls.filter(c => type !== 'proposal.submitted' || c.status === 'open');
+      // A proposal goes to an open call, and only an open call closes.
+      const calls = (await api('/v1/calls')).view.calls.filter(c => c.status === 'open');
       options(s, calls.map(c => [c.call, `${c.title} (${c.call}, ${c.status})`]));
     }
     return s;

@@ -190,6 +190,9 @@ TEST_CASE("POST /v1/imports: a dry run row by row, then every row, and a refusal
   r = c.send(http::verb::post, "/v1/imports", s.manager, R"({"files":[{"name":"donor.csv","content":""}]})");
   check_error(r, 400, "invalid_csv");
   CHECK(r.body["error"]["message"] == "donor.csv is not a file of `export --format csv`");
+  // The body is read as strictly as every request's.
+  check_error(c.send(http::verb::post, "/v1/imports", s.manager, R"({"files":[],"files":[]})"), 400, "duplicate_key");
+  check_error(c.send(http::verb::post, "/v1/imports", s.manager, R"({"files":[]})"), 400, "invalid_type");
   check_error(c.send(http::verb::post, "/v1/imports", s.board, body(two)), 403, "forbidden");
 }
 

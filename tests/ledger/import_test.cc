@@ -113,6 +113,21 @@ TEST_CASE("rows without seq or event_id are recorded after the others, with ids 
   }).to_string() == "ok");
 }
 
+TEST_CASE("a call's regions: a list, or none or all five for every region", "[import]") {
+  const std::string header = "call,title,programme,budget_usd,opened_on,closes_on,regions\r\n";
+  ImportRow where;
+  Result<CsvImport> imported = import_csv(
+      {{"calls.csv", header + "C1,One,spp,10.00,2014-01-01,2014-02-01,AFR WEOG\r\n" +
+                         "C2,Two,spp,10.00,2014-01-01,2014-02-01,\r\n" +
+                         "C3,Three,spp,10.00,2014-01-01,2014-02-01,WEOG GRULAC EEG APG AFR\r\n"}},
+      where);
+  REQUIRE(imported.status().to_string() == "ok");
+  REQUIRE(imported->drafts.size() == 3);
+  CHECK(*imported->drafts[0].data.list("regions") == std::vector<std::string>{"AFR", "WEOG"});
+  CHECK(imported->drafts[1].data.list("regions") == nullptr);
+  CHECK(imported->drafts[2].data.list("regions") == nullptr);
+}
+
 TEST_CASE("a text the export defused as a formula comes back as it was", "[import]") {
   test::Ledger ledger;
   ledger.append(
@@ -170,6 +185,10 @@ TEST_CASE("a refusal names the file, the row and the column", "[import]") {
         Refused{"invalid_csv: seq must be a seq: 1 or more", "seq", "pledges.csv", 2});
   CHECK(refusal({{"decisions.csv", "proposal,outcome,approved_usd,decision,decided_on,reason\r\nP,maybe,,D,2014-01-01,\r\n"}}) ==
         Refused{"invalid_csv: outcome must be approved or rejected", "outcome", "decisions.csv", 2});
+  // A spreadsheet saved as Latin-1: refused at the first cell that is not
+  // UTF-8, not read wrong.
+  CHECK(refusal({{"donors.csv", "donor,name,kind,country\r\nNOR,Norv\xE8ge,government,NOR\r\n"}}) ==
+        Refused{"invalid_csv: the text is not UTF-8: save the file as \"CSV UTF-8\"", "name", "donors.csv", 2});
   // The ledger's own records are left out, counted.
   ImportRow where;
   Result<CsvImport> access = import_csv(
