@@ -39,14 +39,14 @@ std::string undefused(std::string field, bool quoted) {
 
 // RFC 4180: fields separated by commas, rows by CRLF (or LF), a field in
 // quotes when it holds one of them, a quote in it doubled. `where.row`
-// says the row a refusal is in.
+// says the row a refusal is in, counted as a spreadsheet counts them (a
+// line break inside quotes does not start a row).
 Result<std::vector<Row>> parse_csv(std::string_view text, ImportRow& where) {
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   std::vector<Row> rows;
   Row row;
   std::string field;
   bool quoted = false;
-  std::size_t line = 1;
   std::size_t i = 0;
   const auto end_field = [&] {
     row.push_back(undefused(std::move(field), quoted));
@@ -58,11 +58,10 @@ Result<std::vector<Row>> parse_csv(std::string_view text, ImportRow& where) {
     if (c == '"' && field.empty() && !quoted) {
       // A quoted field: up to the quote that is not doubled.
       quoted = true;
-      const std::size_t start_line = line;
+      where.row = rows.size() + 1;
       for (++i;; ++i) {
         if (i == text.size()) {
-          where.row = start_line;
-          return bad_csv("a quote opened in row " + std::to_string(start_line) + " is never closed");
+          return bad_csv("a quote opened in row " + std::to_string(where.row) + " is never closed");
         }
         if (text[i] == '"') {
           if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -73,12 +72,10 @@ Result<std::vector<Row>> parse_csv(std::string_view text, ImportRow& where) {
           ++i;
           break;
         }
-        if (text[i] == '\n') ++line;
         field += text[i];
       }
       if (i < text.size() && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
-        where.row = line;
-        return bad_csv("row " + std::to_string(line) + " has text after a closing quote");
+        return bad_csv("row " + std::to_string(where.row) + " has text after a closing quote");
       }
       continue;
     }
@@ -90,7 +87,6 @@ Result<std::vector<Row>> parse_csv(std::string_view text, ImportRow& where) {
       rows.push_back(std::move(row));
       row.clear();
       i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
-      ++line;
     } else {
       field += c;
       ++i;

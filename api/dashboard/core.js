@@ -31,7 +31,7 @@ function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (k === 'class') e.className = v;
-    else if (k.startsWith('data-')) e.setAttribute(k, v);
+    else if (k.startsWith('data-') || k.startsWith('aria-')) e.setAttribute(k, v);
     else e[k] = v;
   }
   for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));

@@ -144,7 +144,7 @@ async function fieldInput(type, f) {
     if (f.name === 'call') {
       // A proposal goes to an open call, and only an open call closes.
       const calls = (await api('/v1/calls')).view.calls.filter(c => c.status === 'open');
-      options(s, calls.map(c => [c.call, `${c.title} (${c.call}, ${c.status})`]));
+      options(s, calls.map(c => [c.call, `${c.title} (${c.call})`]));
     }
     return s;
   }
@@ -215,8 +215,9 @@ function showRefusal(error) {
   const name = error.field && error.field.startsWith('data.') ? error.field.slice(5) : error.field;
   const target = name === 'id' ? $('desk-id') : name ? input(name) : null;
   const text = `${error.message} (${error.code})`;
-  if (target) {
-    $(`desk-${name}-error`).textContent = text;
+  const next = name ? $(`desk-${name}-error`) : null;
+  if (target && next) {
+    next.textContent = text;
     target.setAttribute('aria-invalid', 'true');
     target.focus();
   } else {
@@ -229,8 +230,12 @@ function showRefusal(error) {
 function changeWords(c, pledges) {
   if (c.figure.startsWith('trail[') || c.figure.endsWith('.seq') || c.figure === 'seq') return null;
   const pledge = c.view === 'donor' && c.figure.startsWith('pledges[') ? /\[(.*?)\]/.exec(c.figure)[1] : null;
-  const currency = (/\[([A-Z]{3})\]/.exec(c.figure) || [])[1] ||
-    (pledge !== null ? pledges[pledge] || pledgeCurrency(pledge) : 'USD');
+  // A figure is in US dollars but those of a currency's list element
+  // (currencies[EUR], pledges_by_currency[EUR], earmarks[spp,EUR]) and of
+  // a donor's pledge.
+  const listed = /^(?:currencies|pledges_by_currency)\[([A-Z]{3})\]/.exec(c.figure) ||
+    /^earmarks\[[^\]]*,([A-Z]{3})\]/.exec(c.figure);
+  const currency = listed ? listed[1] : pledge !== null ? pledges[pledge] || pledgeCurrency(pledge) : 'USD';
   const shown = v => v === null ? 'none' : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)
     ? money(v, currency).trim() : String(v);
   const where = { fund: 'the fund', regions: 'regions', programmes: 'programmes' }[c.view] || `${c.view} ${c.id}`;

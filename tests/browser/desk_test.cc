@@ -239,6 +239,9 @@ TEST_CASE("a manager records through the desk; the page's figures stay the API's
     CHECK(page.text("error-amount_usd") == refused.body["error"]["message"].get<std::string>() + " (insufficient_cash)");
     CHECK(page.evaluate("document.activeElement.name") == "amount_usd");
     CHECK(page.evaluate("document.getElementById('desk-amount_usd').getAttribute('aria-invalid')") == "true");
+    // The message is the field's description, for a screen reader.
+    CHECK(page.evaluate("document.getElementById('desk-amount_usd').getAttribute('aria-describedby')") ==
+          "desk-amount_usd-error");
     save_screenshot(page.screenshot(), "desk-refusal.png");
     CHECK(get("/v1/fund") == fund_imported);
 

@@ -185,6 +185,11 @@ TEST_CASE("a refusal names the file, the row and the column", "[import]") {
         Refused{"invalid_csv: seq must be a seq: 1 or more", "seq", "pledges.csv", 2});
   CHECK(refusal({{"decisions.csv", "proposal,outcome,approved_usd,decision,decided_on,reason\r\nP,maybe,,D,2014-01-01,\r\n"}}) ==
         Refused{"invalid_csv: outcome must be approved or rejected", "outcome", "decisions.csv", 2});
+  // A line break inside quotes does not start a row: the quote left open
+  // is in row 3, as the spreadsheet shows it, not on the file's line 4.
+  CHECK(refusal({{"donors.csv", "donor,name,kind\r\nNOR,\"Norway,\r\nGovernment of\",government\r\n"
+                                "SWE,\"Sweden,government\r\n"}}) ==
+        Refused{"invalid_csv: a quote opened in row 3 is never closed", "", "donors.csv", 3});
   // A spreadsheet saved as Latin-1: refused at the first cell that is not
   // UTF-8, not read wrong.
   CHECK(refusal({{"donors.csv", "donor,name,kind,country\r\nNOR,Norv\xE8ge,government,NOR\r\n"}}) ==
