@@ -91,7 +91,7 @@ TEST_CASE("an address past its share gives up its own oldest waiting connection"
   CHECK(p.slots.evicted() == 1);
 }
 
-TEST_CASE("when every slot is taken the address holding most gives one up; when all answer the new one is refused",
+TEST_CASE("when every slot is taken the address holding most gives one up, and when all answer the new one is refused",
           "[connections]") {
   Pool p(SlotLimits{.connections_max = 4, .per_address_max = 4, .handshakes_max = 4});
   const auto [a1, id1] = p.open("10.0.0.1");

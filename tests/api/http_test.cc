@@ -24,7 +24,7 @@ TEST_CASE("a client that sends a whole body over the limit before reading still 
   }
 }
 
-TEST_CASE("HEAD answers a GET route's header alone; an absolute-form target is routed by its path", "[server]") {
+TEST_CASE("HEAD answers a GET route's header alone, and an absolute-form target is routed by its path", "[server]") {
   Served s;
   Client c(s.port());
   const Reply get = c.send(http::verb::get, "/v1/fund", s.board);

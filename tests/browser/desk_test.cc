@@ -52,7 +52,7 @@ void press(Page& page, const std::string& button, const std::string& sent) {
   page.wait_for("document.body.dataset.sent === '" + sent + "'");
 }
 
-TEST_CASE("a manager records through the desk; the page's figures stay the API's; a Board member gets no desk",
+TEST_CASE("a manager records through the desk, the page's figures stay the API's, and a Board member gets no desk",
           "[browser][slow]") {
   INFO("the browser test needs " << test::kChromium << " (Debian's chromium; tools/install-deps --test installs it)");
   REQUIRE(std::filesystem::exists(test::kChromium));
