@@ -239,7 +239,7 @@ Response reference(const Services&, const Call&) {
     const auto type = static_cast<EventType>(t);
     nlohmann::json fields = nlohmann::json::array();
     for (const FieldInfo& f : data_fields(type)) {
-      fields.push_back({{"name", f.name}, {"kind", f.kind}, {"required", f.required}});
+      fields.push_back({{"name", f.name}, {"kind", f.kind}, {"required", f.required}, {"filled", f.filled}});
     }
     types.push_back({{"type", event_type_name(type)}, {"fields", std::move(fields)}});
   }

@@ -63,6 +63,8 @@ void FundState::apply(EventType type, const DataView& d, std::uint64_t seq) {
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
       return apply_money_out(type, d, seq);
+    case EventType::kEntryReversed:
+      return apply_reversal(d, seq);
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked:
       return;
@@ -244,6 +246,83 @@ void FundState::apply_money_out(EventType type, const DataView& d, std::uint64_t
       add_approved(x, -a);
   }
   FL_CHECK(p.disbursed >= 0 && p.disbursed <= p.approved);
+}
+
+// The exact opposite of the reversed event's effect, counts included: the
+// fund's figures are as if it had not happened, and the reversal is kept
+// beside it in the donor's list or the proposal's trail.
+void FundState::apply_reversal(const DataView& d, std::uint64_t seq) {
+  const auto type = event_type_from_name(d.get("reverses"));
+  FL_CHECK(type.has_value());
+  ++totals_for_change().reversals;
+  if (*type == EventType::kContributionReceived || *type == EventType::kPledgeWrittenOff) {
+    return apply_pledge_reversal(*type, d, seq);
+  }
+  Proposal& p = proposal_for_change(d.get("proposal"));
+  const auto reverses = parse_seq(d.get("seq"));
+  FL_CHECK(reverses.has_value());
+  p.trail.push_back({seq, EventType::kEntryReversed, *reverses});
+  Call& c = call_for_change(p.call);
+  ProposalContext x{p, c, programme_for_change(c.programme), totals_for_change()};
+  const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);
+  switch (*type) {
+    case EventType::kDisbursementMade:
+      --p.disbursements;
+      --x.totals.disbursements;
+      add_disbursed(x, -a);
+      break;
+    case EventType::kRefundReceived:
+      p.refunded -= a;
+      --x.totals.refunds;
+      add_approved(x, a);
+      add_disbursed(x, a);
+      break;
+    default:
+      p.released -= a;
+      --x.totals.releases;
+      add_approved(x, a);
+  }
+  FL_CHECK(p.disbursed >= 0 && p.disbursed <= p.approved && p.refunded >= 0 && p.released >= 0);
+}
+
+void FundState::apply_pledge_reversal(EventType type, const DataView& d, std::uint64_t seq) {
+  const std::string currency(d.get("currency"));
+  const std::int64_t a = amount(d, "amount", units_of(currency));
+  Totals& t = totals_for_change();
+  Donor& donor = donor_for_change(d.get("donor"));
+  const auto reverses = parse_seq(d.get("seq"));
+  FL_CHECK(reverses.has_value());
+  donor.reversals.push_back({seq, *reverses, type});
+  CurrencyFigures& f = donor.currencies[currency];
+  Pledge* p = d.has("pledge") ? donor.pledge(d.get("pledge")) : nullptr;
+  if (type == EventType::kPledgeWrittenOff) {
+    FL_CHECK(p != nullptr);
+    p->written_off -= a;
+    f.written_off -= a;
+    f.outstanding += a;
+    t.outstanding_by_currency[currency] += a;
+    --t.write_offs;
+    return;
+  }
+  const std::int64_t credited = amount(d, "usd", kUsdMinorUnits);
+  f.received -= a;
+  donor.received_usd -= credited;
+  --donor.contributions;
+  t.received -= credited;
+  t.received_by_currency[currency] -= a;
+  --t.contributions;
+  FL_CHECK(t.cash() >= 0 && t.unallocated() >= 0);
+  if (p == nullptr) {
+    f.unpledged -= a;
+    return;
+  }
+  p->received -= a;
+  f.outstanding += a;
+  t.outstanding_by_currency[currency] += a;
+  if (!p->programme.empty()) {
+    t.earmarked_received[p->programme] -= credited;
+    programme_for_change(p->programme).earmarked_received -= credited;
+  }
 }
 
 void FundState::add_approved(ProposalContext& x, std::int64_t amount) {

@@ -29,6 +29,9 @@ const std::vector<CsvKind>& csv_kinds() {
       {"refunds.csv", {"seq", "refund", "proposal", "amount_usd", "received_on"}},
       {"releases.csv", {"seq", "proposal", "amount_usd", "released_on", "reason"}},
       {"access.csv", {"seq", "change", "name", "role", "token", "expires_on"}},
+      {"reversals.csv",
+       {"seq", "reversed_seq", "reverses", "reversed_on", "reason", "contribution", "disbursement", "refund",
+        "donor", "pledge", "proposal", "amount", "currency", "usd", "amount_usd"}},
   };
   return kinds;
 }
@@ -57,6 +60,7 @@ int csv_kind_of(EventType type) {
     case EventType::kAllocationReleased: return 10;
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked: return 11;
+    case EventType::kEntryReversed: return 12;
   }
   return -1;
 }
@@ -153,6 +157,8 @@ void CsvOutput::add(const Event& e) {
       row.emplace_back(e.type == EventType::kAccessGranted ? "granted" : "revoked");
     } else if (c == "currency" && e.type == EventType::kPledgeWrittenOff) {
       row.push_back(s.pledge_currency[std::string(field(e, "pledge"))]);
+    } else if (c == "reversed_seq") {
+      row.emplace_back(field(e, "seq"));
     } else if (c == "regions") {
       row.push_back(call_regions(e));
     } else {

@@ -160,22 +160,33 @@ std::string closing_of(const Cells& c) {
   return event_line("call-closed-" + c.get("call"), "call.closed", data_of(c, {"call", "closed_on"}));
 }
 
+// A seq written in a cell: 1 or more.
+std::optional<std::uint64_t> number(const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v == 0) return std::nullopt;
+  return v;
+}
+
+// A reversal's data from its row. data.seq is the file's reversed_seq
+// here; import_csv moves it to the seq that row will get
+// (renumber_reversals).
+json reversal_data(const Cells& c) {
+  json data = data_of(c, {"reason", "reversed_on", "reverses", "contribution", "disbursement", "refund", "donor",
+                          "pledge", "proposal", "amount", "currency", "usd", "amount_usd"});
+  data["seq"] = c.get("reversed_seq");
+  return data;
+}
+
 // The events of one row of `file` (one, or two for a call that closed).
 Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_events(std::string_view file,
                                                                                       const Cells& c) {
   using Out = std::vector<std::pair<std::optional<std::uint64_t>, std::string>>;
-  std::optional<std::uint64_t> seq;
-  const auto number = [](const std::string& text) -> std::optional<std::uint64_t> {
-    std::uint64_t v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v == 0) return std::nullopt;
-    return v;
-  };
-  for (const char* column : {"seq", "closed_seq"}) {
+  for (const char* column : {"seq", "closed_seq", "reversed_seq"}) {
     const std::string text = c.get(column);
     if (!text.empty() && !number(text)) return bad_csv(std::string(column) + " must be a seq: 1 or more", column);
   }
-  seq = number(c.get("seq"));
+  const std::optional<std::uint64_t> seq = number(c.get("seq"));
   const auto one = [&](const std::string& id, const char* type, json data) {
     return Out{{seq, event_line(id_of(c, id), type, std::move(data))}};
   };
@@ -228,8 +239,31 @@ Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_ev
   if (file == "refunds.csv") {
     return one("refund-" + c.get("refund"), "refund.received", data_of(c, {"refund", "proposal", "amount_usd", "received_on"}));
   }
+  if (file == "reversals.csv") {
+    if (c.get("reversed_seq").empty()) return bad_csv("reversed_seq must be a seq: 1 or more", "reversed_seq");
+    return one("reversal-" + c.get("reversed_seq") + "-" + c.get("reversed_on"), "entry.reversed", reversal_data(c));
+  }
   return one("release-" + c.get("proposal") + "-" + c.get("released_on"), "allocation.released",
              data_of(c, {"proposal", "amount_usd", "released_on", "reason"}));
+}
+
+// A reversal names the event it reverses by the seq the file gives it
+// (reversed_seq). When a row of the import has that seq, the reversal
+// names the seq that row will get in this ledger, the first draft landing
+// at `first_seq`; otherwise it names the ledger's own event of that seq.
+void renumber_reversals(std::vector<Pending>& pending, std::uint64_t first_seq) {
+  std::map<std::uint64_t, std::uint64_t> renumbered;
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i].seq) renumbered[*pending[i].seq] = first_seq + i;
+  }
+  for (Pending& p : pending) {
+    if (p.row.file != "reversals.csv") continue;
+    json event = json::parse(p.line);
+    const auto found = renumbered.find(std::stoull(event["data"]["seq"].get<std::string>()));
+    if (found == renumbered.end()) continue;
+    event["data"]["seq"] = std::to_string(found->second);
+    p.line = event.dump();
+  }
 }
 
 // The event types a file's rows become.
@@ -241,7 +275,7 @@ std::vector<EventType> types_of(std::string_view file) {
       {"contributions.csv", {T::kContributionReceived}}, {"calls.csv", {T::kCallOpened}},
       {"proposals.csv", {T::kProposalSubmitted}},   {"decisions.csv", {T::kProposalApproved, T::kProposalRejected}},
       {"disbursements.csv", {T::kDisbursementMade}}, {"refunds.csv", {T::kRefundReceived}},
-      {"releases.csv", {T::kAllocationReleased}}};
+      {"releases.csv", {T::kAllocationReleased}},   {"reversals.csv", {T::kEntryReversed}}};
   const auto found = kTypes.find(file);
   return found == kTypes.end() ? std::vector<EventType>{} : found->second;
 }
@@ -264,6 +298,7 @@ Status check_header(const CsvKind& kind, const Row& header) {
   }
   const std::vector<EventType> types = types_of(kind.file);
   for (const std::string_view column : kind.columns) {
+    if (in(kOptionalColumns, column)) continue;
     // Required by every type the file's rows may be.
     bool needed = !types.empty();
     for (const EventType type : types) {
@@ -271,7 +306,7 @@ Status check_header(const CsvKind& kind, const Row& header) {
       for (const FieldInfo& f : data_fields(type)) required = required || (f.name == column && f.required);
       needed = needed && required;
     }
-    needed = needed || column == "outcome";
+    needed = needed || column == "outcome" || column == "reversed_seq";
     if (needed && !in(header, column)) {
       return bad_csv("the header lacks the column \"" + std::string(column) + "\"", std::string(column));
     }
@@ -293,11 +328,12 @@ Status utf8_row(const Row& header, const Row& row) {
 
 std::string import_column(const std::string& field) {
   if (field == "id") return "event_id";
+  if (field == "data.seq") return "reversed_seq";  // only a reversal has a seq among its data
   if (field.starts_with("data.")) return field.substr(5);
   return field;
 }
 
-Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& where) {
+Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& where, std::uint64_t first_seq) {
   CsvImport out;
   std::vector<Pending> pending;
   std::vector<Pending> closings;  // calls closed without a closed_seq: last
@@ -347,6 +383,7 @@ Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& wh
                    "seq");
   }
   pending.insert(pending.end(), std::make_move_iterator(closings.begin()), std::make_move_iterator(closings.end()));
+  renumber_reversals(pending, first_seq);
   for (Pending& p : pending) {
     where = p.row;
     Result<Draft> draft = decode_draft(p.line);

@@ -19,6 +19,7 @@
 // reserved_type).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,17 @@ struct CsvImport {
 // field that names the column: invalid_csv (a file not of the export, a
 // header without a column the file needs or with one it does not have, a
 // quote left open, a row of the wrong length, a seq that is not a number
-// or is used twice, a decision's outcome neither approved nor rejected),
+// or is used twice, a decision's outcome neither approved nor rejected,
+// a reversal without its reversed_seq),
 // and the codes of decoding an event (invalid_amount, invalid_date, ...).
-Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& where);
+// A reversal row (reversals.csv) names what it reverses by `reversed_seq`:
+// the seq of a row of the files, which becomes the seq that row gets here
+// (the first draft landing at `first_seq`, the ledger's head + 1), or else
+// the seq of an event the ledger already holds. Its facts (amount, donor,
+// ...) are sent as the row gives them, so that a reversal meant for
+// another event is refused (reversal_mismatch) rather than recorded.
+Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& where,
+                             std::uint64_t first_seq = 1);
 
 // The column of a row that a refusal's field names: "data.amount" is
 // "amount", "id" is "event_id"; a call's closing names "closed_on".

@@ -32,7 +32,7 @@ class DataView {
   std::string_view region(std::size_t i) const { return regions_[i]; }
 
  private:
-  static constexpr std::size_t kFieldsMax = 8;
+  static constexpr std::size_t kFieldsMax = 16;
   std::array<std::string_view, kFieldsMax> names_;
   std::array<std::string_view, kFieldsMax> values_;
   std::size_t size_ = 0;

@@ -32,20 +32,31 @@ enum class EventType : std::uint8_t {
   kDisbursementMade,
   kRefundReceived,
   kAllocationReleased,
+  // A correction: the exact opposite of an earlier contribution, write-off,
+  // disbursement, refund or release (see is_reversible).
+  kEntryReversed,
   // Recorded by the ledger itself when its tokens change, never sent by a
   // client (see is_access_event).
   kAccessGranted,
   kAccessRevoked,
 };
-inline constexpr std::size_t kEventTypeCount = 15;
+inline constexpr std::size_t kEventTypeCount = 16;
 // The fund's own types: every type but the two access events.
-inline constexpr std::size_t kFundEventTypeCount = 13;
+inline constexpr std::size_t kFundEventTypeCount = 14;
 
 // Whether `type` records who may use the API (access.granted,
 // access.revoked): the ledger writes these from its tokens file, and a
 // client sending one is refused with `reserved_type`.
 inline bool is_access_event(EventType type) {
   return type == EventType::kAccessGranted || type == EventType::kAccessRevoked;
+}
+
+// Whether an event of `type` may be reversed by `entry.reversed`: money
+// that came in or went out, or a pledge written off.
+inline bool is_reversible(EventType type) {
+  return type == EventType::kContributionReceived || type == EventType::kPledgeWrittenOff ||
+         type == EventType::kDisbursementMade || type == EventType::kRefundReceived ||
+         type == EventType::kAllocationReleased;
 }
 
 // "pledge.recorded" and back.

@@ -58,4 +58,15 @@ bool is_actor(std::string_view s) {
   });
 }
 
+std::optional<std::uint64_t> parse_seq(std::string_view s) {
+  if (s.empty() || s.size() > 19 || s[0] == '0') return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (n > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+  return n;
+}
+
 }  // namespace fundledger

@@ -22,6 +22,10 @@ bool is_business_id(std::string_view s);
 // 2015-02-29 no) between kDateYearMin and kDateYearMax.
 bool is_business_date(std::string_view s);
 
+// An event's seq written as a data field: decimal digits without leading
+// zeros, from 1 to 2^63 - 1. nullopt for anything else.
+std::optional<std::uint64_t> parse_seq(std::string_view s);
+
 // The five UN regional groups, in the order views list them.
 inline constexpr std::array<std::string_view, 5> kRegions = {
     "AFR", "APG", "EEG", "GRULAC", "WEOG"};

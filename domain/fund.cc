@@ -83,6 +83,8 @@ std::string encode(const Donor& d) {
     e.i64(p.amount).i64(p.received).i64(p.written_off);
     e.str(p.programme).str(p.pledged_on).str(p.due_on).u64(p.seq);
   }
+  e.u64(d.reversals.size());
+  for (const Reversal& r : d.reversals) e.u64(r.seq).u64(r.reverses).u64(static_cast<std::uint64_t>(r.type));
   return out;
 }
 
@@ -121,6 +123,16 @@ std::optional<Donor> decode_donor(std::string_view bytes) {
     p.due_on = d.str();
     p.seq = d.u64();
     x.pledges.push_back(std::move(p));
+  }
+  const std::uint64_t reversals = d.u64();
+  for (std::uint64_t i = 0; i < reversals && !d.failed(); ++i) {
+    Reversal r;
+    r.seq = d.u64();
+    r.reverses = d.u64();
+    const std::uint64_t type = d.u64();
+    if (type >= kEventTypeCount) return std::nullopt;
+    r.type = static_cast<EventType>(type);
+    x.reversals.push_back(r);
   }
   return finished(d, std::move(x));
 }
@@ -190,7 +202,9 @@ std::string encode(const Proposal& p) {
   e.i64(p.approved).i64(p.approved_initial).i64(p.disbursed).i64(p.released).i64(p.refunded);
   e.u64(p.disbursements);
   e.u64(p.trail.size());
-  for (const Proposal::Touch& t : p.trail) e.u64(t.seq).u64(static_cast<std::uint64_t>(t.type));
+  for (const Proposal::Touch& t : p.trail) {
+    e.u64(t.seq).u64(static_cast<std::uint64_t>(t.type)).u64(t.reverses);
+  }
   return out;
 }
 
@@ -226,6 +240,7 @@ std::optional<Proposal> decode_proposal(std::string_view bytes) {
     const std::uint64_t type = d.u64();
     if (type >= kEventTypeCount) return std::nullopt;
     t.type = static_cast<EventType>(type);
+    t.reverses = d.u64();
     p.trail.push_back(t);
   }
   return finished(d, std::move(p));
@@ -243,7 +258,7 @@ std::string encode(const Totals& t) {
   put(e, t.earmarked_received);
   for (const RegionFigures& r : t.regions) put(e, r);
   for (std::uint64_t n : {t.donors, t.programmes, t.pledges, t.write_offs, t.contributions, t.calls,
-                          t.proposals, t.disbursements, t.refunds, t.releases}) {
+                          t.proposals, t.disbursements, t.refunds, t.releases, t.reversals}) {
     e.u64(n);
   }
   return out;
@@ -264,7 +279,7 @@ std::optional<Totals> decode_totals(std::string_view bytes) {
   t.earmarked_received = get_map(d);
   for (RegionFigures& r : t.regions) r = get_region(d);
   for (std::uint64_t* n : {&t.donors, &t.programmes, &t.pledges, &t.write_offs, &t.contributions,
-                           &t.calls, &t.proposals, &t.disbursements, &t.refunds, &t.releases}) {
+                           &t.calls, &t.proposals, &t.disbursements, &t.refunds, &t.releases, &t.reversals}) {
     *n = d.u64();
   }
   return finished(d, std::move(t));

@@ -47,6 +47,15 @@ struct Pledge {
   bool operator==(const Pledge&) const = default;
 };
 
+// A correction of an earlier event: `seq` the entry.reversed event, which
+// reverses event `reverses` of type `type`.
+struct Reversal {
+  std::uint64_t seq = 0;
+  std::uint64_t reverses = 0;
+  EventType type = EventType::kContributionReceived;
+  bool operator==(const Reversal&) const = default;
+};
+
 struct Donor {
   std::string id;
   std::string name;
@@ -55,8 +64,10 @@ struct Donor {
   std::uint64_t seq = 0;
   std::map<std::string, CurrencyFigures> currencies;
   std::int64_t received_usd = 0;
-  std::uint64_t contributions = 0;
+  std::uint64_t contributions = 0;  // net of reversals
   std::vector<Pledge> pledges;  // in the order recorded
+  // The reversals of its contributions and write-offs, in seq order.
+  std::vector<Reversal> reversals;
   Pledge* pledge(std::string_view id);
   const Pledge* pledge(std::string_view id) const;
   bool operator==(const Donor&) const = default;
@@ -129,12 +140,13 @@ struct Proposal {
   std::int64_t disbursed = 0;         // net of refunds
   std::int64_t released = 0;
   std::int64_t refunded = 0;
-  std::uint64_t disbursements = 0;
+  std::uint64_t disbursements = 0;  // net of reversals
   // Every event that touched it, in seq order: its submission, decision,
-  // payments, refunds and releases (the view's trail).
+  // payments, refunds, releases and their reversals (the view's trail).
   struct Touch {
     std::uint64_t seq = 0;
     EventType type = EventType::kProposalSubmitted;
+    std::uint64_t reverses = 0;  // for an entry.reversed, the event it reverses
     bool operator==(const Touch&) const = default;
   };
   std::vector<Touch> trail;
@@ -154,8 +166,10 @@ struct Totals {
   std::map<std::string, std::int64_t> outstanding_by_currency;
   std::map<std::string, std::int64_t> earmarked_received;  // by programme
   std::array<RegionFigures, kRegionCount> regions{};
+  // Counts of events; those of reversible types net of their reversals.
   std::uint64_t donors = 0, programmes = 0, pledges = 0, write_offs = 0, contributions = 0,
-                calls = 0, proposals = 0, disbursements = 0, refunds = 0, releases = 0;
+                calls = 0, proposals = 0, disbursements = 0, refunds = 0, releases = 0,
+                reversals = 0;
   std::int64_t cash() const { return received - disbursed; }
   std::int64_t unallocated() const { return received - approved; }
   bool operator==(const Totals&) const = default;

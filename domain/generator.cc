@@ -37,6 +37,16 @@ class Generator::Impl {
     ++count_;
     nlohmann::json event;
     make(event);
+    if (made_) {  // a reversible event: one a later reversal may take back
+      made_->seq = count_;
+      // The latest few of each type.
+      const auto same = [&](const Candidate& c) { return c.type == made_->type; };
+      if (std::count_if(candidates_.begin(), candidates_.end(), same) == kCandidatesMax) {
+        candidates_.erase(std::find_if(candidates_.begin(), candidates_.end(), same));
+      }
+      candidates_.push_back(std::move(*made_));
+      made_.reset();
+    }
     event["id"] = numbered("ev-", count_, 8);
     return canonical_json(event);
   }
@@ -44,6 +54,18 @@ class Generator::Impl {
   std::uint64_t count() const { return count_; }
 
  private:
+  // An event a reversal may take back: its seq, type and data (with a
+  // write-off's currency and donor), and what it moved.
+  struct Candidate {
+    std::uint64_t seq = 0;
+    std::string type;
+    nlohmann::json data;
+    std::optional<std::size_t> pledge, proposal;
+    std::int64_t amount = 0;  // in the pledge's currency
+    std::int64_t cents = 0;   // in US cents
+  };
+  static constexpr std::ptrdiff_t kCandidatesMax = 8;  // of each type
+
   int today() const { return static_cast<int>(start_day_ + minutes_ / 1440); }
   std::string date(int day) const {
     using namespace std::chrono;
@@ -71,7 +93,8 @@ class Generator::Impl {
     if (r < 398 && r >= 148 && submit_proposal(e)) return;
     if (r < 538 && r >= 398 && approve(e)) return;
     if (r < 638 && r >= 538 && reject(e)) return;
-    if (r < 958 && r >= 638 && disburse(e)) return;
+    if (r < 954 && r >= 638 && disburse(e)) return;
+    if (r < 958 && r >= 954 && reverse(e)) return;
     if (r < 970 && r >= 958 && refund(e)) return;
     if (r >= 970 && release(e)) return;
     submit_proposal(e);
@@ -140,11 +163,16 @@ class Generator::Impl {
     Pledge& p = pledges_[*i];
     const std::int64_t amount = rng_.percent(50) ? p.outstanding : std::max<std::int64_t>(1, p.outstanding / 2);
     p.outstanding -= amount;
-    set(e, "pledge.written_off",
-        {{"pledge", p.id},
-         {"amount", format_amount(amount, donors_[p.donor].minor_units)},
-         {"written_off_on", date(today())},
-         {"reason", "The donor's budget for the year was reduced"}});
+    const Donor& d = donors_[p.donor];
+    const nlohmann::json data = {{"pledge", p.id},
+                                 {"amount", format_amount(amount, d.minor_units)},
+                                 {"written_off_on", date(today())},
+                                 {"reason", "The donor's budget for the year was reduced"}};
+    nlohmann::json facts = data;
+    facts["currency"] = d.t->currency;
+    facts["donor"] = d.id;
+    made_ = Candidate{0, "pledge.written_off", std::move(facts), *i, std::nullopt, amount, 0};
+    set(e, "pledge.written_off", data);
     return true;
   }
 
@@ -177,6 +205,7 @@ class Generator::Impl {
     data["currency"] = d.t->currency;
     data["usd"] = usd(cents);
     received_ += cents;
+    made_ = Candidate{0, "contribution.received", data, i, std::nullopt, amount, cents};
     set(e, "contribution.received", std::move(data));
     return true;
   }
@@ -295,10 +324,12 @@ class Generator::Impl {
     ++p.tranches;
     disbursed_ += amount;
     if (p.tranches == 1) paid_.push_back(*i);
-    set(e, "disbursement.made", {{"disbursement", numbered("disb-", ++disbursements_, 7)},
+    const nlohmann::json data = {{"disbursement", numbered("disb-", ++disbursements_, 7)},
                                  {"proposal", p.id},
                                  {"amount_usd", usd(amount)},
-                                 {"paid_on", date(today())}});
+                                 {"paid_on", date(today())}};
+    made_ = Candidate{0, "disbursement.made", data, std::nullopt, *i, amount, amount};
+    set(e, "disbursement.made", data);
     return true;
   }
 
@@ -312,10 +343,12 @@ class Generator::Impl {
     calls_[p.call].net_approved -= amount;
     approved_ -= amount;
     disbursed_ -= amount;
-    set(e, "refund.received", {{"refund", numbered("refund-", ++refunds_, 6)},
-                               {"proposal", p.id},
-                               {"amount_usd", usd(amount)},
-                               {"received_on", date(today())}});
+    const nlohmann::json data = {{"refund", numbered("refund-", ++refunds_, 6)},
+                                 {"proposal", p.id},
+                                 {"amount_usd", usd(amount)},
+                                 {"received_on", date(today())}};
+    made_ = Candidate{0, "refund.received", data, std::nullopt, *i, amount, amount};
+    set(e, "refund.received", data);
     return true;
   }
 
@@ -330,14 +363,80 @@ class Generator::Impl {
     p.net_approved -= amount;
     calls_[p.call].net_approved -= amount;
     approved_ -= amount;
-    set(e, "allocation.released", {{"proposal", p.id},
-                                   {"amount_usd", usd(amount)},
-                                   {"released_on", date(today())},
-                                   {"reason", "The project closed under budget"}});
+    const nlohmann::json data = {{"proposal", p.id},
+                                 {"amount_usd", usd(amount)},
+                                 {"released_on", date(today())},
+                                 {"reason", "The project closed under budget"}};
+    made_ = Candidate{0, "allocation.released", data, std::nullopt, *i, amount, amount};
+    set(e, "allocation.released", data);
     return true;
   }
 
+  // Whether the fund can take back `c` now, as the rules of a reversal ask.
+  bool reversible(const Candidate& c) const {
+    const std::int64_t unallocated = received_ - approved_;  // never above the cash
+    if (c.type == "contribution.received") return c.cents <= unallocated;
+    if (c.type == "pledge.written_off") return true;
+    const Proposal& p = proposals_[*c.proposal];
+    if (c.type == "disbursement.made") return c.cents <= p.net_disbursed;
+    const Call& call = calls_[p.call];
+    return c.cents <= call.budget - call.net_approved && c.cents <= unallocated;
+  }
+
+  // A correction of a recent contribution, write-off or payment, with the
+  // facts the ledger would copy from it.
+  bool reverse(nlohmann::json& e) {
+    // Each reversible type as often as the others, when one is there: the
+    // latest of a type chosen at random, or else the latest of any.
+    static constexpr std::array<std::string_view, 5> kTypes = {
+        "contribution.received", "pledge.written_off", "disbursement.made", "refund.received", "allocation.released"};
+    const std::string_view wanted = kTypes[rng_.below(kTypes.size())];
+    const auto latest = [&](bool any) {
+      auto c = candidates_.end();
+      while (c != candidates_.begin() && !((any || (c - 1)->type == wanted) && reversible(*(c - 1)))) --c;
+      return c;
+    };
+    auto c = latest(false);
+    if (c == candidates_.begin()) c = latest(true);
+    if (c == candidates_.begin()) return false;
+    --c;
+    nlohmann::json data = {{"seq", std::to_string(c->seq)},
+                           {"reverses", c->type},
+                           {"reversed_on", date(today())},
+                           {"reason", rng_.percent(50) ? "Recorded twice" : "The amount was mistyped"}};
+    for (const char* fact : {"amount", "amount_usd", "contribution", "currency", "disbursement", "donor", "pledge",
+                             "proposal", "refund", "usd"}) {
+      if (c->data.contains(fact)) data[fact] = c->data[fact];
+    }
+    if (c->type == "contribution.received") {
+      received_ -= c->cents;
+      if (c->pledge) pledges_[*c->pledge].outstanding += c->amount;
+    } else if (c->type == "pledge.written_off") {
+      pledges_[*c->pledge].outstanding += c->amount;
+    } else {
+      Proposal& p = proposals_[*c->proposal];
+      if (c->type == "disbursement.made") {
+        p.net_disbursed -= c->cents;
+        disbursed_ -= c->cents;
+      } else {
+        p.net_approved += c->cents;
+        calls_[p.call].net_approved += c->cents;
+        approved_ += c->cents;
+        if (c->type == "refund.received") {
+          p.net_disbursed += c->cents;
+          disbursed_ += c->cents;
+        }
+      }
+    }
+    candidates_.erase(c);
+    set(e, "entry.reversed", std::move(data));
+    return true;
+  }
+
+
   Rng rng_;
+  std::optional<Candidate> made_;       // set by the event being made, when reversible
+  std::vector<Candidate> candidates_;   // the latest of each type, oldest first
   std::int64_t start_day_ = 0;
   std::int64_t minutes_ = 0;
   std::uint64_t count_ = 0;

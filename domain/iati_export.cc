@@ -206,6 +206,50 @@ struct IatiState {
     }
   }
 
+  // A reversal: the opposite of the transactions of what it reverses, on
+  // the day of the reversal (IATI: a negative transaction of the same type).
+  void add_reversal(const Event& e) {
+    const std::string reverses = text(e, "reverses");
+    const std::string why = "Reversal of event " + text(e, "seq") + ": " + text(e, "reason") + ", " + source(e);
+    const std::string on = text(e, "reversed_on");
+    if (reverses == "contribution.received") {
+      append_transaction(fund_transactions, {kIncomingFunds, e.seq, on, "-" + text(e, "usd"), "USD",
+                                             "Contribution " + text(e, "contribution") + " reversed. " + why,
+                                             donor_name[text(e, "donor")], p.fund_name});
+      return;
+    }
+    if (reverses == "pledge.written_off") {
+      append_transaction(fund_transactions, {kIncomingPledge, e.seq, on, text(e, "amount"), text(e, "currency"),
+                                             "Write-off of pledge " + text(e, "pledge") + " reversed. " + why, "", ""});
+      return;
+    }
+    Activity& a = entry(activities, text(e, "proposal"));
+    const std::string& applicant = entry(submitted, text(e, "proposal")).applicant;
+    const std::int64_t amount = usd_minor(field(e, "amount_usd"));
+    const auto out = [&](int code, std::string value, std::string what) {
+      return Transaction{code, e.seq, on, std::move(value), "USD", what + " reversed. " + why, p.fund_name, applicant};
+    };
+    if (reverses == "disbursement.made") {
+      a.paid -= amount;
+      const Transaction t = out(kDisbursement, "-" + text(e, "amount_usd"), "Disbursement " + text(e, "disbursement"));
+      spent(t, -amount);
+      append_transaction(a.transactions, t);
+      return;
+    }
+    a.committed += amount;
+    if (reverses == "refund.received") {
+      a.paid += amount;
+      const Transaction t = out(kDisbursement, text(e, "amount_usd"), "Refund " + text(e, "refund"));
+      spent(t, amount);
+      append_transaction(a.transactions, t);
+      Transaction committed = t;
+      committed.code = kOutgoingCommitment;
+      append_transaction(a.transactions, committed);
+      return;
+    }
+    append_transaction(a.transactions, out(kOutgoingCommitment, text(e, "amount_usd"), "Release"));
+  }
+
   std::string reporting_org() const {
     return "  <reporting-org ref=\"" + xml_escape(p.org_ref) + "\" type=\"" + xml_escape(p.org_type) + "\">\n   " +
            narrative(p.org_name) + "\n  </reporting-org>\n";
@@ -352,6 +396,9 @@ void IatiOutput::add(const Event& e) {
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
       s.add_money_out(e);
+      break;
+    case EventType::kEntryReversed:
+      s.add_reversal(e);
       break;
     case EventType::kCallClosed:
     case EventType::kProposalRejected:

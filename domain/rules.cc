@@ -68,6 +68,8 @@ Status FundState::check(EventType type, const DataView& d) const {
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
       return check_money_out(type, d);
+    case EventType::kEntryReversed:
+      return check_reversal(d);
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked:
       return Status::ok();  // the fund's figures do not depend on who may read them
@@ -286,6 +288,127 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
                   "release of " + usd(*a) + " exceeds the " + usd(undisbursed) + " of proposal " +
                       in_quotes(id) + "'s allocation not yet paid",
                   "amount_usd");
+  }
+  return Status::ok();
+}
+
+// A reversal's facts are those of the event it reverses (copied by
+// complete_reversal, cross-checked against the log by verify); here they
+// must also fit the fund as it stands, so that taking them back leaves
+// every figure as the rules of SPEC 2 allow.
+Status FundState::check_reversal(const DataView& d) const {
+  const auto type = event_type_from_name(d.get("reverses"));
+  if (!type || !is_reversible(*type)) {
+    return refuse(Code::kMissingField, "a reversal names the type of the event it reverses", "reverses");
+  }
+  for (std::string_view field : reversal_facts(*type)) {
+    if (!d.has(field)) {
+      return refuse(Code::kMissingField,
+                    "the reversal of a " + std::string(d.get("reverses")) + " gives its " + std::string(field),
+                    field);
+    }
+  }
+  const std::string what = "the reversal of event " + std::string(d.get("seq"));
+  if (*type == EventType::kContributionReceived || *type == EventType::kPledgeWrittenOff) {
+    return check_pledge_reversal(*type, d, what);
+  }
+  const Proposal* p = proposal(d.get("proposal"));
+  if (p == nullptr) return unknown(Code::kUnknownProposal, "proposal", d.get("proposal"), "proposal");
+  const Result<std::int64_t> a = amount_of(d, "amount_usd", kUsdMinorUnits);
+  if (!a) return a.status();
+  const Totals& t = totals();
+  if (*type == EventType::kDisbursementMade) {
+    if (*a > p->disbursed) {
+      return refuse(Code::kExceedsDisbursed,
+                    what + " takes back " + usd(*a) + ", more than the " + usd(p->disbursed) +
+                        " paid to proposal " + in_quotes(p->id) + " net of its refunds",
+                    "amount_usd");
+    }
+    return Status::ok();
+  }
+  const std::int64_t undone = *type == EventType::kRefundReceived ? p->refunded : p->released;
+  if (*a > undone) {
+    return refuse(Code::kReversalMismatch,
+                  what + " takes back " + usd(*a) + ", more than the " + usd(undone) +
+                      (*type == EventType::kRefundReceived ? " refunded by" : " released from") +
+                      " proposal " + in_quotes(p->id),
+                  "amount_usd");
+  }
+  // The money comes back into the proposal's allocation (and, for a
+  // refund, into what it was paid).
+  const Call* c = call(p->call);
+  FL_CHECK(c != nullptr);
+  const std::int64_t left = c->budget - c->total.approved;
+  if (*a > left) {
+    return refuse(Code::kExceedsBudget,
+                  what + " allocates " + usd(*a) + " again, more than the " + usd(left) + " left in call " +
+                      in_quotes(c->id) + "'s budget of " + usd(c->budget),
+                  "amount_usd");
+  }
+  if (*a > t.unallocated()) {
+    return refuse(Code::kInsufficientFunds,
+                  what + " allocates " + usd(*a) + " again, more than the fund's unallocated " +
+                      usd(t.unallocated()),
+                  "amount_usd");
+  }
+  if (*type == EventType::kRefundReceived && *a > t.cash()) {
+    return refuse(Code::kInsufficientCash,
+                  what + " pays out " + usd(*a) + " again, more than the cash on hand of " + usd(t.cash()),
+                  "amount_usd");
+  }
+  return Status::ok();
+}
+
+Status FundState::check_pledge_reversal(EventType type, const DataView& d, const std::string& what) const {
+  const Donor* giver = donor(d.get("donor"));
+  if (giver == nullptr) return unknown(Code::kUnknownDonor, "donor", d.get("donor"), "donor");
+  const std::string currency(d.get("currency"));
+  const auto units = currency_minor_units(currency);
+  if (!units) return refuse(Code::kInvalidCurrency, in_quotes(currency) + " is not a currency", "currency");
+  const Result<std::int64_t> a = amount_of(d, "amount", *units);
+  if (!a) return a.status();
+  const Pledge* p = d.has("pledge") ? giver->pledge(d.get("pledge")) : nullptr;
+  if (d.has("pledge") && (p == nullptr || p->currency != currency)) {
+    return refuse(Code::kReversalMismatch,
+                  what + " names pledge " + in_quotes(d.get("pledge")) + ", which is not donor " +
+                      in_quotes(giver->id) + "'s in " + currency,
+                  "pledge");
+  }
+  const std::string amount_text = format_money(*a, *units, currency);
+  if (type == EventType::kPledgeWrittenOff) {
+    if (p == nullptr || *a > p->written_off) {
+      return refuse(Code::kReversalMismatch,
+                    what + " restores " + amount_text + ", more than was written off pledge " +
+                        in_quotes(d.get("pledge")),
+                    "amount");
+    }
+    return Status::ok();
+  }
+  const auto f = giver->currencies.find(currency);
+  const std::int64_t received = p != nullptr ? p->received
+                                : f == giver->currencies.end() ? 0
+                                                               : f->second.unpledged;
+  const Result<std::int64_t> credited = amount_of(d, "usd", kUsdMinorUnits);
+  if (!credited) return credited.status();
+  if (*a > received || *credited > giver->received_usd || giver->contributions == 0) {
+    return refuse(Code::kReversalMismatch,
+                  what + " takes back " + amount_text + ", more than donor " + in_quotes(giver->id) +
+                      " has given this way",
+                  "amount");
+  }
+  // The money leaves the fund: it must still be there, and not promised.
+  const Totals& t = totals();
+  if (*credited > t.cash()) {
+    return refuse(Code::kInsufficientCash,
+                  what + " takes " + usd(*credited) + " out of the fund, more than the cash on hand of " +
+                      usd(t.cash()),
+                  "usd");
+  }
+  if (*credited > t.unallocated()) {
+    return refuse(Code::kInsufficientFunds,
+                  what + " takes " + usd(*credited) + " out of the fund, more than its unallocated " +
+                      usd(t.unallocated()),
+                  "usd");
   }
   return Status::ok();
 }

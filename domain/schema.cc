@@ -28,12 +28,15 @@ enum class Kind {
   kDonorKind,
   kRole,          // manager, board or auditor
   kTokenHash,     // the first 16 hex digits of a token's SHA-256
+  kSeq,           // an event's seq, decimal without leading zeros
+  kReversible,    // the name of a type is_reversible() accepts
 };
 
 std::string_view kind_name(Kind kind) {
-  static constexpr std::array<std::string_view, 13> kNames = {
+  static constexpr std::array<std::string_view, 15> kNames = {
       "id",      "text",   "date",    "amount",     "usd",  "pledge_amount", "currency",
-      "country", "region", "regions", "donor_kind", "role", "token_hash"};
+      "country", "region", "regions", "donor_kind", "role", "token_hash",    "seq",
+      "event_type"};
   return kNames[static_cast<std::size_t>(kind)];
 }
 
@@ -41,6 +44,7 @@ struct Field {
   std::string_view name;
   Kind kind;
   bool required;
+  bool filled = false;  // the ledger copies it from the event reversed
 };
 
 struct TypeSchema {
@@ -50,6 +54,7 @@ struct TypeSchema {
 
 constexpr bool kRequired = true;
 constexpr bool kOptional = false;
+constexpr bool kFilled = true;
 
 // Indexed by EventType.
 const std::array<TypeSchema, kEventTypeCount>& schemas() {
@@ -126,6 +131,21 @@ const std::array<TypeSchema, kEventTypeCount>& schemas() {
         {"proposal", Kind::kId, kRequired},
         {"reason", Kind::kText, kRequired},
         {"released_on", Kind::kDate, kRequired}}},
+      {"entry.reversed",
+       {{"amount", Kind::kAmount, kOptional, kFilled},
+        {"amount_usd", Kind::kUsd, kOptional, kFilled},
+        {"contribution", Kind::kId, kOptional, kFilled},
+        {"currency", Kind::kCurrency, kOptional, kFilled},
+        {"disbursement", Kind::kId, kOptional, kFilled},
+        {"donor", Kind::kId, kOptional, kFilled},
+        {"pledge", Kind::kId, kOptional, kFilled},
+        {"proposal", Kind::kId, kOptional, kFilled},
+        {"reason", Kind::kText, kRequired},
+        {"refund", Kind::kId, kOptional, kFilled},
+        {"reversed_on", Kind::kDate, kRequired},
+        {"reverses", Kind::kReversible, kOptional, kFilled},
+        {"seq", Kind::kSeq, kRequired},
+        {"usd", Kind::kUsd, kOptional, kFilled}}},
       {"access.granted",
        {{"expires_on", Kind::kDate, kOptional},
         {"name", Kind::kId, kRequired},
@@ -241,6 +261,17 @@ Status check_value(const Field& field, std::string_view s) {
       }
       return field_error(Code::kInvalidValue, field.name,
                          "must be the first 16 hex digits (lower case) of the token's SHA-256");
+    case Kind::kSeq:
+      if (parse_seq(s)) return Status::ok();
+      return field_error(Code::kInvalidValue, field.name,
+                         "must be an event's seq: a whole number from 1, without leading zeros");
+    case Kind::kReversible: {
+      const auto type = event_type_from_name(s);
+      if (type && is_reversible(*type)) return Status::ok();
+      return field_error(Code::kInvalidValue, field.name,
+                         "must be contribution.received, pledge.written_off, disbursement.made, "
+                         "refund.received or allocation.released");
+    }
     case Kind::kRegions:
       break;
   }
@@ -275,6 +306,10 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
     if (field.kind == Kind::kUsd) {
       FL_RETURN_IF_ERROR(normalise_amount(data, field.name, kUsdMinorUnits));
     } else if (field.kind == Kind::kAmount) {
+      if (!data.has("currency")) {
+        return field_error(Code::kMissingField, "currency",
+                           std::string(schema.name) + " gives an amount without its \"currency\"");
+      }
       const auto units = currency_minor_units(*data.get("currency"));
       FL_CHECK(units.has_value());
       FL_RETURN_IF_ERROR(normalise_amount(data, field.name, *units));
@@ -303,7 +338,7 @@ std::span<const std::string_view> donor_kinds() { return kDonorKinds; }
 std::vector<FieldInfo> data_fields(EventType type) {
   std::vector<FieldInfo> out;
   for (const Field& f : schemas()[static_cast<std::size_t>(type)].fields) {
-    out.push_back({f.name, kind_name(f.kind), f.required});
+    out.push_back({f.name, kind_name(f.kind), f.required, f.filled});
   }
   return out;
 }
@@ -312,7 +347,7 @@ Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, Eve
   if (doc[node].kind != Kind_::kObject) return Status::error(Code::kInvalidType, "data must be an object");
   const TypeSchema& schema = schemas()[static_cast<std::size_t>(type)];
   // Where each field of the schema is in the document, if it is there.
-  std::array<std::uint32_t, 8> at{};
+  std::array<std::uint32_t, 16> at{};
   out.reserve(schema.fields.size());
   FL_CHECK(schema.fields.size() <= at.size());
   for (std::uint32_t member : doc.children(node)) {

@@ -45,12 +45,14 @@ std::span<const std::string_view> donor_kinds();
 // A field of an event type's data, for a form: its name, its kind ("id",
 // "text", "date", "amount" (in the event's currency), "usd",
 // "pledge_amount" (in the pledge's currency), "currency", "country",
-// "region", "regions", "donor_kind", "role", "token_hash"), and whether
-// it is required.
+// "region", "regions", "donor_kind", "role", "token_hash", "seq",
+// "event_type"), whether it is required, and whether the ledger fills it
+// (an entry.reversed's copy of the event it reverses).
 struct FieldInfo {
   std::string_view name;
   std::string_view kind;
   bool required;
+  bool filled;
 };
 // The fields of `type`'s data, sorted by name.
 std::vector<FieldInfo> data_fields(EventType type);

@@ -43,13 +43,17 @@ std::optional<std::string> business_key(EventType type, const DataView& data) {
     case EventType::kContributionReceived: return key('K', "contribution");
     case EventType::kDisbursementMade: return key('S', "disbursement");
     case EventType::kRefundReceived: return key('F', "refund");
+    case EventType::kEntryReversed: return key('V', "seq");  // each event is reversed once
     default: return std::nullopt;
   }
 }
 
 std::pair<std::string_view, std::string_view> business_key_parts(std::string_view key) {
   if (key.size() < 2) return {"record", key};
-  const std::string_view what = key[1] == 'K' ? "contribution" : key[1] == 'S' ? "disbursement" : "refund";
+  const std::string_view what = key[1] == 'K'   ? "contribution"
+                                : key[1] == 'S' ? "disbursement"
+                                : key[1] == 'V' ? "reversal"
+                                                : "refund";
   return {what, key.substr(2)};
 }
 

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -72,6 +73,12 @@ class FundState {
   // decimals of its pledge's currency. Refusals: unknown_pledge,
   // invalid_amount.
   Status prepare(Draft& draft) const;
+  // Completes an entry.reversed draft with the facts of the event it
+  // reverses, event `seq` of `type` with `original` data, which the caller
+  // read from the log (domain/reversal.cc). Refusals: not_reversible,
+  // reversal_mismatch (a fact the client sent that is not the original's).
+  Status complete_reversal(Draft& draft, std::uint64_t seq, EventType type,
+                           const DataView& original) const;
   // The rules of SPEC section 2 for the next event. Refusals carry the
   // codes of SPEC section 2, and unknown_pledge, unknown_call,
   // unknown_proposal, duplicate (an id already used for its kind),
@@ -159,11 +166,15 @@ class FundState {
   Status check_call(EventType type, const DataView& d) const;
   Status check_proposal(EventType type, const DataView& d) const;
   Status check_money_out(EventType type, const DataView& d) const;
+  Status check_reversal(const DataView& d) const;
+  Status check_pledge_reversal(EventType type, const DataView& d, const std::string& what) const;
   void apply_pledge(EventType type, const DataView& d, std::uint64_t seq);
   void apply_contribution(const DataView& d);
   void apply_call(EventType type, const DataView& d, std::uint64_t seq);
   void apply_proposal(EventType type, const DataView& d, std::uint64_t seq);
   void apply_money_out(EventType type, const DataView& d, std::uint64_t seq);
+  void apply_reversal(const DataView& d, std::uint64_t seq);
+  void apply_pledge_reversal(EventType type, const DataView& d, std::uint64_t seq);
   // Adds `amount` to the approved (or disbursed) figures of a proposal and
   // of its call, region, programme and the fund.
   struct ProposalContext;
@@ -189,6 +200,17 @@ class FundState {
   std::vector<std::string> dirty_;
   std::vector<bool*> dirty_flags_;  // of the slots in dirty_, to clear them
 };
+
+// The fields an entry.reversed copies from a reversed event of type
+// `reversed`, each required (a contribution's pledge is copied too when it
+// has one); empty for a type that cannot be reversed.
+std::span<const std::string_view> reversal_facts(EventType reversed);
+
+// Whether a stored reversal's facts are those of the event it reverses,
+// event `seq` of `type` with `original` data: for verify and audit, which
+// read both from the log. ok, or reversal_mismatch naming the fact.
+Status check_reversal_facts(std::uint64_t seq, const DataView& reversal, EventType type,
+                            const DataView& original);
 
 // The key of an entity in dirty() and in snapshots: its kind's byte, then
 // its id.

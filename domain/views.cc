@@ -90,7 +90,8 @@ json fund_view(const FundState& state) {
             {"proposals", t.proposals},
             {"disbursements", t.disbursements},
             {"refunds", t.refunds},
-            {"releases", t.releases}}}};
+            {"releases", t.releases},
+            {"reversals", t.reversals}}}};
 }
 
 json donor_summary(const Donor& d) {
@@ -143,6 +144,15 @@ json donor_view(const Donor& d) {
   }
   j["pledges"] = std::move(pledges);
   j["earmarks"] = std::move(earmarked);
+  // Corrections beside what they correct: each reversal and the event it
+  // reverses (the figures above are net of them).
+  if (!d.reversals.empty()) {
+    json reversals = json::array();
+    for (const Reversal& r : d.reversals) {
+      reversals.push_back({{"seq", r.seq}, {"reverses", r.reverses}, {"type", event_type_name(r.type)}});
+    }
+    j["reversals"] = std::move(reversals);
+  }
   return j;
 }
 
@@ -205,7 +215,11 @@ json proposal_view(const Proposal& p) {
   set_if(j, "decided_on", p.decided_on);
   set_if(j, "reason", p.reason);
   json trail = json::array();
-  for (const Proposal::Touch& t : p.trail) trail.push_back({{"seq", t.seq}, {"type", event_type_name(t.type)}});
+  for (const Proposal::Touch& t : p.trail) {
+    json touch = {{"seq", t.seq}, {"type", event_type_name(t.type)}};
+    if (t.reverses != 0) touch["reverses"] = t.reverses;
+    trail.push_back(std::move(touch));
+  }
   j["trail"] = std::move(trail);
   return j;
 }

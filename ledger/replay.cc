@@ -143,10 +143,27 @@ class ReadAhead {
   std::thread thread_;     // last: it starts reading at once
 };
 
+// Whether the reversal `e` holds the facts of the event it reverses, read
+// from the log: the writer copied them, and a log written otherwise is
+// found here.
+Status check_reversal(const StoreReader& reader, const ReadEvent& e) {
+  const std::optional<std::uint64_t> seq = parse_seq(e.data.get("seq"));
+  if (!seq || *seq >= e.seq) {
+    return Status::error(Code::kUnknownEvent, "the reversal names no earlier event", "data.seq");
+  }
+  Result<std::optional<std::string>> bytes = reader.event(*seq);
+  if (!bytes) return bytes.status();
+  const std::optional<Envelope> original = bytes->has_value() ? read_envelope(**bytes) : std::nullopt;
+  const std::optional<DataView> data = original ? DataView::parse(original->data) : std::nullopt;
+  if (!data) return unreadable_event(*seq);
+  return check_reversal_facts(*seq, e.data, original->type, *data);
+}
+
 // Applies the events of `run`, each checked by the rules first; then the
 // run's own refusal, if it ended early. kStop when `after_each` stopped the
 // replay.
-Result<Next> apply_run(const EventRun& run, FundState& state, const AfterEvent& after_each) {
+Result<Next> apply_run(const StoreReader& reader, const EventRun& run, FundState& state,
+                       const AfterEvent& after_each) {
   // Most events name a proposal, one of hundreds of thousands, in no order:
   // each would wait on memory for it. Ask for it some events ahead.
   constexpr std::size_t kSlotAhead = 8, kEntryAhead = 4;
@@ -155,7 +172,8 @@ Result<Next> apply_run(const EventRun& run, FundState& state, const AfterEvent& 
     if (i + kSlotAhead < n) state.prefetch(run.events[i + kSlotAhead].data, false);
     if (i + kEntryAhead < n) state.prefetch(run.events[i + kEntryAhead].data, true);
     const ReadEvent& e = run.events[i];
-    const Status allowed = state.check(e.type, e.data);
+    Status allowed = state.check(e.type, e.data);
+    if (allowed && e.type == EventType::kEntryReversed) allowed = check_reversal(reader, e);
     if (!allowed) {
       return Status::error(Code::kRuleViolation,
                            "event " + std::to_string(e.seq) + " breaks a rule: " + allowed.to_string());
@@ -182,11 +200,11 @@ Status replay(const StoreReader& reader, FundState& state, std::uint64_t to,
     EventRun run;
     const auto cursor = reader.cursor(Family::kEvents, seq_key(from));
     read_run(*cursor, from, to, run);
-    return apply_run(run, state, after_each).status();
+    return apply_run(reader, run, state, after_each).status();
   }
   ReadAhead ahead(reader, from, to);
   while (std::unique_ptr<EventRun> run = ahead.next()) {
-    const Result<Next> next = apply_run(*run, state, after_each);
+    const Result<Next> next = apply_run(reader, *run, state, after_each);
     if (!next || *next == Next::kStop) return next.status();
     ahead.recycle(std::move(run));
   }

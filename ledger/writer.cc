@@ -14,6 +14,16 @@
 
 namespace fundledger {
 
+namespace {
+
+// " by event 60", or, for a reversal earlier in the same request, that.
+[[gnu::noinline]] std::string reversed_by(std::optional<std::uint64_t> seq) {
+  if (!seq.has_value()) return " earlier in this request";
+  return " by event " + std::to_string(seq.value());
+}
+
+}  // namespace
+
 struct Writer::Request {
   std::vector<Draft>* drafts;
   const std::string* actor;
@@ -119,12 +129,18 @@ class Writer::Group {
                             std::optional<std::uint64_t> business_in_log, const std::string& actor,
                             const std::string& recorded_at, std::vector<FigureChange>* changes) {
     FL_RETURN_IF_ERROR(state_.prepare(draft));
+    if (draft.type == EventType::kEntryReversed) FL_RETURN_IF_ERROR(complete_reversal(draft));
     Result<std::optional<Receipt>> repeat = repeat_of(draft, in_log);
     if (!repeat) return repeat.status();
     if (repeat->has_value()) return std::move(**repeat);
     if (business) {
       if (business_in_log || pending_business_.contains(*business)) {
         const auto [what, id] = business_key_parts(*business);
+        if (draft.type == EventType::kEntryReversed) {
+          return Status::error(Code::kAlreadyReversed,
+                               "event " + std::string(id) + " was already reversed" + reversed_by(business_in_log),
+                               "data.seq");
+        }
         return Status::error(Code::kDuplicate,
                              "there is already a " + std::string(what) + " \"" + std::string(id) + "\"",
                              "data." + std::string(what));
@@ -154,8 +170,35 @@ class Writer::Group {
       state_.clear_dirty();
     }
     pending_.emplace(draft.id, Pending{seq, &draft, hashes});
+    group_drafts_.push_back(&draft);
     head_ = Head{seq, hashes.chain};
     return Receipt{seq, draft.id, hashes.leaf, hashes.chain, false};
+  }
+
+  // An entry.reversed takes the facts of the event it reverses: one of the
+  // log's, or one added to this group before it. Refusals: unknown_event,
+  // and those of FundState::complete_reversal.
+  Status complete_reversal(Draft& draft) const {
+    const std::optional<std::uint64_t> seq = parse_seq(*draft.data.get("seq"));
+    FL_CHECK(seq.has_value());  // the schema checked its form
+    if (*seq > head_.size) {
+      return Status::error(Code::kUnknownEvent,
+                           "there is no event " + std::to_string(*seq) + " to reverse: the log holds " +
+                               std::to_string(head_.size) + " events",
+                           "data.seq");
+    }
+    if (*seq >= first_seq_) {
+      const Draft& original = *group_drafts_[*seq - first_seq_];
+      return state_.complete_reversal(draft, *seq, original.type, DataView::of(original.data));
+    }
+    auto bytes = reader_.event(*seq);
+    if (!bytes) return bytes.status();
+    const std::optional<Envelope> original = bytes->has_value() ? read_envelope(**bytes) : std::nullopt;
+    const std::optional<DataView> data = original ? DataView::parse(original->data) : std::nullopt;
+    if (!data) {
+      return Status::error(Code::kStoreCorrupt, "event " + std::to_string(*seq) + " cannot be read");
+    }
+    return state_.complete_reversal(draft, *seq, original->type, *data);
   }
 
   // When `draft`'s id is already taken, in this group or in the log: the
@@ -205,6 +248,7 @@ class Writer::Group {
   std::unordered_set<std::string> pending_business_;
   Millis last_recorded_;
   std::unordered_map<std::string_view, Pending> pending_;  // keys view the drafts' ids
+  std::vector<const Draft*> group_drafts_;  // the group's new events, in seq order
   std::string bytes_;  // the event being added, reused from one to the next
 };
 

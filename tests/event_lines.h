@@ -4,6 +4,7 @@
 // boundaries, the codes over HTTP. Dates fall where a call opened on
 // 2014-06-01 and closing on 2014-09-30 takes them.
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 
@@ -92,6 +93,16 @@ inline std::string release(const std::string& event_id, const std::string& propo
   return event(event_id, "allocation.released",
                {{"proposal", proposal_id}, {"amount_usd", amount}, {"released_on", "2015-07-01"},
                 {"reason", "The project cost less than planned"}});
+}
+
+// A reversal of event `seq`; `facts` restated, if given, must be the
+// original's.
+inline std::string reversal(const std::string& event_id, std::uint64_t seq, const json& facts = json::object()) {
+  json data = facts;
+  data["seq"] = std::to_string(seq);
+  data["reversed_on"] = "2015-08-01";
+  data["reason"] = "Recorded twice";
+  return event(event_id, "entry.reversed", data);
 }
 
 inline std::string lines(std::initializer_list<std::string> events) {

@@ -1,5 +1,7 @@
 #include "tools/audit_replay.h"
 
+#include <algorithm>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -114,9 +116,43 @@ std::optional<Failure> BundleReplay::apply(Run& run) {
     if (const Status allowed = state_.check(e.type, data[i]); !allowed) {
       return refused(i, "breaks a rule: " + allowed.to_string());
     }
+    if (e.type == EventType::kEntryReversed) {
+      const std::optional<std::uint64_t> reversed = parse_seq(e.data.get("seq") ? *e.data.get("seq") : "");
+      if (!reversed || *reversed >= e.seq) return refused(i, "reverses no earlier event");
+      reversals_.emplace_back(*reversed, e);
+    }
     state_.apply(e.type, data[i], run.first_seq + i);
   }
   return std::nullopt;
+}
+
+std::optional<Failure> BundleReplay::check_reversals(const std::filesystem::path& dir) const {
+  if (reversals_.empty()) return std::nullopt;
+  std::vector<const std::pair<std::uint64_t, Event>*> wanted;
+  for (const auto& r : reversals_) wanted.push_back(&r);
+  std::sort(wanted.begin(), wanted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  std::optional<Failure> first;
+  const auto failed = [&first](std::uint64_t seq, const std::string& why) {
+    if (!first || seq < first->seq) first = Failure{seq, Code::kEvent, "event " + std::to_string(seq) + " " + why, "", ""};
+  };
+  std::ifstream in(dir / std::string(kBundleEvents), std::ios::binary);
+  std::string line;
+  std::uint64_t seq = 0;
+  for (std::size_t w = 0; w < wanted.size() && std::getline(in, line);) {
+    ++seq;
+    for (; w < wanted.size() && wanted[w]->first == seq; ++w) {
+      const Event& reversal = wanted[w]->second;
+      Result<Event> original = decode_event(line);
+      if (!original) {
+        failed(reversal.seq, "reverses event " + std::to_string(seq) + ", which cannot be read");
+        continue;
+      }
+      const Status same = check_reversal_facts(seq, DataView::of(reversal.data), original->type,
+                                               DataView::of(original->data));
+      if (!same) failed(reversal.seq, "breaks a rule: " + same.to_string());
+    }
+  }
+  return first;
 }
 
 BundleReport audit_bundle(const std::filesystem::path& dir, BundleOptions options, BundleReplay& replay) {
@@ -126,7 +162,9 @@ BundleReport audit_bundle(const std::filesystem::path& dir, BundleOptions option
   BundleReport report = check_bundle(dir, options);
   // The rules may have refused an event before the lines' failure, or
   // before the root was found wrong (a failure at no one seq).
-  if (std::optional<Failure> refused = replay.finish()) {
+  std::optional<Failure> refused = replay.finish();
+  if (!refused && report.ok()) refused = replay.check_reversals(dir);
+  if (refused) {
     if (report.ok() || report.failure->seq == 0 || refused->seq < report.failure->seq) report.failure = refused;
   }
   return report;

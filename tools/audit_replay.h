@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "audit/bundle.h"
@@ -40,6 +41,11 @@ class BundleReplay {
   std::optional<Failure> finish();
   // The fund, once finished.
   const FundState& state() const { return state_; }
+  // Once finished: whether each reversal holds the facts of the event it
+  // reverses, read again from the bundle's events at `dir` (the writer
+  // copied them; a log written otherwise is found here). The first that
+  // does not, if any.
+  std::optional<Failure> check_reversals(const std::filesystem::path& dir) const;
 
  private:
   static constexpr std::size_t kRunsAhead = 4;
@@ -53,6 +59,8 @@ class BundleReplay {
   std::optional<Failure> apply(Run& run);
 
   FundState state_;  // the rules thread's until finish()
+  // The reversals met, by the seq they reverse: (that seq, the reversal).
+  std::vector<std::pair<std::uint64_t, Event>> reversals_;  // the rules thread's until finish()
   Millis last_recorded_ = 0;  // the rules thread's
   std::uint64_t runs_ = 0;
   std::optional<Failure> failure_;  // the rules thread's until finish()

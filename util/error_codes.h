@@ -77,6 +77,10 @@ namespace fundledger {
   X(kExceedsUndisbursed, "exceeds_undisbursed", 422, 1, "a release above the allocation not yet paid")        \
   X(kAmountOverflow, "amount_overflow", 422, 1, "a total the ledger cannot count")                            \
   X(kReservedType, "reserved_type", 422, 1, "an access event: the ledger records these itself from its tokens")  \
+  X(kUnknownEvent, "unknown_event", 422, 1, "a reversal of a seq the log does not hold")                      \
+  X(kNotReversible, "not_reversible", 422, 1, "a reversal of an event that is not money or a write-off")      \
+  X(kAlreadyReversed, "already_reversed", 422, 1, "a reversal of an event already reversed")                  \
+  X(kReversalMismatch, "reversal_mismatch", 422, 1, "a reversal whose facts differ from the event's")         \
   /* Requests to the API (SPEC 6) and the command line's arguments */                                         \
   X(kBadRequest, "bad_request", 400, 1, "not an HTTP/1.1 request the server reads")                           \
   X(kInvalidAsOf, "invalid_as_of", 400, 2, "as_of is not a seq of the log")                                    \

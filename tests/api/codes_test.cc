@@ -141,6 +141,15 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kExceedsAllocation, [&] { return post(disbursement("d-A", "A", "50.01")); }},
       {Code::kInsufficientCash, [&] { return post(disbursement("d-A", "A", "200000.01")); }},
       {Code::kExceedsDisbursed, [&] { return post(refund("r-A", "A", "0.01")); }},
+      {Code::kUnknownEvent, [&] { return post(reversal("rev-99", 99)); }},
+      {Code::kNotReversible, [&] { return post(reversal("rev-2", 2)); }},
+      {Code::kReversalMismatch, [&] { return post(reversal("rev-6", 6, {{"amount", "1.00"}, {"currency", "USD"}})); }},
+      {Code::kAlreadyReversed, [&] {
+         // A contribution, its reversal and the same reversal again, in one
+         // request: refused whole.
+         return post("[" + contribution("c-late", "USA", "", "10.00", "USD", "10.00") + "," + reversal("rev-14", 14) +
+                     "," + reversal("rev-14-again", 14) + "]");
+       }},
       {Code::kExceedsUndisbursed, [&] { return post(release("rel-A", "A", "50.01")); }},
       {Code::kAmountOverflow, [&] { return post(clf + "]"); }},
       // The API's requests.

@@ -219,17 +219,27 @@ TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event t
     {"code":"GRULAC","name":"Latin American and Caribbean States"},
     {"code":"WEOG","name":"Western European and other States"}])"));
   CHECK(ref["donor_kinds"] == json({"government", "multilateral", "private", "foundation", "other"}));
-  // The fund's thirteen types; the access events are the ledger's own.
-  REQUIRE(ref["event_types"].size() == 13);
+  // The fund's fourteen types; the access events are the ledger's own.
+  REQUIRE(ref["event_types"].size() == 14);
   CHECK(ref["event_types"][2] == json::parse(R"({"type":"pledge.recorded","fields":[
-    {"name":"amount","kind":"amount","required":true},
-    {"name":"currency","kind":"currency","required":true},
-    {"name":"donor","kind":"id","required":true},
-    {"name":"due_on","kind":"date","required":false},
-    {"name":"pledge","kind":"id","required":true},
-    {"name":"pledged_on","kind":"date","required":true},
-    {"name":"programme","kind":"id","required":false}]})"));
-  CHECK(ref["event_types"][3]["fields"][0] == json({{"name", "amount"}, {"kind", "pledge_amount"}, {"required", true}}));
+    {"name":"amount","kind":"amount","required":true,"filled":false},
+    {"name":"currency","kind":"currency","required":true,"filled":false},
+    {"name":"donor","kind":"id","required":true,"filled":false},
+    {"name":"due_on","kind":"date","required":false,"filled":false},
+    {"name":"pledge","kind":"id","required":true,"filled":false},
+    {"name":"pledged_on","kind":"date","required":true,"filled":false},
+    {"name":"programme","kind":"id","required":false,"filled":false}]})"));
+  CHECK(ref["event_types"][3]["fields"][0] ==
+        json({{"name", "amount"}, {"kind", "pledge_amount"}, {"required", true}, {"filled", false}}));
+  // A reversal: the client names the seq, the date and the reason; the
+  // ledger fills in the rest from the event reversed.
+  const json& reversal = ref["event_types"][13];
+  CHECK(reversal["type"] == "entry.reversed");
+  std::vector<std::string> sent, filled;
+  for (const json& f : reversal["fields"]) (f["filled"].get<bool>() ? filled : sent).push_back(f["name"]);
+  CHECK(sent == std::vector<std::string>{"reason", "reversed_on", "seq"});
+  CHECK(filled == std::vector<std::string>{"amount", "amount_usd", "contribution", "currency", "disbursement", "donor",
+                                           "pledge", "proposal", "refund", "reverses", "usd"});
   check_error(c.send(http::verb::get, "/v1/reference", ""), 401, "unauthorized");
 }
 

@@ -57,6 +57,8 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
        R"({"amount_usd":"0.50","proposal":"pr1","received_on":"2016-02-01","refund":"r1"})"},
       {R"({"id":"e13","type":"allocation.released","data":{"proposal":"pr1","amount_usd":"20000","released_on":"2016-03-01","reason":"Under budget"}})",
        R"({"amount_usd":"20000.00","proposal":"pr1","reason":"Under budget","released_on":"2016-03-01"})"},
+      {R"({"id":"e16","type":"entry.reversed","data":{"seq":"11","reversed_on":"2015-03-21","reason":"Paid twice","amount_usd":"90000"}})",
+       R"({"amount_usd":"90000.00","reason":"Paid twice","reversed_on":"2015-03-21","seq":"11"})"},
       {R"({"id":"e14","type":"access.granted","data":{"token":"0123456789abcdef","role":"board","name":"bea","expires_on":"2027-03-01"}})",
        R"({"expires_on":"2027-03-01","name":"bea","role":"board","token":"0123456789abcdef"})"},
       {R"({"id":"e15","type":"access.revoked","data":{"token":"0123456789abcdef","role":"board","name":"bea"}})",

@@ -2,6 +2,7 @@
 // and accepted by the fund's rules, and every kind of event present.
 
 #include <map>
+#include <set>
 
 #include <catch2/catch.hpp>
 
@@ -41,6 +42,11 @@ TEST_CASE("generated events are canonical, valid, and pass the fund's rules one 
   CHECK(counts[EventType::kProposalSubmitted] > 10 * counts[EventType::kDonorRegistered]);
   CHECK(counts[EventType::kDisbursementMade] > counts[EventType::kProposalApproved]);
   CHECK(counts[EventType::kRefundReceived] < counts[EventType::kDisbursementMade] / 10);
+  // A few corrections a thousand events, of every type that can be
+  // reversed, each with the facts of the event it names.
+  CHECK(counts[EventType::kEntryReversed] >= 2 * 5);
+  CHECK(counts[EventType::kEntryReversed] <= 8 * 5);
+  std::set<std::string> reversed;
   FundState fund;
   std::uint64_t seq = 0;
   for (Draft& d : drafts) {
@@ -48,9 +54,16 @@ TEST_CASE("generated events are canonical, valid, and pass the fund's rules one 
     INFO("event " << seq);
     REQUIRE(fund.prepare(d).to_string() == "ok");
     const DataView data = DataView::of(d.data);
+    if (d.type == EventType::kEntryReversed) {
+      const Draft& original = drafts[std::stoull(*d.data.get("seq")) - 1];
+      CHECK(check_reversal_facts(std::stoull(*d.data.get("seq")), data, original.type, DataView::of(original.data))
+                .to_string() == "ok");
+      reversed.insert(*d.data.get("reverses"));
+    }
     REQUIRE(fund.check(d.type, data).to_string() == "ok");
     fund.apply(d.type, data, seq);
   }
+  CHECK(reversed.size() == 5);
   CHECK(fund.totals().proposals == static_cast<std::uint64_t>(counts[EventType::kProposalSubmitted]));
   CHECK(fund.invariants().to_string() == "ok");
 }

@@ -132,17 +132,31 @@ TEST_CASE("the CSV files parsed back give the views' totals, each row with its e
     approved -= usd(r.at("amount_usd"));
     disbursed -= usd(r.at("amount_usd"));
   }
+  // A reversal takes back what it reverses: the figures are net of it.
+  std::map<std::string, std::uint64_t> reversed;  // by the type reversed
+  for (const auto& r : csv["reversals.csv"]) {
+    const std::string& type = r.at("reverses");
+    ++reversed[type];
+    if (type == "contribution.received") received -= usd(r.at("usd"));
+    if (type == "disbursement.made") disbursed -= usd(r.at("amount_usd"));
+    if (type == "refund.received") disbursed += usd(r.at("amount_usd"));
+    if (type == "refund.received" || type == "allocation.released") approved += usd(r.at("amount_usd"));
+  }
+  CHECK(csv["reversals.csv"].size() == fund["counts"]["reversals"]);
+  CHECK(reversed.size() >= 3);  // reversals of several types
   CHECK(received > 0);
   CHECK(format_amount(received, 2) == fund["received"]);
   CHECK(format_amount(approved, 2) == fund["approved"]);
   CHECK(format_amount(disbursed, 2) == fund["disbursed"]);
   CHECK(csv["donors.csv"].size() == fund["counts"]["donors"]);
   CHECK(csv["pledges.csv"].size() == fund["counts"]["pledges"]);
-  CHECK(csv["write_offs.csv"].size() == fund["counts"]["write_offs"]);
+  CHECK(csv["write_offs.csv"].size() - reversed["pledge.written_off"] == fund["counts"]["write_offs"]);
   CHECK(csv["calls.csv"].size() == fund["counts"]["calls"]);
   CHECK(csv["proposals.csv"].size() == fund["counts"]["proposals"]);
-  CHECK(csv["refunds.csv"].size() == fund["counts"]["refunds"]);
-  CHECK(csv["releases.csv"].size() == fund["counts"]["releases"]);
+  CHECK(csv["contributions.csv"].size() - reversed["contribution.received"] == fund["counts"]["contributions"]);
+  CHECK(csv["disbursements.csv"].size() - reversed["disbursement.made"] == fund["counts"]["disbursements"]);
+  CHECK(csv["refunds.csv"].size() - reversed["refund.received"] == fund["counts"]["refunds"]);
+  CHECK(csv["releases.csv"].size() - reversed["allocation.released"] == fund["counts"]["releases"]);
   CHECK(csv["refunds.csv"].size() > 0);
   CHECK(csv["releases.csv"].size() > 0);
   CHECK(csv["write_offs.csv"].size() > 0);
@@ -176,6 +190,15 @@ TEST_CASE("the CSV files parsed back give the views' totals, each row with its e
     region_approved[region_of.at(r.at("proposal"))] -= usd(r.at("amount_usd"));
     region_disbursed[region_of.at(r.at("proposal"))] -= usd(r.at("amount_usd"));
   }
+  for (const auto& r : csv["reversals.csv"]) {
+    const std::string& type = r.at("reverses");
+    if (r.at("proposal").empty()) continue;
+    const std::string& region = region_of.at(r.at("proposal"));
+    const std::int64_t a = usd(r.at("amount_usd"));
+    if (type == "disbursement.made") region_disbursed[region] -= a;
+    if (type == "refund.received") region_disbursed[region] += a;
+    if (type == "refund.received" || type == "allocation.released") region_approved[region] += a;
+  }
   const json regions = view(ledger, ViewKind::kRegions);
   for (const json& r : regions["regions"]) {
     CHECK(format_amount(region_approved[r["region"]], 2) == r["approved"]);
@@ -185,6 +208,9 @@ TEST_CASE("the CSV files parsed back give the views' totals, each row with its e
   // Received in USD by donor.
   std::map<std::string, std::int64_t> by_donor;
   for (const auto& c : csv["contributions.csv"]) by_donor[c.at("donor")] += usd(c.at("usd"));
+  for (const auto& r : csv["reversals.csv"]) {
+    if (r.at("reverses") == "contribution.received") by_donor[r.at("donor")] -= usd(r.at("usd"));
+  }
   const json donors = view(ledger, ViewKind::kDonors);
   for (const json& d : donors["donors"]) {
     CHECK(format_amount(by_donor[d["donor"]], 2) == d["received_usd"]);
@@ -282,11 +308,15 @@ TEST_CASE("the IATI files validate against the 2.03 schemas and sum to the propo
   // The fund's activity: incoming funds sum to what the fund received.
   const std::size_t fund_end = xml.find("</iati-activity>");
   const std::string fund = xml.substr(0, fund_end);
-  const std::regex incoming_re(R"re(<transaction-type code="1"/>\s*<transaction-date iso-date="[^"]+"/>\s*<value currency="USD" value-date="[^"]+">([0-9.]+)</value>)re");
+  // A reversed contribution is a negative one.
+  const std::regex incoming_re(R"re(<transaction-type code="1"/>\s*<transaction-date iso-date="[^"]+"/>\s*<value currency="USD" value-date="[^"]+">(-?)([0-9.]+)</value>)re");
   std::int64_t received = 0;
+  std::size_t negative = 0;
   for (auto t = std::sregex_iterator(fund.begin(), fund.end(), incoming_re); t != std::sregex_iterator(); ++t) {
-    received += usd((*t)[1]);
+    negative += (*t)[1] == "-";
+    received += ((*t)[1] == "-" ? -1 : 1) * usd((*t)[2]);
   }
+  CHECK(negative > 0);
   CHECK(format_amount(received, 2) == view(ledger, ViewKind::kFund)["received"]);
 }
 

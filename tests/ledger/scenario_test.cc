@@ -114,7 +114,7 @@ json counts(int write_offs, int contributions, int disbursements, int refunds, i
   return {{"donors", 3},        {"programmes", 2},       {"pledges", 3},
           {"write_offs", write_offs}, {"contributions", contributions}, {"calls", 2},
           {"proposals", 7},     {"disbursements", disbursements}, {"refunds", refunds},
-          {"releases", releases}};
+          {"releases", releases},  {"reversals", 0}};
 }
 
 json fund(const char* received, const char* approved, const char* disbursed, const char* cash,
