@@ -157,24 +157,9 @@ Response post_import(const Services& s, const Call& c) {
   if (import->drafts.empty()) return error_response(Code::kInvalidCsv, "the files hold no row to import", "files");
   const std::vector<ImportRow> rows = import->rows;
   const std::size_t left_out = import->access_rows_left_out;
-  std::vector<Receipt> receipts;
-  std::vector<std::vector<FigureChange>> changes;
-  Status status;
-  std::optional<std::size_t> failed_at;
-  if (*dry) {
-    DryRunResult result = s.writer.dry_run(std::move(import->drafts), c.owner->actor());
-    status = result.status;
-    failed_at = result.failed_at;
-    for (Preview& p : result.events) {
-      receipts.push_back(std::move(p.receipt));
-      changes.push_back(std::move(p.changes));
-    }
-  } else {
-    AppendResult result = s.writer.append(std::move(import->drafts), c.owner->actor());
-    status = result.status;
-    failed_at = result.failed_at;
-    receipts = std::move(result.receipts);
-  }
+  const DryRunResult result = s.writer.submit(std::move(import->drafts), c.owner->actor(), *dry);
+  const Status& status = result.status;
+  const std::optional<std::size_t> failed_at = result.failed_at;
   if (!status) {
     if (!failed_at) return refusal_response(status);
     return import_refusal(Status::error(status.code(), status.message(), import_column(status.field())),
@@ -182,14 +167,15 @@ Response post_import(const Services& s, const Call& c) {
   }
   nlohmann::json events = nlohmann::json::array();
   bool all_repeats = true;
-  for (std::size_t i = 0; i < receipts.size(); ++i) {
-    nlohmann::json e = receipt_json(receipts[i]);
+  for (std::size_t i = 0; i < result.events.size(); ++i) {
+    const Receipt& receipt = result.events[i].receipt;
+    nlohmann::json e = receipt_json(receipt);
     e["file"] = rows[i].file;
     e["row"] = rows[i].row;
-    e["repeat"] = receipts[i].repeat;
-    if (*dry) e["changes"] = changes_json(changes[i]);
+    e["repeat"] = receipt.repeat;
+    if (*dry) e["changes"] = changes_json(result.events[i].changes);
     events.push_back(std::move(e));
-    all_repeats = all_repeats && receipts[i].repeat;
+    all_repeats = all_repeats && receipt.repeat;
   }
   Response r = json_response(
       {{"dry_run", *dry}, {"events", std::move(events)}, {"left_out", {{"access.csv", left_out}}}});

@@ -180,6 +180,7 @@ void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t 
   p.trail.push_back({seq, type});
   if (type == EventType::kProposalSubmitted) {
     p.id = d.get("proposal");
+    c.proposals.push_back(p.id);
     p.call = d.get("call");
     p.applicant = d.get("applicant");
     p.country = d.get("country");

@@ -51,11 +51,13 @@ struct CsvImport {
 // a reversal without its reversed_seq),
 // and the codes of decoding an event (invalid_amount, invalid_date, ...).
 // A reversal row (reversals.csv) names what it reverses by `reversed_seq`:
-// the seq of a row of the files, which becomes the seq that row gets here
-// (the first draft landing at `first_seq`, the ledger's head + 1), or else
-// the seq of an event the ledger already holds. Its facts (amount, donor,
-// ...) are sent as the row gives them, so that a reversal meant for
-// another event is refused (reversal_mismatch) rather than recorded.
+// the seq of a row of the files, which becomes the seq that row gets when
+// the drafts land from `first_seq` on (1: the files of an export restored
+// into an empty ledger, or imported again where every row is a repeat),
+// or else the seq of an event the ledger already holds. Its facts (amount,
+// donor, ...) are sent as the row gives them, so that a reversal that
+// would name another event is refused (reversal_mismatch) rather than
+// recorded.
 Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& where,
                              std::uint64_t first_seq = 1);
 

@@ -164,12 +164,14 @@ std::optional<Programme> decode_programme(std::string_view bytes) {
 
 std::string encode(const Call& c) {
   std::string out;
-  out.reserve(256);
+  out.reserve(256 + 16 * c.proposals.size());
   Encoder e(out);
   e.u64(kRecordVersion).str(c.id).str(c.title).str(c.programme).str(c.opened_on);
   e.str(c.closes_on).str(c.closed_on).u64(c.regions).u64(c.seq).i64(c.budget);
   put(e, c.total);
   for (const RegionFigures& r : c.by_region) put(e, r);
+  e.u64(c.proposals.size());
+  for (const std::string& id : c.proposals) e.str(id);
   return out;
 }
 
@@ -188,6 +190,8 @@ std::optional<Call> decode_call(std::string_view bytes) {
   c.budget = d.i64();
   c.total = get_region(d);
   for (RegionFigures& r : c.by_region) r = get_region(d);
+  const std::uint64_t proposals = d.u64();
+  for (std::uint64_t i = 0; i < proposals && !d.failed(); ++i) c.proposals.push_back(d.str());
   return finished(d, std::move(c));
 }
 

@@ -111,6 +111,7 @@ struct Call {
   std::int64_t budget = 0;
   RegionFigures total;  // every region together
   std::array<RegionFigures, kRegionCount> by_region{};
+  std::vector<std::string> proposals;  // their ids, in the order submitted
   bool open() const { return closed_on.empty(); }
   bool operator==(const Call&) const = default;
 };
@@ -119,7 +120,9 @@ struct Call {
 // starts with it, and so does every snapshot's mark, so that snapshots
 // written by an earlier fundledger are told apart (and rebuilt) rather
 // than misread. Version 2: a proposal's record ends with its trail.
-inline constexpr std::uint64_t kRecordVersion = 2;
+// Version 3: the reversals (a donor's list, a touch's `reverses`, the
+// fund's count) and a call's list of its proposals.
+inline constexpr std::uint64_t kRecordVersion = 3;
 
 struct Proposal {
   std::string id;

@@ -21,6 +21,12 @@ Status mismatch(std::string message, std::string_view field) {
   return Status::error(Code::kReversalMismatch, std::move(message), "data." + std::string(field));
 }
 
+// "a donor.registered", "an entry.reversed".
+std::string with_article(std::string_view type) {
+  const bool vowel = !type.empty() && std::string_view("aeiou").find(type.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(type);
+}
+
 }  // namespace
 
 std::span<const std::string_view> reversal_facts(EventType reversed) {
@@ -46,7 +52,7 @@ Status FundState::complete_reversal(Draft& draft, std::uint64_t seq, EventType t
   const std::string event = "event " + std::to_string(seq);
   if (!is_reversible(type)) {
     return Status::error(Code::kNotReversible,
-                         event + " is a " + std::string(event_type_name(type)) +
+                         event + " is " + with_article(event_type_name(type)) +
                              ", which cannot be reversed: only contributions, write-offs, disbursements, "
                              "refunds and releases can",
                          "data.seq");
@@ -106,8 +112,8 @@ Status check_reversal_facts(std::uint64_t seq, const DataView& reversal, EventTy
                            const DataView& original) {
   const std::string event = "event " + std::to_string(seq);
   if (!is_reversible(type) || reversal.get("reverses") != event_type_name(type)) {
-    return mismatch("the reversal names a " + std::string(reversal.get("reverses")) + ", but " + event + " is a " +
-                        std::string(event_type_name(type)),
+    return mismatch("the reversal names " + with_article(reversal.get("reverses")) + ", but " + event + " is " +
+                        with_article(event_type_name(type)),
                     "reverses");
   }
   for (std::string_view field : reversal_facts(type)) {

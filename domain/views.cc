@@ -174,7 +174,7 @@ json call_summary(const Call& c) {
   return j;
 }
 
-json call_view(const Call& c) {
+json call_view(const FundState& state, const Call& c) {
   json j = call_summary(c);
   j["seq"] = c.seq;
   json eligible = json::array();
@@ -189,6 +189,21 @@ json call_view(const Call& c) {
   }
   j["regions"] = std::move(eligible);
   j["by_region"] = std::move(regions);
+  // Each proposal's standing, for a form that chooses one (the desk).
+  json proposals = json::array();
+  for (const std::string& id : c.proposals) {
+    const Proposal* p = state.proposal(id);
+    FL_CHECK(p != nullptr);
+    proposals.push_back({{"proposal", p->id},
+                         {"applicant", p->applicant},
+                         {"region", kRegions[p->region]},
+                         {"status", status_name(p->status)},
+                         {"requested", usd(p->requested)},
+                         {"approved", usd(p->approved)},
+                         {"disbursed", usd(p->disbursed)},
+                         {"undisbursed", usd(p->approved - p->disbursed)}});
+  }
+  j["by_proposal"] = std::move(proposals);
   return j;
 }
 
@@ -304,7 +319,7 @@ Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::s
     case ViewKind::kCall: {
       const Call* c = state.call(id);
       if (c == nullptr) return not_found("call", id);
-      return call_view(*c);
+      return call_view(state, *c);
     }
     case ViewKind::kProposal: {
       const Proposal* p = state.proposal(id);

@@ -279,6 +279,14 @@ DryRunResult Writer::dry_run(std::vector<Draft> drafts, const std::string& actor
   return result;
 }
 
+DryRunResult Writer::submit(std::vector<Draft> drafts, const std::string& actor, bool dry) {
+  if (dry) return dry_run(std::move(drafts), actor);
+  AppendResult appended = append(std::move(drafts), actor);
+  DryRunResult result{std::move(appended.status), appended.failed_at, {}};
+  for (Receipt& r : appended.receipts) result.events.push_back({std::move(r), {}});
+  return result;
+}
+
 void Writer::take_turn(Request& request) {
   std::unique_lock lock(mu_);
   queue_.push_back(&request);

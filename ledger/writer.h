@@ -88,6 +88,10 @@ class Writer {
   // and the fund are left as they were. Thread-safe.
   DryRunResult dry_run(std::vector<Draft> drafts, const std::string& actor);
 
+  // dry_run when `dry`, else append, answered the same way: an append's
+  // receipts with no changes.
+  DryRunResult submit(std::vector<Draft> drafts, const std::string& actor, bool dry);
+
   // Calls `read` with the fund's current state and the head it stands at,
   // under the state lock (so no write is half applied). Thread-safe.
   Status read_state(const std::function<void(const FundState&, const Head&)>& read);

@@ -13,6 +13,8 @@
 
 #include "domain/views.h"
 #include "ledger/replay.h"
+#include "util/canonical.h"
+#include "util/hash.h"
 
 namespace fundledger::test {
 
@@ -111,6 +113,29 @@ void RawDb::remove(Family family, std::string_view key) {
               ->Delete(w, impl_->handles[static_cast<int>(family)],
                        rocksdb::Slice(key.data(), key.size()))
               .ok());
+}
+
+void forge_event(const std::filesystem::path& dir, std::uint64_t seq,
+                 const std::function<void(nlohmann::json&)>& change) {
+  RawDb db(dir);
+  const std::string head = db.get(Family::kMeta, "head");
+  const std::optional<std::uint64_t> size = seq_from_key(head.substr(0, seq_key(0).size()));
+  REQUIRE(size.has_value());
+  REQUIRE(seq <= *size);
+  nlohmann::json e = nlohmann::json::parse(db.get(Family::kEvents, seq_key(seq)));
+  change(e);
+  db.put(Family::kEvents, seq_key(seq), canonical_json(e));
+  std::string page = db.get(Family::kChain, seq_key(1));
+  const auto at = [](std::uint64_t s) { return (s - 1) * kHashBytes; };
+  Hash chain = seq == 1 ? kZeroHash : *hash_from_bytes(page.substr(at(seq - 1) + 32, 32));
+  for (std::uint64_t s = seq; s <= *size; ++s) {
+    const Hash leaf = leaf_hash(db.get(Family::kEvents, seq_key(s)));
+    chain = chain_hash(chain, leaf);
+    page.replace(at(s), 32, hash_bytes(leaf));
+    page.replace(at(s) + 32, 32, hash_bytes(chain));
+  }
+  db.put(Family::kChain, seq_key(1), page);
+  db.put(Family::kMeta, "head", seq_key(*size) + std::string(hash_bytes(chain)));
 }
 
 namespace {

@@ -6,10 +6,13 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "domain/event.h"
 #include "domain/state.h"
@@ -55,6 +58,13 @@ class RawDb {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The forger's way, for a closed ledger appended in one request (its
+// hashes one page, at seq 1): event `seq` changed by `change` and every
+// hash from it on made again, the head with them, so that the log is
+// consistent with itself.
+void forge_event(const std::filesystem::path& dir, std::uint64_t seq,
+                 const std::function<void(nlohmann::json&)>& change);
 
 // The fund view of `state`, as text.
 std::string fund_view(const FundState& state);

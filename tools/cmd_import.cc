@@ -70,41 +70,29 @@ int run_import(const ImportOptions& o) {
   }
   Result<std::vector<ExportFile>> files = read_files(o.dir);
   if (!files) return fail(files.status());
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{}, exit_code);
+  if (!store) return exit_code;
   ImportRow where;
   Result<CsvImport> import = import_csv(*files, where);
   if (!import) return fail_at(import.status(), where);
 
-  int exit_code = kExitOk;
-  const auto store = open_store(o.data, OpenOptions{}, exit_code);
-  if (!store) return exit_code;
   Writer writer(*store);
   Progress progress(o.dry_run ? "import: dry run" : "import: writing");
   progress.update(0, import->drafts.size());
   const std::size_t count = import->drafts.size();
-  std::vector<Receipt> receipts;
-  Status status;
-  std::optional<std::size_t> failed_at;
-  if (o.dry_run) {
-    DryRunResult result = writer.dry_run(std::move(import->drafts), o.actor);
-    status = result.status;
-    failed_at = result.failed_at;
-    for (Preview& p : result.events) receipts.push_back(std::move(p.receipt));
-  } else {
-    AppendResult result = writer.append(std::move(import->drafts), o.actor);
-    status = result.status;
-    failed_at = result.failed_at;
-    receipts = std::move(result.receipts);
-  }
+  const DryRunResult result = writer.submit(std::move(import->drafts), o.actor, o.dry_run);
   progress.finish();
-  if (!status) {
-    if (!failed_at) return fail(status);
+  if (const Status& status = result.status; !status) {
+    if (!result.failed_at) return fail(status);
     return fail_at(Status::error(status.code(), status.message(), import_column(status.field())),
-                   import->rows[*failed_at]);
+                   import->rows[*result.failed_at]);
   }
+  const auto receipt = [&result](std::size_t i) -> const Receipt& { return result.events[i].receipt; };
   std::size_t repeats = 0;
   nlohmann::ordered_json rows = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < count; ++i) {
-    repeats += receipts[i].repeat ? 1 : 0;
+    repeats += receipt(i).repeat ? 1 : 0;
     rows[import->rows[i].file] = rows.value(import->rows[i].file, 0) + 1;
   }
   nlohmann::ordered_json out;
@@ -112,8 +100,8 @@ int run_import(const ImportOptions& o) {
   out["events"] = count;
   out["recorded"] = o.dry_run ? 0 : count - repeats;
   out["repeats"] = repeats;
-  out["first_seq"] = count == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(receipts.front().seq);
-  out["last_seq"] = count == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(receipts.back().seq);
+  out["first_seq"] = count == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(receipt(0).seq);
+  out["last_seq"] = count == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(receipt(count - 1).seq);
   out["events_by_file"] = std::move(rows);
   out["left_out"] = {{"access.csv", import->access_rows_left_out}};
   print_json(out);

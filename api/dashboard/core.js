@@ -60,6 +60,7 @@ function grouped(decimal) {
   return (negative ? '-' : '') + out + (fraction !== undefined ? '.' + fraction : '');
 }
 function money(decimal, currency) { return grouped(decimal) + ' ' + currency; }
+function usd(decimal) { return money(decimal, 'USD'); }
 
 // Decimal strings as integers of their smallest unit, and back.
 function toMinor(decimal, places) {

@@ -19,6 +19,7 @@ const DESK_TYPES = {
   'disbursement.made': { label: 'Record a payment', prefix: 'disbursement', key: ['disbursement'] },
   'refund.received': { label: 'Record a refund received', prefix: 'refund', key: ['refund'] },
   'allocation.released': { label: 'Release part of an allocation', prefix: 'release', key: ['proposal', 'released_on'] },
+  'entry.reversed': { label: 'Reverse an entry recorded by mistake', prefix: 'reversal', key: ['seq'] },
 };
 
 // The id field a type creates; its other id fields name what exists.
@@ -30,26 +31,29 @@ const CREATES = {
 
 // The order a form asks in: who and what first, then money, then dates.
 const FIELD_ORDER = [
-  'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'name', 'kind',
+  'seq', 'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'name', 'kind',
   'country', 'title', 'applicant', 'focal_point', 'region', 'regions', 'currency', 'amount', 'usd', 'requested_usd',
   'budget_usd', 'approved_usd', 'amount_usd', 'decision', 'pledged_on', 'due_on', 'received_on', 'opened_on',
-  'closes_on', 'submitted_on', 'decided_on', 'paid_on', 'written_off_on', 'released_on', 'closed_on', 'reason',
+  'closes_on', 'submitted_on', 'decided_on', 'paid_on', 'written_off_on', 'released_on', 'closed_on', 'reversed_on', 'reason',
 ];
 function fieldsOf(type) {
   const rank = f => { const i = FIELD_ORDER.indexOf(f.name); return i < 0 ? FIELD_ORDER.length : i; };
-  return desk.reference.event_types.find(t => t.type === type).fields.slice().sort((a, b) => rank(a) - rank(b));
+  // A field the writer fills (an entry.reversed's copy of what it reverses) is not asked.
+  return desk.reference.event_types.find(t => t.type === type).fields.filter(f => !f.filled)
+    .sort((a, b) => rank(a) - rank(b));
 }
 
 const FIELD_LABELS = {
   usd: 'Amount in USD', amount_usd: 'Amount (USD)', approved_usd: 'Amount approved (USD)',
   requested_usd: 'Amount requested (USD)', budget_usd: 'Budget (USD)', focal_point: 'Focal point',
-  closes_on: 'Closes on', opened_on: 'Opened on',
+  closes_on: 'Closes on', opened_on: 'Opened on', seq: 'Entry to reverse',
 };
 function fieldLabel(name) {
   return FIELD_LABELS[name] || name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' ');
 }
 
-const desk = { reference: null, type: null, idEdited: false, lastBody: null, donors: null, pledges: {} };
+const desk = { reference: null, type: null, idEdited: false, lastBody: null, donors: null, pledges: {}, preset: {},
+               reversible: {} };
 
 async function post(path, body) {
   let response;
@@ -128,14 +132,16 @@ async function fieldInput(type, f) {
     options(s, ref.countries.map(c => [c.code, `${c.name} (${c.code})`]), { optional: !f.required });
     return s;
   }
+  if (f.kind === 'seq') { const s = el('select', attrs); await fillReversible(s); return s; }
   if (f.kind === 'region') { const s = el('select', attrs); options(s, ref.regions.map(r => [r.code, r.name])); return s; }
   if (f.kind === 'donor_kind') { const s = el('select', attrs); options(s, ref.donor_kinds.map(k => [k, k])); return s; }
   if (f.kind === 'regions') {
     return el('fieldset', { id: attrs.id, 'data-test': attrs['data-test'] }, el('legend', {}, 'Open to (none ticked: all five)'),
       ...ref.regions.map(r => el('label', { class: 'check' }, el('input', { type: 'checkbox', value: r.code, name: 'regions' }), ' ', r.name)));
   }
-  if (f.kind === 'id' && CREATES[type] !== f.name && ['donor', 'programme', 'pledge', 'call'].includes(f.name)) {
+  if (f.kind === 'id' && CREATES[type] !== f.name && ['donor', 'programme', 'pledge', 'call', 'proposal'].includes(f.name)) {
     const s = el('select', attrs);
+    if (f.name === 'proposal') options(s, await proposalChoices(type));
     if (f.name === 'donor') options(s, (await donorList()).map(d => [d.donor, `${d.name} (${d.donor})`]));
     if (f.name === 'programme') {
       const list = (await api('/v1/programmes')).view.programmes;
@@ -151,6 +157,27 @@ async function fieldInput(type, f) {
   const e = el('input', { ...attrs, spellcheck: false, autocomplete: 'off' });
   if (['amount', 'usd', 'pledge_amount'].includes(f.kind)) e.inputMode = 'decimal';
   return e;
+}
+
+// The proposals a form may name, from each call's by_proposal: undecided
+// ones for a decision; approved ones with money not yet paid for a payment
+// or a release; approved ones that were paid for a refund.
+async function proposalChoices(type) {
+  const unpaid = p => p.status === 'approved' && toMinor(p.undisbursed, 2) > 0n;
+  const kinds = {
+    'proposal.approved': [p => p.status === 'submitted', p => `${p.applicant} (${p.region}), requested ${usd(p.requested)}`],
+    'disbursement.made': [unpaid, p => `${p.applicant}, approved ${usd(p.approved)}, not yet paid ${usd(p.undisbursed)}`],
+    'refund.received': [p => p.status === 'approved' && toMinor(p.disbursed, 2) > 0n,
+                        p => `${p.applicant}, paid ${usd(p.disbursed)}`],
+  };
+  kinds['proposal.rejected'] = kinds['proposal.approved'];
+  kinds['allocation.released'] = kinds['disbursement.made'];
+  const [wanted, words] = kinds[type];
+  const decision = type.startsWith('proposal.');
+  const calls = (await api('/v1/calls')).view.calls
+    .filter(c => (decision ? c.proposals.submitted : c.proposals.approved) > 0);
+  const views = await Promise.all(calls.map(c => api('/v1/calls/' + encodeURIComponent(c.call))));
+  return views.flatMap(v => v.view.by_proposal.filter(wanted).map(p => [p.proposal, `${p.proposal}: ${words(p)}`]));
 }
 
 // A pledge's choices: the chosen donor's (a contribution), or every
@@ -228,7 +255,9 @@ function showRefusal(error) {
 // "cash 1,960,000.00 USD → 1,840,000.00 USD", for each figure a preview changes.
 // `pledges`: the currency of each pledge the preview creates.
 function changeWords(c, pledges) {
-  if (c.figure.startsWith('trail[') || c.figure.endsWith('.seq') || c.figure === 'seq') return null;
+  // A trail's entries, a call's list of proposals and a donor's list of
+  // reversals repeat what the figures themselves say.
+  if (/^(trail|by_proposal|reversals)\[/.test(c.figure) || c.figure.endsWith('.seq') || c.figure === 'seq') return null;
   const pledge = c.view === 'donor' && c.figure.startsWith('pledges[') ? /\[(.*?)\]/.exec(c.figure)[1] : null;
   // A figure is in US dollars but those of a currency's list element
   // (currencies[EUR], pledges_by_currency[EUR], earmarks[spp,EUR]) and of
@@ -276,7 +305,8 @@ function showReceipt(e, repeat) {
   $('desk-receipt').querySelector('h3').textContent = repeat ? `Already recorded as event ${e.seq}` : `Recorded as event ${e.seq}`;
   const facts = [['Event', e.id], ['Seq', String(e.seq)], ['Leaf hash', e.leaf_hash], ['Chain hash', e.chain_hash]];
   $('desk-receipt-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-test': 'receipt-' + k.toLowerCase().replace(' ', '-') }, v)]));
-  const proposal = fieldValue('proposal');
+  const reversed = desk.type === 'entry.reversed' ? desk.reversible[fieldValue('seq')] : null;
+  const proposal = fieldValue('proposal') || (reversed && reversed.data.proposal);
   if (proposal) $('desk-receipt-facts').append(el('dt', {}, 'Trail'), el('dd', {}, el('a', { href: '#proposal/' + encodeURIComponent(proposal) }, proposal + "'s trail")));
   $('desk-proof').textContent = '';
   $('desk-check').onclick = async () => {
@@ -288,9 +318,23 @@ function showReceipt(e, repeat) {
   $('desk-receipt').hidden = false;
 }
 
+// Sets the fields `preset` names; a choice not offered (a payment to a
+// proposal with nothing left to pay) is added, for the ledger to answer.
+function setPreset(preset) {
+  for (const [name, value] of Object.entries(preset)) {
+    const e = input(name);
+    if (!e) continue;
+    if (e.tagName === 'SELECT' && !Array.from(e.options).some(o => o.value === value)) {
+      e.append(el('option', { value }, value));
+    }
+    e.value = value;
+  }
+}
+
 // The form of `type`, its fields set from `preset` ({donor: "NOR"}).
 async function buildForm(type, preset) {
   desk.type = type;
+  desk.preset = preset;
   desk.idEdited = false;
   $('desk-type').value = type;
   const fields = fieldsOf(type);
@@ -301,15 +345,18 @@ async function buildForm(type, preset) {
     if (f.kind !== 'regions') row.append(el('label', { htmlFor: 'desk-' + f.name }, fieldLabel(f.name) + (f.required ? '' : ' (optional)')));
     row.append(control);
     if (['amount', 'usd', 'pledge_amount'].includes(f.kind)) row.append(el('span', { class: 'hint', id: `desk-${f.name}-shown`, 'data-test': `shown-${f.name}` }));
-    if (f.name === 'proposal') row.append(el('span', { class: 'hint', id: 'desk-proposal-hint', 'data-test': 'proposal-hint' }));
+    if (f.name === 'proposal' || f.name === 'seq') {
+      row.append(el('span', { class: 'hint', id: `desk-${f.name}-hint`, 'data-test': `${f.name}-hint` }));
+    }
     row.append(el('span', { class: 'field-error', id: `desk-${f.name}-error`, 'data-test': 'error-' + f.name }));
     rows.push(row);
   }
   $('desk-fields').replaceChildren(...rows);
-  for (const [k, v] of Object.entries(preset)) if (input(k)) input(k).value = v;
+  setPreset(preset);
   await fillPledges();
-  for (const [k, v] of Object.entries(preset)) if (input(k)) input(k).value = v;
+  setPreset(preset);
   await describeProposal();
+  describeReversed();
   $('desk-id').value = '';
   proposeId();
   $('desk-effects').hidden = true;
@@ -386,6 +433,7 @@ document.addEventListener('DOMContentLoaded', () => {
       input('currency').value = pledgeCurrency(e.target.value);
     }
     if (e.target.name === 'proposal') await describeProposal();
+    if (e.target.name === 'seq') describeReversed();
     proposeId();
     showAmounts();
   });

@@ -80,7 +80,8 @@ async function showFund() {
       body.push(el('tr', {},
         el('td', {}, d.name, ...(state.role === 'manager'
           ? [' ', recordLink('record a pledge', 'pledge.recorded', { donor: d.donor }), ' ',
-             recordLink('record a contribution', 'contribution.received', { donor: d.donor })] : [])),
+             recordLink('record a contribution', 'contribution.received', { donor: d.donor }), ' ',
+             recordLink('reverse a contribution', 'entry.reversed', { donor: d.donor })] : [])),
         cell(c.currency),
         numCell(grouped(c.pledged), `donor-${d.donor}-${c.currency}-pledged`),
         numCell(grouped(c.received), `donor-${d.donor}-${c.currency}-received`),
@@ -183,6 +184,7 @@ const EVENT_NAMES = {
   'disbursement.made': 'Payment',
   'refund.received': 'Refund',
   'allocation.released': 'Release',
+  'entry.reversed': 'Reversal',
 };
 
 function trailWhat(t) {
@@ -194,6 +196,9 @@ function trailWhat(t) {
     case 'disbursement.made': return `${money(d.amount_usd, 'USD')} paid on ${d.paid_on} (${d.disbursement})`;
     case 'refund.received': return `${money(d.amount_usd, 'USD')} returned on ${d.received_on} (${d.refund})`;
     case 'allocation.released': return `${money(d.amount_usd, 'USD')} released on ${d.released_on}: ${d.reason}`;
+    case 'entry.reversed':
+      return `takes back event ${d.seq} (${(EVENT_NAMES[d.reverses] || d.reverses).toLowerCase()} of ` +
+        `${money(d.amount_usd, 'USD')}) on ${d.reversed_on}: ${d.reason}`;
     default: return '';
   }
 }
@@ -211,6 +216,9 @@ async function showProposal() {
     card('Approved', money(p.approved, 'USD'), 'proposal-approved'),
     card('Disbursed', money(p.disbursed, 'USD'), 'proposal-disbursed'),
     card('Not yet paid', money(p.undisbursed, 'USD'), 'proposal-undisbursed'));
+  // A reversal stands in the trail beside what it reverses: each says the other.
+  const reversedBy = new Map(p.trail.filter(t => t.reverses).map(t => [t.reverses, t.seq]));
+  const reversible = ['disbursement.made', 'refund.received', 'allocation.released'];
   $('trail-table').tBodies[0].replaceChildren(...p.trail.map(t => {
     const result = el('span', { 'data-test': `proof-${t.seq}` }, '');
     const button = el('button', { type: 'button', 'data-test': `check-${t.seq}` }, 'Check proof');
@@ -228,7 +236,11 @@ async function showProposal() {
     });
     return el('tr', { 'data-seq': String(t.seq) },
       cell(String(t.seq), { 'data-test': 'trail-seq' }), cell(EVENT_NAMES[t.type] || t.type),
-      cell(t.recorded_at), cell(t.actor), cell(trailWhat(t)), el('td', {}, button, ' ', result));
+      cell(t.recorded_at), cell(t.actor),
+      el('td', { 'data-test': `trail-what-${t.seq}` }, trailWhat(t),
+        ...(reversedBy.has(t.seq) ? [`; reversed by event ${reversedBy.get(t.seq)}`]
+          : state.role === 'manager' && reversible.includes(t.type) ? [' ', recordLink('reverse', 'entry.reversed', { seq: t.seq })] : [])),
+      el('td', {}, button, ' ', result));
   }));
 }
 

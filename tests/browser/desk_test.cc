@@ -2,7 +2,8 @@
 // `fundledger serve` over the demo ledger: through the page alone a manager
 // registers a donor, records a pledge in euros typed as an officer types
 // it, previews and records a contribution against it with its dollar
-// amount, sends a form twice to have it recorded once, opens a call,
+// amount, sends a form twice to have it recorded once, reverses the
+// contribution's mistyped twin from the donor's row, opens a call,
 // records two proposals, the approval of one and a payment to it, imports a
 // spreadsheet of three contributions after checking each row, and sees the
 // API's refusal of a payment beyond the cash next to the amount; after each step
@@ -162,9 +163,70 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
     CHECK(page.text("donor-NOR-EUR-outstanding") == "150,000.00");
     CHECK(page.text("donor-NOR-received-usd") == usd(get("/v1/donors/NOR")["received_usd"]));
 
+    // The same transfer typed in again under another number: a mistyped
+    // twin, reversed from the donor's row. The figures return to what they
+    // were, and the donor's view shows the reversal beside the twin.
+    open_form(page, "record/contribution.received/donor%3DNOR");
+    page.wait_for("document.getElementById('desk-pledge').options.length === 2");
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"pledge", "NOR-2016"}, {"contribution", "NOR-2016-1b"}, {"amount", "100,000"}, {"usd", "110000"},
+             {"received_on", "2016-03-15"}}) {
+      fill(page, name, value);
+    }
+    press(page, "desk-record", "record");
+    CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(kHead + 4));
+    const std::string twin = std::to_string(kHead + 4);
+    page.show("fund", "fund");
+    CHECK(page.text("donor-NOR-EUR-outstanding") == "50,000.00");
+    page.evaluate("document.body.dataset.ready = ''; Array.from(document.querySelectorAll('a.action')).find(a => "
+                  "a.textContent === 'reverse a contribution' && a.hash.endsWith('donor%3DNOR')).click(); true");
+    page.wait_for("document.body.dataset.ready === 'record'");
+    CHECK(page.evaluate("document.getElementById('desk-type').value") == "entry.reversed");
+    // Only what the officer decides is asked; the writer copies the rest.
+    CHECK(page.evaluate("Array.from(document.querySelectorAll('#desk-fields [name]'), e => e.name)") ==
+          json::array({"seq", "reversed_on", "reason"}));
+    CHECK(page.evaluate("Array.from(document.getElementById('desk-seq').options, o => o.textContent)") ==
+          json::array({"event " + twin + ": contribution NOR-2016-1b of 100,000.00 EUR (110,000.00 USD) from NOR, "
+                       "received 2016-03-15",
+                       "event " + std::to_string(kHead + 3) + ": contribution NOR-2016-1 of 100,000.00 EUR "
+                       "(110,000.00 USD) from NOR, received 2016-03-15"}));
+    fill(page, "seq", twin);
+    const std::string twin_at = api.send(http::verb::get, "/v1/events/" + twin, manager).body["recorded_at"];
+    CHECK(page.text("seq-hint") == "Takes back contribution NOR-2016-1b of 100,000.00 EUR (110,000.00 USD) from NOR, "
+                                   "received 2016-03-15, recorded on " +
+                                       twin_at.substr(0, 10) + " at " + twin_at.substr(11, 5) + " UTC by manager:amara.");
+    fill(page, "reversed_on", "2016-03-20");
+    fill(page, "reason", "recorded twice: one transfer on the bank statement of 15 March");
+    CHECK(page.evaluate("document.getElementById('desk-id').value") == "reversal-" + twin);
+    press(page, "desk-preview", "preview");
+    const json undo = page.evaluate("Array.from(document.querySelectorAll('#desk-changes li'), li => li.textContent)");
+    const json fund_twin = get("/v1/fund");
+    INFO(undo.dump());
+    for (const std::string& line : std::vector<std::string>{
+             "donor NOR: pledges NOR-2016 outstanding 50,000.00 EUR → 150,000.00 EUR",
+             "the fund: cash on hand " + usd(fund_twin["cash"]) + " → " + usd(fund_after["cash"]),
+             "the fund: number of reversals 0 → 1"}) {
+      CHECK(std::find(undo.begin(), undo.end(), json(line)) != undo.end());
+    }
+    save_screenshot(page.screenshot(), "desk-reversal.png");
+    press(page, "desk-record", "record");
+    CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(kHead + 5));
+    const json fund_reversed = get("/v1/fund");
+    CHECK(fund_reversed["cash"] == fund_after["cash"]);
+    CHECK(fund_reversed["received"] == fund_after["received"]);
+    CHECK(get("/v1/donors/NOR")["reversals"] ==
+          json::array({{{"seq", kHead + 5}, {"reverses", kHead + 4}, {"type", "contribution.received"}}}));
+    page.show("fund", "fund");
+    CHECK(page.text("fund-cash") == usd(fund_after["cash"]));
+    CHECK(page.text("donor-NOR-EUR-outstanding") == "150,000.00");
+    CHECK(page.text("donor-NOR-received-usd") == usd(get("/v1/donors/NOR")["received_usd"]));
+    // Reversed once only: the twin is no longer offered.
+    open_form(page, "record/entry.reversed/donor%3DNOR");
+    CHECK(page.evaluate("document.getElementById('desk-seq').options.length") == 1);
+
     // A call, two proposals to it, the Board's approval of one, and its
     // first payment; the fund page's figures follow the API's.
-    int seq = kHead + 3;
+    int seq = kHead + 5;
     const auto record = [&](const std::string& hash, const std::vector<std::pair<std::string, std::string>>& fields) {
       open_form(page, hash);
       for (const auto& [name, value] : fields) fill(page, name, value);
@@ -179,14 +241,38 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
                                            {"country", "KEN"}, {"region", "AFR"}, {"requested_usd", "100000"},
                                            {"submitted_on", "2016-05-01"}});
     }
+    // A decision's proposal is chosen from the undecided ones, with what
+    // each asks for.
+    const auto choices = [&](const std::string& field) {
+      return page.evaluate("Array.from(document.getElementById('desk-" + field + "').options, o => o.textContent)");
+    };
+    const auto offers = [](const json& list, const std::string& text) {
+      INFO(list.dump());
+      return std::find(list.begin(), list.end(), json(text)) != list.end();
+    };
+    open_form(page, "record/proposal.approved");
+    for (const char* id : {"P-2016-1", "P-2016-2"}) {
+      CHECK(offers(choices("proposal"), std::string(id) + ": Ministry of Environment (AFR), requested 100,000.00 USD"));
+    }
     record("record/proposal.approved/proposal%3DP-2016-1",
            {{"approved_usd", "80,000.00"}, {"decision", "BD/2016/1"}, {"decided_on", "2016-06-01"}});
     record("record/disbursement.made/proposal%3DP-2016-1",
            {{"disbursement", "P-2016-1-t1"}, {"amount_usd", "40,000"}, {"paid_on", "2016-07-01"}});
+    // A payment's proposal, from the approved ones with money not yet
+    // paid; the one decided is no longer offered a decision.
+    open_form(page, "record/disbursement.made");
+    CHECK(offers(choices("proposal"),
+                 "P-2016-1: Ministry of Environment, approved 80,000.00 USD, not yet paid 40,000.00 USD"));
+    open_form(page, "record/proposal.rejected");
+    CHECK_FALSE(offers(choices("proposal"), "P-2016-1: Ministry of Environment (AFR), requested 100,000.00 USD"));
+    CHECK(offers(choices("proposal"), "P-2016-2: Ministry of Environment (AFR), requested 100,000.00 USD"));
     const json proposal = get("/v1/proposals/P-2016-1");
     CHECK(proposal["approved"] == "80000.00");
     CHECK(proposal["disbursed"] == "40000.00");
     CHECK(get("/v1/proposals/P-2016-2")["status"] == "submitted");
+    page.show("proposal/P-2016-1", "proposal");
+    const std::string payment = "trail-what-" + std::to_string(seq);
+    CHECK(page.text(payment) == "40,000.00 USD paid on 2016-07-01 (P-2016-1-t1) reverse");
     const json fund_paid = get("/v1/fund");
     page.show("fund", "fund");
     CHECK(page.text("fund-approved") == usd(fund_paid["approved"]));
@@ -256,14 +342,17 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
     CHECK(page.evaluate("document.getElementById('desk-note').textContent") ==
           "Recording is for the fund's managers; this token reads the fund only.");
     page.show("fund", "fund");
-    CHECK(page.evaluate("document.querySelectorAll('a.action').length") == 0);
+    CHECK(page.evaluate("document.querySelectorAll('#page-fund a.action').length") == 0);
+    page.show("proposal/P-2016-1", "proposal");
+    CHECK(page.evaluate("document.querySelectorAll('#page-proposal a.action').length") == 0);
+    CHECK(page.text(payment) == "40,000.00 USD paid on 2016-07-01 (P-2016-1-t1)");
     CHECK(api.send(http::verb::post, "/v1/events?dry_run=true", board, "{}").status == 403);
     CHECK(api.send(http::verb::post, "/v1/events", board, "{}").status == 403);
     CHECK(page.errors() == "");
   }
   const test::Run verify = test::run_cli("verify --data " + data);
   CHECK(verify.exit_code == 0);
-  CHECK(json::parse(verify.out)["tree_size"] == kHead + 11);
+  CHECK(json::parse(verify.out)["tree_size"] == kHead + 13);
 }
 
 }  // namespace

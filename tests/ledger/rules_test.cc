@@ -9,51 +9,15 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "domain/views.h"
 #include "tests/event_lines.h"
-#include "tests/support.h"
+#include "tests/ledger/rules_fixture.h"
 
 namespace fundledger {
 namespace {
 
 using nlohmann::json;
 using namespace test::event_lines;
-
-// A ledger whose refusals are checked whole.
-struct Fund : test::Ledger {
-  json fund_view() {
-    json out;
-    REQUIRE(writer
-                ->read_state([&](const FundState& state, const Head&) {
-                  out = *render_view(state, ViewKind::kFund, "");
-                })
-                .is_ok());
-    return out;
-  }
-
-  // Requires `jsonl` to be refused with exactly this code, field and
-  // message, and the ledger to be exactly as it was.
-  void refuses(const std::string& jsonl, const std::string& code, const std::string& field,
-               const std::string& message) {
-    const Head head = store->head();
-    const json before = fund_view();
-    const AppendResult r = try_append(jsonl);
-    INFO(jsonl);
-    CHECK(code_name(r.status.code()) == code);
-    CHECK(r.status.field() == field);
-    CHECK(r.status.message() == message);
-    CHECK(r.receipts.empty());
-    CHECK(store->head() == head);
-    CHECK(fund_view() == before);
-  }
-
-  // A fund with programme "spp", donors JPN and USA, and 200,000.00 USD
-  // received from USA.
-  void with_cash() {
-    append(lines({programme("spp"), donor("JPN"), donor("USA"),
-                  contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00")}));
-  }
-};
+using test::Fund;
 
 TEST_CASE("a donor, programme, pledge, call or proposal is recorded once: duplicate", "[rules]") {
   Fund f;

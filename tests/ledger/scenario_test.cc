@@ -12,7 +12,11 @@
 // 5,000.00 USD more without a pledge; the first payments go out. In 2015
 // Japan writes off 5,000,000 JPY of its pledge, Kenya gets its second
 // payment, Viet Nam returns 10,000.00 USD it did not spend, and Moldova's
-// project releases 15,000.00 USD it will not need.
+// project releases 15,000.00 USD it will not need. In 2016 the Secretariat
+// corrects four entries: a second payment to Costa Rica typed in by
+// mistake, Viet Nam's refund (the bank sent it back), Japan's write-off
+// (its budget restored) and Brazil's gift without a pledge (meant for
+// another fund).
 
 #include <optional>
 #include <string>
@@ -82,6 +86,14 @@ const char* k2015 = R"(
 {"id":"release-p-eeg","type":"allocation.released","data":{"proposal":"p-eeg","amount_usd":"15000.00","released_on":"2015-09-30","reason":"Project completed under budget"}}
 )";  // seqs 34-37
 
+const char* kCorrections = R"(
+{"id":"d-grulac-2","type":"disbursement.made","data":{"disbursement":"d-grulac-2","proposal":"p-grulac","amount_usd":"55000.00","paid_on":"2016-01-10"}}
+{"id":"reverse-38","type":"entry.reversed","data":{"seq":"38","reversed_on":"2016-01-12","reason":"The same transfer as d-grulac-1, typed in again"}}
+{"id":"reverse-36","type":"entry.reversed","data":{"seq":"36","reversed_on":"2016-02-01","reason":"The bank returned Viet Nam's transfer"}}
+{"id":"reverse-34","type":"entry.reversed","data":{"seq":"34","reversed_on":"2016-03-01","reason":"Japan's budget was restored"}}
+{"id":"reverse-28","type":"entry.reversed","data":{"seq":"28","reversed_on":"2016-04-01","reason":"Meant for another fund; sent back to Brazil"}}
+)";  // seqs 38-42
+
 json view_of(test::Ledger& ledger, ViewKind kind, std::string_view id = "",
              std::optional<std::uint64_t> as_of = std::nullopt) {
   Result<json> v = view_as_of(ledger.store->reader(), kind, id, as_of);
@@ -98,6 +110,14 @@ json region(const char* code, int total, int submitted, int approved, int reject
           {"disbursed", disbursed}};
 }
 
+// A proposal as its call's by_proposal lists it.
+json listed(const char* id, const char* applicant, const char* region, const char* status, const char* requested,
+            const char* approved, const char* disbursed, const char* undisbursed) {
+  return {{"proposal", id},          {"applicant", applicant}, {"region", region},
+          {"status", status},        {"requested", requested}, {"approved", approved},
+          {"disbursed", disbursed},  {"undisbursed", undisbursed}};
+}
+
 json with(json j, const char* key, json value) {
   j[key] = std::move(value);
   return j;
@@ -110,11 +130,11 @@ json pledges_by_currency(const char* jpy_outstanding, const char* usd_received) 
     {"currency":"USD","pledged":"100000.00","outstanding":"40000.00","received":")" + usd_received + R"("}])");
 }
 
-json counts(int write_offs, int contributions, int disbursements, int refunds, int releases) {
+json counts(int write_offs, int contributions, int disbursements, int refunds, int releases, int reversals = 0) {
   return {{"donors", 3},        {"programmes", 2},       {"pledges", 3},
           {"write_offs", write_offs}, {"contributions", contributions}, {"calls", 2},
           {"proposals", 7},     {"disbursements", disbursements}, {"refunds", refunds},
-          {"releases", releases},  {"reversals", 0}};
+          {"releases", releases},  {"reversals", reversals}};
 }
 
 json fund(const char* received, const char* approved, const char* disbursed, const char* cash,
@@ -197,6 +217,15 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
       with(region("EEG", 1, 0, 1, 0, "80000.00", "65000.00", "40000.00"), "eligible", true),
       with(region("GRULAC", 1, 0, 1, 0, "110000.00", "110000.00", "55000.00"), "eligible", true),
       with(region("WEOG", 1, 0, 0, 1, "40000.00", "0.00", "0.00"), "eligible", true)};
+  spp["by_proposal"] = {
+      listed("p-afr", "Public Procurement Regulatory Authority", "AFR", "approved", "120000.00", "100000.00",
+             "80000.00", "20000.00"),
+      listed("p-apg", "Public Procurement Agency", "APG", "approved", "90000.00", "80000.00", "80000.00", "0.00"),
+      listed("p-eeg", "Public Procurement Agency", "EEG", "approved", "80000.00", "65000.00", "40000.00",
+             "25000.00"),
+      listed("p-grulac", "Ministry of Finance", "GRULAC", "approved", "110000.00", "110000.00", "55000.00",
+             "55000.00"),
+      listed("p-weog", "Green Purchasing Network", "WEOG", "rejected", "40000.00", "0.00", "0.00", "0.00")};
   CHECK(view_of(ledger, ViewKind::kCall, "call-spp-1")["view"] == spp);
 
   json ci = ci_summary;
@@ -208,6 +237,11 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
       with(region("EEG", 0, 0, 0, 0, "0.00", "0.00", "0.00"), "eligible", false),
       with(region("GRULAC", 1, 1, 0, 0, "50000.00", "0.00", "0.00"), "eligible", true),
       with(region("WEOG", 0, 0, 0, 0, "0.00", "0.00", "0.00"), "eligible", false)};
+  ci["by_proposal"] = {
+      listed("p-ci-afr", "Consumer Protection Council", "AFR", "approved", "60000.00", "60000.00", "30000.00",
+             "30000.00"),
+      listed("p-ci-grulac", "Servicio Nacional del Consumidor", "GRULAC", "submitted", "50000.00", "0.00", "0.00",
+             "0.00")};
   CHECK(view_of(ledger, ViewKind::kCall, "call-ci-1")["view"] == ci);
 
   // The Board's regional balance: each region's share of the 415,000.00
@@ -336,6 +370,83 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
     CHECK(spp_then["remaining"] == "20000.00");
     // Before the donors existed there is no such donor to show.
     CHECK(view_as_of(ledger.store->reader(), ViewKind::kDonor, "BRA", 4).status().code() == Code::kNotFound);
+  }
+
+  SECTION("four corrections in 2016: each figure net of what was taken back") {
+    const std::vector<Receipt> corrections = ledger.append(kCorrections);
+    REQUIRE(corrections.size() == 5);
+    REQUIRE(corrections.back().seq == 42);
+    // The payment and its reversal cancel out; the refund undone puts
+    // 10,000.00 back into Viet Nam's allocation and payments; the gift
+    // undone leaves the fund.
+    CHECK(view_of(ledger, ViewKind::kFund)["view"] ==
+          fund("620000.00", "425000.00", "295000.00", "325000.00", "195000.00", "130000.00",
+               pledges_by_currency("20000000", "60000.00"), counts(0, 3, 6, 0, 1, 4)));
+    // Halfway, with the payment only: it was counted like any other.
+    CHECK(view_of(ledger, ViewKind::kFund, "", 38)["view"]["disbursed"] == "340000.00");
+    CHECK(view_of(ledger, ViewKind::kFund, "", 38)["view"]["counts"]["disbursements"] == 7);
+
+    CHECK(view_of(ledger, ViewKind::kDonor, "BRA")["view"] == json::parse(R"({
+      "donor":"BRA","name":"Brazil","kind":"government","country":"BRA","seq":5,"received_usd":"60000.00",
+      "contributions":1,
+      "pledges":[{"pledge":"pledge-bra","currency":"USD","amount":"100000.00","received":"60000.00",
+                  "written_off":"0.00","outstanding":"40000.00","pledged_on":"2014-06-25","seq":7}],
+      "currencies":[{"currency":"USD","pledged":"100000.00","received":"60000.00","unpledged":"0.00",
+                     "written_off":"0.00","outstanding":"40000.00"}],
+      "earmarks":[],
+      "reversals":[{"seq":42,"reverses":28,"type":"contribution.received"}]})"));
+    const json jpn = view_of(ledger, ViewKind::kDonor, "JPN")["view"];
+    CHECK(jpn["pledges"][0]["written_off"] == "0");
+    CHECK(jpn["pledges"][0]["outstanding"] == "20000000");
+    CHECK(jpn["reversals"] == json::parse(R"([{"seq":41,"reverses":34,"type":"pledge.written_off"}])"));
+
+    // Viet Nam's proposal: paid in full again, its trail with the reversal
+    // beside the refund it takes back.
+    json apg = view_of(ledger, ViewKind::kProposal, "p-apg")["view"];
+    const json trail = apg["trail"];
+    apg.erase("trail");
+    CHECK(apg["approved"] == "90000.00");
+    CHECK(apg["refunded"] == "0.00");
+    CHECK(apg["disbursed"] == "90000.00");
+    CHECK(apg["undisbursed"] == "0.00");
+    REQUIRE(trail.size() == 5);
+    CHECK(trail[4]["seq"] == 40);
+    CHECK(trail[4]["type"] == "entry.reversed");
+    CHECK(trail[4]["reverses"] == 36);
+    CHECK(trail[4]["data"] == json::parse(R"({"amount_usd":"10000.00","proposal":"p-apg",
+      "reason":"The bank returned Viet Nam's transfer","refund":"r-apg-1","reversed_on":"2016-02-01",
+      "reverses":"refund.received","seq":"36"})"));
+    const json grulac = view_of(ledger, ViewKind::kProposal, "p-grulac")["view"];
+    std::vector<std::uint64_t> touched;
+    for (const json& t : grulac["trail"]) touched.push_back(t["seq"]);
+    CHECK(touched == std::vector<std::uint64_t>{17, 25, 32, 38, 39});
+    CHECK(grulac["trail"][4]["reverses"] == 38);
+    CHECK(grulac["disbursed"] == "55000.00");
+    CHECK(grulac["disbursements"] == 1);
+
+    CHECK(view_of(ledger, ViewKind::kRegions)["view"]["regions"] ==
+          json{with(region("AFR", 2, 0, 2, 0, "180000.00", "160000.00", "110000.00"), "share", "0.3765"),
+               with(region("APG", 1, 0, 1, 0, "90000.00", "90000.00", "90000.00"), "share", "0.2118"),
+               with(region("EEG", 1, 0, 1, 0, "80000.00", "65000.00", "40000.00"), "share", "0.1529"),
+               with(region("GRULAC", 2, 1, 1, 0, "160000.00", "110000.00", "55000.00"), "share", "0.2588"),
+               with(region("WEOG", 1, 0, 0, 1, "40000.00", "0.00", "0.00"), "share", "0.0000")});
+    const json spp_now = view_of(ledger, ViewKind::kCall, "call-spp-1")["view"];
+    CHECK(spp_now["approved"] == "365000.00");
+    CHECK(spp_now["disbursed"] == "265000.00");
+    CHECK(spp_now["remaining"] == "35000.00");
+    // As of 37 nothing was corrected yet.
+    CHECK(view_of(ledger, ViewKind::kFund, "", 37)["view"] == fund_now);
+
+    // A replay from the first event gives the writer's fund.
+    const std::string live = view_of(ledger, ViewKind::kFund).dump();
+    ledger.close();
+    {
+      Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path());
+      REQUIRE(store.status().to_string() == "ok");
+      REQUIRE(rebuild_projection(**store).to_string() == "ok");
+    }
+    ledger.reopen();
+    CHECK(view_of(ledger, ViewKind::kFund).dump() == live);
   }
 
   SECTION("the same events give byte-identical views, reopened or rebuilt") {

@@ -10,6 +10,7 @@
 #include "domain/data_view.h"
 #include "domain/state.h"
 #include "ledger/verify.h"
+#include "tests/event_lines.h"
 #include "tests/support.h"
 #include "util/canonical.h"
 
@@ -24,8 +25,8 @@ struct Corruptible {
   test::Ledger ledger;
   Head head;
 
-  Corruptible() {
-    ledger.append(test::generated(kEvents, 5));
+  explicit Corruptible(const std::string& events = test::generated(kEvents, 5)) {
+    ledger.append(events);
     head = ledger.store->head();
     ledger.close();
   }
@@ -38,6 +39,18 @@ struct Corruptible {
     REQUIRE(report.status().to_string() == "ok");
     return *report;
   }
+
+  // What the replay of verify's projection check finds, with every hash
+  // right.
+  Failure replay_failure() {
+    REQUIRE(verify().ok());  // the log is consistent with itself
+    Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{.read_only = true});
+    REQUIRE(store.status().to_string() == "ok");
+    const Result<VerifyReport> r = verify_projection(**store);
+    REQUIRE(r.status().to_string() == "ok");
+    REQUIRE_FALSE(r->ok());
+    return *r->failure;
+  }
 };
 
 std::string hex_of(const std::string& bytes) { return to_hex(*hash_from_bytes(bytes)); }
@@ -46,24 +59,10 @@ std::string hex_of(const std::string& bytes) { return to_hex(*hash_from_bytes(by
 std::size_t page_offset(std::uint64_t seq) { return (seq - 1) * kHashBytes; }
 
 // The forger's way: event `seq` changed by `change` and every hash from it
-// on made again, the head with them, so that the log is consistent with
-// itself.
+// on made again.
 template <typename Change>
 void rewrite(Corruptible& c, std::uint64_t seq, Change change) {
-  test::RawDb db(c.ledger.dir.path());
-  nlohmann::json e = nlohmann::json::parse(db.get(Family::kEvents, seq_key(seq)));
-  change(e);
-  db.put(Family::kEvents, seq_key(seq), canonical_json(e));
-  std::string page = db.get(Family::kChain, seq_key(1));
-  Hash chain = seq == 1 ? kZeroHash : *hash_from_bytes(page.substr(page_offset(seq - 1) + 32, 32));
-  for (std::uint64_t s = seq; s <= kEvents; ++s) {
-    const Hash leaf = leaf_hash(db.get(Family::kEvents, seq_key(s)));
-    chain = chain_hash(chain, leaf);
-    page.replace(page_offset(s), 32, hash_bytes(leaf));
-    page.replace(page_offset(s) + 32, 32, hash_bytes(chain));
-  }
-  db.put(Family::kChain, seq_key(1), page);
-  db.put(Family::kMeta, "head", seq_key(kEvents) + std::string(hash_bytes(chain)));
+  test::forge_event(c.ledger.dir.path(), seq, change);
 }
 
 TEST_CASE("an untouched log verifies", "[verify]") {
@@ -321,16 +320,28 @@ TEST_CASE("an event the rules refuse is caught by the replay, every hash made ag
   Corruptible c;
   // Event 2 registers programme prog-02; made to register prog-01 again.
   rewrite(c, 2, [](nlohmann::json& e) { e["data"]["programme"] = "prog-01"; });
-  REQUIRE(c.verify().ok());  // the log is consistent with itself
-  Result<std::unique_ptr<Store>> store = Store::open(c.ledger.dir.path(), OpenOptions{.read_only = true});
-  REQUIRE(store.status().to_string() == "ok");
-  const Result<VerifyReport> r = verify_projection(**store);
-  REQUIRE(r.status().to_string() == "ok");
-  REQUIRE_FALSE(r->ok());
-  CHECK(r->failure->check == Code::kRuleViolation);
-  CHECK(r->failure->seq == 2);
-  CHECK(r->failure->message ==
+  const Failure f = c.replay_failure();
+  CHECK(f.check == Code::kRuleViolation);
+  CHECK(f.seq == 2);
+  CHECK(f.message ==
         "event 2 breaks a rule: duplicate: there is already a programme \"prog-01\" (data.programme)");
+}
+
+TEST_CASE("a reversal that takes back other figures than its original's is caught by the replay", "[verify]") {
+  using namespace test::event_lines;
+  Corruptible c(lines({donor("USA"), contribution("c-1", "USA", "", "100.00", "USD", "100.00"),
+                       contribution("c-2", "USA", "", "60.00", "USD", "60.00"), reversal("rev-2", 2)}));
+  // The reversal of c-1 made to take back 60.00: the rules alone would
+  // pass it (the donor gave 160.00), the original's facts do not.
+  rewrite(c, 4, [](nlohmann::json& e) {
+    e["data"]["amount"] = "60.00";
+    e["data"]["usd"] = "60.00";
+  });
+  const Failure f = c.replay_failure();
+  CHECK(f.check == Code::kRuleViolation);
+  CHECK(f.seq == 4);
+  CHECK(f.message ==
+        "event 4 breaks a rule: reversal_mismatch: the reversal's amount is 60.00, event 2's 100.00 (data.amount)");
 }
 
 TEST_CASE("an index of payment ids that names another event is caught", "[verify]") {

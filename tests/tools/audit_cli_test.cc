@@ -18,6 +18,7 @@
 #include "audit/checkpoint.h"
 #include "audit/note.h"
 #include "ledger/store.h"
+#include "tests/event_lines.h"
 #include "tests/support.h"
 #include "util/hash.h"
 
@@ -168,6 +169,30 @@ TEST_CASE("an event changed in a bundle is caught at its seq with its hashes", "
   // Restored, the bundle audits again.
   std::ofstream(bundle + "/events.jsonl", std::ios::trunc) << join_lines(lines, lines.size());
   REQUIRE(run_cli("audit " + bundle).exit_code == 0);
+}
+
+TEST_CASE("a reversal that takes back other figures than its original's is caught, every hash made again",
+          "[cli][audit]") {
+  using namespace test::event_lines;
+  const auto ledger = ledger_of(lines({donor("USA"), contribution("c-1", "USA", "", "100.00", "USD", "100.00"),
+                                       contribution("c-2", "USA", "", "60.00", "USD", "60.00"),
+                                       reversal("rev-2", 2)}));
+  // The operator makes the reversal of c-1 take back 60.00, and signs the
+  // forged log with its own key: the rules alone would pass it.
+  test::forge_event(ledger->dir.path(), 4, [](nlohmann::json& e) {
+    e["data"]["amount"] = "60.00";
+    e["data"]["usd"] = "60.00";
+  });
+  test::TempDir dir;
+  const std::string bundle = (dir.path() / "b").string();
+  REQUIRE(run_cli("export --out " + bundle + " --data " + ledger->dir.str()).exit_code == 0);
+  const test::Run r = run_cli("audit " + bundle);
+  CHECK(r.exit_code == 1);
+  const nlohmann::json f = json_of(r.out);
+  CHECK(f["check"] == "event");
+  CHECK(f["first_bad_seq"] == 4);
+  CHECK(f["message"] ==
+        "event 4 breaks a rule: reversal_mismatch: the reversal's amount is 60.00, event 2's 100.00 (data.amount)");
 }
 
 TEST_CASE("attacks with every hash recomputed are caught through a kept checkpoint", "[cli][audit]") {
