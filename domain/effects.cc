@@ -72,7 +72,7 @@ EffectProbe::EffectProbe(const FundState& state, EventType type, const DataView&
 }
 
 EffectProbe::Figures EffectProbe::figures(const FundState& state, const Target& target) {
-  Result<json> view = render_view(state, target.kind, target.id);
+  Result<json> view = render_view(state, target.kind, target.id, ViewDetail::kFigures);
   // An entity the event creates has no view before it.
   if (!view) return {};
   return flatten_view(*view);

@@ -174,7 +174,7 @@ json call_summary(const Call& c) {
   return j;
 }
 
-json call_view(const FundState& state, const Call& c) {
+json call_view(const FundState& state, const Call& c, ViewDetail detail) {
   json j = call_summary(c);
   j["seq"] = c.seq;
   json eligible = json::array();
@@ -189,6 +189,7 @@ json call_view(const FundState& state, const Call& c) {
   }
   j["regions"] = std::move(eligible);
   j["by_region"] = std::move(regions);
+  if (detail == ViewDetail::kFigures) return j;
   // Each proposal's standing, for a form that chooses one (the desk).
   json proposals = json::array();
   for (const std::string& id : c.proposals) {
@@ -293,7 +294,7 @@ std::string share(std::int64_t part, std::int64_t whole) {
   return format_amount(scaled, 4);
 }
 
-Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id) {
+Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id, ViewDetail detail) {
   switch (kind) {
     case ViewKind::kFund: return fund_view(state);
     case ViewKind::kDonors: {
@@ -319,7 +320,7 @@ Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::s
     case ViewKind::kCall: {
       const Call* c = state.call(id);
       if (c == nullptr) return not_found("call", id);
-      return call_view(state, *c);
+      return call_view(state, *c, detail);
     }
     case ViewKind::kProposal: {
       const Proposal* p = state.proposal(id);

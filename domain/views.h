@@ -23,9 +23,15 @@ std::optional<ViewKind> view_from_name(std::string_view name);
 // Whether the view names one entity (donor, call, proposal).
 bool view_takes_id(ViewKind kind);
 
+// What a view holds: all of it, or its figures alone, as a dry run reports
+// them: a call without `by_proposal`, the list of its proposals, whose
+// figures are the proposals' own.
+enum class ViewDetail { kFull, kFigures };
+
 // The view of `state`. Refusals: not_found (no such donor, call or
 // proposal).
-Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id);
+Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id,
+                                   ViewDetail detail = ViewDetail::kFull);
 
 // A region's share of the fund's approvals, with four places: "0.3793".
 // Rounded half up; "0.0000" when nothing is approved.

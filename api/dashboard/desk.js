@@ -255,9 +255,9 @@ function showRefusal(error) {
 // "cash 1,960,000.00 USD → 1,840,000.00 USD", for each figure a preview changes.
 // `pledges`: the currency of each pledge the preview creates.
 function changeWords(c, pledges) {
-  // A trail's entries, a call's list of proposals and a donor's list of
-  // reversals repeat what the figures themselves say.
-  if (/^(trail|by_proposal|reversals)\[/.test(c.figure) || c.figure.endsWith('.seq') || c.figure === 'seq') return null;
+  // A trail's entries and a donor's list of reversals repeat what the
+  // figures themselves say.
+  if (/^(trail|reversals)\[/.test(c.figure) || c.figure.endsWith('.seq') || c.figure === 'seq') return null;
   const pledge = c.view === 'donor' && c.figure.startsWith('pledges[') ? /\[(.*?)\]/.exec(c.figure)[1] : null;
   // A figure is in US dollars but those of a currency's list element
   // (currencies[EUR], pledges_by_currency[EUR], earmarks[spp,EUR]) and of

@@ -23,12 +23,13 @@ using nlohmann::json;
 using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
 
 // The figures of the views a dry run reports on: the fund, the regions, the
-// programmes, and every donor, call and named proposal.
+// programmes, and every donor, call (without its list of proposals, whose
+// figures are theirs) and named proposal.
 std::map<std::pair<std::string, std::string>, std::map<std::string, json>> figures(
     const FundState& s, const std::vector<std::string>& proposals) {
   std::map<std::pair<std::string, std::string>, std::map<std::string, json>> out;
   const auto add = [&](ViewKind kind, const std::string& id) {
-    Result<json> v = render_view(s, kind, id);
+    Result<json> v = render_view(s, kind, id, ViewDetail::kFigures);
     REQUIRE(v.status().to_string() == "ok");
     out[{std::string(view_name(kind)), id}] = flatten_view(*v);
   };
