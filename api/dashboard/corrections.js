@@ -66,3 +66,42 @@ function describeReversed() {
     : `Takes back ${reversibleWords(e).replace(/^event \d+: /, '')}, recorded on ${e.recorded_at.slice(0, 10)} at ` +
       `${e.recorded_at.slice(11, 16)} UTC by ${e.actor}.`;
 }
+
+// The entry to reverse: a choice of the latest, and the number of any
+// older one, which the choice then takes.
+async function reversibleInput(attrs) {
+  const select = el('select', attrs);
+  await fillReversible(select);
+  const other = el('input', { id: 'desk-seq-other', type: 'text', inputMode: 'numeric', autocomplete: 'off',
+                              placeholder: 'or event no.', 'aria-label': 'Or the number of an older event',
+                              'aria-describedby': 'desk-seq-hint', 'data-test': 'field-seq-other' });
+  other.addEventListener('change', () => chooseEvent(other.value.trim()).catch(e => showError(e.message)));
+  return el('span', { class: 'seq-choice' }, select, other);
+}
+
+// Takes event `text` into the choice when it may be reversed, or says why not.
+async function chooseEvent(text) {
+  const select = input('seq');
+  const hint = $('desk-seq-hint');
+  if (!/^[1-9][0-9]*$/.test(text)) {
+    hint.textContent = `"${text}" is not an event number: 1 or more.`;
+    return;
+  }
+  if (!desk.reversible[text]) {
+    const e = await api('/v1/events/' + text).catch(() => null);
+    if (!e) {
+      hint.textContent = `There is no event ${text} in the ledger.`;
+      return;
+    }
+    if (!REVERSIBLE.includes(e.type)) {
+      hint.textContent = `Event ${text} is ${/^[aeiou]/.test(e.type) ? 'an' : 'a'} ${e.type}, which cannot be ` +
+        'reversed: only contributions, write-offs, payments, refunds and releases can.';
+      return;
+    }
+    desk.reversible[text] = e;
+    select.prepend(el('option', { value: text }, reversibleWords(e)));
+  }
+  select.value = text;
+  describeReversed();
+  proposeId();
+}

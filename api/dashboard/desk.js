@@ -132,7 +132,7 @@ async function fieldInput(type, f) {
     options(s, ref.countries.map(c => [c.code, `${c.name} (${c.code})`]), { optional: !f.required });
     return s;
   }
-  if (f.kind === 'seq') { const s = el('select', attrs); await fillReversible(s); return s; }
+  if (f.kind === 'seq') return reversibleInput(attrs);
   if (f.kind === 'region') { const s = el('select', attrs); options(s, ref.regions.map(r => [r.code, r.name])); return s; }
   if (f.kind === 'donor_kind') { const s = el('select', attrs); options(s, ref.donor_kinds.map(k => [k, k])); return s; }
   if (f.kind === 'regions') {

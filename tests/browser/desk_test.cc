@@ -223,6 +223,20 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
     // Reversed once only: the twin is no longer offered.
     open_form(page, "record/entry.reversed/donor%3DNOR");
     CHECK(page.evaluate("document.getElementById('desk-seq').options.length") == 1);
+    // Any entry by its number: one of another type is told so, beside the
+    // field; a contribution is taken into the choice.
+    const auto choose = [&](const std::string& number, const std::string& hint_starts) {
+      page.evaluate("(() => { const e = document.getElementById('desk-seq-other'); e.value = '" + number +
+                    "'; e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
+      page.wait_for("document.getElementById('desk-seq-hint').textContent.startsWith(" + json(hint_starts).dump() + ")");
+    };
+    choose(std::to_string(kHead + 1), "Event ");
+    CHECK(page.text("seq-hint") == "Event " + std::to_string(kHead + 1) +
+                                       " is a donor.registered, which cannot be reversed: only contributions, "
+                                       "write-offs, payments, refunds and releases can.");
+    choose(std::to_string(kHead + 3), "Takes back");
+    CHECK(page.evaluate("document.getElementById('desk-seq').value") == std::to_string(kHead + 3));
+    CHECK(page.evaluate("document.getElementById('desk-id').value") == "reversal-" + std::to_string(kHead + 3));
 
     // A call, two proposals to it, the Board's approval of one, and its
     // first payment; the fund page's figures follow the API's.
