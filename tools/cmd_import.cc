@@ -70,13 +70,13 @@ int run_import(const ImportOptions& o) {
   }
   Result<std::vector<ExportFile>> files = read_files(o.dir);
   if (!files) return fail(files.status());
-  int exit_code = kExitOk;
-  const auto store = open_store(o.data, OpenOptions{}, exit_code);
-  if (!store) return exit_code;
   ImportRow where;
   Result<CsvImport> import = import_csv(*files, where);
   if (!import) return fail_at(import.status(), where);
 
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{}, exit_code);
+  if (!store) return exit_code;
   Writer writer(*store);
   Progress progress(o.dry_run ? "import: dry run" : "import: writing");
   progress.update(0, import->drafts.size());
