@@ -154,8 +154,11 @@ struct RouteMatch {
   std::string_view param;
   std::string_view path;
   std::string_view query;
-  // Whether answering waits long on the disk (Route::blocks).
-  bool blocks() const { return route != nullptr && route->blocks; }
+  // Whether answering waits long on the disk (Route::blocks), as a view as
+  // of a day does: it reads the log from its first event.
+  bool blocks() const {
+    return route != nullptr && (route->blocks || query_param(query, "as_of_date").has_value());
+  }
 };
 RouteMatch match_route(const Request& request);
 

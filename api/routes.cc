@@ -250,20 +250,24 @@ Response event(const Services& s, const Call& c) {
 
 // --- views and exports --------------------------------------------------------------
 
-// An audited view (SPEC 3), computed and signed once per (view, id, seq),
-// then served from memory.
+// An audited view (SPEC 3), computed and signed once per (view, id, seq,
+// day), then served from memory. ?as_of_date=YYYY-MM-DD asks for the view
+// of the events dated on or before that day.
 Response signed_view(const Services& s, ViewKind kind, std::string_view id, std::string_view query) {
   const std::shared_ptr<const StoreReader> reader = s.store.reader();
   const Result<std::uint64_t> seq = as_of_param(query, reader->head().size);
   if (!seq) return refusal_response(seq.status());
-  std::string key = std::string(view_name(kind)) + '\n' + std::string(id) + '\n' + std::to_string(*seq);
+  const std::optional<std::string_view> day = query_param(query, "as_of_date");
+  std::string key = std::string(view_name(kind)) + '\n' + std::string(id) + '\n' + std::to_string(*seq) + '\n' +
+                    std::string(day.value_or(""));
   Response r;
   if (const std::shared_ptr<const std::string> kept = s.views.find(key)) {
     r.body = *kept;
     return r;
   }
-  Result<nlohmann::json> view = view_as_of(reader, kind, id, *seq);
-  if (!view) return refusal_response(view.status(), "");
+  Result<nlohmann::json> view =
+      day ? view_as_of_date(reader, kind, id, *seq, *day) : view_as_of(reader, kind, id, *seq);
+  if (!view) return refusal_response(view.status(), view.status().field() == "as_of_date" ? "as_of_date" : "");
   r.body = canonical_json(sign_view(std::move(*view), s.signer)) + "\n";
   s.views.add(std::move(key), r.body);
   return r;
@@ -272,6 +276,42 @@ Response signed_view(const Services& s, ViewKind kind, std::string_view id, std:
 template <ViewKind kKind>
 Response view(const Services& s, const Call& c) {
   return signed_view(s, kKind, c.param, c.query);
+}
+
+// The period of ?period=2014 | 2014-2015, or of ?from=&to=.
+Result<Period> period_param(std::string_view query) {
+  if (const std::optional<std::string_view> name = query_param(query, "period")) return named_period(*name);
+  const std::optional<std::string_view> from = query_param(query, "from");
+  const std::optional<std::string_view> to = query_param(query, "to");
+  if (!from || !to) {
+    return Status::error(Code::kInvalidPeriod, "a statement is for ?period=2014 (or 2014-2015) or ?from=&to=",
+                         "period");
+  }
+  return period_between(*from, *to);
+}
+
+// The statement of sources and uses for a period, signed as a view is
+// (SPEC 3), kept per (period, seq, recorded_after).
+Response statement(const Services& s, const Call& c) {
+  const std::shared_ptr<const StoreReader> reader = s.store.reader();
+  const Result<std::uint64_t> seq = as_of_param(c.query, reader->head().size);
+  if (!seq) return refusal_response(seq.status());
+  const Result<Period> period = period_param(c.query);
+  if (!period) return refusal_response(period.status());
+  const Result<std::optional<std::uint64_t>> after = seq_param(c.query, "recorded_after", Code::kInvalidAsOf);
+  if (!after) return refusal_response(after.status());
+  std::string key = "statement\n" + period->from + ".." + period->to + '\n' + std::to_string(*seq) + '\n' +
+                    (*after ? std::to_string(**after) : "");
+  Response r;
+  if (const std::shared_ptr<const std::string> kept = s.views.find(key)) {
+    r.body = *kept;
+    return r;
+  }
+  Result<nlohmann::json> view = statement_as_of(*reader, *period, *seq, *after);
+  if (!view) return refusal_response(view.status());
+  r.body = canonical_json(sign_view(std::move(*view), s.signer)) + "\n";
+  s.views.add(std::move(key), r.body);
+  return r;
 }
 
 // A backup into the server's --backups directory, made while appends go on.
@@ -286,9 +326,28 @@ Response post_backup(const Services& s, const Call&) {
   return r;
 }
 
+// The statement of ?period= or ?from=&to= as CSV (statement_csv), named
+// for its period and log position: statement-2015-1234.csv.
+Response statement_file(const Services& s, const Call& c) {
+  const std::shared_ptr<const StoreReader> reader = s.store.reader();
+  const Result<std::uint64_t> seq = as_of_param(c.query, reader->head().size);
+  if (!seq) return refusal_response(seq.status());
+  const Result<Period> period = period_param(c.query);
+  if (!period) return refusal_response(period.status());
+  Result<nlohmann::json> view = statement_as_of(*reader, *period, *seq, std::nullopt);
+  if (!view) return refusal_response(view.status());
+  Response r;
+  r.body = statement_csv((*view)["view"]);
+  r.content_type = "text/csv; charset=utf-8; header=present";
+  r.headers = {{"Content-Disposition", "attachment; filename=\"statement-" + period->name + "-" +
+                                           std::to_string(*seq) + ".csv\""}};
+  return r;
+}
+
 // One file of `export --format`, as the log stood after ?as_of=SEQ.
 Response export_file(const Services& s, const Call& c) {
   const std::string_view file = c.param;
+  if (file == "statement.csv") return statement_file(s, c);
   const bool csv = file.ends_with(".csv");
   bool known = file == "iati-activities.xml" || file == "iati-organisation.xml";
   for (const CsvKind& kind : csv_kinds()) known = known || file == kind.file;
@@ -337,6 +396,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/proposals/{id}", kAnyRole, view<ViewKind::kProposal>, false},
     {"GET", "/v1/programmes", kAnyRole, view<ViewKind::kProgrammes>, false},
     {"GET", "/v1/regions", kAnyRole, view<ViewKind::kRegions>, false},
+    {"GET", "/v1/statements", kAnyRole, statement, kBlocks},
     {"GET", "/v1/audit/checkpoint", kPublic, checkpoint, false},
     {"GET", "/v1/audit/key", kPublic, key, false},
     {"GET", "/v1/audit/inclusion", kAnyRole, inclusion, false},

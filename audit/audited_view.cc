@@ -18,6 +18,18 @@ bool is_hash_hex(const nlohmann::json& value) {
          });
 }
 
+// The shape of a date, YYYY-MM-DD (the day's existence is the signer's
+// business: the signature covers it).
+bool is_date_text(const nlohmann::json& value) {
+  if (!value.is_string()) return false;
+  const std::string& s = value.get_ref<const std::string&>();
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 nlohmann::json log_head_json(const LogHead& head) {
@@ -51,11 +63,14 @@ Status check_audited_view(const nlohmann::json& audited, const NoteVerifier& ver
     return malformed("an audited view holds exactly as_of, signature and view");
   }
   const nlohmann::json& as_of = audited["as_of"];
-  if (!as_of.is_object() || as_of.size() != 3 || !as_of.contains("tree_size") ||
+  const bool dated = as_of.is_object() && as_of.contains("date");
+  if (dated && !is_date_text(as_of["date"])) return malformed("as_of's date is not YYYY-MM-DD");
+  if (!as_of.is_object() || as_of.size() != (dated ? 4u : 3u) || !as_of.contains("tree_size") ||
       !as_of["tree_size"].is_number_integer() ||
       as_of["tree_size"].get<std::int64_t>() < 0 || !as_of.contains("root_hash") || !is_hash_hex(as_of["root_hash"]) ||
       !as_of.contains("chain_hash") || !is_hash_hex(as_of["chain_hash"])) {
-    return malformed("as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size");
+    return malformed("as_of holds exactly chain_hash and root_hash (lower-case hex), tree_size and, for a view as "
+                     "of a day, date");
   }
   if (!audited["signature"].is_string()) return malformed("the signature is not a string");
   const std::optional<std::string> signature = base64_decode(audited["signature"].get_ref<const std::string&>());

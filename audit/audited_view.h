@@ -39,7 +39,8 @@ nlohmann::json audited_view(const LogHead& head, nlohmann::json view, const Note
 nlohmann::json sign_view(nlohmann::json unsigned_view, const NoteSigner& signer);
 
 // Checks an audited view: its shape (exactly as_of, signature and view;
-// as_of exactly the three members, hashes in lower-case hex) and its
+// as_of exactly the three members, hashes in lower-case hex, and for a view
+// as of a day a fourth, "date": YYYY-MM-DD) and its
 // signature by `verifier`. Refusals: view_malformed, view_signature_invalid.
 // Whether the view is what events 1..N give is for the caller, who holds
 // the events, to check (audit prints the views they imply).

@@ -27,6 +27,18 @@ std::string with_article(std::string_view type) {
   return (vowel ? "an " : "a ") + std::string(type);
 }
 
+// A reversal dated before the event it reverses would stand in a view as of
+// a day without it.
+Status check_reversal_date(const std::string& event, const DataView& reversal, EventType type,
+                           const DataView& original) {
+  const std::string_view on = business_date(type, original, "");
+  if (reversal.get("reversed_on") >= on) return Status::ok();
+  return Status::error(Code::kInvalidDates,
+                       "reversed_on " + std::string(reversal.get("reversed_on")) + " is before " + event +
+                           " happened, on " + std::string(on),
+                       "data.reversed_on");
+}
+
 }  // namespace
 
 std::span<const std::string_view> reversal_facts(EventType reversed) {
@@ -102,6 +114,7 @@ Status FundState::complete_reversal(Draft& draft, std::uint64_t seq, EventType t
     }
     if (kept != nullptr) completed.add({field.name, *kept, {}, false});
   }
+  FL_RETURN_IF_ERROR(check_reversal_date(event, DataView::of(completed), type, original));
   draft.data = std::move(completed);
   draft.data_bytes.clear();
   draft.data.append_canonical(draft.data_bytes);
@@ -140,7 +153,7 @@ Status check_reversal_facts(std::uint64_t seq, const DataView& reversal, EventTy
                       field.name);
     }
   }
-  return Status::ok();
+  return check_reversal_date(event, reversal, type, original);
 }
 
 }  // namespace fundledger

@@ -4,6 +4,7 @@
 
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "domain/schema.h"
 #include "domain/state.h"
 #include "util/check.h"
 
@@ -37,6 +38,16 @@ Result<std::int64_t> amount_of(const DataView& d, std::string_view field, int mi
 Status fits(std::int64_t total, std::int64_t amount, std::string_view what, std::string_view field) {
   if (checked_add(total, amount)) return Status::ok();
   return refuse(Code::kAmountOverflow, "the fund's " + std::string(what) + " would exceed what the ledger can count",
+                field);
+}
+
+// An event dated before the event it rests on: it would stand in a view as
+// of a day without what it rests on (SPEC 2's business dates).
+Status not_before(const DataView& d, std::string_view field, std::string_view earlier, const std::string& what) {
+  if (d.get(field) >= earlier) return Status::ok();
+  return refuse(Code::kInvalidDates,
+                std::string(field) + " " + std::string(d.get(field)) + " is before " + what + " on " +
+                    std::string(earlier),
                 field);
 }
 
@@ -100,6 +111,7 @@ Status FundState::check_pledge(EventType type, const DataView& d) const {
   FL_CHECK(owner != nullptr);
   const Pledge* p = owner->pledge(id);
   FL_CHECK(p != nullptr);
+  FL_RETURN_IF_ERROR(not_before(d, "written_off_on", p->pledged_on, "pledge " + in_quotes(id) + " was made"));
   const Result<std::int64_t> a = amount_of(d, "amount", p->minor_units);
   if (!a) return a.status();
   if (*a > p->outstanding()) {
@@ -137,6 +149,8 @@ Status FundState::check_contribution(const DataView& d) const {
                         currency,
                     "pledge");
     }
+    FL_RETURN_IF_ERROR(
+        not_before(d, "received_on", p->pledged_on, "pledge " + in_quotes(pledge_id) + " was made"));
     if (*a > p->outstanding()) {
       return refuse(Code::kExceedsOutstanding,
                     "contribution of " + format_money(*a, *units, currency) + " exceeds the " +
@@ -220,6 +234,7 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
                       " on " + p->decided_on,
                   "proposal");
   }
+  FL_RETURN_IF_ERROR(not_before(d, "decided_on", p->submitted_on, "proposal " + in_quotes(id) + " was submitted"));
   if (type == EventType::kProposalRejected) return Status::ok();
   const Result<std::int64_t> a = amount_of(d, "approved_usd", kUsdMinorUnits);
   if (!a) return a.status();
@@ -253,6 +268,9 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
   const Result<std::int64_t> a = amount_of(d, "amount_usd", kUsdMinorUnits);
   if (!a) return a.status();
   const std::int64_t undisbursed = p->approved - p->disbursed;
+  if (p->status == ProposalStatus::kApproved) {
+    FL_RETURN_IF_ERROR(not_before(d, date_field(type), p->decided_on, "proposal " + in_quotes(id) + " was approved"));
+  }
   if (type == EventType::kDisbursementMade) {
     if (p->status != ProposalStatus::kApproved) {
       return refuse(Code::kNotApproved,

@@ -374,6 +374,33 @@ Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, Eve
   return normalise(type, schema, out);
 }
 
+std::string_view date_field(EventType type) {
+  switch (type) {
+    case EventType::kPledgeRecorded: return "pledged_on";
+    case EventType::kPledgeWrittenOff: return "written_off_on";
+    case EventType::kContributionReceived: return "received_on";
+    case EventType::kCallOpened: return "opened_on";
+    case EventType::kCallClosed: return "closed_on";
+    case EventType::kProposalSubmitted: return "submitted_on";
+    case EventType::kProposalApproved:
+    case EventType::kProposalRejected: return "decided_on";
+    case EventType::kDisbursementMade: return "paid_on";
+    case EventType::kRefundReceived: return "received_on";
+    case EventType::kAllocationReleased: return "released_on";
+    case EventType::kEntryReversed: return "reversed_on";
+    case EventType::kDonorRegistered:
+    case EventType::kProgrammeRegistered:
+    case EventType::kAccessGranted:
+    case EventType::kAccessRevoked: return "";
+  }
+  return "";
+}
+
+std::string_view business_date(EventType type, const DataView& data, std::string_view recorded_at) {
+  const std::string_view field = date_field(type);
+  return field.empty() ? recorded_at.substr(0, 10) : data.get(field);
+}
+
 std::string_view event_type_name(EventType type) {
   return schemas()[static_cast<std::size_t>(type)].name;
 }

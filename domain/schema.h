@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/data_view.h"
 #include "domain/event.h"
 #include "util/json.h"
 #include "util/status.h"
@@ -34,6 +35,16 @@ namespace fundledger {
 //   invalid_dates    a call that closes before it opens
 //   usd_mismatch     a USD contribution whose usd differs from its amount
 Status validate_data(EventType type, const JsonDoc& doc, std::uint32_t node, EventData& out);
+
+// The field of `type`'s data that holds its business date: the day it
+// happened for the fund ("pledged_on", "received_on", "paid_on", ...), ""
+// for the registrations and the access events, which have none.
+std::string_view date_field(EventType type);
+
+// An event's business date, YYYY-MM-DD: its date field, or for a type
+// without one the day of its recorded_at. Views and statements as of a day
+// choose events by it.
+std::string_view business_date(EventType type, const DataView& data, std::string_view recorded_at);
 
 // The hex digits of a token's SHA-256 that an access event names.
 inline constexpr std::size_t kTokenHashDigits = 16;

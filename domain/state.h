@@ -65,6 +65,13 @@ class FundState {
   // Whoever reads a state with a source checks it after reading.
   Status source_status() const { return source_ ? source_->status() : Status::ok(); }
 
+  // For a state of the events chosen by business date (a view as of a
+  // day): the rules let each event in with the figures of the log's order,
+  // so here a sum may go below zero or beyond its bound (cash spent before,
+  // by date, the contribution that covered it arrived). apply() then keeps
+  // such sums as they come instead of stopping on them.
+  void accept_any_sums() { sums_checked_ = false; }
+
   // The seq of the last event applied; 0 for the empty fund.
   std::uint64_t seq() const { return seq_; }
   void set_seq(std::uint64_t seq) { seq_ = seq; }
@@ -185,6 +192,7 @@ class FundState {
 
   std::unique_ptr<EntitySource> source_;
   std::uint64_t seq_ = 0;
+  bool sums_checked_ = true;
   mutable Totals totals_;
   mutable bool totals_loaded_ = false;
   bool totals_dirty_ = false;

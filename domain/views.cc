@@ -288,7 +288,7 @@ bool view_takes_id(ViewKind kind) {
 
 std::string share(std::int64_t part, std::int64_t whole) {
   if (whole <= 0) return "0.0000";
-  FL_CHECK(part >= 0 && part <= whole);
+  // Outside 0..whole only in a view as of a day (FundState::accept_any_sums).
   const auto scaled = static_cast<std::int64_t>(
       (static_cast<__int128>(part) * 20000 + whole) / (static_cast<__int128>(whole) * 2));
   return format_amount(scaled, 4);

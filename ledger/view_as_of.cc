@@ -2,6 +2,8 @@
 
 #include "audit/audited_view.h"
 #include "domain/event.h"
+#include "domain/formats.h"
+#include "domain/schema.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/tree.h"
@@ -59,6 +61,52 @@ Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, Vie
   Result<nlohmann::json> block = as_of_block(*reader, seq);
   if (!block) return block.status();
   return nlohmann::json{{"as_of", std::move(*block)}, {"view", std::move(*view)}};
+}
+
+Result<nlohmann::json> view_as_of_date(std::shared_ptr<const StoreReader> reader, ViewKind kind,
+                                       std::string_view id, std::optional<std::uint64_t> as_of,
+                                       std::string_view day) {
+  const std::uint64_t seq = as_of.value_or(reader->head().size);
+  FL_RETURN_IF_ERROR(check_as_of(seq, reader->head().size));
+  if (!is_business_date(day)) {
+    return Status::error(Code::kInvalidDate, "as_of_date " + std::string(day) + " is not a date YYYY-MM-DD",
+                         "as_of_date");
+  }
+  FundState state;
+  state.accept_any_sums();
+  FL_RETURN_IF_ERROR(for_each_event(*reader, seq, [&](const Event& e) {
+    const DataView data = DataView::of(e.data);
+    if (!in_view_of_day(e.type, business_date(e.type, data, e.recorded_at), day)) return;
+    state.set_seq(e.seq - 1);
+    state.apply(e.type, data, e.seq);
+  }));
+  Result<nlohmann::json> view = render_view(state, kind, id);
+  if (!view) return view.status();
+  if (kind == ViewKind::kProposal) FL_RETURN_IF_ERROR(add_trail_events(*reader, (*view)["trail"]));
+  Result<nlohmann::json> block = as_of_block(*reader, seq);
+  if (!block) return block.status();
+  (*block)["date"] = day;
+  return nlohmann::json{{"as_of", std::move(*block)}, {"view", std::move(*view)}};
+}
+
+Result<nlohmann::json> statement_as_of(const StoreReader& reader, const Period& period,
+                                       std::optional<std::uint64_t> as_of,
+                                       std::optional<std::uint64_t> recorded_after, const ProgressFn& progress) {
+  const std::uint64_t seq = as_of.value_or(reader.head().size);
+  FL_RETURN_IF_ERROR(check_as_of(seq, reader.head().size));
+  if (recorded_after && *recorded_after > seq) {
+    return Status::error(Code::kInvalidAsOf,
+                         "recorded_after " + std::to_string(*recorded_after) + " is beyond as_of " +
+                             std::to_string(seq),
+                         "recorded_after");
+  }
+  StatementBuilder builder(period, recorded_after);
+  FL_RETURN_IF_ERROR(for_each_event(
+      reader, seq,
+      [&](const Event& e) { builder.add(e.seq, e.type, DataView::of(e.data), e.id, e.recorded_at); }, progress));
+  Result<nlohmann::json> block = as_of_block(reader, seq);
+  if (!block) return block.status();
+  return nlohmann::json{{"as_of", std::move(*block)}, {"view", builder.render()}};
 }
 
 }  // namespace fundledger

@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/statement.h"
 #include "domain/views.h"
+#include "ledger/replay.h"
 #include "ledger/store.h"
 #include "util/status.h"
 
@@ -26,6 +28,26 @@ Status check_as_of(std::uint64_t as_of, std::uint64_t head);
 // state_as_of.
 Result<nlohmann::json> view_as_of(std::shared_ptr<const StoreReader> reader, ViewKind kind,
                                   std::string_view id, std::optional<std::uint64_t> as_of);
+
+// The same as of day `day` (YYYY-MM-DD): the view of the events of the log
+// up to `as_of` whose business date is on or before that day
+// (in_view_of_day), so that an entry recorded late stands in its period.
+// Its as_of block names the day too: {"chain_hash","date","root_hash",
+// "tree_size"}. Refusals: invalid_as_of, invalid_date (field as_of_date),
+// not_found, store_corrupt, storage_error.
+Result<nlohmann::json> view_as_of_date(std::shared_ptr<const StoreReader> reader, ViewKind kind,
+                                       std::string_view id, std::optional<std::uint64_t> as_of,
+                                       std::string_view day);
+
+// The statement of sources and uses for `period`, of the events of the log
+// up to `as_of` (domain/statement.h), listing the period's events recorded
+// after `recorded_after` when given, with the log position it stands at,
+// unsigned: {"as_of":{...},"view":{...}}. Refusals: invalid_as_of (either
+// seq beyond the head), store_corrupt, storage_error.
+Result<nlohmann::json> statement_as_of(const StoreReader& reader, const Period& period,
+                                       std::optional<std::uint64_t> as_of,
+                                       std::optional<std::uint64_t> recorded_after,
+                                       const ProgressFn& progress = nullptr);
 
 // The as_of block of a view of the ledger as of event `seq`.
 Result<nlohmann::json> as_of_block(const StoreReader& reader, std::uint64_t seq);

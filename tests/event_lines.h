@@ -35,7 +35,7 @@ inline std::string pledge(const std::string& event_id, const std::string& id, co
 
 inline std::string write_off(const std::string& event_id, const std::string& pledge_id, const std::string& amount) {
   return event(event_id, "pledge.written_off",
-               {{"pledge", pledge_id}, {"amount", amount}, {"written_off_on", "2015-12-31"},
+               {{"pledge", pledge_id}, {"amount", amount}, {"written_off_on", "2015-07-31"},
                 {"reason", "The donor's budget was cut"}});
 }
 

@@ -1,5 +1,5 @@
-// view and rebuild: what the Board and donors read, and rebuilding the
-// projection's snapshots from the log.
+// view, statement and rebuild: what the Board and donors read, and
+// rebuilding the projection's snapshots from the log.
 
 #include <memory>
 #include <optional>
@@ -22,6 +22,7 @@ struct ViewOptions {
   std::string kind;
   std::string id;
   std::optional<std::uint64_t> as_of;
+  std::string as_of_date;
   bool sign = false;
 };
 
@@ -46,9 +47,44 @@ int run_view(const ViewOptions& o) {
     signer = ledger_key(o.data, *store, exit_code);
     if (!signer) return exit_code;
   }
-  Result<nlohmann::json> view = view_as_of(reader, *kind, o.id, o.as_of);
+  Result<nlohmann::json> view = o.as_of_date.empty() ? view_as_of(reader, *kind, o.id, o.as_of)
+                                                     : view_as_of_date(reader, *kind, o.id, o.as_of, o.as_of_date);
   if (!view) return fail(view.status());
   std::cout << canonical_json(signer ? sign_view(std::move(*view), *signer) : *view) << '\n';
+  return kExitOk;
+}
+
+struct StatementOptions {
+  std::string data;
+  std::string period;
+  std::string from;
+  std::string to;
+  std::optional<std::uint64_t> as_of;
+  std::optional<std::uint64_t> recorded_after;
+  bool sign = false;
+};
+
+int run_statement(const StatementOptions& o) {
+  if (o.period.empty() == (o.from.empty() || o.to.empty())) {
+    return fail(Status::error(Code::kUsage, "a statement is for --period 2014 (or 2014-2015), or --from DAY --to DAY"));
+  }
+  const Result<Period> period = o.period.empty() ? period_between(o.from, o.to) : named_period(o.period);
+  if (!period) return fail(period.status());
+  int exit_code = kExitOk;
+  const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
+  if (!store) return exit_code;
+  std::optional<NoteSigner> signer;
+  if (o.sign) {
+    signer = ledger_key(o.data, *store, exit_code);
+    if (!signer) return exit_code;
+  }
+  Progress progress("statement");
+  Result<nlohmann::json> statement =
+      statement_as_of(*store->reader(), *period, o.as_of, o.recorded_after,
+                      [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
+  progress.finish();
+  if (!statement) return fail(statement.status());
+  std::cout << canonical_json(signer ? sign_view(std::move(*statement), *signer) : *statement) << '\n';
   return kExitOk;
 }
 
@@ -83,8 +119,22 @@ void add_view_commands(CLI::App& app, Action& action) {
   c->add_option("view", view->kind, "Which view")->required();
   c->add_option("id", view->id, "The donor, call or proposal, for the views of one");
   c->add_option("--as-of", view->as_of, "The view as the log stood at this seq");
+  c->add_option("--as-of-date", view->as_of_date,
+                "The view of the events dated on or before this day (YYYY-MM-DD), as recorded up to --as-of");
   c->add_flag("--signed", view->sign, "Sign it with the log's key: the audited view the API serves (SPEC 3)");
   c->callback([view, &action] { action = [view] { return run_view(*view); }; });
+
+  auto statement = std::make_shared<StatementOptions>();
+  c = app.add_subcommand("statement", "The statement of sources and uses for a period of business dates");
+  add_data_option(*c, statement->data);
+  c->add_option("--period", statement->period, "A calendar year (2014) or a biennium (2014-2015)");
+  c->add_option("--from", statement->from, "The period's first day, YYYY-MM-DD");
+  c->add_option("--to", statement->to, "The period's last day, YYYY-MM-DD");
+  c->add_option("--as-of", statement->as_of, "The events as recorded up to this seq (default: the head)");
+  c->add_option("--recorded-after", statement->recorded_after,
+                "List the period's events recorded after this seq: the late entries since a statement seen then");
+  c->add_flag("--signed", statement->sign, "Sign it with the log's key, as the API serves it (SPEC 3)");
+  c->callback([statement, &action] { action = [statement] { return run_statement(*statement); }; });
 
   auto rebuild = std::make_shared<RebuildOptions>();
   c = app.add_subcommand("rebuild", "Drop the projection's snapshots and replay the log");

@@ -14,7 +14,7 @@ using Action = std::function<int()>;
 void add_ledger_commands(CLI::App& app, Action& action);  // init, append, events
 void add_verify_command(CLI::App& app, Action& action);   // verify
 void add_gen_commands(CLI::App& app, Action& action);     // gen, demo
-void add_view_commands(CLI::App& app, Action& action);    // view, rebuild
+void add_view_commands(CLI::App& app, Action& action);    // view, statement, rebuild
 void add_prove_commands(CLI::App& app, Action& action);   // checkpoint, prove inclusion, prove consistency
 void add_export_command(CLI::App& app, Action& action);   // export
 void add_audit_command(CLI::App& app, Action& action);    // audit

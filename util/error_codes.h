@@ -55,7 +55,7 @@ namespace fundledger {
   /* The rules of SPEC section 2 */                                                                            \
   X(kIdConflict, "id_conflict", 409, 1, "the event id is in the log with other content")                      \
   X(kDuplicate, "duplicate", 422, 1, "an id used twice: a donor, pledge, call, proposal, payment, token name")   \
-  X(kInvalidDates, "invalid_dates", 422, 1, "a call that closes before it opens")                             \
+  X(kInvalidDates, "invalid_dates", 422, 1, "a call that closes before it opens; an event dated before the one it rests on") \
   X(kUsdMismatch, "usd_mismatch", 422, 1, "a contribution in USD whose usd differs from its amount")          \
   X(kUnknownDonor, "unknown_donor", 422, 1, "no such donor")                                                  \
   X(kUnknownProgramme, "unknown_programme", 422, 1, "no such programme")                                      \
@@ -84,6 +84,7 @@ namespace fundledger {
   /* Requests to the API (SPEC 6) and the command line's arguments */                                         \
   X(kBadRequest, "bad_request", 400, 1, "not an HTTP/1.1 request the server reads")                           \
   X(kInvalidAsOf, "invalid_as_of", 400, 2, "as_of is not a seq of the log")                                    \
+  X(kInvalidPeriod, "invalid_period", 400, 2, "not a year, a biennium or a range of days from..to, from <= to")  \
   X(kInvalidSeq, "invalid_seq", 400, 2, "not a seq of the log")                                                \
   X(kInvalidLimit, "invalid_limit", 400, 2, "a page size outside 1 to 1,000")                                  \
   X(kInvalidTreeSize, "invalid_tree_size", 400, 2, "a tree size beyond the log, or two in the wrong order")   \

@@ -9,7 +9,7 @@
 
 const TOKEN_KEY = 'fundledger.token';
 const REGIONS = ['AFR', 'APG', 'EEG', 'GRULAC', 'WEOG'];
-const PAGES = ['fund', 'regions', 'calls', 'proposal', 'chain', 'record'];
+const PAGES = ['fund', 'regions', 'calls', 'statements', 'proposal', 'chain', 'record'];
 
 const state = {
   token: null,

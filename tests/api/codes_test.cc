@@ -158,6 +158,7 @@ TEST_CASE("every code the server answers with comes back with the status of the 
          return raw.send_raw("NOT HTTP AT ALL\r\n\r\n");
        }},
       {Code::kInvalidAsOf, [&] { return get("/v1/fund?as_of=x", s.board); }},
+      {Code::kInvalidPeriod, [&] { return get("/v1/statements?period=2014-2016", s.board); }},
       {Code::kInvalidSeq, [&] { return get("/v1/events?from=x", s.auditor); }},
       {Code::kInvalidLimit, [&] { return get("/v1/events?limit=0", s.auditor); }},
       {Code::kInvalidTreeSize, [&] { return get("/v1/audit/consistency?first=1&second=999999", s.board); }},

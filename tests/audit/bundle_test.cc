@@ -365,7 +365,25 @@ TEST_CASE("an audited view verifies with the log's key, and any change to it is 
   changed = audited;
   changed["as_of"]["root_hash"] = to_hex(head.root).substr(0, 63) + "G";
   CHECK(check_audited_view(changed, verifier).to_string() ==
-        "view_malformed: as_of holds exactly chain_hash and root_hash (lower-case hex) and tree_size");
+        "view_malformed: as_of holds exactly chain_hash and root_hash (lower-case hex), tree_size and, for a "
+        "view as of a day, date");
+  // A view as of a day names the day, which the signature covers.
+  nlohmann::json dated = audited;
+  dated.erase("signature");
+  dated["as_of"]["date"] = "2015-12-31";
+  dated = sign_view(dated, signer);
+  CHECK(check_audited_view(dated, verifier).to_string() == "ok");
+  changed = dated;
+  changed["as_of"]["date"] = "2016-12-31";
+  CHECK(check_audited_view(changed, verifier).to_string() ==
+        "view_signature_invalid: the signature does not verify with example.org/fund's key");
+  changed["as_of"]["date"] = "2016-1-31";
+  CHECK(check_audited_view(changed, verifier).to_string() == "view_malformed: as_of's date is not YYYY-MM-DD");
+  changed["as_of"].erase("date");
+  changed["as_of"]["day"] = "2016-12-31";
+  CHECK(check_audited_view(changed, verifier).to_string() ==
+        "view_malformed: as_of holds exactly chain_hash and root_hash (lower-case hex), tree_size and, for a "
+        "view as of a day, date");
   const NoteVerifier other = *NoteVerifier::parse(signer_of(2).verifier_key());
   CHECK(check_audited_view(audited, other).to_string() ==
         "view_signature_invalid: the signature does not verify with example.org/fund's key");

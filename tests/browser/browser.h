@@ -216,6 +216,18 @@ inline std::string grouped(const std::string& decimal) {
 }
 inline std::string usd(const json& decimal) { return grouped(decimal.get<std::string>()) + " USD"; }
 
+// Opens the dashboard at `base` ("https://127.0.0.1:PORT") and signs in
+// with `token`, as a person pastes it; waits for the fund's page.
+inline void sign_in(Page& page, const std::string& base, const std::string& token) {
+  page.call("Page.enable");
+  page.call("Runtime.enable");
+  page.call("Page.navigate", {{"url", base + "/"}});
+  page.wait_for("document.readyState === 'complete' && document.getElementById('token') !== null");
+  page.evaluate("document.getElementById('token').value = '" + token +
+                "'; document.getElementById('sign-in-form').requestSubmit(); true");
+  page.wait_for("document.body.dataset.ready === 'fund'");
+}
+
 inline void save_screenshot(const std::string& png, const std::string& name) {
   REQUIRE(png.rfind("\x89PNG\r\n\x1a\n", 0) == 0);
   if (const char* dir = std::getenv("FUNDLEDGER_SCREENSHOTS")) {

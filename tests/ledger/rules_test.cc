@@ -147,6 +147,54 @@ TEST_CASE("a call closes on or after the day it opens: invalid_dates", "[rules]"
   f.append(close("close-C1", "C1", "2014-06-01"));
 }
 
+// `line` with its data's `field` set to `day`.
+std::string dated(const std::string& line, const std::string& field, const std::string& day) {
+  json e = json::parse(line);
+  e["data"][field] = day;
+  return e.dump();
+}
+
+TEST_CASE("an event dated on the day of what it rests on passes, a day before is refused: invalid_dates",
+          "[rules]") {
+  Fund f;
+  f.with_cash();
+  // Pledge P1 made on 2014-06-10; proposal A submitted on 2014-07-15.
+  f.append(lines({pledge("pledge-P1", "P1", "JPN", "1000", "JPY"), call("C1", "1000.00"),
+                  proposal("A", "C1", "100.00")}));
+  const std::string gift = contribution("c-jpn", "JPN", "P1", "100", "JPY", "0.90");
+  f.refuses(dated(gift, "received_on", "2014-06-09"), "invalid_dates", "data.received_on",
+            "received_on 2014-06-09 is before pledge \"P1\" was made on 2014-06-10");
+  f.append(dated(gift, "received_on", "2014-06-10"));
+  const std::string off = write_off("w-1", "P1", "100");
+  f.refuses(dated(off, "written_off_on", "2014-06-09"), "invalid_dates", "data.written_off_on",
+            "written_off_on 2014-06-09 is before pledge \"P1\" was made on 2014-06-10");
+  f.append(dated(off, "written_off_on", "2014-06-10"));
+
+  const std::string approve = approval("approve-A", "A", "100.00");
+  f.refuses(dated(approve, "decided_on", "2014-07-14"), "invalid_dates", "data.decided_on",
+            "decided_on 2014-07-14 is before proposal \"A\" was submitted on 2014-07-15");
+  f.append(dated(approve, "decided_on", "2014-07-15"));
+  const std::string pay = disbursement("d-1", "A", "60.00");
+  f.refuses(dated(pay, "paid_on", "2014-07-14"), "invalid_dates", "data.paid_on",
+            "paid_on 2014-07-14 is before proposal \"A\" was approved on 2014-07-15");
+  f.append(dated(pay, "paid_on", "2014-07-15"));
+  const std::string back = refund("r-1", "A", "10.00");
+  f.refuses(dated(back, "received_on", "2014-07-14"), "invalid_dates", "data.received_on",
+            "received_on 2014-07-14 is before proposal \"A\" was approved on 2014-07-15");
+  f.append(dated(back, "received_on", "2014-07-15"));
+  const std::string free = release("rel-1", "A", "10.00");
+  f.refuses(dated(free, "released_on", "2014-07-14"), "invalid_dates", "data.released_on",
+            "released_on 2014-07-14 is before proposal \"A\" was approved on 2014-07-15");
+  f.append(dated(free, "released_on", "2014-07-15"));
+
+  // The refund is event 12; its reversal on the day of the refund.
+  REQUIRE(f.store->head().size == 13);
+  const std::string undo = reversal("rev-12", 12);
+  f.refuses(dated(undo, "reversed_on", "2014-07-14"), "invalid_dates", "data.reversed_on",
+            "reversed_on 2014-07-14 is before event 12 happened, on 2014-07-15");
+  f.append(dated(undo, "reversed_on", "2014-07-15"));
+}
+
 TEST_CASE("a proposal comes in while its call is open, from opening day to closing day: call_not_open", "[rules]") {
   Fund f;
   f.with_cash();

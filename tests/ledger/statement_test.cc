@@ -1,0 +1,168 @@
+// The fund by business date, told as the Secretariat's finance officer
+// would: three donors give and the fund pays over 2014-2016; the Board is
+// shown the 2015 statement at event 20; then a Norwegian contribution
+// received on 20 December 2015 is recorded in 2016, moves into 2015, and
+// the statement names it under "recorded after".
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ledger/view_as_of.h"
+#include "tests/statement_story.h"
+#include "tests/support.h"
+
+namespace fundledger {
+namespace {
+
+using nlohmann::json;
+using test::story::fund_to_2016;
+using test::story::kLate;
+
+json statement(const test::Ledger& ledger, const std::string& name, std::optional<std::uint64_t> as_of,
+               std::optional<std::uint64_t> after = std::nullopt) {
+  Result<json> s = statement_as_of(*ledger.store->reader(), *named_period(name), as_of, after);
+  REQUIRE(s.is_ok());
+  return (*s)["view"];
+}
+
+json money_out(const std::string& total, const json& by_region) {
+  json regions = {{"AFR", "0.00"}, {"APG", "0.00"}, {"EEG", "0.00"}, {"GRULAC", "0.00"}, {"WEOG", "0.00"}};
+  for (const auto& [r, a] : by_region.items()) regions[r] = a;
+  return {{"by_call", {{"c-2014", total}}}, {"by_programme", {{"spp", total}}}, {"by_region", regions}};
+}
+
+TEST_CASE("the 2014, 2015 and 2014-2015 statements, before and after a late entry", "[statement]") {
+  test::Ledger ledger;
+  ledger.append(fund_to_2016());
+  REQUIRE(ledger.store->head().size == 20);
+
+  const json y2014 = statement(ledger, "2014", std::nullopt);
+  CHECK(y2014["period"] == json{{"name", "2014"}, {"from", "2014-01-01"}, {"to", "2014-12-31"}});
+  CHECK(y2014["opening_cash"] == "0.00");
+  CHECK(y2014["sources"] ==
+        json{{"contributions", "1300000.00"},
+             {"total", "1300000.00"},
+             {"by_donor",
+              {{"CHN", {{"name", "China"}, {"contributions", 1}, {"usd", "500000.00"}, {"by_currency", {{"USD", "500000.00"}}}}},
+               {"NOR",
+                {{"name", "Norway"}, {"contributions", 1}, {"usd", "800000.00"}, {"by_currency", {{"NOK", "5000000.00"}}}}}}}});
+  json uses = money_out("200000.00", {{"AFR", "200000.00"}});
+  uses["disbursed"] = "200000.00";
+  uses["refunded"] = "0.00";
+  uses["total"] = "200000.00";
+  CHECK(y2014["uses"] == uses);
+  CHECK(y2014["closing_cash"] == "1100000.00");
+  CHECK(y2014["commitments"] == json{{"approved", "650000.00"},
+                                      {"released", "0.00"},
+                                      {"refunded", "0.00"},
+                                      {"total", "650000.00"},
+                                      {"undisbursed_at_end", "450000.00"}});
+  CHECK(y2014["unallocated_at_end"] == "650000.00");
+  CHECK(y2014["pledges"] ==
+        json{{"by_donor",
+              {{"CHN", {{"USD", {{"made", "1000000.00"}, {"written_off", "0.00"}, {"outstanding_at_end", "500000.00"}}}}},
+               {"NOR",
+                {{"NOK", {{"made", "10000000.00"}, {"written_off", "0.00"}, {"outstanding_at_end", "5000000.00"}}}}}}}});
+  CHECK(y2014["cash_by_month"].size() == 12);
+  CHECK(y2014["cash_by_month"][2] == json{{"month", "2014-03"}, {"cash", "800000.00"}});
+  CHECK(y2014["cash_by_month"][9] == json{{"month", "2014-10"}, {"cash", "1100000.00"}});
+  CHECK_FALSE(y2014.contains("recorded_after"));
+
+  // 2015 as the Board saw it at event 20.
+  const json seen = statement(ledger, "2015", std::nullopt);
+  CHECK(seen["opening_cash"] == "1100000.00");
+  CHECK(seen["sources"]["total"] == "155000.00");
+  CHECK(seen["sources"]["by_donor"] ==
+        json{{"GBR",
+              {{"name", "United Kingdom"}, {"contributions", 1}, {"usd", "155000.00"}, {"by_currency", {{"GBP", "100000.00"}}}}}});
+  uses = money_out("430000.00", {{"AFR", "200000.00"}, {"APG", "230000.00"}});
+  uses["disbursed"] = "450000.00";
+  uses["refunded"] = "-20000.00";
+  uses["total"] = "430000.00";
+  CHECK(seen["uses"] == uses);
+  CHECK(seen["closing_cash"] == "825000.00");
+  CHECK(seen["commitments"] == json{{"approved", "0.00"},
+                                     {"released", "0.00"},
+                                     {"refunded", "-20000.00"},
+                                     {"total", "-20000.00"},
+                                     {"undisbursed_at_end", "0.00"}});
+  CHECK(seen["unallocated_at_end"] == "825000.00");
+  CHECK(seen["pledges"]["by_donor"]["NOR"] ==
+        json{{"NOK", {{"made", "0.00"}, {"written_off", "1000000.00"}, {"outstanding_at_end", "4000000.00"}}}});
+  CHECK(seen["pledges"]["by_donor"]["CHN"] ==
+        json{{"USD", {{"made", "0.00"}, {"written_off", "0.00"}, {"outstanding_at_end", "500000.00"}}}});
+  CHECK(seen["cash_by_month"][11] == json{{"month", "2015-12"}, {"cash", "825000.00"}});
+
+  // The late entry lands in 2015; 2014 does not move.
+  ledger.append(kLate + "\n");
+  CHECK(statement(ledger, "2014", std::nullopt) == y2014);
+  CHECK(statement(ledger, "2015", 20) == seen);
+  const json now = statement(ledger, "2015", std::nullopt, 20);
+  CHECK(now["opening_cash"] == "1100000.00");
+  CHECK(now["sources"]["total"] == "385000.00");
+  CHECK(now["sources"]["by_donor"]["NOR"] ==
+        json{{"name", "Norway"}, {"contributions", 1}, {"usd", "230000.00"}, {"by_currency", {{"NOK", "2000000.00"}}}});
+  CHECK(now["uses"] == seen["uses"]);
+  CHECK(now["closing_cash"] == "1055000.00");
+  CHECK(now["commitments"] == seen["commitments"]);
+  CHECK(now["unallocated_at_end"] == "1055000.00");
+  CHECK(now["pledges"]["by_donor"]["NOR"]["NOK"]["outstanding_at_end"] == "2000000.00");
+  CHECK(now["cash_by_month"][11] == json{{"month", "2015-12"}, {"cash", "1055000.00"}});
+  REQUIRE(now["recorded_after"]["events"].size() == 1);
+  const json late = now["recorded_after"]["events"][0];
+  CHECK(now["recorded_after"]["seq"] == 20);
+  CHECK(late["seq"] == 21);
+  CHECK(late["id"] == "c-nor-2");
+  CHECK(late["type"] == "contribution.received");
+  CHECK(late["business_date"] == "2015-12-20");
+
+  const json biennium = statement(ledger, "2014-2015", std::nullopt, 20);
+  CHECK(biennium["period"] == json{{"name", "2014-2015"}, {"from", "2014-01-01"}, {"to", "2015-12-31"}});
+  CHECK(biennium["opening_cash"] == "0.00");
+  CHECK(biennium["sources"]["total"] == "1685000.00");
+  CHECK(biennium["sources"]["by_donor"]["NOR"] ==
+        json{{"name", "Norway"}, {"contributions", 2}, {"usd", "1030000.00"}, {"by_currency", {{"NOK", "7000000.00"}}}});
+  uses = money_out("630000.00", {{"AFR", "400000.00"}, {"APG", "230000.00"}});
+  uses["disbursed"] = "650000.00";
+  uses["refunded"] = "-20000.00";
+  uses["total"] = "630000.00";
+  CHECK(biennium["uses"] == uses);
+  CHECK(biennium["closing_cash"] == "1055000.00");
+  CHECK(biennium["commitments"] == json{{"approved", "650000.00"},
+                                         {"released", "0.00"},
+                                         {"refunded", "-20000.00"},
+                                         {"total", "630000.00"},
+                                         {"undisbursed_at_end", "0.00"}});
+  CHECK(biennium["unallocated_at_end"] == "1055000.00");
+  CHECK(biennium["pledges"]["by_donor"]["NOR"] ==
+        json{{"NOK", {{"made", "10000000.00"}, {"written_off", "1000000.00"}, {"outstanding_at_end", "2000000.00"}}}});
+  CHECK(biennium["cash_by_month"].size() == 24);
+  CHECK(biennium["recorded_after"]["events"] == now["recorded_after"]["events"]);
+
+  // The fund on 31 December 2015: the late gift in, China's 2016 gift out,
+  // and the as_of block naming the day with the log it came from.
+  Result<json> fund = view_as_of_date(ledger.store->reader(), ViewKind::kFund, "", std::nullopt, "2015-12-31");
+  REQUIRE(fund.is_ok());
+  CHECK((*fund)["as_of"]["date"] == "2015-12-31");
+  CHECK((*fund)["as_of"]["tree_size"] == 21);
+  CHECK((*fund)["view"]["received"] == "1685000.00");
+  CHECK((*fund)["view"]["cash"] == "1055000.00");
+}
+
+TEST_CASE("a period is a year, a biennium or a range of days", "[statement]") {
+  CHECK(named_period("2015")->from == "2015-01-01");
+  CHECK(named_period("2014-2015")->to == "2015-12-31");
+  CHECK(named_period("2014-2016").status().to_string() ==
+        "invalid_period: \"2014-2016\" is not a period: a year (2014), a biennium (2014-2015) or from and to dates (period)");
+  CHECK(period_between("2014-01-01", "2015-12-31")->name == "2014-2015");
+  CHECK(period_between("2015-01-01", "2015-12-31")->name == "2015");
+  CHECK(period_between("2015-03-01", "2015-06-30")->name == "2015-03-01..2015-06-30");
+  CHECK(period_between("2015-03-01", "2015-03-01")->name == "2015-03-01..2015-03-01");
+  CHECK(period_between("2015-03-02", "2015-03-01").status().to_string() ==
+        "invalid_period: the period starts on 2015-03-02, after it ends on 2015-03-01 (period)");
+  CHECK(period_between("2015-02-29", "2015-03-01").status().to_string() ==
+        "invalid_period: \"2015-02-29\" is not a date YYYY-MM-DD (period)");
+}
+
+}  // namespace
+}  // namespace fundledger
