@@ -53,6 +53,7 @@ AccessDraft access_draft(const TokenRecord& r, EventType type) {
   const bool granted = type == EventType::kAccessGranted;
   nlohmann::json data{{"name", r.owner.name}, {"role", role_name(r.owner.role)}, {"token", r.hash_prefix()}};
   if (granted && r.expires) data["expires_on"] = format_timestamp(*r.expires).substr(0, 10);
+  if (granted && !r.owner.donor.empty()) data["donor"] = r.owner.donor;
   const nlohmann::json event{{"id", std::string(granted ? "access-granted-" : "access-revoked-") + r.owner.name +
                                         "-" + r.hash_prefix()},
                              {"type", event_type_name(type)},

@@ -108,7 +108,7 @@ Response refusal_response(const Status& status, std::string_view field) {
 std::string roles_text(Roles allowed) {
   if (allowed == kPublic) return "public";
   std::string out;
-  for (const Role r : {Role::kManager, Role::kBoard, Role::kAuditor}) {
+  for (const Role r : kAllRoles) {
     if (takes(allowed, r)) out += (out.empty() ? "" : ",") + std::string(role_name(r));
   }
   return out;

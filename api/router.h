@@ -89,7 +89,12 @@ constexpr Roles roles(std::initializer_list<Role> list) {
   for (const Role r : list) out |= static_cast<Roles>(1u << static_cast<unsigned>(r));
   return out;
 }
-inline constexpr Roles kAnyRole = roles({Role::kManager, Role::kBoard, Role::kAuditor});
+// The fund's own people: the Secretariat's managers, the Board, auditors.
+inline constexpr Roles kFundRoles = roles({Role::kManager, Role::kBoard, Role::kAuditor});
+// They and a donor, who reads the fund's views and its own records alone
+// (the handlers of routes that name a record answer a donor 404 for
+// another donor's, as for none).
+inline constexpr Roles kReaders = kFundRoles | roles({Role::kDonor});
 constexpr bool takes(Roles allowed, Role role) { return (allowed & roles({role})) != 0; }
 // "public", or the role names joined by ',' in the order of Role.
 std::string roles_text(Roles allowed);

@@ -94,8 +94,34 @@ Response openapi(const Services&, const Call&) {
 
 // Who the token belongs to, so that a page shows what its role may do.
 Response me(const Services&, const Call& c) {
-  return json_response({{"name", c.owner->name}, {"role", role_name(c.owner->role)}});
+  nlohmann::json out = {{"name", c.owner->name}, {"role", role_name(c.owner->role)}};
+  if (c.owner->role == Role::kDonor) out["donor"] = c.owner->donor;
+  return json_response(out);
 }
+
+// --- what a donor may read ------------------------------------------------------
+
+bool is_donor(const Call& c) { return c.owner != nullptr && c.owner->role == Role::kDonor; }
+
+// Whether event `seq` is a record of `donor`: its registration, its
+// pledges, contributions and write-offs, and their reversals. False when
+// it cannot be read: the caller answers 404 either way.
+bool donors_event(const Services& s, std::uint64_t seq, std::string_view donor) {
+  const Result<std::optional<std::string>> bytes = s.store.reader()->event(seq);
+  if (!bytes || !*bytes) return false;
+  const Result<Event> e = decode_event(**bytes);
+  if (!e || is_access_event(e->type)) return false;
+  if (const std::string* of = e->data.get("donor")) return *of == donor;
+  if (e->type != EventType::kPledgeWrittenOff) return false;
+  bool owned = false;
+  const Status read = s.writer.read_state(
+      [&](const FundState& state, const Head&) { owned = state.pledge_owner(*e->data.get("pledge")) == donor; });
+  return read && owned;
+}
+
+// The answer to a donor asking for another donor's event: the one for an
+// event that does not exist, so that ids and seqs cannot be probed.
+Response no_event(std::string_view seq) { return error_response(Code::kNotFound, "no event " + std::string(seq)); }
 
 Response metrics(const Services& s, const Call&) {
   Response r;
@@ -163,6 +189,7 @@ Response inclusion(const Services& s, const Call& c) {
   const Result<std::optional<std::uint64_t>> size = seq_param(c.query, "tree_size", Code::kInvalidTreeSize);
   if (!size) return refusal_response(size.status());
   if (!*seq) return error_response(Code::kInvalidSeq, "seq is required", "seq");
+  if (is_donor(c) && !donors_event(s, **seq, c.owner->donor)) return no_event(std::to_string(**seq));
   return proof_response(inclusion_answer(*s.store.reader(), **seq, *size));
 }
 
@@ -239,8 +266,8 @@ Response events(const Services& s, const Call& c) {
 Response event(const Services& s, const Call& c) {
   const std::optional<std::uint64_t> seq = parse_seq(c.param);
   const auto reader = s.store.reader();
-  if (!seq || *seq == 0 || *seq > reader->head().size) {
-    return error_response(Code::kNotFound, "no event " + std::string(c.param));
+  if (!seq || *seq == 0 || *seq > reader->head().size || (is_donor(c) && !donors_event(s, *seq, c.owner->donor))) {
+    return no_event(c.param);
   }
   Response r;
   if (const Status read = append_events(*reader, *seq, *seq, '\n', r.body); !read) return refusal_response(read);
@@ -275,6 +302,10 @@ Response signed_view(const Services& s, ViewKind kind, std::string_view id, std:
 
 template <ViewKind kKind>
 Response view(const Services& s, const Call& c) {
+  // A donor reads its own donor view alone; another's is as none.
+  if (kKind == ViewKind::kDonor && is_donor(c) && c.param != c.owner->donor) {
+    return error_response(Code::kNotFound, "there is no donor \"" + std::string(c.param) + "\"");
+  }
   return signed_view(s, kKind, c.param, c.query);
 }
 
@@ -348,6 +379,9 @@ Response statement_file(const Services& s, const Call& c) {
 Response export_file(const Services& s, const Call& c) {
   const std::string_view file = c.param;
   if (file == "statement.csv") return statement_file(s, c);
+  if (is_donor(c)) {
+    return error_response(Code::kForbidden, "a donor's token reads statement.csv alone of the exports");
+  }
   const bool csv = file.ends_with(".csv");
   bool known = file == "iati-activities.xml" || file == "iati-organisation.xml";
   for (const CsvKind& kind : csv_kinds()) known = known || file == kind.file;
@@ -372,6 +406,8 @@ Response export_file(const Services& s, const Call& c) {
 
 constexpr Roles kManager = roles({Role::kManager});
 constexpr Roles kEventReaders = roles({Role::kManager, Role::kAuditor});
+// And a donor, for its own records' events.
+constexpr Roles kRecordReaders = kEventReaders | roles({Role::kDonor});
 constexpr bool kBlocks = true;
 
 // Every route, in the order of api/openapi.json.
@@ -381,27 +417,27 @@ constexpr Route kRoutes[] = {
     {"GET", "/dashboard.css", kPublic, dashboard_css, false},
     {"GET", "/healthz", kPublic, healthz, false},
     {"GET", "/openapi.json", kPublic, openapi, false},
-    {"GET", "/metrics", kAnyRole, metrics, false},
-    {"GET", "/v1/me", kAnyRole, me, false},
+    {"GET", "/metrics", kFundRoles, metrics, false},
+    {"GET", "/v1/me", kReaders, me, false},
     {"POST", "/v1/events", kManager, post_events, kBlocks},
     {"GET", "/v1/events", kEventReaders, events, false},
-    {"GET", "/v1/events/{seq}", kEventReaders, event, false},
+    {"GET", "/v1/events/{seq}", kRecordReaders, event, false},
     {"POST", "/v1/imports", kManager, post_import, kBlocks},
-    {"GET", "/v1/reference", kAnyRole, reference, false},
-    {"GET", "/v1/fund", kAnyRole, view<ViewKind::kFund>, false},
-    {"GET", "/v1/donors", kAnyRole, view<ViewKind::kDonors>, false},
-    {"GET", "/v1/donors/{id}", kAnyRole, view<ViewKind::kDonor>, false},
-    {"GET", "/v1/calls", kAnyRole, view<ViewKind::kCalls>, false},
-    {"GET", "/v1/calls/{id}", kAnyRole, view<ViewKind::kCall>, false},
-    {"GET", "/v1/proposals/{id}", kAnyRole, view<ViewKind::kProposal>, false},
-    {"GET", "/v1/programmes", kAnyRole, view<ViewKind::kProgrammes>, false},
-    {"GET", "/v1/regions", kAnyRole, view<ViewKind::kRegions>, false},
-    {"GET", "/v1/statements", kAnyRole, statement, kBlocks},
+    {"GET", "/v1/reference", kFundRoles, reference, false},
+    {"GET", "/v1/fund", kReaders, view<ViewKind::kFund>, false},
+    {"GET", "/v1/donors", kFundRoles, view<ViewKind::kDonors>, false},
+    {"GET", "/v1/donors/{id}", kReaders, view<ViewKind::kDonor>, false},
+    {"GET", "/v1/calls", kReaders, view<ViewKind::kCalls>, false},
+    {"GET", "/v1/calls/{id}", kReaders, view<ViewKind::kCall>, false},
+    {"GET", "/v1/proposals/{id}", kFundRoles, view<ViewKind::kProposal>, false},
+    {"GET", "/v1/programmes", kReaders, view<ViewKind::kProgrammes>, false},
+    {"GET", "/v1/regions", kReaders, view<ViewKind::kRegions>, false},
+    {"GET", "/v1/statements", kReaders, statement, kBlocks},
     {"GET", "/v1/audit/checkpoint", kPublic, checkpoint, false},
     {"GET", "/v1/audit/key", kPublic, key, false},
-    {"GET", "/v1/audit/inclusion", kAnyRole, inclusion, false},
-    {"GET", "/v1/audit/consistency", kAnyRole, consistency, false},
-    {"GET", "/v1/exports/{file}", kAnyRole, export_file, kBlocks},
+    {"GET", "/v1/audit/inclusion", kReaders, inclusion, false},
+    {"GET", "/v1/audit/consistency", kReaders, consistency, false},
+    {"GET", "/v1/exports/{file}", kReaders, export_file, kBlocks},
     {"POST", "/v1/backups", kManager, post_backup, kBlocks},
 };
 
@@ -416,7 +452,7 @@ const std::string& openapi_document() {
       std::string method(route.method);
       std::transform(method.begin(), method.end(), method.begin(), ::tolower);
       nlohmann::json roles = nlohmann::json::array();
-      for (const Role r : {Role::kManager, Role::kBoard, Role::kAuditor}) {
+      for (const Role r : kAllRoles) {
         if (takes(route.roles, r)) roles.push_back(role_name(r));
       }
       if (route.roles == kPublic) roles.push_back("public");

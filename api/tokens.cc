@@ -40,13 +40,14 @@ std::string_view role_name(Role role) {
     case Role::kManager: return "manager";
     case Role::kBoard: return "board";
     case Role::kAuditor: return "auditor";
+    case Role::kDonor: return "donor";
   }
   FL_CHECK(false);
   return "";
 }
 
 std::optional<Role> role_from_name(std::string_view name) {
-  for (const Role r : {Role::kManager, Role::kBoard, Role::kAuditor}) {
+  for (const Role r : kAllRoles) {
     if (role_name(r) == name) return r;
   }
   return std::nullopt;
@@ -85,6 +86,7 @@ std::string line_of(const TokenRecord& r) {
     line += " created=" + format_timestamp(*r.created) + " expires=" + time_or(r.expires, "never") +
             " by=" + r.granted_by;
   }
+  if (!r.owner.donor.empty()) line += " donor=" + r.owner.donor;
   if (r.revoked) line += " revoked=" + format_timestamp(*r.revoked) + " revoked_by=" + r.revoked_by;
   return line + "\n";
 }
@@ -106,6 +108,8 @@ bool read_fields(std::istringstream& fields, TokenRecord& r) {
       expires_seen = true;
     } else if (key == "by" && r.granted_by.empty() && is_actor(value)) {
       r.granted_by = value;
+    } else if (key == "donor" && r.owner.donor.empty() && is_business_id(value)) {
+      r.owner.donor = value;
     } else if (key == "revoked" && time && !r.revoked) {
       r.revoked = time;
     } else if (key == "revoked_by" && r.revoked_by.empty() && is_actor(value)) {
@@ -145,8 +149,14 @@ Result<TokenStore> TokenStore::load(const std::filesystem::path& path) {
       return Status::error(Code::kStoreCorrupt, "line " + std::to_string(number) + " of " + path.string() +
                                                 " is not a token's hash, role, name and dates");
     }
+    // Read before the role: a donor's token names its donor, no other does.
+    if ((*r == Role::kDonor) == record.owner.donor.empty()) {
+      return Status::error(Code::kStoreCorrupt, "line " + std::to_string(number) + " of " + path.string() +
+                                                " is a donor's token without its donor, or another's with one");
+    }
     record.hash = *hash;
-    record.owner = TokenOwner{*r, name};
+    record.owner.role = *r;
+    record.owner.name = name;
     store.records_.push_back(std::move(record));
   }
   return store;
@@ -164,7 +174,13 @@ std::optional<Millis> TokenChange::expires_at() const {
 }
 
 Result<std::string> TokenStore::add(const std::filesystem::path& path, std::string_view name, Role role,
-                                    const TokenChange& change) {
+                                    const TokenChange& change, std::string_view donor) {
+  if (role == Role::kDonor && !is_business_id(donor)) {
+    return Status::error(Code::kUsage, "a donor's token names its donor: --donor ID", "donor");
+  }
+  if (role != Role::kDonor && !donor.empty()) {
+    return Status::error(Code::kUsage, "--donor goes with --role donor alone", "donor");
+  }
   if (!valid_owner_name(name)) {
     return Status::error(Code::kUsage, "a token's name is 1 to 64 letters, digits, '.', '_' or '-'", "name");
   }
@@ -188,7 +204,7 @@ Result<std::string> TokenStore::add(const std::filesystem::path& path, std::stri
 
   TokenRecord record;
   record.hash = sha256(token);
-  record.owner = TokenOwner{role, std::string(name)};
+  record.owner = TokenOwner{role, std::string(name), std::string(donor)};
   record.created = change.now;
   record.expires = change.expires_at();
   record.granted_by = change.by;

@@ -5,9 +5,10 @@
 // the event log):
 //
 //   <sha256 hex> <role> <name> created=<time> expires=<time|never> by=<actor>
-//       [revoked=<time> revoked_by=<actor>]
+//       [donor=<donor id>] [revoked=<time> revoked_by=<actor>]
 //
-// (one line; times as RFC 3339, format_timestamp). A revoked token's line
+// (one line; times as RFC 3339, format_timestamp; `donor` for a donor's
+// token alone, naming the donor whose records it reads). A revoked token's line
 // stays, so that the file says who could use the API when; a line of the
 // first form, `<sha256 hex> <role> <name>` alone, is a token made before
 // these were kept and never expires.
@@ -28,7 +29,8 @@
 
 namespace fundledger::api {
 
-enum class Role { kManager, kBoard, kAuditor };
+enum class Role { kManager, kBoard, kAuditor, kDonor };
+inline constexpr Role kAllRoles[] = {Role::kManager, Role::kBoard, Role::kAuditor, Role::kDonor};
 
 std::string_view role_name(Role role);
 std::optional<Role> role_from_name(std::string_view name);
@@ -37,6 +39,7 @@ std::optional<Role> role_from_name(std::string_view name);
 struct TokenOwner {
   Role role = Role::kBoard;
   std::string name;
+  std::string donor;  // a donor's token: the donor it reads for; "" for the other roles
   std::string actor() const { return std::string(role_name(role)) + ":" + name; }
 };
 
@@ -87,11 +90,12 @@ class TokenStore {
 
   // Makes a token for `name` with `role`, adds its line to the file
   // (rewritten whole, synced, renamed into place, mode 0600) and returns
-  // the token, which is not kept. Refusals: usage (a bad name, expiry days
-  // outside 1 to 3,660), duplicate (a token of that name not revoked),
-  // storage_error.
+  // the token, which is not kept. A donor's token names its donor
+  // (`donor`), no other does. Refusals: usage (a bad name, expiry days
+  // outside 1 to 3,660, a donor role without a donor id or another role
+  // with one), duplicate (a token of that name not revoked), storage_error.
   static Result<std::string> add(const std::filesystem::path& path, std::string_view name, Role role,
-                                 const TokenChange& change = {});
+                                 const TokenChange& change = {}, std::string_view donor = {});
   // Marks the token of `name` that is not yet revoked as revoked, in the
   // same way. Returns its line as now written. Refusals: not_found, storage_error.
   static Result<TokenRecord> revoke(const std::filesystem::path& path, std::string_view name,

@@ -36,9 +36,9 @@ inline constexpr std::array<std::string_view, 5> kRegionNames = {
 // Index of `s` in kRegions, or nullopt.
 std::optional<std::size_t> region_index(std::string_view s);
 
-// Roles of SPEC 6. Only a manager appends events.
-inline constexpr std::array<std::string_view, 3> kRoles = {"manager", "board",
-                                                           "auditor"};
+// Roles of SPEC 6, and a donor's, which reads its own records. Only a
+// manager appends events.
+inline constexpr std::array<std::string_view, 4> kRoles = {"manager", "board", "auditor", "donor"};
 // An actor: ROLE:NAME with a role of kRoles and a NAME of 1 to 64 characters
 // from [A-Za-z0-9._@-], starting with a letter or digit.
 bool is_actor(std::string_view s);

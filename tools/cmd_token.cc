@@ -11,6 +11,7 @@
 #include "api/access.h"
 #include "api/ledger_dir.h"
 #include "api/tokens.h"
+#include "ledger/replay.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -22,6 +23,7 @@ struct TokenOptions {
   std::string data;
   std::string name;
   std::string role;
+  std::string donor;     // --role donor: the donor whose records it reads
   int expires_days = 0;  // 0: never
   std::string actor = default_actor();
 };
@@ -55,9 +57,21 @@ void record(const TokenOptions& o, nlohmann::ordered_json& out) {
   out["tree_size"] = (*store)->head().size;
 }
 
-// The ledger must exist: the tokens are its.
+// The ledger must exist: the tokens are its. A donor's token must name a
+// donor the ledger has registered.
 bool ledger_exists(const TokenOptions& o, int& exit_code) {
-  return open_store(o.data, OpenOptions{.read_only = true}, exit_code) != nullptr;
+  const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
+  if (store == nullptr || o.role != "donor" || o.donor.empty()) return store != nullptr;
+  Result<std::unique_ptr<FundState>> state = state_as_of(store->reader(), store->head().size);
+  if (!state) {
+    exit_code = fail(state.status());
+    return false;
+  }
+  if ((*state)->donor(o.donor) == nullptr) {
+    exit_code = fail(Status::error(Code::kUnknownDonor, "there is no donor \"" + o.donor + "\"", "donor"));
+    return false;
+  }
+  return true;
 }
 
 api::TokenChange change_of(const TokenOptions& o) {
@@ -73,17 +87,18 @@ nlohmann::ordered_json time_or_null(const std::optional<Millis>& t) {
 
 int run_token_add(const TokenOptions& o) {
   const std::optional<api::Role> role = api::role_from_name(o.role);
-  if (!role) return fail(Status::error(Code::kUsage, "--role is manager, board or auditor", "role"));
+  if (!role) return fail(Status::error(Code::kUsage, "--role is manager, board, auditor or donor", "role"));
   if (!is_actor(o.actor)) return fail(Status::error(Code::kUsage, "--actor is ROLE:NAME", "actor"));
   int exit_code = kExitOk;
   if (!ledger_exists(o, exit_code)) return exit_code;
   const api::TokenChange change = change_of(o);
-  Result<std::string> token = api::TokenStore::add(tokens_path(o), o.name, *role, change);
+  Result<std::string> token = api::TokenStore::add(tokens_path(o), o.name, *role, change, o.donor);
   if (!token) return fail(token.status());
   nlohmann::ordered_json out;
   out["name"] = o.name;
   out["role"] = o.role;
   out["actor"] = o.role + ":" + o.name;
+  if (!o.donor.empty()) out["donor"] = o.donor;
   out["token"] = *token;
   out["expires"] = time_or_null(change.expires_at());
   record(o, out);
@@ -120,6 +135,7 @@ int run_token_list(const TokenOptions& o) {
     nlohmann::ordered_json t;
     t["name"] = r.owner.name;
     t["role"] = api::role_name(r.owner.role);
+    if (!r.owner.donor.empty()) t["donor"] = r.owner.donor;
     t["state"] = r.state(now);
     t["token"] = r.hash_prefix();
     t["created"] = time_or_null(r.created);
@@ -150,7 +166,8 @@ void add_token_commands(CLI::App& app, Action& action) {
   add_data_option(*add, t->data);
   add->add_option("--name", t->name, "Who holds it: the name part of the actor of what it appends")->required();
   add->add_option("--role", t->role, "manager (writes and reads), board (views and proofs), auditor (views, "
-                                     "events and proofs)")->required();
+                                     "events and proofs), donor (the fund's views and its own records)")->required();
+  add->add_option("--donor", t->donor, "With --role donor: the donor whose records the token reads");
   add->add_option("--expires", t->expires_days, "Days until it stops working, 1 to 3660 (default: never)");
   add->add_option("--actor", t->actor, "Who grants it, as ROLE:NAME, recorded in the log")->capture_default_str();
   add->callback([t, &action] { action = [t] { return run_token_add(*t); }; });

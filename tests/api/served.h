@@ -33,11 +33,13 @@ struct ServedOptions {
   rocksdb::Env* env = nullptr;  // the store's environment while served
   std::filesystem::path backups;  // serve --backups
   bool follow_tokens = false;     // as serve: the tokens file read again on change, access recorded
+  std::string donor;              // a donor: a donor's token for it, `dora`
 };
 
 struct Served {
   fundledger::test::Ledger ledger;
   std::string manager, board, auditor;
+  std::string donor;  // ServedOptions::donor's token, "" without one
   NoteSigner signer = *NoteSigner::generate("test.example/ledger");
   std::unique_ptr<Server> server;
 
@@ -48,6 +50,7 @@ struct Served {
     manager = *TokenStore::add(dir / "tokens", "alice", Role::kManager);
     board = *TokenStore::add(dir / "tokens", "bea", Role::kBoard);
     auditor = *TokenStore::add(dir / "tokens", "abe", Role::kAuditor);
+    if (!options.donor.empty()) donor = *TokenStore::add(dir / "tokens", "dora", Role::kDonor, {}, options.donor);
     REQUIRE(sign_checkpoint(*ledger.store, signer).status().to_string() == "ok");
     if (options.before_serving || options.env != nullptr) {
       ledger.close();

@@ -24,6 +24,40 @@ std::vector<nlohmann::json> lines_of(const std::string& text) {
   return out;
 }
 
+TEST_CASE("a donor's token names a donor the ledger has, and the log says which", "[cli][tokens]") {
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(run_cli("init --data " + data).exit_code == 0);
+  REQUIRE(run_cli("append --data " + data,
+                  R"({"id":"donor-NOR","type":"donor.registered","data":{"donor":"NOR","name":"Norway","kind":"government"}})"
+                  "\n")
+              .exit_code == 0);
+  const test::Run added = run_cli("token add --data " + data + " --name nor-finance --role donor --donor NOR");
+  REQUIRE(added.exit_code == 0);
+  const nlohmann::json out = nlohmann::json::parse(added.out);
+  CHECK(out["actor"] == "donor:nor-finance");
+  CHECK(out["donor"] == "NOR");
+  CHECK(out["log"] == "recorded");
+  const nlohmann::json listed = nlohmann::json::parse(run_cli("token list --data " + data).out)["tokens"][0];
+  CHECK(listed["role"] == "donor");
+  CHECK(listed["donor"] == "NOR");
+  // The grant in the log names the donor.
+  const nlohmann::json grant = nlohmann::json::parse(run_cli("events --data " + data + " --from 2").out);
+  CHECK(grant["type"] == "access.granted");
+  CHECK(grant["data"]["donor"] == "NOR");
+  CHECK(grant["data"]["role"] == "donor");
+
+  test::Run refused = run_cli("token add --data " + data + " --name x --role donor --donor CHN");
+  CHECK(refused.exit_code == 1);
+  CHECK(nlohmann::json::parse(refused.err)["error"]["message"] == "there is no donor \"CHN\"");
+  refused = run_cli("token add --data " + data + " --name x --role donor");
+  CHECK(refused.exit_code == 2);
+  CHECK(nlohmann::json::parse(refused.err)["error"]["message"] == "a donor's token names its donor: --donor ID");
+  refused = run_cli("token add --data " + data + " --name x --role board --donor NOR");
+  CHECK(refused.exit_code == 2);
+  CHECK(nlohmann::json::parse(refused.err)["error"]["message"] == "--donor goes with --role donor alone");
+}
+
 TEST_CASE("token add --expires, token list and token revoke, recorded in the log", "[cli][tokens]") {
   test::TempDir dir;
   const std::string data = dir.str() + "/ledger";
