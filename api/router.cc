@@ -135,11 +135,13 @@ bool matches(std::string_view pattern, std::string_view path, std::string_view& 
 }
 
 Router::Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics,
-               std::filesystem::path backups)
+               std::filesystem::path backups, PublicViews public_views, RateLimiter::Limits limits)
     : tokens_(std::move(tokens)),
       signer_(std::move(signer)),
       backups_(std::move(backups)),
-      services_{store, writer, signer_, metrics, views_, backups_} {}
+      public_(std::move(public_views)),
+      limiter_(limits),
+      services_{store, writer, signer_, metrics, views_, backups_, public_} {}
 
 std::optional<TokenOwner> Router::authorize(std::string_view authorization, Roles allowed,
                                             Response& refusal) const {
@@ -163,6 +165,20 @@ std::optional<TokenOwner> Router::authorize(std::string_view authorization, Role
     return std::nullopt;
   }
   return owner;
+}
+
+Response Router::answer_public(const Request& request, const RouteMatch& match) const {
+  Response r;
+  if (const int wait = limiter_.retry_after(request.client, std::chrono::steady_clock::now()); wait > 0) {
+    r = error_response(Code::kRateLimited, "too many requests without a token from this address; try again in " +
+                                               std::to_string(wait) + (wait == 1 ? " second" : " seconds"));
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+  } else {
+    r = match.route->handler(services_, Call{request, match.param, match.query, nullptr});
+    make_cacheable(r, match.query, request.if_none_match);
+  }
+  r.route = std::string(match.route->pattern);
+  return r;
 }
 
 RouteMatch match_route(const Request& request) {
@@ -194,6 +210,9 @@ Response Router::handle(const Request& request, const RouteMatch& match) const {
     r.allow = joined(methods, ", ");
     r.route = std::move(pattern);
     return r;
+  }
+  if (route->roles != kPublic && request.authorization.empty() && public_.opens(route->method, route->pattern)) {
+    return answer_public(request, match);
   }
   std::optional<TokenOwner> owner;
   if (route->roles != kPublic) {

@@ -26,6 +26,7 @@
 
 #include "api/metrics.h"
 #include "api/access.h"
+#include "api/public_access.h"
 #include "api/tokens.h"
 #include "api/view_cache.h"
 #include "audit/note.h"
@@ -48,6 +49,7 @@ struct Request {
   std::string_view content_type;
   std::string_view if_none_match;
   const std::string* body = nullptr;
+  std::string_view client;  // the client's address, for the public's rate limit
 };
 
 struct Response {
@@ -108,6 +110,7 @@ struct Services {
   const Metrics& metrics;
   ViewCache& views;
   const std::filesystem::path& backups;  // empty: backups are off
+  const PublicViews& public_views;       // what answers without a token
 };
 
 // One request as a handler sees it: the value of its pattern's parameter
@@ -171,8 +174,10 @@ class Router {
  public:
   // Appends go through `writer`, the ledger's single writer. `store`,
   // `writer` and `metrics` outlive the router.
+  // `public_views` answer without a token (api/public_access.h), at most
+  // as often as `limits` let one client address.
   Router(const Store& store, Writer& writer, TokenStore tokens, NoteSigner signer, const Metrics& metrics,
-         std::filesystem::path backups = {});
+         std::filesystem::path backups = {}, PublicViews public_views = {}, RateLimiter::Limits limits = {});
 
   // Thread-safe. `match` is match_route(request).
   Response handle(const Request& request, const RouteMatch& match) const;
@@ -184,11 +189,16 @@ class Router {
   // The owner of the request's bearer token when its role is one of
   // `allowed`; otherwise the 401 or 403 to answer.
   std::optional<TokenOwner> authorize(std::string_view authorization, Roles allowed, Response& refusal) const;
+  // A request without a token to a public view: rate-limited per client
+  // address, its answer cacheable.
+  Response answer_public(const Request& request, const RouteMatch& match) const;
 
   LiveTokens tokens_;
   NoteSigner signer_;
   mutable ViewCache views_;
   std::filesystem::path backups_;
+  PublicViews public_;
+  mutable RateLimiter limiter_;
   Services services_;
 };
 

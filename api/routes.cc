@@ -93,6 +93,12 @@ Response openapi(const Services&, const Call&) {
 }
 
 // Who the token belongs to, so that a page shows what its role may do.
+// Which views answer without a token: what the dashboard offers before
+// anyone signs in.
+Response public_views(const Services& s, const Call&) {
+  return json_response({{"public", s.public_views.names}});
+}
+
 Response me(const Services&, const Call& c) {
   nlohmann::json out = {{"name", c.owner->name}, {"role", role_name(c.owner->role)}};
   if (c.owner->role == Role::kDonor) out["donor"] = c.owner->donor;
@@ -389,8 +395,17 @@ Response export_file(const Services& s, const Call& c) {
   const std::shared_ptr<const StoreReader> reader = s.store.reader();
   const Result<std::uint64_t> seq = as_of_param(c.query, reader->head().size);
   if (!seq) return refusal_response(seq.status());
+  // The public reads the records without their actors and free text, and
+  // not who may use the API.
+  const bool anyone = c.owner == nullptr;
+  if (anyone && file == "access.csv") return error_response(Code::kNotFound, "no export " + std::string(file));
   Exporter exporter(csv ? ExportFormat::kCsv : ExportFormat::kIati);
-  const Status read = for_each_event(*reader, *seq, [&exporter](const Event& e) { exporter.add(e); });
+  const Status read = for_each_event(*reader, *seq, [&exporter, anyone](const Event& e) {
+    if (!anyone) return exporter.add(e);
+    Event seen = e;
+    redact_for_public(seen);
+    exporter.add(seen);
+  });
   if (!read) return refusal_response(read);
   Response r;
   for (ExportFile& f : exporter.files()) {
@@ -418,6 +433,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/healthz", kPublic, healthz, false},
     {"GET", "/openapi.json", kPublic, openapi, false},
     {"GET", "/metrics", kFundRoles, metrics, false},
+    {"GET", "/v1/public", kPublic, public_views, false},
     {"GET", "/v1/me", kReaders, me, false},
     {"POST", "/v1/events", kManager, post_events, kBlocks},
     {"GET", "/v1/events", kEventReaders, events, false},

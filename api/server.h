@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "api/public_access.h"
 #include "api/tokens.h"
 #include "audit/note.h"
 #include "ledger/store.h"
@@ -59,6 +60,10 @@ struct ServerOptions {
   // beside it in `tokens.used` (api/access.h). Empty: the tokens given
   // are kept as they are.
   std::filesystem::path tokens_file;
+  // The views answered without a token, and how often one client address
+  // may ask for them (api/public_access.h). None by default.
+  PublicViews public_views;
+  RateLimiter::Limits public_limits;
 };
 
 class Server {

@@ -152,7 +152,8 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
                      req.version());
     }
     const auto started = std::chrono::steady_clock::now();
-    const Request request = router_request(req);
+    Request request = router_request(req);
+    request.client = address_;
     const RouteMatch match = match_route(request);
     if (match.blocks()) {
       // On the pool for work that blocks, so that the connections' threads

@@ -224,6 +224,26 @@ void BM_ViewRender(benchmark::State& state) {
   state.SetLabel(std::string(view_name(kind)) + " as of " + std::to_string(seq) + ", in memory");
 }
 
+// The statement of the biennium 2014-2015 (the generator's first two
+// years), of the whole log: one pass over every event, applying those
+// dated to the end of 2015. Arg 1: the fund as of 31 December 2015
+// (view_as_of_date), the same pass. Arg 2, the baseline: the fund view at
+// the head, from its snapshots, as a plain `view fund` reads it.
+void BM_Statement(benchmark::State& state) {
+  auto store = open_built(true);
+  const Period biennium = *named_period("2014-2015");
+  for (auto _ : state) {
+    Result<nlohmann::json> out = state.range(0) == 0   ? statement_as_of(*store->reader(), biennium, std::nullopt, std::nullopt)
+                                 : state.range(0) == 1 ? view_as_of_date(store->reader(), ViewKind::kFund, "", std::nullopt,
+                                                                         "2015-12-31")
+                                                       : view_as_of(store->reader(), ViewKind::kFund, "", std::nullopt);
+    FL_CHECK(out.is_ok());
+    benchmark::DoNotOptimize(out->dump().size());
+  }
+  state.SetLabel(state.range(0) == 0 ? "statement 2014-2015" : state.range(0) == 1 ? "fund as of 2015-12-31"
+                                                                                  : "fund at the head (baseline)");
+}
+
 // Events that follow the built ledger's: the generator's stream past
 // events_count(), each valid after the ones before it.
 class NextEvents {
@@ -296,6 +316,7 @@ BENCHMARK(BM_ViewAsOf)
                     static_cast<int>(ViewKind::kCalls), static_cast<int>(ViewKind::kRegions)}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(BM_Statement)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ViewRender)
     ->ArgsProduct({{static_cast<int>(ViewKind::kFund), static_cast<int>(ViewKind::kDonors),
                     static_cast<int>(ViewKind::kCalls), static_cast<int>(ViewKind::kRegions)}})

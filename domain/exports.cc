@@ -20,6 +20,14 @@ Exporter::~Exporter() = default;
 Exporter::Exporter(Exporter&&) noexcept = default;
 Exporter& Exporter::operator=(Exporter&&) noexcept = default;
 
+void redact_for_public(Event& event) {
+  event.actor.clear();
+  for (std::string_view field : {"reason", "focal_point", "name", "token", "donor"}) {
+    const bool personal = field == "reason" || field == "focal_point" || is_access_event(event.type);
+    if (personal && event.data.has(field)) event.data.set(field, "");
+  }
+}
+
 void Exporter::add(const Event& event) {
   FL_CHECK(event.seq == size_ + 1);
   size_ = event.seq;

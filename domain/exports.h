@@ -65,6 +65,11 @@ const std::vector<CsvKind>& csv_kinds();
 // Renders the files of one format from the events of a log, 1 to N in
 // order, as they are added: it holds the output and what is needed to
 // finish it (names, calls, the proposals' transactions), not the events.
+// An event as the public sees it (`serve --public exports`): no actor, no
+// free-text reason, no focal point (a person's name), and an access event
+// without the token's holder, hash or donor.
+void redact_for_public(Event& event);
+
 class Exporter {
  public:
   explicit Exporter(ExportFormat format, IatiPublisher publisher = {});

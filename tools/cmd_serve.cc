@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "api/certificate.h"
 #include "api/ledger_dir.h"
+#include "api/public_access.h"
 #include "api/server.h"
 #include "api/tokens.h"
 #include "ledger/checkpoints.h"
@@ -33,6 +35,7 @@ struct ServeOptions {
   std::string key;
   unsigned threads = 0;
   std::string backups;
+  std::optional<std::string> public_views;  // --public; nullopt: the ledger's `public` file, if any
 };
 
 // As many open files as the system lets this process have: every
@@ -111,6 +114,9 @@ int run_serve(const ServeOptions& o) {
   if (!signer) return exit_code;
   Result<api::TokenStore> tokens = api::TokenStore::load(std::filesystem::path(o.data) / api::kTokensFile);
   if (!tokens) return fail(tokens.status());
+  Result<api::PublicViews> open = o.public_views ? api::parse_public_views(*o.public_views)
+                                                 : api::read_public_views(o.data);
+  if (!open) return fail(open.status());
 
   // SIGINT and SIGTERM are taken by this thread alone (sigwait below), not
   // by the server's threads, which inherit the mask.
@@ -129,6 +135,7 @@ int run_serve(const ServeOptions& o) {
   options.threads = o.threads;
   options.backups = o.backups;
   options.tokens_file = std::filesystem::path(o.data) / api::kTokensFile;
+  options.public_views = *open;
   const std::size_t token_count = tokens->size();
   // A checkpoint of the log as it stands, before the writer starts (the
   // server signs the next ones).
@@ -141,6 +148,7 @@ int run_serve(const ServeOptions& o) {
   out["url"] = "https://" + o.listen.substr(0, colon) + ":" + std::to_string((*server)->port()) + "/";
   out["tree_size"] = store->head().size;
   out["tokens"] = token_count;
+  out["public"] = open->names;
   print_json(out);
   std::cout.flush();  // the URL, at once: whoever started the server waits for it
   return serve_until_stopped(**server, signals);
@@ -158,6 +166,9 @@ void add_serve_commands(CLI::App& app, Action& action) {
   serve->add_option("--threads", s->threads, "Threads serving requests (default: one per core)");
   serve->add_option("--backups", s->backups,
                     "The directory POST /v1/backups backs the ledger up into (default: none, backups refused)");
+  serve->add_option("--public", s->public_views,
+                    "Views answered without a token, comma-separated: fund, regions, programmes, calls, statements, "
+                    "exports (default: those of the ledger's `public` file, else none)");
   serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
 
 }

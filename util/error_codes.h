@@ -90,6 +90,7 @@ namespace fundledger {
   X(kInvalidTreeSize, "invalid_tree_size", 400, 2, "a tree size beyond the log, or two in the wrong order")   \
   X(kUnauthorized, "unauthorized", 401, 1, "no token, or not one of this ledger's")                           \
   X(kForbidden, "forbidden", 403, 1, "the token's role may not use the route")                                \
+  X(kRateLimited, "rate_limited", 429, 1, "too many requests without a token from one address; Retry-After says when") \
   X(kNotFound, "not_found", 404, 1, "no such route, event, donor, call, proposal, export or checkpoint")      \
   X(kMethodNotAllowed, "method_not_allowed", 405, 1, "the route does not take the method")                    \
   X(kRequestTimeout, "request_timeout", 408, 1, "a request's body did not arrive in time")                   \

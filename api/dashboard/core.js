@@ -14,6 +14,8 @@ const PAGES = ['fund', 'regions', 'calls', 'statements', 'proposal', 'chain', 'r
 const state = {
   token: null,
   role: null,       // the token's role, from /v1/me
+  donor: null,      // a donor's token: its donor
+  public: null,     // without a token: the views the fund opened to the public (/v1/public)
   head: 0,          // the log's size when last asked
   asOf: null,       // null: the head
   key: null,        // {origin, keyId, publicKey (bytes), cryptoKey or null}

@@ -44,8 +44,18 @@ function barChart(rows, { marker = null, markerLabel = '', legend = [] } = {}) {
 
 // --- pages -------------------------------------------------------------------
 
+// The donors the page may show: every one for the fund's people, its own
+// for a donor, none for the public.
+async function readableDonors() {
+  if (!state.token) return [];
+  if (state.role !== 'donor') return (await view('/v1/donors')).view.donors;
+  return [(await view('/v1/donors/' + encodeURIComponent(state.donor))).view];
+}
+
 async function showFund() {
-  const [fund, donors] = await Promise.all([view('/v1/fund'), view('/v1/donors')]);
+  const [fund, list] = await Promise.all([view('/v1/fund'), readableDonors()]);
+  const donors = { view: { donors: list } };
+  $('fund-donors').hidden = list.length === 0;
   const f = fund.view;
   $('fund-cards').replaceChildren(
     card('Received', money(f.received, f.currency), 'fund-received'),
@@ -287,7 +297,7 @@ function route() {
 
 let rendering = 0;
 async function render() {
-  if (!state.token) return;
+  if (!state.token && !state.public) return;
   const { page, arg } = route();
   if (page === 'calls') state.callId = arg;
   if (page === 'proposal') state.proposalId = arg;
@@ -299,7 +309,7 @@ async function render() {
   clearErrors();
   try {
     if (!state.key) await loadKey();
-    if (!state.role) await loadMe();
+    if (!state.role && state.token) await loadMe();
     await SHOW[page]();
     if (mine === rendering) setHead(state.head);
   } catch (e) {
@@ -310,12 +320,39 @@ async function render() {
   }
 }
 
-// Who signed in: a manager gets the desk.
+// Who signed in: a manager gets the desk; a donor the pages of the fund's
+// views and its own records; the public the views the fund opened.
 async function loadMe() {
   const me = await api('/v1/me');
   state.role = me.role;
-  $('signed-in-as').textContent = `${me.name} (${me.role})`;
-  $('nav-record').hidden = me.role !== 'manager';
+  state.donor = me.donor || null;
+  $('signed-in-as').textContent = me.role === 'donor' ? `${me.name} (donor ${me.donor})` : `${me.name} (${me.role})`;
+  showNav();
+}
+
+function showNav() {
+  const open = page => state.token ? !(page === 'proposal' && state.role === 'donor') : state.public.includes(
+    { fund: 'fund', regions: 'regions', calls: 'calls', statements: 'statements' }[page]) || page === 'chain';
+  for (const a of document.querySelectorAll('#nav a')) a.hidden = !open(a.dataset.page);
+  $('nav-record').hidden = state.role !== 'manager';
+  $('sign-out').textContent = state.token ? 'Sign out' : 'Sign in';
+  $('nav').hidden = false;
+}
+
+// Without a token: the pages of the views the fund opened to the public,
+// when it opened any.
+async function openPublic() {
+  let open = [];
+  try {
+    open = (await api('/v1/public')).public;
+  } catch (_) { /* an older server: sign-in only */ }
+  if (!open.length) return;
+  state.public = open;
+  $('sign-in').hidden = true;
+  $('signed-in-as').textContent = 'public views';
+  showNav();
+  if (!state.public.includes(route().page)) location.hash = state.public.includes('fund') ? 'fund' : state.public[0];
+  render();
 }
 
 // Links to the desk's form of `type`, with fields preset, for a manager.
@@ -325,9 +362,12 @@ function recordLink(text, type, preset) {
 }
 
 function signOut(message) {
+  const wasPublic = !state.token && state.public;
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
   state.role = null;
+  state.donor = null;
+  state.public = null;
   $('nav-record').hidden = true;
   $('signed-in-as').textContent = '';
   state.key = null;
@@ -338,10 +378,12 @@ function signOut(message) {
   $('sign-in').hidden = false;
   clearErrors();
   if (message) showError(message);
+  if (!wasPublic && !message) openPublic();
 }
 
 function signedIn(token) {
   state.token = token;
+  state.public = null;
   $('sign-in').hidden = true;
   $('nav').hidden = false;
   render();
@@ -377,4 +419,5 @@ document.addEventListener('DOMContentLoaded', () => {
   window.addEventListener('hashchange', render);
   const kept = sessionStorage.getItem(TOKEN_KEY);
   if (kept) signedIn(kept);
+  else openPublic();
 });

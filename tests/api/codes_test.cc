@@ -159,6 +159,17 @@ TEST_CASE("every code the server answers with comes back with the status of the 
        }},
       {Code::kInvalidAsOf, [&] { return get("/v1/fund?as_of=x", s.board); }},
       {Code::kInvalidPeriod, [&] { return get("/v1/statements?period=2014-2016", s.board); }},
+      {Code::kRateLimited,
+       [&] {
+         ServedOptions open;
+         open.events.clear();
+         open.public_views = *parse_public_views("fund");
+         open.public_limits = {.per_second = 0.001, .burst = 1};
+         Served limited(open);
+         Client anyone(limited.port());
+         REQUIRE(anyone.send(http::verb::get, "/v1/fund").status == 200);
+         return anyone.send(http::verb::get, "/v1/fund");
+       }},
       {Code::kInvalidSeq, [&] { return get("/v1/events?from=x", s.auditor); }},
       {Code::kInvalidLimit, [&] { return get("/v1/events?limit=0", s.auditor); }},
       {Code::kInvalidTreeSize, [&] { return get("/v1/audit/consistency?first=1&second=999999", s.board); }},

@@ -64,7 +64,7 @@ const std::map<std::string, std::vector<Ask>> kDonorAnswers = {
     {"POST /v1/backups", {{"/v1/backups", 403}}},
 };
 
-TEST_CASE("a donor's token reads the fund and its own records; another donor's are as none", "[server][roles]") {
+TEST_CASE("a donor's token reads the fund and its own records, another donor's as none", "[server][roles]") {
   ServedOptions options;
   options.events = fundledger::test::story::fund_to_2016() + fundledger::test::story::kLate + "\n";
   options.donor = "NOR";

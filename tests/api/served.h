@@ -34,6 +34,8 @@ struct ServedOptions {
   std::filesystem::path backups;  // serve --backups
   bool follow_tokens = false;     // as serve: the tokens file read again on change, access recorded
   std::string donor;              // a donor: a donor's token for it, `dora`
+  PublicViews public_views;       // serve --public
+  RateLimiter::Limits public_limits;
 };
 
 struct Served {
@@ -67,6 +69,8 @@ struct Served {
     o.limits = options.limits;
     o.backups = options.backups;
     if (options.follow_tokens) o.tokens_file = dir / "tokens";
+    o.public_views = options.public_views;
+    o.public_limits = options.public_limits;
     Result<std::unique_ptr<Server>> s =
         Server::start(*ledger.store, *ledger.writer, *TokenStore::load(dir / "tokens"), signer, o);
     REQUIRE(s.status().to_string() == "ok");

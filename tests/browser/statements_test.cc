@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 
@@ -113,6 +114,58 @@ TEST_CASE("the Statements page shows the API's statement, signed, and prints on 
   }
   CHECK(pages >= 1);
   page.call("Emulation.setEmulatedMedia", {{"media", ""}});
+}
+
+TEST_CASE("the public reads the open views without signing in, and a donor sees its own pledges", "[browser][slow]") {
+  INFO("the browser test needs " << kChromium << " (Debian's chromium; tools/install-deps --test installs it)");
+  REQUIRE(std::filesystem::exists(kChromium));
+  test::TempDir dir;
+  const std::string data = dir.str() + "/ledger";
+  REQUIRE(test::run_cli("demo --data " + data).exit_code == 0);
+  const test::Run added = test::run_cli("token add --name japan --role donor --donor JPN --data " + data);
+  REQUIRE(added.exit_code == 0);
+  const std::string japan = json::parse(added.out)["token"];
+  std::ofstream(data + "/public") << "fund,regions,programmes,calls,statements\n";
+  test::ServeProcess serve(dir, data);
+  CHECK(serve.listening()["public"] == json{"fund", "regions", "programmes", "calls", "statements"});
+  test::Client api(serve.port());
+  auto get = [&](const std::string& target, const std::string& token) {
+    const test::Reply r = api.send(http::verb::get, target, token);
+    INFO(target);
+    REQUIRE(r.status == 200);
+    return r.body;
+  };
+
+  Browser browser(dir.path() / "chromium");
+  Page page(browser.port());
+  page.call("Page.enable");
+  page.call("Runtime.enable");
+  page.call("Page.navigate", {{"url", "https://127.0.0.1:" + std::to_string(serve.port()) + "/"}});
+  // No sign-in: the fund at a glance, without the donors' table.
+  page.wait_for("document.readyState === 'complete' && document.body.dataset.ready === 'fund'");
+  CHECK(page.evaluate("document.getElementById('sign-in').hidden") == true);
+  CHECK(page.text("fund-received") == usd(get("/v1/fund", "")["view"]["received"]));
+  CHECK(page.evaluate("document.getElementById('fund-donors').hidden") == true);
+  CHECK(page.evaluate("document.querySelector('#nav a[data-page=proposal]').hidden") == true);
+  CHECK(page.text("view-signature") == "Views signed by the log key: verified.");
+  page.show("statements", "statements");
+  check_figures(page, get("/v1/statements?period=2014-2015", "")["view"]);
+  save_screenshot(page.screenshot(), "public-statements.png");
+
+  // Japan's finance officer signs in: its own pledges, nobody else's.
+  page.evaluate("document.getElementById('sign-out').click(); true");
+  page.wait_for("!document.getElementById('sign-in').hidden");
+  page.evaluate("document.body.dataset.ready = ''; document.getElementById('token').value = '" + japan +
+                "'; document.getElementById('sign-in-form').requestSubmit(); location.hash = 'fund'; true");
+  page.wait_for("document.body.dataset.ready === 'fund' && document.getElementById('signed-in-as').textContent "
+                "!== 'public views'");
+  CHECK(page.text("signed-in-as") == "japan (donor JPN)");
+  const json own = get("/v1/donors/JPN", japan)["view"];
+  CHECK(page.text("donor-JPN-USD-pledged") == grouped(own["currencies"][0]["pledged"]));
+  CHECK(page.text("donor-JPN-received-usd") == usd(own["received_usd"]));
+  CHECK(page.evaluate("document.querySelectorAll('#donor-table tbody tr').length") == own["currencies"].size());
+  CHECK(page.errors() == "");
+  save_screenshot(page.screenshot(), "donor.png");
 }
 
 }  // namespace
