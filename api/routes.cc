@@ -92,13 +92,13 @@ Response openapi(const Services&, const Call&) {
   return r;
 }
 
-// Who the token belongs to, so that a page shows what its role may do.
 // Which views answer without a token: what the dashboard offers before
 // anyone signs in.
 Response public_views(const Services& s, const Call&) {
   return json_response({{"public", s.public_views.names}});
 }
 
+// Who the token belongs to, so that a page shows what its role may do.
 Response me(const Services&, const Call& c) {
   nlohmann::json out = {{"name", c.owner->name}, {"role", role_name(c.owner->role)}};
   if (c.owner->role == Role::kDonor) out["donor"] = c.owner->donor;

@@ -36,6 +36,7 @@ struct ServeOptions {
   unsigned threads = 0;
   std::string backups;
   std::optional<std::string> public_views;  // --public; nullopt: the ledger's `public` file, if any
+  double public_rate = api::RateLimiter::Limits{}.per_second;  // requests/s per address; thrice that at once
 };
 
 // As many open files as the system lets this process have: every
@@ -136,6 +137,9 @@ int run_serve(const ServeOptions& o) {
   options.backups = o.backups;
   options.tokens_file = std::filesystem::path(o.data) / api::kTokensFile;
   options.public_views = *open;
+  if (!(o.public_rate > 0)) return fail(Status::error(Code::kUsage, "--public-rate is above 0", "public_rate"));
+  options.public_limits.per_second = o.public_rate;
+  options.public_limits.burst = 3 * o.public_rate;
   const std::size_t token_count = tokens->size();
   // A checkpoint of the log as it stands, before the writer starts (the
   // server signs the next ones).
@@ -169,6 +173,8 @@ void add_serve_commands(CLI::App& app, Action& action) {
   serve->add_option("--public", s->public_views,
                     "Views answered without a token, comma-separated: fund, regions, programmes, calls, statements, "
                     "exports (default: those of the ledger's `public` file, else none)");
+  serve->add_option("--public-rate", s->public_rate,
+                    "Requests a second one client address may make without a token, thrice that at once (default 20)");
   serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
 
 }

@@ -36,6 +36,7 @@ const std::map<std::string, std::vector<Ask>> kDonorAnswers = {
     {"GET /healthz", {{"/healthz", 200}}},
     {"GET /openapi.json", {{"/openapi.json", 200}}},
     {"GET /metrics", {{"/metrics", 403}}},
+    {"GET /v1/public", {{"/v1/public", 200}}},
     {"GET /v1/me", {{"/v1/me", 200}}},
     {"POST /v1/events", {{"/v1/events", 403}, {"/v1/events?dry_run=true", 403}}},
     {"GET /v1/events", {{"/v1/events", 403}}},
