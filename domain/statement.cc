@@ -52,6 +52,36 @@ Status bad_period(std::string message) { return Status::error(Code::kInvalidPeri
 
 }  // namespace
 
+Status rests_on_present(const FundState& state, std::uint64_t seq, EventType type, const DataView& d) {
+  const auto decided = [&](ProposalStatus want) {
+    const Proposal* p = state.proposal(d.get("proposal"));
+    return p != nullptr && p->status == want;
+  };
+  bool present = true;
+  switch (type) {
+    case EventType::kPledgeWrittenOff: present = !state.pledge_owner(d.get("pledge")).empty(); break;
+    case EventType::kContributionReceived: present = !d.has("pledge") || !state.pledge_owner(d.get("pledge")).empty(); break;
+    case EventType::kCallClosed:
+    case EventType::kProposalSubmitted: present = state.call(d.get("call")) != nullptr; break;
+    case EventType::kProposalApproved:
+    case EventType::kProposalRejected: present = decided(ProposalStatus::kSubmitted); break;
+    case EventType::kDisbursementMade:
+    case EventType::kRefundReceived:
+    case EventType::kAllocationReleased: present = decided(ProposalStatus::kApproved); break;
+    case EventType::kEntryReversed:
+      present = d.has("proposal") ? decided(ProposalStatus::kApproved)
+                                  : !d.has("pledge") || !state.pledge_owner(d.get("pledge")).empty();
+      break;
+    default: break;
+  }
+  if (present) return Status::ok();
+  return Status::error(Code::kRuleViolation,
+                       "event " + std::to_string(seq) + " (" + std::string(event_type_name(type)) + ", dated " +
+                           std::string(business_date(type, d, "")) +
+                           ") is dated before what it rests on, so no view by date can hold it; fundledger verify "
+                           "names the rule it breaks");
+}
+
 bool in_view_of_day(EventType type, std::string_view date, std::string_view day) {
   return date_field(type).empty() || date <= day;
 }
@@ -123,10 +153,11 @@ StatementBuilder::StatementBuilder(Period period, std::optional<std::uint64_t> r
   state_.accept_any_sums();
 }
 
-void StatementBuilder::add(std::uint64_t seq, EventType type, const DataView& data, std::string_view id,
-                           std::string_view recorded_at) {
+Status StatementBuilder::add(std::uint64_t seq, EventType type, const DataView& data, std::string_view id,
+                             std::string_view recorded_at) {
   const std::string_view date = business_date(type, data, recorded_at);
-  if (!in_view_of_day(type, date, period_.to)) return;
+  if (!in_view_of_day(type, date, period_.to)) return Status::ok();
+  FL_RETURN_IF_ERROR(rests_on_present(state_, seq, type, data));
   const bool registration = date_field(type).empty();
   if (!registration && recorded_after_ && seq > *recorded_after_ && date >= period_.from) {
     late_.push_back({seq, std::string(id), type, std::string(date), std::string(recorded_at)});
@@ -140,6 +171,7 @@ void StatementBuilder::add(std::uint64_t seq, EventType type, const DataView& da
   }
   state_.set_seq(seq - 1);
   state_.apply(type, data, seq);
+  return Status::ok();
 }
 
 void StatementBuilder::count(EventType type, const DataView& d, std::int64_t sign, std::string_view date) {

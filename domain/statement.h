@@ -31,6 +31,13 @@ namespace fundledger {
 // every such view.
 bool in_view_of_day(EventType type, std::string_view date, std::string_view day);
 
+// Whether what event `seq` of `type` rests on stands in `state`, a fund of
+// the events chosen by date: always for a log the rules let in, every dated
+// event dated on or after what it rests on; not for one recorded before
+// that rule that breaks it (verify refuses it too). Refusals:
+// rule_violation, naming the event.
+Status rests_on_present(const FundState& state, std::uint64_t seq, EventType type, const DataView& data);
+
 // Days from..to of business dates, both included, and the name the fund
 // gives them: "2014" (a calendar year), "2014-2015" (a biennium) or
 // "2014-03-01..2014-06-30".
@@ -61,8 +68,9 @@ class StatementBuilder {
   StatementBuilder(Period period, std::optional<std::uint64_t> recorded_after);
 
   // Event `seq` of the log; events come in seq order, each once.
-  void add(std::uint64_t seq, EventType type, const DataView& data, std::string_view id,
-           std::string_view recorded_at);
+  // Refusals: those of rests_on_present.
+  Status add(std::uint64_t seq, EventType type, const DataView& data, std::string_view id,
+             std::string_view recorded_at);
 
   // The statement, its identities checked (FL_CHECK): closing cash is
   // opening cash plus sources less uses, and equals the unallocated money

@@ -42,7 +42,7 @@ Status add_trail_events(const StoreReader& reader, nlohmann::json& trail) {
 // by their shape without decoding them whole (the log's bytes were checked
 // as they were written; verify checks them again): a view as of a day and
 // a statement look at every event and apply a part of them.
-using StoredEvent = std::function<void(const Envelope& e, const DataView& data)>;
+using StoredEvent = std::function<Status(const Envelope& e, const DataView& data)>;
 Status for_each_stored(const StoreReader& reader, std::uint64_t last, const StoredEvent& each,
                        const ProgressFn& progress = nullptr) {
   const auto cursor = reader.cursor(Family::kEvents, seq_key(1));
@@ -55,7 +55,7 @@ Status for_each_stored(const StoreReader& reader, std::uint64_t last, const Stor
       if (!cursor->status()) return cursor->status();
       return unreadable_event(seq);
     }
-    each(*e, *data);
+    FL_RETURN_IF_ERROR(each(*e, *data));
     if (progress && seq % kProgressEvents == 0) progress(seq, last);
   }
   return Status::ok();
@@ -98,9 +98,11 @@ Result<nlohmann::json> view_as_of_date(std::shared_ptr<const StoreReader> reader
   FundState state;
   state.accept_any_sums();
   FL_RETURN_IF_ERROR(for_each_stored(*reader, seq, [&](const Envelope& e, const DataView& data) {
-    if (!in_view_of_day(e.type, business_date(e.type, data, e.recorded_at), day)) return;
+    if (!in_view_of_day(e.type, business_date(e.type, data, e.recorded_at), day)) return Status::ok();
+    FL_RETURN_IF_ERROR(rests_on_present(state, e.seq, e.type, data));
     state.set_seq(e.seq - 1);
     state.apply(e.type, data, e.seq);
+    return Status::ok();
   }));
   Result<nlohmann::json> view = render_view(state, kind, id);
   if (!view) return view.status();
@@ -124,7 +126,8 @@ Result<nlohmann::json> statement_as_of(const StoreReader& reader, const Period& 
   }
   StatementBuilder builder(period, recorded_after);
   FL_RETURN_IF_ERROR(for_each_stored(
-      reader, seq, [&](const Envelope& e, const DataView& data) { builder.add(e.seq, e.type, data, e.id, e.recorded_at); },
+      reader, seq,
+      [&](const Envelope& e, const DataView& data) { return builder.add(e.seq, e.type, data, e.id, e.recorded_at); },
       progress));
   Result<nlohmann::json> block = as_of_block(reader, seq);
   if (!block) return block.status();

@@ -149,6 +149,27 @@ TEST_CASE("the 2014, 2015 and 2014-2015 statements, before and after a late entr
   CHECK((*fund)["view"]["cash"] == "1055000.00");
 }
 
+TEST_CASE("a log that dates a payment before its approval is refused by date, never followed", "[statement]") {
+  test::Ledger ledger;
+  ledger.append(fund_to_2016());
+  ledger.close();
+  // Event 13, the first payment (2014-10-01), dated before its approval
+  // (2014-09-01), as no rule lets in now but an older log may hold.
+  test::forge_event(ledger.dir.path(), 13, [](json& e) { e["data"]["paid_on"] = "2014-08-01"; });
+  Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{.read_only = true});
+  REQUIRE(store.is_ok());
+  const std::string refused =
+      "rule_violation: event 13 (disbursement.made, dated 2014-08-01) is dated before what it rests on, so no view "
+      "by date can hold it; fundledger verify names the rule it breaks";
+  CHECK(statement_as_of(*(*store)->reader(), *period_between("2014-01-01", "2014-08-31"), std::nullopt, std::nullopt)
+            .status()
+            .to_string() == refused);
+  CHECK(view_as_of_date((*store)->reader(), ViewKind::kFund, "", std::nullopt, "2014-08-31").status().to_string() ==
+        refused);
+  // By the year's end the approval stands before it again.
+  CHECK(statement_as_of(*(*store)->reader(), *named_period("2014"), std::nullopt, std::nullopt).is_ok());
+}
+
 TEST_CASE("a period is a year, a biennium or a range of days", "[statement]") {
   CHECK(named_period("2015")->from == "2015-01-01");
   CHECK(named_period("2014-2015")->to == "2015-12-31");
