@@ -82,7 +82,7 @@ void make_cacheable(Response& r, std::string_view query, std::string_view if_non
   const bool pinned = query_param(query, "as_of").has_value();
   r.cache_control = pinned ? "public, max-age=31536000, immutable" : "public, max-age=60";
   r.etag = "\"" + to_hex(sha256(r.body)).substr(0, 32) + "\"";
-  if (!if_none_match.empty() && (if_none_match == "*" || if_none_match.find(r.etag) != std::string_view::npos)) {
+  if (etag_matches(if_none_match, r.etag)) {
     r.status = 304;
     r.body.clear();
   }

@@ -66,6 +66,10 @@ Response json_response(const nlohmann::json& body) {
   return r;
 }
 
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  return !if_none_match.empty() && (if_none_match == "*" || if_none_match.find(etag) != std::string_view::npos);
+}
+
 std::optional<std::string_view> query_param(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     const auto amp = query.find('&');

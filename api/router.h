@@ -80,6 +80,9 @@ inline Response refusal_response(const Status& status) { return refusal_response
 Response json_response(const nlohmann::json& body);
 // The value of `name` in a query string ("a=1&b=2"), nullopt when absent.
 std::optional<std::string_view> query_param(std::string_view query, std::string_view name);
+// Whether a request's If-None-Match (empty when it has none) names `etag`
+// or is "*": the client holds what the answer would be, and gets 304.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
 // A seq in a query: decimal digits, no sign, no leading zeros but "0".
 std::optional<std::uint64_t> parse_seq(std::string_view text);
 

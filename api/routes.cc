@@ -244,8 +244,7 @@ Response events(const Services& s, const Call& c) {
     Result<std::string> tag = page_etag(*reader, first, count);
     if (!tag) return refusal_response(tag.status());
     etag = std::move(*tag);
-    const std::string_view asked = c.request.if_none_match;
-    if (!asked.empty() && (asked == "*" || asked.find(etag) != std::string_view::npos)) {
+    if (etag_matches(c.request.if_none_match, etag)) {
       Response r;
       r.status = 304;
       r.etag = etag;
