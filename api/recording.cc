@@ -132,9 +132,7 @@ Result<std::vector<ExportFile>> import_files(const std::string& body) {
       return bad("each file is {\"name\",\"content\"}, both strings");
     }
     const std::string name = f["name"];
-    bool known = false;
-    for (const CsvKind& kind : csv_kinds()) known = known || name == kind.file;
-    if (!known) return Status::error(Code::kInvalidCsv, name + " is not a file of `export --format csv`", "files");
+    if (!is_csv_export_file(name)) return Status::error(Code::kInvalidCsv, name + " is not a file of `export --format csv`", "files");
     files.push_back({name, f["content"]});
   }
   if (files.empty()) return bad("the body holds no file");
@@ -156,7 +154,8 @@ Response post_import(const Services& s, const Call& c) {
   if (!import) return import_refusal(import.status(), where);
   if (import->drafts.empty()) return error_response(Code::kInvalidCsv, "the files hold no row to import", "files");
   const std::vector<ImportRow> rows = import->rows;
-  const std::size_t left_out = import->access_rows_left_out;
+  const nlohmann::json left_out = {{"access.csv", import->access_rows_left_out},
+                                   {"statement.csv", import->statement_rows_left_out}};
   const DryRunResult result = s.writer.submit(std::move(import->drafts), c.owner->actor(), *dry);
   const Status& status = result.status;
   const std::optional<std::size_t> failed_at = result.failed_at;
@@ -178,7 +177,7 @@ Response post_import(const Services& s, const Call& c) {
     all_repeats = all_repeats && receipt.repeat;
   }
   Response r = json_response(
-      {{"dry_run", *dry}, {"events", std::move(events)}, {"left_out", {{"access.csv", left_out}}}});
+      {{"dry_run", *dry}, {"events", std::move(events)}, {"left_out", left_out}});
   r.status = *dry || all_repeats ? 200 : 201;
   return r;
 }

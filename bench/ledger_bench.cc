@@ -178,7 +178,7 @@ void BM_Rebuild(benchmark::State& state) {
 void BM_VerifyProjection(benchmark::State& state) {
   auto store = open_built(true);
   for (auto _ : state) {
-    Result<VerifyReport> report = verify_projection(*store);
+    Result<ProjectionReport> report = verify_projection(*store);
     FL_CHECK(report.is_ok() && report->ok());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines().size()));

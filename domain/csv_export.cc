@@ -36,6 +36,14 @@ const std::vector<CsvKind>& csv_kinds() {
   return kinds;
 }
 
+bool is_csv_export_file(std::string_view name) {
+  if (name == kStatementCsvFile) return true;
+  for (const CsvKind& kind : csv_kinds()) {
+    if (name == kind.file) return true;
+  }
+  return false;
+}
+
 namespace exports {
 namespace {
 

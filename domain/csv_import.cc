@@ -371,6 +371,13 @@ Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& wh
       }
     }
   }
+  for (const ExportFile& f : files) {
+    if (f.name != kStatementCsvFile) continue;
+    where = {f.name, 0};
+    Result<std::vector<Row>> rows = parse_csv(f.content, where);
+    if (!rows) return rows.status();
+    out.statement_rows_left_out += rows->empty() ? 0 : rows->size() - 1;
+  }
   std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     if (a.seq.has_value() != b.seq.has_value()) return a.seq.has_value();
     return a.seq ? *a.seq < *b.seq : a.order < b.order;

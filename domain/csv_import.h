@@ -16,7 +16,8 @@
 // Empty cells are absent fields; `regions` lists regions separated by
 // spaces, none or all five meaning a call open to every region.
 // access.csv is left out: the ledger records its own tokens (SPEC:
-// reserved_type).
+// reserved_type); and so is statement.csv, which the export makes from
+// the other files.
 
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +41,7 @@ struct CsvImport {
   std::vector<Draft> drafts;          // in the order to append
   std::vector<ImportRow> rows;        // the row of each draft
   std::size_t access_rows_left_out = 0;
+  std::size_t statement_rows_left_out = 0;
 };
 
 // The events of `files` (named as csv_kinds() names them; any subset).

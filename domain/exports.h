@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/event.h"
@@ -61,6 +62,12 @@ struct CsvKind {
   std::vector<const char*> columns;
 };
 const std::vector<CsvKind>& csv_kinds();
+// The file of `export --format csv` beside them that holds the statement
+// of sources and uses (domain/statement.h: statement_csv), made from the
+// others and so left out by import.
+inline constexpr const char* kStatementCsvFile = "statement.csv";
+// Whether `name` is a file of `export --format csv`.
+bool is_csv_export_file(std::string_view name);
 
 // Renders the files of one format from the events of a log, 1 to N in
 // order, as they are added: it holds the output and what is needed to

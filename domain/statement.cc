@@ -7,6 +7,7 @@
 #include "domain/money.h"
 #include "domain/schema.h"
 #include "util/check.h"
+#include "util/timestamp.h"
 
 namespace fundledger {
 namespace {
@@ -111,8 +112,12 @@ Result<Period> period_between(std::string_view from, std::string_view to) {
   return Period{std::string(from) + ".." + std::string(to), std::string(from), std::string(to)};
 }
 
+Period whole_log_period() {
+  return Period{"the whole log", std::to_string(kDateYearMin) + "-01-01", std::to_string(kDateYearMax) + "-12-31"};
+}
+
 std::string statement_csv(const json& s) {
-  std::string out = "line,id,currency,amount\r\n";
+  std::string out(kStatementCsvHeader);
   const auto line = [&out](std::string_view what, std::string_view id, std::string_view currency,
                            const json& amount) {
     out += std::string(what) + "," + std::string(id) + "," + std::string(currency) + "," +
@@ -159,6 +164,10 @@ Status StatementBuilder::add(std::uint64_t seq, EventType type, const DataView& 
   if (!in_view_of_day(type, date, period_.to)) return Status::ok();
   FL_RETURN_IF_ERROR(rests_on_present(state_, seq, type, data));
   const bool registration = date_field(type).empty();
+  if (!registration) {
+    if (first_date_.empty() || date < first_date_) first_date_ = std::string(date);
+    if (date > last_date_) last_date_ = std::string(date);
+  }
   if (!registration && recorded_after_ && seq > *recorded_after_ && date >= period_.from) {
     late_.push_back({seq, std::string(id), type, std::string(date), std::string(recorded_at)});
   }
@@ -300,19 +309,75 @@ json StatementBuilder::months_json() const {
   return months;
 }
 
-json StatementBuilder::render() const {
-  FL_CHECK_OK(state_.source_status());
+std::optional<Period> StatementBuilder::years_of_events() const {
+  if (first_date_.empty()) return std::nullopt;
+  Result<Period> years = period_between(first_date_.substr(0, 4) + "-01-01", last_date_.substr(0, 4) + "-12-31");
+  FL_CHECK(years.is_ok());
+  return *years;
+}
+
+void StatementBuilder::narrow_to(Period period) {
+  FL_CHECK(opening_cash_ == 0 && period.to <= period_.to);
+  FL_CHECK(first_date_.empty() || (period.from <= first_date_ && last_date_ <= period.to));
+  period_ = std::move(period);
+}
+
+StatementFigures StatementBuilder::figures() const {
   const Totals& t = state_.totals();
-  std::int64_t closing = opening_cash_, sources = 0;
-  for (const auto& [id, s] : flows_.sources) add_to(sources, s.usd);
-  add_to(closing, sources);
-  add_to(closing, -flows_.disbursed);
-  add_to(closing, flows_.refunded);
+  StatementFigures f;
+  f.opening_cash = opening_cash_;
+  for (const auto& [id, s] : flows_.sources) add_to(f.sources, s.usd);
+  f.uses = flows_.disbursed;
+  add_to(f.uses, -flows_.refunded);
+  f.closing_cash = opening_cash_;
+  add_to(f.closing_cash, f.sources);
+  add_to(f.closing_cash, -f.uses);
+  f.undisbursed = t.approved - t.disbursed;
+  f.unallocated = t.unallocated();
+  return f;
+}
+
+Status StatementBuilder::check() const {
+  FL_RETURN_IF_ERROR(state_.source_status());
+  const StatementFigures f = figures();
+  const auto broken = [this](const std::string& what, std::int64_t a, std::int64_t b) {
+    return Status::error(Code::kInvariantBroken, "the statement of " + period_.name + " does not tie: " + what +
+                                                     " (" + usd(a) + " against " + usd(b) + ")");
+  };
   // The same figure two ways: the period's flows, and the fund as of its
   // last day; and SPEC 2's identity at that day.
-  FL_CHECK(closing == t.cash());
-  const std::int64_t undisbursed = t.approved - t.disbursed;
-  FL_CHECK(closing == t.unallocated() + undisbursed);
+  const std::int64_t cash = state_.totals().cash();
+  if (f.closing_cash != cash) {
+    return broken("opening cash plus sources less uses is not the fund's cash on " + period_.to, f.closing_cash, cash);
+  }
+  std::int64_t held = f.unallocated;
+  add_to(held, f.undisbursed);
+  if (f.closing_cash != held) {
+    return broken("closing cash is not the unallocated money plus the undisbursed commitments", f.closing_cash, held);
+  }
+  const auto sum = [](const auto& amounts) {
+    std::int64_t total = 0;
+    for (const auto& a : amounts) add_to(total, a.second);
+    return total;
+  };
+  std::int64_t by_region = 0;
+  for (const std::int64_t a : flows_.uses_by_region) add_to(by_region, a);
+  for (const auto& [what, total] : {std::pair<const char*, std::int64_t>{"call", sum(flows_.uses_by_call)},
+                                    {"programme", sum(flows_.uses_by_programme)},
+                                    {"region", by_region}}) {
+    if (total != f.uses) return broken(std::string("the uses by ") + what + " do not add up to the uses", total, f.uses);
+  }
+  std::int64_t month_end = opening_cash_;
+  add_to(month_end, sum(flows_.cash_by_month));
+  if (month_end != f.closing_cash) {
+    return broken("the cash at the last month's end is not the closing cash", month_end, f.closing_cash);
+  }
+  return Status::ok();
+}
+
+json StatementBuilder::render() const {
+  FL_CHECK_OK(check());
+  const StatementFigures f = figures();
   std::int64_t committed = flows_.approved;
   add_to(committed, -flows_.released);
   add_to(committed, -flows_.refunded);
@@ -328,15 +393,15 @@ json StatementBuilder::render() const {
               {"opening_cash", usd(opening_cash_)},
               {"sources", sources_json()},
               {"uses", uses_json()},
-              {"closing_cash", usd(closing)},
+              {"closing_cash", usd(f.closing_cash)},
               {"cash_by_month", months_json()},
               {"commitments",
                {{"approved", usd(flows_.approved)},
                 {"released", usd(-flows_.released)},
                 {"refunded", usd(-flows_.refunded)},
                 {"total", usd(committed)},
-                {"undisbursed_at_end", usd(undisbursed)}}},
-              {"unallocated_at_end", usd(t.unallocated())},
+                {"undisbursed_at_end", usd(f.undisbursed)}}},
+              {"unallocated_at_end", usd(f.unallocated)},
               {"pledges", pledges_json()}};
   if (recorded_after_) out["recorded_after"] = {{"seq", *recorded_after_}, {"events", std::move(late)}};
   return out;

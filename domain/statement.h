@@ -52,6 +52,10 @@ Result<Period> named_period(std::string_view name);
 // invalid_period (a day that is not a date, from after to).
 Result<Period> period_between(std::string_view from, std::string_view to);
 
+// Every business date there is: the period of a statement of the whole
+// log, named "the whole log".
+Period whole_log_period();
+
 // A rendered statement as one CSV table, a line per figure:
 // `line,id,currency,amount` ("source_usd,NOR,USD,230000.00" and
 // "source,NOR,NOK,2000000.00": a donor's gifts credited in USD and in its
@@ -59,6 +63,17 @@ Result<Period> period_between(std::string_view from, std::string_view to);
 // "use_by_region,AFR,USD,400000.00", "cash_at_month_end,2015-03,USD,...").
 // Its ids are business ids, region codes and months, which need no quoting.
 std::string statement_csv(const nlohmann::json& statement);
+inline constexpr std::string_view kStatementCsvHeader = "line,id,currency,amount\r\n";
+
+// The figures of a statement that tie to one another, in US cents.
+struct StatementFigures {
+  std::int64_t opening_cash = 0;
+  std::int64_t sources = 0;
+  std::int64_t uses = 0;  // payments less refunds
+  std::int64_t closing_cash = 0;
+  std::int64_t undisbursed = 0;  // commitments not yet paid at the period's end
+  std::int64_t unallocated = 0;
+};
 
 // Builds a statement from the log's events in seq order.
 class StatementBuilder {
@@ -72,10 +87,33 @@ class StatementBuilder {
   Status add(std::uint64_t seq, EventType type, const DataView& data, std::string_view id,
              std::string_view recorded_at);
 
-  // The statement, its identities checked (FL_CHECK): closing cash is
-  // opening cash plus sources less uses, and equals the unallocated money
-  // plus the commitments not yet paid at the period's end.
+  // Whether the statement's figures tie: closing cash is opening cash plus
+  // sources less uses, and is the fund's cash on the period's last day,
+  // which is the unallocated money plus the commitments not yet paid; the
+  // uses by call, by programme and by region each add up to the uses; and
+  // the cash at the last month's end is the closing cash. Refusals:
+  // invariant_broken, naming the first that does not (verify's replay).
+  Status check() const;
+
+  // The figures that tie, as check() computes them.
+  StatementFigures figures() const;
+
+  // The statement, its identities checked (FL_CHECK of check()).
   nlohmann::json render() const;
+
+  // The calendar years from the first dated event added to the last
+  // (nullopt when none): a period that holds every event added, for a
+  // builder of whole_log_period().
+  std::optional<Period> years_of_events() const;
+  // Takes `period` as the statement's own, for a builder of
+  // whole_log_period(); it must hold every event added (FL_CHECK), so that
+  // no figure moves.
+  void narrow_to(Period period);
+
+  // The first and last business dates of the dated events added ("" when
+  // none).
+  const std::string& first_date() const { return first_date_; }
+  const std::string& last_date() const { return last_date_; }
 
   // The fund as of the period's last day, of the events added so far.
   const FundState& state_at_end() const { return state_; }
@@ -124,6 +162,7 @@ class StatementBuilder {
   std::int64_t opening_cash_ = 0;
   Flows flows_;
   std::vector<Late> late_;
+  std::string first_date_, last_date_;
 };
 
 }  // namespace fundledger

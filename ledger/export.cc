@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "audit/bundle.h"
+#include "domain/data_view.h"
 #include "ledger/checkpoints.h"
 #include "ledger/replay.h"
 #include "ledger/view_as_of.h"
@@ -70,14 +71,34 @@ Result<WrittenBundle> write_bundle(Store& store, const NoteSigner& signer, const
 
 Result<std::vector<WrittenFile>> write_records(const StoreReader& reader, ExportFormat format,
                                                const IatiPublisher& publisher, std::uint64_t as_of,
+                                               const std::optional<Period>& statement_period,
                                                const std::filesystem::path& out, const ExportProgress& progress) {
   FL_RETURN_IF_ERROR(check_as_of(as_of, reader.head().size));
   Exporter exporter(format, publisher);
-  FL_RETURN_IF_ERROR(for_each_event(reader, as_of, [&exporter](const Event& e) { exporter.add(e); }, progress));
+  std::optional<StatementBuilder> statement;
+  if (format == ExportFormat::kCsv) statement.emplace(statement_period.value_or(whole_log_period()), std::nullopt);
+  Status dated;
+  FL_RETURN_IF_ERROR(for_each_event(
+      reader, as_of,
+      [&](const Event& e) {
+        exporter.add(e);
+        if (statement && dated.is_ok()) dated = statement->add(e.seq, e.type, DataView::of(e.data), e.id, e.recorded_at);
+      },
+      progress));
+  FL_RETURN_IF_ERROR(dated);
+  std::vector<ExportFile> files = exporter.files();
+  if (statement) {
+    std::optional<Period> years = statement_period ? std::nullopt : statement->years_of_events();
+    if (years) statement->narrow_to(std::move(*years));
+    // A log of no dated event, with no period asked for, has no period to
+    // state: the file is its header alone.
+    files.push_back({kStatementCsvFile, statement_period || years ? statement_csv(statement->render())
+                                                                  : std::string(kStatementCsvHeader)});
+  }
   PartialDirectory partial(out);
   FL_RETURN_IF_ERROR(partial.create());
   std::vector<WrittenFile> written;
-  for (const ExportFile& f : exporter.files()) {
+  for (const ExportFile& f : files) {
     FL_RETURN_IF_ERROR(write_new_file(partial.path() / f.name, f.content));
     written.push_back({f.name, f.content.size()});
   }

@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "audit/checkpoint.h"
 #include "audit/note.h"
 #include "domain/exports.h"
+#include "domain/statement.h"
 #include "ledger/store.h"
 #include "util/status.h"
 
@@ -40,10 +42,15 @@ struct WrittenFile {
 };
 
 // Writes the files of `format` (domain/exports.h) of the log as it stood
-// after event `as_of` into `out`. Refusals: invalid_as_of (beyond the
-// head), storage_error, store_corrupt.
+// after event `as_of` into `out`; with the CSV files, statement.csv: the
+// statement of sources and uses of `statement_period`, or when nullopt of
+// the calendar years from the first dated event to the last
+// (domain/statement.h). Refusals: invalid_as_of (beyond the head),
+// rule_violation (a log out of date order: rests_on_present),
+// storage_error, store_corrupt.
 Result<std::vector<WrittenFile>> write_records(const StoreReader& reader, ExportFormat format,
                                                const IatiPublisher& publisher, std::uint64_t as_of,
+                                               const std::optional<Period>& statement_period,
                                                const std::filesystem::path& out,
                                                const ExportProgress& progress = nullptr);
 

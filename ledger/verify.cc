@@ -34,8 +34,8 @@ class ProjectionCheck {
   ProjectionCheck(const StoreReader& reader, const ProgressFn& progress)
       : reader_(reader), progress_(progress), size_(reader.head().size), hash_key_(random_hash_key()) {}
 
-  Result<VerifyReport> run() {
-    VerifyReport report;
+  Result<ProjectionReport> run() {
+    ProjectionReport report;
     report.size = size_;
     report.chain = reader_.head().chain;
     business_event_.assign(size_ + 1, 0);
@@ -45,6 +45,13 @@ class ProjectionCheck {
     if (!failure_) FL_RETURN_IF_ERROR(read_business_index());
     if (!failure_) FL_RETURN_IF_ERROR(replay_all());
     if (!failure_) compare_business();
+    if (!failure_) {
+      if (const Status ties = statement_.check(); !ties) {
+        failure_ = Failure(size_, ties.code(), ties.message());
+      } else {
+        report.statement = LogStatement{statement_.first_date(), statement_.last_date(), statement_.figures()};
+      }
+    }
     report.failure = failure_;
     return report;
   }
@@ -135,6 +142,12 @@ class ProjectionCheck {
         failure_ = Failure(s.seq(), broken.code(), broken.message());
         return Next::kStop;
       }
+      // Registrations, the only events dated by their recorded_at, stand in
+      // every statement, so the statement of the whole log needs neither.
+      if (const Status dated = statement_.add(s.seq(), type, data, "", ""); !dated) {
+        failure_ = Failure(s.seq(), dated.code(), dated.message());
+        return Next::kStop;
+      }
       if (mark != marks_.end() && mark->first == s.seq()) {
         if (!snapshot_matches(s, mark->first, mark->second)) return Next::kStop;
         s.clear_dirty();
@@ -197,12 +210,13 @@ class ProjectionCheck {
   std::vector<std::uint64_t> business_event_;
   std::vector<std::uint64_t> business_index_;
   std::optional<Failure> business_failure_;
+  StatementBuilder statement_{whole_log_period(), std::nullopt};
   std::optional<Failure> failure_;
 };
 
 }  // namespace
 
-Result<VerifyReport> verify_projection(const Store& store, const ProgressFn& progress) {
+Result<ProjectionReport> verify_projection(const Store& store, const ProgressFn& progress) {
   const auto reader = store.reader();
   ProjectionCheck check(*reader, progress);
   return check.run();
@@ -295,9 +309,10 @@ Result<LedgerReport> verify_ledger(const Store& store, const VerifyOptions& opti
 
   // The log is what was appended; now the projection must be what the log
   // gives, and every event must pass the rules.
-  Result<VerifyReport> projection = verify_projection(store, options.on_replay_progress);
+  Result<ProjectionReport> projection = verify_projection(store, options.on_replay_progress);
   if (!projection) return projection.status();
   report.failure = projection->failure;
+  report.statement = projection->statement;
   return report;
 }
 

@@ -11,6 +11,7 @@
 
 #include "audit/bundle.h"
 #include "audit/note.h"
+#include "domain/statement.h"
 #include "ledger/store.h"
 #include "ledger/verify_log.h"
 #include "util/failure.h"
@@ -32,6 +33,18 @@ struct VerifyOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> on_replay_progress;
 };
 
+// The statement of sources and uses of the whole log (domain/statement.h),
+// from the first business date of its events to the last, as verify's
+// replay builds it beside the fund and checks that it ties.
+struct LogStatement {
+  std::string from, to;  // "" for a log of no dated event
+  StatementFigures figures;
+};
+
+struct ProjectionReport : VerifyReport {
+  std::optional<LogStatement> statement;  // when the replay went through
+};
+
 struct LedgerReport {
   std::uint64_t size = 0;  // the head's size
   Hash root{};             // the Merkle root recomputed from the leaves
@@ -39,6 +52,7 @@ struct LedgerReport {
   std::uint64_t checkpoints_kept = 0;
   std::optional<Checkpoint> extends;  // the earlier checkpoint, when it was given and the log extends it
   std::optional<Failure> failure;     // the first check that failed
+  std::optional<LogStatement> statement;
   bool ok() const { return !failure.has_value(); }
 };
 
@@ -55,9 +69,11 @@ Result<LedgerReport> verify_ledger(const Store& store, const VerifyOptions& opti
 // (invariant_broken, the cash identity among them), and at every stored
 // snapshot that its records are the replay's (projection_mismatch), and
 // that no record is stored outside a snapshot (projection_mismatch); the
-// index of business ids (business_index_mismatch). A storage error is the
-// Status; a failed check is a report with a failure.
-Result<VerifyReport> verify_projection(const Store& store,
+// index of business ids (business_index_mismatch); and that the statement
+// of the whole log, built by business date, ties (StatementBuilder::check:
+// invariant_broken). A storage error is the Status; a failed check is a
+// report with a failure.
+Result<ProjectionReport> verify_projection(const Store& store,
                                        const std::function<void(std::uint64_t, std::uint64_t)>& progress = nullptr);
 
 }  // namespace fundledger

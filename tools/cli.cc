@@ -37,6 +37,19 @@ void add_data_option(CLI::App& command, std::string& dir) {
   command.add_option("--data", dir, "The ledger's directory (default $FUNDLEDGER_DATA or ./fundledger-data)");
 }
 
+Result<Period> PeriodOptions::period() const {
+  if (name.empty() == (from.empty() || to.empty()) || (!name.empty() && (!from.empty() || !to.empty()))) {
+    return Status::error(Code::kUsage, "a period is --period 2014 (or 2014-2015), or --from DAY --to DAY", "period");
+  }
+  return name.empty() ? period_between(from, to) : named_period(name);
+}
+
+void add_period_options(CLI::App& command, PeriodOptions& period, const std::string& prefix) {
+  command.add_option("--period", period.name, prefix + "A calendar year (2014) or a biennium (2014-2015)");
+  command.add_option("--from", period.from, prefix + "The period's first day, YYYY-MM-DD");
+  command.add_option("--to", period.to, prefix + "The period's last day, YYYY-MM-DD");
+}
+
 void print_json(const nlohmann::ordered_json& value) {
   std::cout << value.dump() << '\n';
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
+#include "domain/statement.h"
 #include "ledger/store.h"
 #include "util/status.h"
 
@@ -25,6 +26,17 @@ inline constexpr int kExitUsage = 2;
 // Adds `--data DIR` to `command`: the ledger's directory, by default
 // $FUNDLEDGER_DATA or ./fundledger-data.
 void add_data_option(CLI::App& command, std::string& dir);
+
+// A period of business dates, from --period (a year or a biennium) or
+// --from and --to.
+struct PeriodOptions {
+  std::string name, from, to;
+  bool given() const { return !name.empty() || !from.empty() || !to.empty(); }
+  // The period. Refusals: usage (--period with --from or --to, or one of
+  // --from and --to alone), invalid_period.
+  Result<Period> period() const;
+};
+void add_period_options(CLI::App& command, PeriodOptions& period, const std::string& prefix = "");
 
 // Prints one line of JSON on stdout.
 void print_json(const nlohmann::ordered_json& value);

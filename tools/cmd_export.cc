@@ -1,6 +1,7 @@
 // export --out DIR: the audit bundle (events.jsonl, checkpoint,
 // verifier.key); export --format csv|iati --out DIR: the fund's records
-// for spreadsheets or IATI. The work is ledger/export.h's.
+// for spreadsheets or IATI, with --format csv the statement of sources and
+// uses of a period beside them. The work is ledger/export.h's.
 
 #include <filesystem>
 #include <memory>
@@ -19,12 +20,22 @@ struct ExportOptions {
   std::string out;
   std::string format;  // empty: the audit bundle
   std::optional<std::uint64_t> as_of;
+  PeriodOptions statement;  // statement.csv's period; by default the years of the log's events
   IatiPublisher publisher;
 };
 
 int run_records_export(const ExportOptions& o, const std::filesystem::path& out) {
   if (o.format != "csv" && o.format != "iati") {
     return fail(Status::error(Code::kUsage, "--format is csv or iati", "format"));
+  }
+  std::optional<Period> period;
+  if (o.statement.given()) {
+    if (o.format != "csv") {
+      return fail(Status::error(Code::kUsage, "--period, --from and --to go with --format csv", "period"));
+    }
+    Result<Period> asked = o.statement.period();
+    if (!asked) return fail(asked.status());
+    period = std::move(*asked);
   }
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
@@ -33,8 +44,8 @@ int run_records_export(const ExportOptions& o, const std::filesystem::path& out)
   const std::uint64_t size = o.as_of.value_or(reader->head().size);
   Progress progress("export");
   const Result<std::vector<WrittenFile>> files =
-      write_records(*reader, o.format == "csv" ? ExportFormat::kCsv : ExportFormat::kIati, o.publisher, size, out,
-                    [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
+      write_records(*reader, o.format == "csv" ? ExportFormat::kCsv : ExportFormat::kIati, o.publisher, size,
+                    period, out, [&progress](std::uint64_t done, std::uint64_t total) { progress.update(done, total); });
   progress.finish();
   if (!files) return fail(files.status());
   nlohmann::ordered_json listed = nlohmann::ordered_json::array();
@@ -93,6 +104,8 @@ void add_export_command(CLI::App& app, Action& action) {
   exp->add_option("--format", e->format,
                   "csv: one file per kind of record; iati: iati-activities.xml and iati-organisation.xml");
   exp->add_option("--as-of", e->as_of, "With --format: the records as the log stood after event SEQ");
+  add_period_options(*exp, e->statement, "With --format csv, the period of statement.csv (by default the calendar "
+                                          "years of the log's events): ");
   exp->add_option("--iati-org", e->publisher.org_ref,
                   "With --format iati: the publisher's IATI organisation identifier (default XM-DAC-41116)");
   exp->add_option("--iati-org-name", e->publisher.org_name,

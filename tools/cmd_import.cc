@@ -39,9 +39,7 @@ Result<std::vector<ExportFile>> read_files(const std::filesystem::path& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".csv") continue;
-    bool known = false;
-    for (const CsvKind& kind : csv_kinds()) known = known || name == kind.file;
-    if (!known) {
+    if (!is_csv_export_file(name)) {
       return Status::error(Code::kInvalidCsv, name + " is not a file of `export --format csv`", name);
     }
     std::ifstream in(entry.path(), std::ios::binary);
@@ -103,7 +101,8 @@ int run_import(const ImportOptions& o) {
   out["first_seq"] = count == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(receipt(0).seq);
   out["last_seq"] = count == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(receipt(count - 1).seq);
   out["events_by_file"] = std::move(rows);
-  out["left_out"] = {{"access.csv", import->access_rows_left_out}};
+  out["left_out"] = {{"access.csv", import->access_rows_left_out},
+                     {"statement.csv", import->statement_rows_left_out}};
   print_json(out);
   return kExitOk;
 }

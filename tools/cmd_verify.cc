@@ -1,13 +1,15 @@
 // verify: recompute every hash of the stored log, the Merkle tree and the
 // checkpoints kept, and name the first event that is not what was
 // appended; with --checkpoint, prove that the log extends a checkpoint (or
-// a bundle) kept elsewhere. The work is verify_ledger (ledger/verify.h).
+// a bundle) kept elsewhere; and check that the statement of sources and
+// uses of the whole log ties, printing its figures. The work is verify_ledger (ledger/verify.h).
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "api/ledger_dir.h"
+#include "domain/money.h"
 #include "ledger/verify.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -63,6 +65,15 @@ int run_verify(const VerifyCommand& o) {
   out["checkpoints_kept"] = report->checkpoints_kept;
   if (report->extends) {
     out["extends"] = {{"tree_size", report->extends->size}, {"root_hash", to_hex(report->extends->root)}};
+  }
+  // A log of no dated event has no period to state.
+  if (report->statement && !report->statement->from.empty()) {
+    const StatementFigures& f = report->statement->figures;
+    const auto usd = [](std::int64_t cents) { return format_amount(cents, kUsdMinorUnits); };
+    out["statement"] = {{"from", report->statement->from},       {"to", report->statement->to},
+                        {"sources", usd(f.sources)},             {"uses", usd(f.uses)},
+                        {"closing_cash", usd(f.closing_cash)},   {"undisbursed", usd(f.undisbursed)},
+                        {"unallocated", usd(f.unallocated)}};
   }
   print_json(out);
   return kExitOk;

@@ -56,19 +56,14 @@ int run_view(const ViewOptions& o) {
 
 struct StatementOptions {
   std::string data;
-  std::string period;
-  std::string from;
-  std::string to;
+  PeriodOptions period;
   std::optional<std::uint64_t> as_of;
   std::optional<std::uint64_t> recorded_after;
   bool sign = false;
 };
 
 int run_statement(const StatementOptions& o) {
-  if (o.period.empty() == (o.from.empty() || o.to.empty())) {
-    return fail(Status::error(Code::kUsage, "a statement is for --period 2014 (or 2014-2015), or --from DAY --to DAY"));
-  }
-  const Result<Period> period = o.period.empty() ? period_between(o.from, o.to) : named_period(o.period);
+  const Result<Period> period = o.period.period();
   if (!period) return fail(period.status());
   int exit_code = kExitOk;
   const auto store = open_store(o.data, OpenOptions{.read_only = true}, exit_code);
@@ -127,9 +122,7 @@ void add_view_commands(CLI::App& app, Action& action) {
   auto statement = std::make_shared<StatementOptions>();
   c = app.add_subcommand("statement", "The statement of sources and uses for a period of business dates");
   add_data_option(*c, statement->data);
-  c->add_option("--period", statement->period, "A calendar year (2014) or a biennium (2014-2015)");
-  c->add_option("--from", statement->from, "The period's first day, YYYY-MM-DD");
-  c->add_option("--to", statement->to, "The period's last day, YYYY-MM-DD");
+  add_period_options(*c, statement->period);
   c->add_option("--as-of", statement->as_of, "The events as recorded up to this seq (default: the head)");
   c->add_option("--recorded-after", statement->recorded_after,
                 "List the period's events recorded after this seq: the late entries since a statement seen then");

@@ -161,7 +161,7 @@ TEST_CASE("what the writer keeps as events land equals a replay of the log", "[p
                   incremental = all_views(s, proposals);
                 }).is_ok());
     CHECK(incremental == all_views(*test::replayed(*ledger.store, head), proposals));
-    Result<VerifyReport> report = verify_projection(*ledger.store);
+    Result<ProjectionReport> report = verify_projection(*ledger.store);
     REQUIRE(report.status().to_string() == "ok");
     CHECK(report->ok());
   }
@@ -238,7 +238,7 @@ TEST_CASE("threads racing to pay from one cash balance never overdraw it", "[wri
   Result<VerifyReport> log = verify_log(*ledger.store);
   REQUIRE(log.is_ok());
   CHECK(log->ok());
-  Result<VerifyReport> projection = verify_projection(*ledger.store);
+  Result<ProjectionReport> projection = verify_projection(*ledger.store);
   REQUIRE(projection.is_ok());
   CHECK(projection->ok());
 }

@@ -99,7 +99,7 @@ TEST_CASE("snapshots, old views, a reopened ledger and a rebuild agree with a re
   // the same old views, and verify finds them equal to its own replay.
   REQUIRE(rebuild_projection(*ledger.store).to_string() == "ok");
   for (std::uint64_t seq : points) CHECK(views_at(seq) == expected[seq]);
-  Result<VerifyReport> report = verify_projection(*ledger.store);
+  Result<ProjectionReport> report = verify_projection(*ledger.store);
   REQUIRE(report.status().to_string() == "ok");
   CHECK(report->ok());
 
@@ -182,7 +182,7 @@ TEST_CASE("verify finds a snapshot record that is not what the events give", "[p
     db.put(Family::kState, state_key(totals, first), later);
   }
   ledger.reopen();
-  Result<VerifyReport> report = verify_projection(*ledger.store);
+  Result<ProjectionReport> report = verify_projection(*ledger.store);
   REQUIRE(report.status().to_string() == "ok");
   REQUIRE_FALSE(report->ok());
   CHECK(report->failure->check == Code::kProjectionMismatch);
@@ -214,7 +214,7 @@ TEST_CASE("snapshots of an earlier record layout are refused with a clear error 
     CHECK(view.status().message() ==
           "the ledger's snapshots were written by an earlier fundledger (records of version 1, this one reads "
           "version 3): run `fundledger rebuild`, which writes them again from the log");
-    const Result<VerifyReport> report = verify_projection(**store);
+    const Result<ProjectionReport> report = verify_projection(**store);
     REQUIRE(report.status().to_string() == "ok");
     REQUIRE_FALSE(report->ok());
     CHECK(report->failure->check == Code::kSnapshotsOutdated);
@@ -224,7 +224,7 @@ TEST_CASE("snapshots of an earlier record layout are refused with a clear error 
     Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{});
     REQUIRE(store.status().to_string() == "ok");
     REQUIRE(rebuild_projection(**store).to_string() == "ok");
-    const Result<VerifyReport> report = verify_projection(**store);
+    const Result<ProjectionReport> report = verify_projection(**store);
     REQUIRE(report.status().to_string() == "ok");
     CHECK(report->ok());
   }

@@ -46,7 +46,7 @@ struct Corruptible {
     REQUIRE(verify().ok());  // the log is consistent with itself
     Result<std::unique_ptr<Store>> store = Store::open(ledger.dir.path(), OpenOptions{.read_only = true});
     REQUIRE(store.status().to_string() == "ok");
-    const Result<VerifyReport> r = verify_projection(**store);
+    const Result<ProjectionReport> r = verify_projection(**store);
     REQUIRE(r.status().to_string() == "ok");
     REQUIRE_FALSE(r->ok());
     return *r->failure;
@@ -359,7 +359,7 @@ TEST_CASE("an index of payment ids that names another event is caught", "[verify
   }
   Result<std::unique_ptr<Store>> store = Store::open(c.ledger.dir.path(), OpenOptions{.read_only = true});
   REQUIRE(store.status().to_string() == "ok");
-  const Result<VerifyReport> r = verify_projection(**store);
+  const Result<ProjectionReport> r = verify_projection(**store);
   REQUIRE(r.status().to_string() == "ok");
   REQUIRE_FALSE(r->ok());
   CHECK(r->failure->check == Code::kBusinessIndexMismatch);

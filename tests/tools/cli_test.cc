@@ -294,8 +294,9 @@ TEST_CASE("export --format csv|iati writes the records' files into a new directo
   const nlohmann::json out = json_lines(csv.out)[0];
   CHECK(out["format"] == "csv");
   CHECK(out["tree_size"] == 3);
-  CHECK(out["files"].size() == 13);
+  CHECK(out["files"].size() == 14);
   CHECK(out["files"][0]["name"] == "donors.csv");
+  CHECK(out["files"][13]["name"] == "statement.csv");
   std::ifstream pledges_in(csv_dir + "/pledges.csv", std::ios::binary);
   const std::string pledges((std::istreambuf_iterator<char>(pledges_in)), std::istreambuf_iterator<char>());
   const std::string header =
@@ -307,6 +308,11 @@ TEST_CASE("export --format csv|iati writes the records' files into a new directo
   REQUIRE(run_cli("export --format csv --as-of 2 --out " + dir.str() + "/csv2" + data).exit_code == 0);
   std::ifstream earlier_in(dir.str() + "/csv2/pledges.csv", std::ios::binary);
   CHECK(std::string((std::istreambuf_iterator<char>(earlier_in)), std::istreambuf_iterator<char>()) == header);
+  // Two registrations have no business date of their own to state: the
+  // statement is its header alone.
+  std::ifstream statement_in(dir.str() + "/csv2/statement.csv", std::ios::binary);
+  CHECK(std::string((std::istreambuf_iterator<char>(statement_in)), std::istreambuf_iterator<char>()) ==
+        "line,id,currency,amount\r\n");
 
   const test::Run iati = run_cli("export --format iati --out " + dir.str() + "/iati" + data);
   REQUIRE(iati.exit_code == 0);
