@@ -2,13 +2,17 @@
 // member opens the 2014-2015 biennium and the year 2014, sees the API's
 // figures with the view's signature checked in the page, and prints the
 // statement: on paper the controls go, the signature, tree size and
-// verifier key stay, the page fits A4's width, and Chromium's PDF is A4.
+// verifier key stay, the page fits A4's width, and Chromium's PDF is A4
+// with the signature, tree size and key in its text (pdftotext).
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 
@@ -30,6 +34,24 @@ using test::kChromium;
 using test::Page;
 using test::save_screenshot;
 using test::usd;
+
+constexpr const char* kPdfToText = "/usr/bin/pdftotext";
+
+// The text of a PDF file, as poppler's pdftotext reads it.
+std::string pdf_text(const std::filesystem::path& pdf) {
+  INFO("the print test needs " << kPdfToText << " (poppler-utils; tools/install-deps --test installs it)");
+  REQUIRE(std::filesystem::exists(kPdfToText));
+  const std::filesystem::path out = pdf.string() + ".txt";
+  const std::string command = std::string(kPdfToText) + " -enc UTF-8 " + pdf.string() + " " + out.string();
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::ifstream in(out);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string without_spaces(std::string s) {
+  std::erase_if(s, [](unsigned char c) { return std::isspace(c) != 0; });
+  return s;
+}
 
 void check_figures(Page& page, const json& s) {
   CHECK(page.text("st-opening") == usd(s["opening_cash"]));
@@ -113,6 +135,18 @@ TEST_CASE("the Statements page shows the API's statement, signed, and prints on 
     CHECK(std::abs(std::stoi((*it)[3]) - 842) <= 1);
   }
   CHECK(pages >= 1);
+  // What the paper says: the signature, the tree size and the key, in the
+  // text of the PDF as pdftotext reads it (line breaks aside: a long
+  // signature wraps).
+  const std::filesystem::path printed = dir.path() / "statement-2014.pdf";
+  std::ofstream(printed, std::ios::binary) << bytes;
+  const std::string text = without_spaces(pdf_text(printed));
+  CHECK(text.find("Statementofsourcesanduses,2014") != std::string::npos);
+  CHECK(text.find(without_spaces(year["signature"].get<std::string>())) != std::string::npos);
+  CHECK(text.find(without_spaces(get("/v1/audit/key")["verifier_key"].get<std::string>())) != std::string::npos);
+  CHECK(text.find(without_spaces(grouped(std::to_string(year["as_of"]["tree_size"].get<int>())) + " events")) !=
+        std::string::npos);
+  CHECK(text.find(without_spaces(usd(year["view"]["closing_cash"]))) != std::string::npos);
   page.call("Emulation.setEmulatedMedia", {{"media", ""}});
 }
 
