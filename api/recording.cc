@@ -217,8 +217,11 @@ Response reference(const Services&, const Call&) {
   for (std::size_t r = 0; r < kRegions.size(); ++r) {
     regions.push_back({{"code", kRegions[r]}, {"name", kRegionNames[r]}});
   }
-  nlohmann::json kinds = nlohmann::json::array();
-  for (const std::string_view kind : donor_kinds()) kinds.push_back(kind);
+  const auto listed = [](std::span<const std::string_view> kinds) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const std::string_view kind : kinds) out.push_back(kind);
+    return out;
+  };
   nlohmann::json types = nlohmann::json::array();
   for (std::size_t t = 0; t < kFundEventTypeCount; ++t) {
     const auto type = static_cast<EventType>(t);
@@ -230,7 +233,9 @@ Response reference(const Services&, const Call&) {
   }
   Response r = json_response({{"countries", names_json(country_names())},
                               {"currencies", std::move(currencies)},
-                              {"donor_kinds", std::move(kinds)},
+                              {"cost_kinds", listed(cost_kinds())},
+                              {"donor_kinds", listed(donor_kinds())},
+                              {"income_kinds", listed(income_kinds())},
                               {"event_types", std::move(types)},
                               {"regions", std::move(regions)}});
   // The same for every ledger of this version: the page may keep it.

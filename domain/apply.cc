@@ -25,7 +25,7 @@ std::size_t status_index(ProposalStatus s) { return static_cast<std::size_t>(s);
 
 }  // namespace
 
-void FundState::apply(EventType type, const DataView& d, std::uint64_t seq) {
+void FundState::apply(EventType type, const DataView& d, std::uint64_t seq, std::string_view actor) {
   FL_CHECK(seq == seq_ + 1);
   seq_ = seq;
   switch (type) {
@@ -63,6 +63,14 @@ void FundState::apply(EventType type, const DataView& d, std::uint64_t seq) {
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
       return apply_money_out(type, d, seq);
+    case EventType::kIncomeReceived:
+    case EventType::kCostCharged:
+      return apply_income_or_cost(type, d);
+    case EventType::kTermsSet:
+      return apply_terms(d, seq);
+    case EventType::kDisbursementRequested:
+    case EventType::kDisbursementCancelled:
+      return apply_request(type, d, seq, actor);
     case EventType::kEntryReversed:
       return apply_reversal(d, seq);
     case EventType::kAccessGranted:
@@ -122,6 +130,11 @@ void FundState::apply_contribution(const DataView& d) {
   t.received += credited;
   t.received_by_currency[currency] += a;
   ++t.contributions;
+  // The administrative agent's fee leaves with the contribution's arrival.
+  if (const std::int64_t fee = fee_in(d); fee > 0) {
+    t.costs += fee;
+    t.costs_by_kind["admin_fee"] += fee;
+  }
   if (!d.has("pledge")) {
     f.unpledged += a;
     return;
@@ -230,6 +243,12 @@ void FundState::apply_money_out(EventType type, const DataView& d, std::uint64_t
   const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);
   switch (type) {
     case EventType::kDisbursementMade:
+      // The second step of a request: its reservation becomes the payment.
+      if (const auto r = x.totals.requests.find(std::string(d.get("disbursement"))); r != x.totals.requests.end()) {
+        p.reserved -= r->second.amount;
+        x.totals.reserved -= r->second.amount;
+        x.totals.requests.erase(r);
+      }
       ++p.disbursements;
       ++x.totals.disbursements;
       add_disbursed(x, a);
@@ -247,6 +266,73 @@ void FundState::apply_money_out(EventType type, const DataView& d, std::uint64_t
       add_approved(x, -a);
   }
   FL_CHECK(!sums_checked_ || (p.disbursed >= 0 && p.disbursed <= p.approved));
+}
+
+// Income joins the money the fund holds and has not allocated; a cost
+// leaves both.
+void FundState::apply_income_or_cost(EventType type, const DataView& d) {
+  const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);
+  Totals& t = totals_for_change();
+  const std::string kind(d.get("kind"));
+  if (type == EventType::kIncomeReceived) {
+    t.income += a;
+    t.income_by_kind[kind] += a;
+    ++t.incomes;
+    return;
+  }
+  t.costs += a;
+  t.costs_by_kind[kind] += a;
+  ++t.charges;
+  FL_CHECK(!sums_checked_ || (t.cash() >= 0 && t.unallocated() >= 0));
+}
+
+// A request reserves its amount against the proposal and the fund; a
+// cancellation gives it back. Both stand in the proposal's trail.
+void FundState::apply_request(EventType type, const DataView& d, std::uint64_t seq, std::string_view actor) {
+  Totals& t = totals_for_change();
+  const std::string id(d.get("disbursement"));
+  if (type == EventType::kDisbursementRequested) {
+    const std::int64_t a = amount(d, "amount_usd", kUsdMinorUnits);
+    Proposal& p = proposal_for_change(d.get("proposal"));
+    p.trail.push_back({seq, type});
+    p.reserved += a;
+    t.reserved += a;
+    t.requests[id] = {p.id, a, std::string(d.get("requested_on")), std::string(actor), seq};
+    ++t.payment_requests;
+    return;
+  }
+  const auto r = t.requests.find(id);
+  FL_CHECK(r != t.requests.end());
+  Proposal& p = proposal_for_change(r->second.proposal);
+  p.trail.push_back({seq, type});
+  p.reserved -= r->second.amount;
+  t.reserved -= r->second.amount;
+  t.requests.erase(r);
+  ++t.cancellations;
+}
+
+std::int64_t FundState::fee_in(const DataView& d) {
+  return d.has("admin_fee_usd") ? amount(d, "admin_fee_usd", kUsdMinorUnits) : 0;
+}
+
+// Terms of a day replace the terms of that day, if any; the list stays in
+// the order of the days.
+void FundState::apply_terms(const DataView& d, std::uint64_t seq) {
+  Terms terms;
+  terms.effective_on = d.get("effective_on");
+  terms.eligible_countries = d.get("eligible_countries");
+  const std::string_view bps = d.get("admin_fee_bps");  // checked: "0" or a seq up to 10000
+  terms.admin_fee_bps = bps.empty() || bps == "0" ? 0 : static_cast<std::int64_t>(*parse_seq(bps));
+  terms.dual_control_usd = d.has("dual_control_usd") ? amount(d, "dual_control_usd", kUsdMinorUnits) : 0;
+  terms.seq = seq;
+  Totals& t = totals_for_change();
+  const auto at = std::lower_bound(t.terms.begin(), t.terms.end(), terms.effective_on,
+                                   [](const Terms& x, const std::string& day) { return x.effective_on < day; });
+  if (at != t.terms.end() && at->effective_on == terms.effective_on) {
+    *at = std::move(terms);
+  } else {
+    t.terms.insert(at, std::move(terms));
+  }
 }
 
 // The exact opposite of the reversed event's effect, counts included: the
@@ -313,6 +399,10 @@ void FundState::apply_pledge_reversal(EventType type, const DataView& d, std::ui
   t.received -= credited;
   t.received_by_currency[currency] -= a;
   --t.contributions;
+  if (const std::int64_t fee = fee_in(d); fee > 0) {
+    t.costs -= fee;
+    t.costs_by_kind["admin_fee"] -= fee;
+  }
   FL_CHECK(!sums_checked_ || (t.cash() >= 0 && t.unallocated() >= 0));
   if (p == nullptr) {
     f.unpledged -= a;

@@ -17,7 +17,7 @@ const std::vector<CsvKind>& csv_kinds() {
       {"pledges.csv", {"seq", "pledge", "donor", "amount", "currency", "pledged_on", "due_on", "programme"}},
       {"write_offs.csv", {"seq", "pledge", "amount", "currency", "written_off_on", "reason"}},
       {"contributions.csv",
-       {"seq", "contribution", "donor", "pledge", "amount", "currency", "usd", "received_on"}},
+       {"seq", "contribution", "donor", "pledge", "amount", "currency", "usd", "received_on", "admin_fee_usd"}},
       {"calls.csv",
        {"seq", "call", "title", "programme", "budget_usd", "opened_on", "closes_on", "regions", "closed_on",
         "closed_seq"}},
@@ -31,7 +31,12 @@ const std::vector<CsvKind>& csv_kinds() {
       {"access.csv", {"seq", "change", "name", "role", "token", "expires_on"}},
       {"reversals.csv",
        {"seq", "reversed_seq", "reverses", "reversed_on", "reason", "contribution", "disbursement", "refund",
-        "donor", "pledge", "proposal", "amount", "currency", "usd", "amount_usd"}},
+        "donor", "pledge", "proposal", "amount", "currency", "usd", "amount_usd", "admin_fee_usd"}},
+      {"income.csv", {"seq", "income", "kind", "amount_usd", "received_on", "reason"}},
+      {"costs.csv", {"seq", "cost", "kind", "amount_usd", "charged_on", "reason"}},
+      {"terms.csv", {"seq", "effective_on", "eligible_countries", "admin_fee_bps", "dual_control_usd"}},
+      {"requests.csv", {"seq", "disbursement", "proposal", "amount_usd", "requested_on"}},
+      {"cancellations.csv", {"seq", "disbursement", "cancelled_on", "reason"}},
   };
   return kinds;
 }
@@ -69,6 +74,11 @@ int csv_kind_of(EventType type) {
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked: return 11;
     case EventType::kEntryReversed: return 12;
+    case EventType::kIncomeReceived: return 13;
+    case EventType::kCostCharged: return 14;
+    case EventType::kTermsSet: return 15;
+    case EventType::kDisbursementRequested: return 16;
+    case EventType::kDisbursementCancelled: return 17;
   }
   return -1;
 }

@@ -5,11 +5,13 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
 #include "domain/formats.h"
 #include "domain/schema.h"
+#include "util/check.h"
 #include "util/json.h"
 
 namespace fundledger {
@@ -118,13 +120,17 @@ struct Pending {
   ImportRow row;
 };
 
-json data_of(const Cells& cells, std::initializer_list<const char*> fields) {
+json data_of(const Cells& cells, std::span<const char* const> fields) {
   json data = json::object();
   for (const char* f : fields) {
     const std::string value = cells.get(f);
     if (!value.empty()) data[f] = value;
   }
   return data;
+}
+
+json data_of(const Cells& cells, std::initializer_list<const char*> fields) {
+  return data_of(cells, std::span<const char* const>(fields.begin(), fields.size()));
 }
 
 std::string event_line(const std::string& id, const char* type, json data) {
@@ -173,9 +179,49 @@ std::optional<std::uint64_t> number(const std::string& text) {
 // (renumber_reversals).
 json reversal_data(const Cells& c) {
   json data = data_of(c, {"reason", "reversed_on", "reverses", "contribution", "disbursement", "refund", "donor",
-                          "pledge", "proposal", "amount", "currency", "usd", "amount_usd"});
+                          "pledge", "proposal", "amount", "currency", "usd", "amount_usd", "admin_fee_usd"});
   data["seq"] = c.get("reversed_seq");
   return data;
+}
+
+// The files whose rows are one event each, all of their fields as they
+// are: the event type, and the id made for a row without an event_id
+// from a prefix and the cells that name the record.
+struct PlainFile {
+  std::string_view file;
+  const char* type;
+  const char* prefix;
+  std::vector<const char*> id_columns;
+  std::vector<const char*> fields;
+};
+
+const std::vector<PlainFile>& plain_files() {
+  static const std::vector<PlainFile> kFiles = {
+      {"donors.csv", "donor.registered", "donor-", {"donor"}, {"donor", "name", "kind", "country"}},
+      {"programmes.csv", "programme.registered", "programme-", {"programme"}, {"programme", "name"}},
+      {"pledges.csv", "pledge.recorded", "pledge-", {"pledge"},
+       {"pledge", "donor", "amount", "currency", "pledged_on", "due_on", "programme"}},
+      {"write_offs.csv", "pledge.written_off", "write-off-", {"pledge", "written_off_on"},
+       {"pledge", "amount", "written_off_on", "reason"}},
+      {"contributions.csv", "contribution.received", "contribution-", {"contribution"},
+       {"contribution", "donor", "pledge", "amount", "currency", "usd", "received_on", "admin_fee_usd"}},
+      {"proposals.csv", "proposal.submitted", "proposal-", {"proposal"},
+       {"proposal", "call", "applicant", "country", "region", "requested_usd", "submitted_on", "focal_point"}},
+      {"disbursements.csv", "disbursement.made", "disbursement-", {"disbursement"},
+       {"disbursement", "proposal", "amount_usd", "paid_on"}},
+      {"refunds.csv", "refund.received", "refund-", {"refund"}, {"refund", "proposal", "amount_usd", "received_on"}},
+      {"releases.csv", "allocation.released", "release-", {"proposal", "released_on"},
+       {"proposal", "amount_usd", "released_on", "reason"}},
+      {"income.csv", "income.received", "income-", {"income"}, {"income", "kind", "amount_usd", "received_on", "reason"}},
+      {"costs.csv", "cost.charged", "cost-", {"cost"}, {"cost", "kind", "amount_usd", "charged_on", "reason"}},
+      {"terms.csv", "terms.set", "terms-", {"effective_on"},
+       {"effective_on", "eligible_countries", "admin_fee_bps", "dual_control_usd"}},
+      {"requests.csv", "disbursement.requested", "request-", {"disbursement"},
+       {"disbursement", "proposal", "amount_usd", "requested_on"}},
+      {"cancellations.csv", "disbursement.cancelled", "cancellation-", {"disbursement"},
+       {"disbursement", "cancelled_on", "reason"}},
+  };
+  return kFiles;
 }
 
 // The events of one row of `file` (one, or two for a call that closed).
@@ -190,23 +236,11 @@ Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_ev
   const auto one = [&](const std::string& id, const char* type, json data) {
     return Out{{seq, event_line(id_of(c, id), type, std::move(data))}};
   };
-  if (file == "donors.csv") {
-    return one("donor-" + c.get("donor"), "donor.registered", data_of(c, {"donor", "name", "kind", "country"}));
-  }
-  if (file == "programmes.csv") {
-    return one("programme-" + c.get("programme"), "programme.registered", data_of(c, {"programme", "name"}));
-  }
-  if (file == "pledges.csv") {
-    return one("pledge-" + c.get("pledge"), "pledge.recorded",
-               data_of(c, {"pledge", "donor", "amount", "currency", "pledged_on", "due_on", "programme"}));
-  }
-  if (file == "write_offs.csv") {
-    return one("write-off-" + c.get("pledge") + "-" + c.get("written_off_on"), "pledge.written_off",
-               data_of(c, {"pledge", "amount", "written_off_on", "reason"}));
-  }
-  if (file == "contributions.csv") {
-    return one("contribution-" + c.get("contribution"), "contribution.received",
-               data_of(c, {"contribution", "donor", "pledge", "amount", "currency", "usd", "received_on"}));
+  for (const PlainFile& plain : plain_files()) {
+    if (plain.file != file) continue;
+    std::string id = plain.prefix;
+    for (std::size_t i = 0; i < plain.id_columns.size(); ++i) id += (i > 0 ? "-" : "") + c.get(plain.id_columns[i]);
+    return one(id, plain.type, data_of(c, plain.fields));
   }
   if (file == "calls.csv") {
     json data = data_of(c, {"call", "title", "programme", "budget_usd", "opened_on", "closes_on"});
@@ -214,11 +248,6 @@ Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_ev
     Out out = one("call-" + c.get("call"), "call.opened", std::move(data));
     if (!c.get("closed_on").empty()) out.emplace_back(number(c.get("closed_seq")), closing_of(c));
     return out;
-  }
-  if (file == "proposals.csv") {
-    return one("proposal-" + c.get("proposal"), "proposal.submitted",
-               data_of(c, {"proposal", "call", "applicant", "country", "region", "requested_usd", "submitted_on",
-                           "focal_point"}));
   }
   if (file == "decisions.csv") {
     const std::string outcome = c.get("outcome");
@@ -232,19 +261,9 @@ Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_ev
     }
     return bad_csv("outcome must be approved or rejected", "outcome");
   }
-  if (file == "disbursements.csv") {
-    return one("disbursement-" + c.get("disbursement"), "disbursement.made",
-               data_of(c, {"disbursement", "proposal", "amount_usd", "paid_on"}));
-  }
-  if (file == "refunds.csv") {
-    return one("refund-" + c.get("refund"), "refund.received", data_of(c, {"refund", "proposal", "amount_usd", "received_on"}));
-  }
-  if (file == "reversals.csv") {
-    if (c.get("reversed_seq").empty()) return bad_csv("reversed_seq must be a seq: 1 or more", "reversed_seq");
-    return one("reversal-" + c.get("reversed_seq") + "-" + c.get("reversed_on"), "entry.reversed", reversal_data(c));
-  }
-  return one("release-" + c.get("proposal") + "-" + c.get("released_on"), "allocation.released",
-             data_of(c, {"proposal", "amount_usd", "released_on", "reason"}));
+  FL_CHECK(file == "reversals.csv");
+  if (c.get("reversed_seq").empty()) return bad_csv("reversed_seq must be a seq: 1 or more", "reversed_seq");
+  return one("reversal-" + c.get("reversed_seq") + "-" + c.get("reversed_on"), "entry.reversed", reversal_data(c));
 }
 
 // A reversal names the event it reverses by the seq the file gives it
@@ -275,7 +294,10 @@ std::vector<EventType> types_of(std::string_view file) {
       {"contributions.csv", {T::kContributionReceived}}, {"calls.csv", {T::kCallOpened}},
       {"proposals.csv", {T::kProposalSubmitted}},   {"decisions.csv", {T::kProposalApproved, T::kProposalRejected}},
       {"disbursements.csv", {T::kDisbursementMade}}, {"refunds.csv", {T::kRefundReceived}},
-      {"releases.csv", {T::kAllocationReleased}},   {"reversals.csv", {T::kEntryReversed}}};
+      {"releases.csv", {T::kAllocationReleased}},   {"reversals.csv", {T::kEntryReversed}},
+      {"income.csv", {T::kIncomeReceived}},         {"costs.csv", {T::kCostCharged}},
+      {"terms.csv", {T::kTermsSet}},                {"requests.csv", {T::kDisbursementRequested}},
+      {"cancellations.csv", {T::kDisbursementCancelled}}};
   const auto found = kTypes.find(file);
   return found == kTypes.end() ? std::vector<EventType>{} : found->second;
 }
@@ -324,6 +346,20 @@ Status utf8_row(const Row& header, const Row& row) {
   return Status::ok();
 }
 
+// The rows of the statement beside the records, which import leaves out
+// (the records make it again).
+Result<std::size_t> rows_of_statement(const std::vector<ExportFile>& files, ImportRow& where) {
+  std::size_t left_out = 0;
+  for (const ExportFile& f : files) {
+    if (f.name != kStatementCsvFile) continue;
+    where = {f.name, 0};
+    Result<std::vector<Row>> rows = parse_csv(f.content, where);
+    if (!rows) return rows.status();
+    left_out += rows->empty() ? 0 : rows->size() - 1;
+  }
+  return left_out;
+}
+
 }  // namespace
 
 std::string import_column(const std::string& field) {
@@ -366,18 +402,17 @@ Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& wh
       if (!events) return events.status();
       for (std::size_t e = 0; e < events->size(); ++e) {
         auto& [seq, line] = (*events)[e];
-        Pending p{seq, k * (1ull << 40) + r, std::move(line), where};
+        // Rows without a seq: the terms first, as they govern the rest,
+        // then file by file.
+        const std::uint64_t rank = kinds[k].file == std::string_view("terms.csv") ? 0 : k + 1;
+        Pending p{seq, rank * (1ull << 40) + r, std::move(line), where};
         (e == 1 && !seq ? closings : pending).push_back(std::move(p));
       }
     }
   }
-  for (const ExportFile& f : files) {
-    if (f.name != kStatementCsvFile) continue;
-    where = {f.name, 0};
-    Result<std::vector<Row>> rows = parse_csv(f.content, where);
-    if (!rows) return rows.status();
-    out.statement_rows_left_out += rows->empty() ? 0 : rows->size() - 1;
-  }
+  Result<std::size_t> statement_rows = rows_of_statement(files, where);
+  if (!statement_rows) return statement_rows.status();
+  out.statement_rows_left_out = *statement_rows;
   std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     if (a.seq.has_value() != b.seq.has_value()) return a.seq.has_value();
     return a.seq ? *a.seq < *b.seq : a.order < b.order;

@@ -105,6 +105,13 @@ void EventData::add(DataField field) {
   fields_.push_back(std::move(field));
 }
 
+void EventData::insert(DataField field) {
+  const auto at = std::lower_bound(fields_.begin(), fields_.end(), field.name,
+                                   [](const DataField& f, std::string_view name) { return f.name < name; });
+  FL_CHECK(at == fields_.end() || at->name != field.name);
+  fields_.insert(at, std::move(field));
+}
+
 void EventData::append_canonical(std::string& out) const {
   out += '{';
   for (std::size_t i = 0; i < fields_.size(); ++i) {

@@ -32,6 +32,20 @@ enum class EventType : std::uint8_t {
   kDisbursementMade,
   kRefundReceived,
   kAllocationReleased,
+  // Money the fund earns besides contributions (interest, investment
+  // income) and what it pays besides grants (fees, direct costs, bank
+  // charges).
+  kIncomeReceived,
+  kCostCharged,
+  // The fund's terms from a day on: the countries proposals may come from,
+  // the administrative agent's fee on contributions, the payments that need
+  // a second manager.
+  kTermsSet,
+  // A payment under dual control: requested by one manager, reserving the
+  // money, then made by another (disbursement.made of the same id) or
+  // cancelled.
+  kDisbursementRequested,
+  kDisbursementCancelled,
   // A correction: the exact opposite of an earlier contribution, write-off,
   // disbursement, refund or release (see is_reversible).
   kEntryReversed,
@@ -40,9 +54,9 @@ enum class EventType : std::uint8_t {
   kAccessGranted,
   kAccessRevoked,
 };
-inline constexpr std::size_t kEventTypeCount = 16;
+inline constexpr std::size_t kEventTypeCount = 21;
 // The fund's own types: every type but the two access events.
-inline constexpr std::size_t kFundEventTypeCount = 14;
+inline constexpr std::size_t kFundEventTypeCount = 19;
 
 // Whether `type` records who may use the API (access.granted,
 // access.revoked): the ledger writes these from its tokens file, and a
@@ -92,6 +106,8 @@ class EventData {
   void set(std::string_view name, std::string value);
   // Adds a field after the last one; names must come in sorted order.
   void add(DataField field);
+  // Adds a field in its place by name; it must not be there yet.
+  void insert(DataField field);
   void reserve(std::size_t fields) { fields_.reserve(fields); }
   const std::vector<DataField>& fields() const { return fields_; }
   // Appends the RFC 8785 bytes of the data object.

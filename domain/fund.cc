@@ -204,7 +204,7 @@ std::string encode(const Proposal& p) {
   e.str(p.focal_point).str(p.submitted_on).u64(p.seq).i64(p.requested);
   e.u64(static_cast<std::uint64_t>(p.status)).str(p.decision).str(p.decided_on).str(p.reason);
   e.i64(p.approved).i64(p.approved_initial).i64(p.disbursed).i64(p.released).i64(p.refunded);
-  e.u64(p.disbursements);
+  e.u64(p.disbursements).i64(p.reserved);
   e.u64(p.trail.size());
   for (const Proposal::Touch& t : p.trail) {
     e.u64(t.seq).u64(static_cast<std::uint64_t>(t.type)).u64(t.reverses);
@@ -237,6 +237,7 @@ std::optional<Proposal> decode_proposal(std::string_view bytes) {
   p.released = d.i64();
   p.refunded = d.i64();
   p.disbursements = d.u64();
+  p.reserved = d.i64();
   const std::uint64_t touches = d.u64();
   for (std::uint64_t i = 0; i < touches && !d.failed(); ++i) {
     Proposal::Touch t;
@@ -250,6 +251,24 @@ std::optional<Proposal> decode_proposal(std::string_view bytes) {
   return finished(d, std::move(p));
 }
 
+bool Terms::eligible(std::string_view country) const {
+  if (eligible_countries.empty()) return true;
+  for (std::size_t at = eligible_countries.find(country); at != std::string::npos;
+       at = eligible_countries.find(country, at + 1)) {
+    if (at % 4 == 0) return true;  // each code is three letters and a space
+  }
+  return false;
+}
+
+const Terms* Totals::terms_on(std::string_view day) const {
+  const Terms* in_force = nullptr;
+  for (const Terms& t : terms) {
+    if (t.effective_on > day) break;
+    in_force = &t;
+  }
+  return in_force;
+}
+
 std::string encode(const Totals& t) {
   std::string out;
   out.reserve(512);
@@ -260,9 +279,21 @@ std::string encode(const Totals& t) {
   put(e, t.received_by_currency);
   put(e, t.outstanding_by_currency);
   put(e, t.earmarked_received);
+  e.i64(t.income).i64(t.costs);
+  put(e, t.income_by_kind);
+  put(e, t.costs_by_kind);
+  e.u64(t.terms.size());
+  for (const Terms& terms : t.terms) {
+    e.str(terms.effective_on).str(terms.eligible_countries).i64(terms.admin_fee_bps).i64(terms.dual_control_usd);
+    e.u64(terms.seq);
+  }
+  e.u64(t.requests.size());
+  for (const auto& [id, r] : t.requests) e.str(id).str(r.proposal).i64(r.amount).str(r.requested_on).str(r.actor).u64(r.seq);
+  e.i64(t.reserved);
   for (const RegionFigures& r : t.regions) put(e, r);
-  for (std::uint64_t n : {t.donors, t.programmes, t.pledges, t.write_offs, t.contributions, t.calls,
-                          t.proposals, t.disbursements, t.refunds, t.releases, t.reversals}) {
+  for (std::uint64_t n : {t.donors, t.programmes, t.pledges, t.write_offs, t.contributions, t.calls, t.proposals,
+                          t.disbursements, t.refunds, t.releases, t.reversals, t.incomes, t.charges,
+                          t.payment_requests, t.cancellations}) {
     e.u64(n);
   }
   return out;
@@ -281,9 +312,34 @@ std::optional<Totals> decode_totals(std::string_view bytes) {
   t.received_by_currency = get_map(d);
   t.outstanding_by_currency = get_map(d);
   t.earmarked_received = get_map(d);
+  t.income = d.i64();
+  t.costs = d.i64();
+  t.income_by_kind = get_map(d);
+  t.costs_by_kind = get_map(d);
+  const std::uint64_t terms = d.u64();
+  for (std::uint64_t i = 0; i < terms && !d.failed(); ++i) {
+    Terms& set = t.terms.emplace_back();
+    set.effective_on = d.str();
+    set.eligible_countries = d.str();
+    set.admin_fee_bps = d.i64();
+    set.dual_control_usd = d.i64();
+    set.seq = d.u64();
+  }
+  const std::uint64_t requests = d.u64();
+  for (std::uint64_t i = 0; i < requests && !d.failed(); ++i) {
+    std::string id = d.str();
+    PaymentRequest& r = t.requests[std::move(id)];
+    r.proposal = d.str();
+    r.amount = d.i64();
+    r.requested_on = d.str();
+    r.actor = d.str();
+    r.seq = d.u64();
+  }
+  t.reserved = d.i64();
   for (RegionFigures& r : t.regions) r = get_region(d);
-  for (std::uint64_t* n : {&t.donors, &t.programmes, &t.pledges, &t.write_offs, &t.contributions,
-                           &t.calls, &t.proposals, &t.disbursements, &t.refunds, &t.releases, &t.reversals}) {
+  for (std::uint64_t* n : {&t.donors, &t.programmes, &t.pledges, &t.write_offs, &t.contributions, &t.calls,
+                           &t.proposals, &t.disbursements, &t.refunds, &t.releases, &t.reversals, &t.incomes,
+                           &t.charges, &t.payment_requests, &t.cancellations}) {
     *n = d.u64();
   }
   return finished(d, std::move(t));

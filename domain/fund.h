@@ -121,8 +121,9 @@ struct Call {
 // written by an earlier fundledger are told apart (and rebuilt) rather
 // than misread. Version 2: a proposal's record ends with its trail.
 // Version 3: the reversals (a donor's list, a touch's `reverses`, the
-// fund's count) and a call's list of its proposals.
-inline constexpr std::uint64_t kRecordVersion = 3;
+// fund's count) and a call's list of its proposals. Version 4: the fund's
+// other income and costs (and the event types' numbers moved by them).
+inline constexpr std::uint64_t kRecordVersion = 4;
 
 struct Proposal {
   std::string id;
@@ -144,6 +145,7 @@ struct Proposal {
   std::int64_t released = 0;
   std::int64_t refunded = 0;
   std::uint64_t disbursements = 0;  // net of reversals
+  std::int64_t reserved = 0;        // requested and not yet paid
   // Every event that touched it, in seq order: its submission, decision,
   // payments, refunds, releases and their reversals (the view's trail).
   struct Touch {
@@ -156,9 +158,43 @@ struct Proposal {
   bool operator==(const Proposal&) const = default;
 };
 
+// The fund's terms from a day on (terms.set): each setting applies to the
+// events dated on or after `effective_on`, until terms of a later day.
+struct Terms {
+  std::string effective_on;
+  std::string eligible_countries;   // ISO 3166-1 alpha-3 codes, sorted, space-separated; "" for any
+  std::int64_t admin_fee_bps = 0;   // taken from each contribution as it is received
+  std::int64_t dual_control_usd = 0;  // payments of this or more need a request; 0 for none
+  std::uint64_t seq = 0;
+  // Whether a proposal from `country` may be submitted under these terms.
+  bool eligible(std::string_view country) const;
+  bool operator==(const Terms&) const = default;
+};
+
+// A payment requested and not yet made nor cancelled: its amount is
+// reserved against the proposal's allocation and the fund's cash.
+struct PaymentRequest {
+  std::string proposal;
+  std::int64_t amount = 0;
+  std::string requested_on;
+  std::string actor;  // who requested it; another makes it
+  std::uint64_t seq = 0;
+  bool operator==(const PaymentRequest&) const = default;
+};
+
 // The fund's totals, in US cents but where a currency says otherwise.
+// The money the fund holds comes from contributions (`received`) and other
+// income, less its costs; it is either allocated (`approved`, of which
+// `disbursed` is paid) or unallocated.
 struct Totals {
-  std::int64_t received = 0;
+  std::int64_t received = 0;  // contributions, net of reversals
+  std::int64_t income = 0;    // income.received: interest, investment, other
+  std::int64_t costs = 0;     // cost.charged: fees, direct costs, bank charges
+  std::map<std::string, std::int64_t> income_by_kind;
+  std::map<std::string, std::int64_t> costs_by_kind;
+  std::vector<Terms> terms;  // by effective_on, each day once
+  std::map<std::string, PaymentRequest> requests;  // by disbursement id
+  std::int64_t reserved = 0;  // the requests' amounts together
   std::int64_t approved = 0;   // net of releases and refunds
   std::int64_t disbursed = 0;  // net of refunds
   // Sums that bound every other sum, checked for overflow on the way in.
@@ -172,9 +208,16 @@ struct Totals {
   // Counts of events; those of reversible types net of their reversals.
   std::uint64_t donors = 0, programmes = 0, pledges = 0, write_offs = 0, contributions = 0,
                 calls = 0, proposals = 0, disbursements = 0, refunds = 0, releases = 0,
-                reversals = 0;
-  std::int64_t cash() const { return received - disbursed; }
-  std::int64_t unallocated() const { return received - approved; }
+                reversals = 0, incomes = 0, charges = 0, payment_requests = 0, cancellations = 0;
+  // The terms in force on `day`: those of the latest effective_on on or
+  // before it; nullptr before the first (no restriction, no fee).
+  const Terms* terms_on(std::string_view day) const;
+  // What the fund has had to spend: contributions and income less costs.
+  // Each part is checked for overflow on the way in, and costs never pass
+  // the rest, so this cannot overflow.
+  std::int64_t resources() const { return received + income - costs; }
+  std::int64_t cash() const { return resources() - disbursed; }
+  std::int64_t unallocated() const { return resources() - approved; }
   bool operator==(const Totals&) const = default;
 };
 

@@ -142,6 +142,7 @@ struct Proposal {
   std::int64_t requested;
   std::int64_t net_approved = 0;
   std::int64_t net_disbursed = 0;
+  std::int64_t reserved = 0;  // requested, not yet made nor cancelled
   int tranches = 0;
 };
 

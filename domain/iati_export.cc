@@ -35,6 +35,7 @@ std::string narrative(std::string_view text) { return "<narrative>" + xml_escape
 constexpr int kIncomingFunds = 1;
 constexpr int kOutgoingCommitment = 2;
 constexpr int kDisbursement = 3;
+constexpr int kExpenditure = 4;
 constexpr int kIncomingPledge = 13;
 
 struct Transaction {
@@ -114,9 +115,10 @@ struct IatiState {
   // "event 57 (pledge-JPN-2014)": where a transaction comes from.
   static std::string source(const Event& e) { return "event " + std::to_string(e.seq) + " (" + e.id + ")"; }
 
-  // A payment (or, negative, a refund) in the organisation file's year.
-  // Every partial sum of a year is a difference of two net disbursed
-  // totals, which the rules keep within range.
+  // A payment (or, negative, a refund) or a cost in the organisation
+  // file's year. Every partial sum of a year is a difference of two sums of
+  // net payments and costs, which the rules keep within the fund's
+  // resources.
   void spent(const Transaction& t, std::int64_t amount) {
     Year& y = spent_by_year[t.date.substr(0, 4)];
     y.total += amount;
@@ -151,7 +153,39 @@ struct IatiState {
       if (field(e, "currency") != "USD") what += " of " + text(e, "currency") + " " + text(e, "amount");
       append_transaction(fund_transactions, {kIncomingFunds, e.seq, text(e, "received_on"), text(e, "usd"), "USD",
                                              what + ", " + source(e), donor_name[text(e, "donor")], p.fund_name});
+      add_fee(e, text(e, "received_on"), "", "Administrative agent's fee on contribution " + text(e, "contribution"));
     }
+  }
+
+  // The administrative agent's fee a contribution (or, `sign` "-", its
+  // reversal) names: expenditure (4) of the same day.
+  void add_fee(const Event& e, const std::string& on, const std::string& sign, const std::string& what) {
+    const std::string fee = text(e, "admin_fee_usd");
+    if (fee.empty()) return;
+    const Transaction t{kExpenditure, e.seq, on, sign + fee, "USD", what + ", " + source(e), p.fund_name, ""};
+    append_transaction(fund_transactions, t);
+    spent(t, sign.empty() ? usd_minor(fee) : -usd_minor(fee));
+  }
+
+  // The fund's other income (1, incoming funds with no provider) and its
+  // costs (4, expenditure, counted in the organisation file's expenditure
+  // of the year).
+  void add_income_or_cost(const Event& e) {
+    const std::string kind = text(e, "kind");
+    const std::string reason = text(e, "reason");
+    if (e.type == EventType::kIncomeReceived) {
+      started(text(e, "received_on"));
+      append_transaction(fund_transactions,
+                         {kIncomingFunds, e.seq, text(e, "received_on"), text(e, "amount_usd"), "USD",
+                          "Income " + text(e, "income") + " (" + kind + (reason.empty() ? "" : ": " + reason) +
+                              "), " + source(e),
+                          "", p.fund_name});
+      return;
+    }
+    const Transaction t{kExpenditure, e.seq, text(e, "charged_on"), text(e, "amount_usd"), "USD",
+                        "Cost " + text(e, "cost") + " (" + kind + ": " + reason + "), " + source(e), p.fund_name, ""};
+    append_transaction(fund_transactions, t);
+    spent(t, usd_minor(t.amount));
   }
 
   // An approved proposal's money: its approval (2), payments (3), refunds
@@ -216,6 +250,7 @@ struct IatiState {
       append_transaction(fund_transactions, {kIncomingFunds, e.seq, on, "-" + text(e, "usd"), "USD",
                                              "Contribution " + text(e, "contribution") + " reversed. " + why,
                                              donor_name[text(e, "donor")], p.fund_name});
+      add_fee(e, on, "-", "Administrative agent's fee on contribution " + text(e, "contribution") + " given back. " + why);
       return;
     }
     if (reverses == "pledge.written_off") {
@@ -397,11 +432,18 @@ void IatiOutput::add(const Event& e) {
     case EventType::kAllocationReleased:
       s.add_money_out(e);
       break;
+    case EventType::kIncomeReceived:
+    case EventType::kCostCharged:
+      s.add_income_or_cost(e);
+      break;
     case EventType::kEntryReversed:
       s.add_reversal(e);
       break;
     case EventType::kCallClosed:
     case EventType::kProposalRejected:
+    case EventType::kTermsSet:
+    case EventType::kDisbursementRequested:  // money reserved, not yet a transaction
+    case EventType::kDisbursementCancelled:
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked:
       break;

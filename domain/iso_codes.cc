@@ -4,7 +4,9 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace fundledger {
 namespace {
@@ -228,6 +230,31 @@ std::optional<int> currency_minor_units(std::string_view code) {
 }
 
 bool is_country_code(std::string_view code) { return country_alpha2(code).has_value(); }
+
+Result<std::string> country_list(std::string_view s) {
+  std::vector<std::string_view> codes;
+  for (std::size_t start = 0; start <= s.size();) {
+    const std::size_t space = std::min(s.find(' ', start), s.size());
+    const std::string_view code = s.substr(start, space - start);
+    if (!is_country_code(code)) {
+      return Status::error(Code::kInvalidCountry, "\"" + std::string(code.substr(0, 16)) +
+                                                      "\" is not an ISO 3166-1 alpha-3 country code (codes are "
+                                                      "separated by one space)");
+    }
+    if (std::find(codes.begin(), codes.end(), code) != codes.end()) {
+      return Status::error(Code::kInvalidValue, "names " + std::string(code) + " twice");
+    }
+    codes.push_back(code);
+    start = space + 1;
+  }
+  std::sort(codes.begin(), codes.end());
+  std::string out;
+  for (const std::string_view code : codes) {
+    if (!out.empty()) out += ' ';
+    out += code;
+  }
+  return out;
+}
 
 std::optional<std::string_view> country_alpha2(std::string_view alpha3) {
   const auto it = std::lower_bound(kCountryCodes.begin(), kCountryCodes.end(), alpha3,

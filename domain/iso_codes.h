@@ -5,7 +5,10 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "util/status.h"
 
 namespace fundledger {
 
@@ -17,6 +20,12 @@ std::optional<int> currency_minor_units(std::string_view code);
 // True when `code` is an ISO 3166-1 alpha-3 country code (officially
 // assigned). Upper case only.
 bool is_country_code(std::string_view code);
+
+// A list of alpha-3 country codes separated by single spaces ("UGA KEN"),
+// each once: the codes in their order ("KEN UGA"). Refusals, without a
+// field: invalid_country (a code that is not one, or an empty place),
+// invalid_value (a code twice).
+Result<std::string> country_list(std::string_view s);
 
 // The ISO 3166-1 alpha-2 code of an alpha-3 country code ("JPN" -> "JP"),
 // or std::nullopt when `alpha3` is not a country code.

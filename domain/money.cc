@@ -110,4 +110,8 @@ std::optional<std::int64_t> checked_sub(std::int64_t a, std::int64_t b) {
   return r;
 }
 
+std::int64_t fee_of(std::int64_t minor, std::int64_t bps) {
+  return static_cast<std::int64_t>((static_cast<__int128>(minor) * bps + 5000) / 10000);
+}
+
 }  // namespace fundledger

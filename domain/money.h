@@ -35,6 +35,11 @@ std::string format_amount(std::int64_t minor, int minor_units);
 std::string format_money(std::int64_t minor, int minor_units,
                          std::string_view currency);
 
+// A share of `minor` in basis points (hundredths of a percent, `bps` from
+// 0 to 10000), rounded half up: the administrative agent's fee of 100 bps
+// on 100,000.00 USD is 1,000.00 USD.
+std::int64_t fee_of(std::int64_t minor, std::int64_t bps);
+
 // Checked arithmetic: nullopt when the exact result does not fit.
 std::optional<std::int64_t> checked_add(std::int64_t a, std::int64_t b);
 std::optional<std::int64_t> checked_sub(std::int64_t a, std::int64_t b);

@@ -75,8 +75,10 @@ Status FundState::complete_reversal(Draft& draft, std::uint64_t seq, EventType t
   for (std::string_view field : reversal_facts(type)) {
     if (original.has(field)) facts.emplace_back(field, original.get(field));
   }
-  if (type == EventType::kContributionReceived && original.has("pledge")) {
-    facts.emplace_back("pledge", original.get("pledge"));
+  if (type == EventType::kContributionReceived) {
+    for (const std::string_view optional : {"admin_fee_usd", "pledge"}) {
+      if (original.has(optional)) facts.emplace_back(optional, original.get(optional));
+    }
   }
   if (type == EventType::kPledgeWrittenOff) {
     // The write-off names its pledge alone; the pledge gives its donor and
@@ -139,15 +141,19 @@ Status check_reversal_facts(std::uint64_t seq, const DataView& reversal, EventTy
                       field);
     }
   }
-  if (type == EventType::kContributionReceived &&
-      (reversal.has("pledge") != original.has("pledge") || reversal.get("pledge") != original.get("pledge"))) {
-    return mismatch("the reversal's pledge is not " + event + "'s", "pledge");
+  if (type == EventType::kContributionReceived) {
+    for (const std::string_view optional : {"admin_fee_usd", "pledge"}) {
+      if (reversal.has(optional) != original.has(optional) || reversal.get(optional) != original.get(optional)) {
+        return mismatch("the reversal's " + std::string(optional) + " is not " + event + "'s", optional);
+      }
+    }
   }
   // And no fact the original does not have.
   const std::span<const std::string_view> facts = reversal_facts(type);
   for (const FieldInfo& field : data_fields(EventType::kEntryReversed)) {
-    const bool copied = field.name == "reverses" || std::find(facts.begin(), facts.end(), field.name) != facts.end() ||
-                        (type == EventType::kContributionReceived && field.name == "pledge");
+    const bool copied =
+        field.name == "reverses" || std::find(facts.begin(), facts.end(), field.name) != facts.end() ||
+        (type == EventType::kContributionReceived && (field.name == "pledge" || field.name == "admin_fee_usd"));
     if (field.filled && !copied && reversal.has(field.name)) {
       return mismatch(event + " (" + std::string(event_type_name(type)) + ") has no " + std::string(field.name),
                       field.name);

@@ -4,56 +4,16 @@
 
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "domain/rules_text.h"
 #include "domain/schema.h"
 #include "domain/state.h"
 #include "util/check.h"
 
 namespace fundledger {
-namespace {
 
-Status refuse(Code code, std::string message, std::string_view field) {
-  return Status::error(code, std::move(message), "data." + std::string(field));
-}
+using namespace rule_text;
 
-std::string usd(std::int64_t cents) { return format_money(cents, kUsdMinorUnits, "USD"); }
-
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-Status unknown(Code code, std::string_view what, std::string_view id, std::string_view field) {
-  return refuse(code, "there is no " + std::string(what) + " " + in_quotes(id), field);
-}
-
-Status duplicate(std::string_view what, std::string_view id, std::string_view field) {
-  return refuse(Code::kDuplicate, "there is already a " + std::string(what) + " " + in_quotes(id), field);
-}
-
-// An amount of the event, in minor units; refuses what is not one.
-Result<std::int64_t> amount_of(const DataView& d, std::string_view field, int minor_units) {
-  Result<std::int64_t> a = parse_amount(d.get(field), minor_units);
-  if (!a) return a.status().under("data." + std::string(field));
-  return a;
-}
-
-// Adds to a total that bounds the others, refusing what it cannot count.
-Status fits(std::int64_t total, std::int64_t amount, std::string_view what, std::string_view field) {
-  if (checked_add(total, amount)) return Status::ok();
-  return refuse(Code::kAmountOverflow, "the fund's " + std::string(what) + " would exceed what the ledger can count",
-                field);
-}
-
-// An event dated before the event it rests on: it would stand in a view as
-// of a day without what it rests on (SPEC 2's business dates).
-Status not_before(const DataView& d, std::string_view field, std::string_view earlier, const std::string& what) {
-  if (d.get(field) >= earlier) return Status::ok();
-  return refuse(Code::kInvalidDates,
-                std::string(field) + " " + std::string(d.get(field)) + " is before " + what + " on " +
-                    std::string(earlier),
-                field);
-}
-
-}  // namespace
-
-Status FundState::check(EventType type, const DataView& d) const {
+Status FundState::check(EventType type, const DataView& d, std::string_view actor) const {
   switch (type) {
     case EventType::kDonorRegistered:
       if (donor(d.get("donor")) != nullptr) return duplicate("donor", d.get("donor"), "donor");
@@ -78,7 +38,16 @@ Status FundState::check(EventType type, const DataView& d) const {
     case EventType::kDisbursementMade:
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
-      return check_money_out(type, d);
+      return check_money_out(type, d, actor);
+    case EventType::kDisbursementRequested:
+    case EventType::kDisbursementCancelled:
+      return check_request(type, d);
+    case EventType::kIncomeReceived:
+      return check_income(d);
+    case EventType::kCostCharged:
+      return check_cost(d);
+    case EventType::kTermsSet:
+      return Status::ok();  // terms apply from their day to the events recorded after them
     case EventType::kEntryReversed:
       return check_reversal(d);
     case EventType::kAccessGranted:
@@ -159,8 +128,9 @@ Status FundState::check_contribution(const DataView& d) const {
                     "amount");
     }
   }
+  FL_RETURN_IF_ERROR(check_fee(d, *credited));
   const Totals& t = totals();
-  FL_RETURN_IF_ERROR(fits(t.received, *credited, "contributions received", "usd"));
+  FL_RETURN_IF_ERROR(fits(t.received + t.income, *credited, "contributions and income received", "usd"));
   const auto it = t.received_by_currency.find(currency);
   return fits(it == t.received_by_currency.end() ? 0 : it->second, *a, "contributions in " + currency,
               "amount");
@@ -191,41 +161,52 @@ Status FundState::check_call(EventType type, const DataView& d) const {
   return Status::ok();
 }
 
-Status FundState::check_proposal(EventType type, const DataView& d) const {
+// A proposal comes in while its call is open, from a region and a country
+// the call and the fund's terms are open to.
+Status FundState::check_submission(const DataView& d) const {
   const std::string_view id = d.get("proposal");
-  if (type == EventType::kProposalSubmitted) {
-    const std::string_view call_id = d.get("call");
-    const Call* c = call(call_id);
-    if (c == nullptr) return unknown(Code::kUnknownCall, "call", call_id, "call");
-    if (!c->open()) {
-      return refuse(Code::kCallNotOpen, "call " + in_quotes(call_id) + " closed on " + c->closed_on, "call");
-    }
-    const std::string_view on = d.get("submitted_on");
-    if (on < c->opened_on || on > c->closes_on) {
-      return refuse(Code::kCallNotOpen,
-                    "call " + in_quotes(call_id) + " takes proposals from " + c->opened_on + " to " +
-                        c->closes_on + ", not on " + std::string(on),
-                    "submitted_on");
-    }
-    const auto region = region_index(d.get("region"));
-    FL_CHECK(region.has_value());
-    if ((c->regions & (1u << *region)) == 0) {
-      std::string open_to;
-      for (std::size_t r = 0; r < kRegionCount; ++r) {
-        if ((c->regions & (1u << r)) == 0) continue;
-        if (!open_to.empty()) open_to += ", ";
-        open_to += kRegions[r];
-      }
-      return refuse(Code::kRegionNotEligible,
-                    "call " + in_quotes(call_id) + " is open to " + open_to + ", not to " +
-                        std::string(d.get("region")),
-                    "region");
-    }
-    if (proposal(id) != nullptr) return duplicate("proposal", id, "proposal");
-    const Result<std::int64_t> requested = amount_of(d, "requested_usd", kUsdMinorUnits);
-    if (!requested) return requested.status();
-    return fits(totals().requested, *requested, "requests", "requested_usd");
+  const std::string_view call_id = d.get("call");
+  const Call* c = call(call_id);
+  if (c == nullptr) return unknown(Code::kUnknownCall, "call", call_id, "call");
+  if (!c->open()) {
+    return refuse(Code::kCallNotOpen, "call " + in_quotes(call_id) + " closed on " + c->closed_on, "call");
   }
+  const std::string_view on = d.get("submitted_on");
+  if (on < c->opened_on || on > c->closes_on) {
+    return refuse(Code::kCallNotOpen,
+                  "call " + in_quotes(call_id) + " takes proposals from " + c->opened_on + " to " +
+                      c->closes_on + ", not on " + std::string(on),
+                  "submitted_on");
+  }
+  const auto region = region_index(d.get("region"));
+  FL_CHECK(region.has_value());
+  if ((c->regions & (1u << *region)) == 0) {
+    std::string open_to;
+    for (std::size_t r = 0; r < kRegionCount; ++r) {
+      if ((c->regions & (1u << r)) == 0) continue;
+      if (!open_to.empty()) open_to += ", ";
+      open_to += kRegions[r];
+    }
+    return refuse(Code::kRegionNotEligible,
+                  "call " + in_quotes(call_id) + " is open to " + open_to + ", not to " +
+                      std::string(d.get("region")),
+                  "region");
+  }
+  if (const Terms* terms = totals().terms_on(on); terms != nullptr && !terms->eligible(d.get("country"))) {
+    return refuse(Code::kCountryNotEligible,
+                  std::string(d.get("country")) + " is not among the countries the fund's terms from " +
+                      terms->effective_on + " open it to",
+                  "country");
+  }
+  if (proposal(id) != nullptr) return duplicate("proposal", id, "proposal");
+  const Result<std::int64_t> requested = amount_of(d, "requested_usd", kUsdMinorUnits);
+  if (!requested) return requested.status();
+  return fits(totals().requested, *requested, "requests", "requested_usd");
+}
+
+Status FundState::check_proposal(EventType type, const DataView& d) const {
+  if (type == EventType::kProposalSubmitted) return check_submission(d);
+  const std::string_view id = d.get("proposal");
   const Proposal* p = proposal(id);
   if (p == nullptr) return unknown(Code::kUnknownProposal, "proposal", id, "proposal");
   if (p->status != ProposalStatus::kSubmitted) {
@@ -261,7 +242,7 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
   return Status::ok();
 }
 
-Status FundState::check_money_out(EventType type, const DataView& d) const {
+Status FundState::check_money_out(EventType type, const DataView& d, std::string_view actor) const {
   const std::string_view id = d.get("proposal");
   const Proposal* p = proposal(id);
   if (p == nullptr) return unknown(Code::kUnknownProposal, "proposal", id, "proposal");
@@ -278,19 +259,7 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
                         ", not approved",
                     "proposal");
     }
-    const std::int64_t cash = totals().cash();
-    if (*a > cash) {
-      return refuse(Code::kInsufficientCash,
-                    "disbursement of " + usd(*a) + " exceeds the cash on hand of " + usd(cash),
-                    "amount_usd");
-    }
-    if (*a > undisbursed) {
-      return refuse(Code::kExceedsAllocation,
-                    "disbursement of " + usd(*a) + " exceeds the " + usd(undisbursed) +
-                        " of proposal " + in_quotes(id) + "'s allocation not yet paid",
-                    "amount_usd");
-    }
-    return Status::ok();
+    return check_payment(*p, d, *a, actor);
   }
   if (type == EventType::kRefundReceived) {
     if (*a > p->disbursed) {
@@ -301,10 +270,10 @@ Status FundState::check_money_out(EventType type, const DataView& d) const {
     }
     return Status::ok();
   }
-  if (*a > undisbursed) {
+  if (*a > undisbursed - p->reserved) {
     return refuse(Code::kExceedsUndisbursed,
-                  "release of " + usd(*a) + " exceeds the " + usd(undisbursed) + " of proposal " +
-                      in_quotes(id) + "'s allocation not yet paid",
+                  "release of " + usd(*a) + " exceeds the " + usd(undisbursed - p->reserved) + " of proposal " +
+                      in_quotes(id) + "'s allocation not yet paid" + (p->reserved > 0 ? " nor requested" : ""),
                   "amount_usd");
   }
   return Status::ok();
@@ -408,6 +377,16 @@ Status FundState::check_pledge_reversal(EventType type, const DataView& d, const
                                                                : f->second.unpledged;
   const Result<std::int64_t> credited = amount_of(d, "usd", kUsdMinorUnits);
   if (!credited) return credited.status();
+  std::int64_t leaving = *credited;  // less the fee, which comes back to the fund's costs
+  if (d.has("admin_fee_usd")) {
+    const Result<std::int64_t> fee = amount_of(d, "admin_fee_usd", kUsdMinorUnits);
+    if (!fee) return fee.status();
+    if (*fee > *credited || *fee > totals().costs) {
+      return refuse(Code::kReversalMismatch, what + " gives back a fee of " + usd(*fee) + " that was never taken",
+                    "admin_fee_usd");
+    }
+    leaving -= *fee;
+  }
   if (*a > received || *credited > giver->received_usd || giver->contributions == 0) {
     return refuse(Code::kReversalMismatch,
                   what + " takes back " + amount_text + ", more than donor " + in_quotes(giver->id) +
@@ -416,15 +395,15 @@ Status FundState::check_pledge_reversal(EventType type, const DataView& d, const
   }
   // The money leaves the fund: it must still be there, and not promised.
   const Totals& t = totals();
-  if (*credited > t.cash()) {
+  if (leaving > t.cash()) {
     return refuse(Code::kInsufficientCash,
-                  what + " takes " + usd(*credited) + " out of the fund, more than the cash on hand of " +
+                  what + " takes " + usd(leaving) + " out of the fund, more than the cash on hand of " +
                       usd(t.cash()),
                   "usd");
   }
-  if (*credited > t.unallocated()) {
+  if (leaving > t.unallocated()) {
     return refuse(Code::kInsufficientFunds,
-                  what + " takes " + usd(*credited) + " out of the fund, more than its unallocated " +
+                  what + " takes " + usd(leaving) + " out of the fund, more than its unallocated " +
                       usd(t.unallocated()),
                   "usd");
   }
@@ -432,6 +411,21 @@ Status FundState::check_pledge_reversal(EventType type, const DataView& d, const
 }
 
 Status FundState::prepare(Draft& draft) const {
+  if (draft.type == EventType::kContributionReceived) {
+    // The fee the terms take, filled in so that the log says it; a fee the
+    // client sends is checked against it instead.
+    if (draft.data.has("admin_fee_usd")) return Status::ok();
+    const Terms* terms = totals().terms_on(*draft.data.get("received_on"));
+    if (terms == nullptr || terms->admin_fee_bps == 0) return Status::ok();
+    const Result<std::int64_t> credited = parse_amount(*draft.data.get("usd"), kUsdMinorUnits);
+    if (!credited) return credited.status().under("data.usd");
+    const std::int64_t fee = fee_of(*credited, terms->admin_fee_bps);
+    if (fee == 0) return Status::ok();
+    draft.data.insert({"admin_fee_usd", format_amount(fee, kUsdMinorUnits), {}, false});
+    draft.data_bytes.clear();
+    draft.data.append_canonical(draft.data_bytes);
+    return Status::ok();
+  }
   if (draft.type != EventType::kPledgeWrittenOff) return Status::ok();
   const std::string& pledge = *draft.data.get("pledge");
   if (!has_pledge(pledge)) return unknown(Code::kUnknownPledge, "pledge", pledge, "pledge");

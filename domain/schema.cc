@@ -30,13 +30,17 @@ enum class Kind {
   kTokenHash,     // the first 16 hex digits of a token's SHA-256
   kSeq,           // an event's seq, decimal without leading zeros
   kReversible,    // the name of a type is_reversible() accepts
+  kIncomeKind,    // interest, investment or other
+  kCostKind,      // admin_fee, direct_cost, bank_charge or other
+  kBasisPoints,   // a whole number of hundredths of a percent, 0 to 10000
+  kCountries,     // ISO 3166-1 alpha-3 codes separated by spaces
 };
 
 std::string_view kind_name(Kind kind) {
-  static constexpr std::array<std::string_view, 15> kNames = {
+  static constexpr std::array<std::string_view, 19> kNames = {
       "id",      "text",   "date",    "amount",     "usd",  "pledge_amount", "currency",
       "country", "region", "regions", "donor_kind", "role", "token_hash",    "seq",
-      "event_type"};
+      "event_type", "income_kind", "cost_kind", "basis_points", "countries"};
   return kNames[static_cast<std::size_t>(kind)];
 }
 
@@ -80,7 +84,8 @@ const std::array<TypeSchema, kEventTypeCount>& schemas() {
         {"reason", Kind::kText, kRequired},
         {"written_off_on", Kind::kDate, kRequired}}},
       {"contribution.received",
-       {{"amount", Kind::kAmount, kRequired},
+       {{"admin_fee_usd", Kind::kUsd, kOptional, kFilled},
+        {"amount", Kind::kAmount, kRequired},
         {"contribution", Kind::kId, kRequired},
         {"currency", Kind::kCurrency, kRequired},
         {"donor", Kind::kId, kRequired},
@@ -131,8 +136,35 @@ const std::array<TypeSchema, kEventTypeCount>& schemas() {
         {"proposal", Kind::kId, kRequired},
         {"reason", Kind::kText, kRequired},
         {"released_on", Kind::kDate, kRequired}}},
+      {"income.received",
+       {{"amount_usd", Kind::kUsd, kRequired},
+        {"income", Kind::kId, kRequired},
+        {"kind", Kind::kIncomeKind, kRequired},
+        {"reason", Kind::kText, kOptional},
+        {"received_on", Kind::kDate, kRequired}}},
+      {"cost.charged",
+       {{"amount_usd", Kind::kUsd, kRequired},
+        {"charged_on", Kind::kDate, kRequired},
+        {"cost", Kind::kId, kRequired},
+        {"kind", Kind::kCostKind, kRequired},
+        {"reason", Kind::kText, kRequired}}},
+      {"terms.set",
+       {{"admin_fee_bps", Kind::kBasisPoints, kOptional},
+        {"dual_control_usd", Kind::kUsd, kOptional},
+        {"effective_on", Kind::kDate, kRequired},
+        {"eligible_countries", Kind::kCountries, kOptional}}},
+      {"disbursement.requested",
+       {{"amount_usd", Kind::kUsd, kRequired},
+        {"disbursement", Kind::kId, kRequired},
+        {"proposal", Kind::kId, kRequired},
+        {"requested_on", Kind::kDate, kRequired}}},
+      {"disbursement.cancelled",
+       {{"cancelled_on", Kind::kDate, kRequired},
+        {"disbursement", Kind::kId, kRequired},
+        {"reason", Kind::kText, kRequired}}},
       {"entry.reversed",
-       {{"amount", Kind::kAmount, kOptional, kFilled},
+       {{"admin_fee_usd", Kind::kUsd, kOptional, kFilled},
+        {"amount", Kind::kAmount, kOptional, kFilled},
         {"amount_usd", Kind::kUsd, kOptional, kFilled},
         {"contribution", Kind::kId, kOptional, kFilled},
         {"currency", Kind::kCurrency, kOptional, kFilled},
@@ -160,6 +192,13 @@ const std::array<TypeSchema, kEventTypeCount>& schemas() {
 
 constexpr std::array<std::string_view, 5> kDonorKinds = {
     "government", "multilateral", "private", "foundation", "other"};
+constexpr std::array<std::string_view, 3> kIncomeKinds = {"interest", "investment", "other"};
+constexpr std::array<std::string_view, 4> kCostKinds = {"admin_fee", "direct_cost", "bank_charge", "other"};
+
+template <std::size_t N>
+bool one_of(const std::array<std::string_view, N>& list, std::string_view s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
 
 using Node = JsonDoc::Node;
 using Kind_ = JsonDoc::Kind;
@@ -213,6 +252,23 @@ Status check_regions(std::string_view name, const JsonDoc& doc, std::uint32_t no
   return Status::ok();
 }
 
+// A word of a fixed list: a donor's kind, a role, a kind of income or of
+// cost.
+Status check_listed(const Field& field, std::string_view s) {
+  const auto listed = [&](std::span<const std::string_view> words) -> Status {
+    if (std::find(words.begin(), words.end(), s) != words.end()) return Status::ok();
+    std::string all;
+    for (const std::string_view w : words) all += (all.empty() ? "" : ", ") + std::string(w);
+    return field_error(Code::kInvalidValue, field.name, "must be one of " + all);
+  };
+  switch (field.kind) {
+    case Kind::kDonorKind: return listed(kDonorKinds);
+    case Kind::kRole: return listed(kRoles);
+    case Kind::kIncomeKind: return listed(kIncomeKinds);
+    default: return listed(kCostKinds);
+  }
+}
+
 // Checks one field alone. Amounts in the event's currency are only checked
 // for form here (with the most decimals any currency has); normalise()
 // finishes them once the currency is known to be valid.
@@ -248,13 +304,6 @@ Status check_value(const Field& field, std::string_view s) {
     case Kind::kRegion:
       if (region_index(s)) return Status::ok();
       return field_error(Code::kInvalidRegion, field.name, "must be one of AFR, APG, EEG, GRULAC, WEOG");
-    case Kind::kDonorKind:
-      if (is_donor_kind(s)) return Status::ok();
-      return field_error(Code::kInvalidValue, field.name,
-                         "must be one of government, multilateral, private, foundation, other");
-    case Kind::kRole:
-      if (std::find(kRoles.begin(), kRoles.end(), s) != kRoles.end()) return Status::ok();
-      return field_error(Code::kInvalidValue, field.name, "must be one of manager, board, auditor");
     case Kind::kTokenHash:
       if (s.size() == kTokenHashDigits &&
           s.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
@@ -273,6 +322,20 @@ Status check_value(const Field& field, std::string_view s) {
                          "must be contribution.received, pledge.written_off, disbursement.made, "
                          "refund.received or allocation.released");
     }
+    case Kind::kDonorKind:
+    case Kind::kRole:
+    case Kind::kIncomeKind:
+    case Kind::kCostKind:
+      return check_listed(field, s);
+    case Kind::kBasisPoints: {
+      const auto seq = parse_seq(s);
+      if (s == "0" || (seq && *seq <= kBasisPointsMax)) return Status::ok();
+      return field_error(Code::kInvalidValue, field.name,
+                         "must be a whole number of basis points (hundredths of a percent) from 0 to 10000");
+    }
+    case Kind::kCountries:
+      if (s.empty()) return field_error(Code::kInvalidValue, field.name, "must name at least one country");
+      return country_list(s).status().under(std::string(field.name));
     case Kind::kRegions:
       break;
   }
@@ -306,6 +369,8 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
     if (!data.has(field.name)) continue;
     if (field.kind == Kind::kUsd) {
       FL_RETURN_IF_ERROR(normalise_amount(data, field.name, kUsdMinorUnits));
+    } else if (field.kind == Kind::kCountries) {
+      data.set(field.name, *country_list(*data.get(field.name)));
     } else if (field.kind == Kind::kAmount) {
       if (!data.has("currency")) {
         return field_error(Code::kMissingField, "currency",
@@ -330,11 +395,11 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
 
 }  // namespace
 
-bool is_donor_kind(std::string_view kind) {
-  return std::find(kDonorKinds.begin(), kDonorKinds.end(), kind) != kDonorKinds.end();
-}
+bool is_donor_kind(std::string_view kind) { return one_of(kDonorKinds, kind); }
 
 std::span<const std::string_view> donor_kinds() { return kDonorKinds; }
+std::span<const std::string_view> income_kinds() { return kIncomeKinds; }
+std::span<const std::string_view> cost_kinds() { return kCostKinds; }
 
 std::vector<FieldInfo> data_fields(EventType type) {
   std::vector<FieldInfo> out;
@@ -388,6 +453,11 @@ std::string_view date_field(EventType type) {
     case EventType::kDisbursementMade: return "paid_on";
     case EventType::kRefundReceived: return "received_on";
     case EventType::kAllocationReleased: return "released_on";
+    case EventType::kIncomeReceived: return "received_on";
+    case EventType::kCostCharged: return "charged_on";
+    case EventType::kTermsSet: return "effective_on";
+    case EventType::kDisbursementRequested: return "requested_on";
+    case EventType::kDisbursementCancelled: return "cancelled_on";
     case EventType::kEntryReversed: return "reversed_on";
     case EventType::kDonorRegistered:
     case EventType::kProgrammeRegistered:

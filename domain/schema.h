@@ -46,18 +46,25 @@ std::string_view date_field(EventType type);
 // choose events by it.
 std::string_view business_date(EventType type, const DataView& data, std::string_view recorded_at);
 
+// The largest fee of terms.set: 10000 basis points, all of it.
+inline constexpr std::uint64_t kBasisPointsMax = 10000;
+
 // The hex digits of a token's SHA-256 that an access event names.
 inline constexpr std::size_t kTokenHashDigits = 16;
 
 // Donor kinds of `donor.registered`.
 bool is_donor_kind(std::string_view kind);
 std::span<const std::string_view> donor_kinds();
+// The kinds of `income.received` (interest, investment, other) and of
+// `cost.charged` (admin_fee, direct_cost, bank_charge, other).
+std::span<const std::string_view> income_kinds();
+std::span<const std::string_view> cost_kinds();
 
 // A field of an event type's data, for a form: its name, its kind ("id",
 // "text", "date", "amount" (in the event's currency), "usd",
 // "pledge_amount" (in the pledge's currency), "currency", "country",
 // "region", "regions", "donor_kind", "role", "token_hash", "seq",
-// "event_type"), whether it is required, and whether the ledger fills it
+// "event_type", "income_kind", "cost_kind", "basis_points", "countries"), whether it is required, and whether the ledger fills it
 // (an entry.reversed's copy of the event it reverses).
 struct FieldInfo {
   std::string_view name;

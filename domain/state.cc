@@ -43,6 +43,9 @@ std::optional<std::string> business_key(EventType type, const DataView& data) {
     case EventType::kContributionReceived: return key('K', "contribution");
     case EventType::kDisbursementMade: return key('S', "disbursement");
     case EventType::kRefundReceived: return key('F', "refund");
+    case EventType::kIncomeReceived: return key('I', "income");
+    case EventType::kCostCharged: return key('X', "cost");
+    case EventType::kDisbursementRequested: return key('Q', "disbursement");  // requested once
     case EventType::kEntryReversed: return key('V', "seq");  // each event is reversed once
     default: return std::nullopt;
   }
@@ -53,6 +56,9 @@ std::pair<std::string_view, std::string_view> business_key_parts(std::string_vie
   const std::string_view what = key[1] == 'K'   ? "contribution"
                                 : key[1] == 'S' ? "disbursement"
                                 : key[1] == 'V' ? "reversal"
+                                : key[1] == 'I' ? "income"
+                                : key[1] == 'X' ? "cost"
+                                : key[1] == 'Q' ? "disbursement"
                                                 : "refund";
   return {what, key.substr(2)};
 }
@@ -334,6 +340,21 @@ Status FundState::invariants() const {
     return broken("cash " + format_amount(t.cash(), kUsdMinorUnits) + " is not unallocated " +
                   format_amount(t.unallocated(), kUsdMinorUnits) + " plus allocated but unpaid " +
                   format_amount(approved - disbursed, kUsdMinorUnits));
+  }
+  const auto sum = [](const std::map<std::string, std::int64_t>& by_kind) {
+    std::int64_t total = 0;
+    for (const auto& [kind, a] : by_kind) total += a;
+    return total;
+  };
+  if (sum(t.income_by_kind) != t.income || sum(t.costs_by_kind) != t.costs) {
+    return broken("the income or the costs by kind do not add up to their totals");
+  }
+  if (t.income < 0 || t.costs < 0) return broken("income or costs are below zero");
+  std::int64_t requested = 0;
+  for (const auto& [id, r] : t.requests) requested += r.amount;
+  if (requested != t.reserved || t.reserved < 0 || t.reserved > t.approved - t.disbursed) {
+    return broken("the payments requested (" + format_amount(t.reserved, kUsdMinorUnits) +
+                  ") are not within the money allocated and not yet paid");
   }
   if (t.unallocated() < 0) return broken("unallocated is below zero");
   if (t.cash() < 0) return broken("cash is below zero");

@@ -77,8 +77,9 @@ class FundState {
   void set_seq(std::uint64_t seq) { seq_ = seq; }
 
   // Completes a draft that needs the state: a write-off's amount takes the
-  // decimals of its pledge's currency. Refusals: unknown_pledge,
-  // invalid_amount.
+  // decimals of its pledge's currency; a contribution gets the fee the
+  // terms in force on its day take (admin_fee_usd), unless it names one.
+  // Refusals: unknown_pledge, invalid_amount.
   Status prepare(Draft& draft) const;
   // Completes an entry.reversed draft with the facts of the event it
   // reverses, event `seq` of `type` with `original` data, which the caller
@@ -86,14 +87,16 @@ class FundState {
   // reversal_mismatch (a fact the client sent that is not the original's).
   Status complete_reversal(Draft& draft, std::uint64_t seq, EventType type,
                            const DataView& original) const;
-  // The rules of SPEC section 2 for the next event. Refusals carry the
-  // codes of SPEC section 2, and unknown_pledge, unknown_call,
-  // unknown_proposal, duplicate (an id already used for its kind),
-  // invalid_dates (a call closed before it opened), amount_overflow (a total
-  // the ledger cannot count).
-  Status check(EventType type, const DataView& data) const;
-  // The effect of an event that check() accepted, as event `seq`.
-  void apply(EventType type, const DataView& data, std::uint64_t seq);
+  // The rules of SPEC section 2 for the next event, recorded by `actor`
+  // (the manager who makes a payment under dual control is not the one who
+  // requested it). Refusals carry the codes of SPEC section 2, and
+  // unknown_pledge, unknown_call, unknown_proposal, duplicate (an id
+  // already used for its kind), invalid_dates (a call closed before it
+  // opened), amount_overflow (a total the ledger cannot count).
+  Status check(EventType type, const DataView& data, std::string_view actor) const;
+  // The effect of an event that check() accepted, as event `seq` by
+  // `actor`.
+  void apply(EventType type, const DataView& data, std::uint64_t seq, std::string_view actor);
   // Reading ahead of a replay: asks the processor to bring in the proposal
   // an event names, a few events before it is checked (EntityTable:
   // `entry` false for the first step, true for the second).
@@ -172,7 +175,13 @@ class FundState {
   Status check_contribution(const DataView& d) const;
   Status check_call(EventType type, const DataView& d) const;
   Status check_proposal(EventType type, const DataView& d) const;
-  Status check_money_out(EventType type, const DataView& d) const;
+  Status check_submission(const DataView& d) const;
+  Status check_money_out(EventType type, const DataView& d, std::string_view actor) const;
+  Status check_payment(const Proposal& p, const DataView& d, std::int64_t amount, std::string_view actor) const;
+  Status check_request(EventType type, const DataView& d) const;
+  Status check_income(const DataView& d) const;
+  Status check_fee(const DataView& d, std::int64_t credited) const;
+  Status check_cost(const DataView& d) const;
   Status check_reversal(const DataView& d) const;
   Status check_pledge_reversal(EventType type, const DataView& d, const std::string& what) const;
   void apply_pledge(EventType type, const DataView& d, std::uint64_t seq);
@@ -180,6 +189,11 @@ class FundState {
   void apply_call(EventType type, const DataView& d, std::uint64_t seq);
   void apply_proposal(EventType type, const DataView& d, std::uint64_t seq);
   void apply_money_out(EventType type, const DataView& d, std::uint64_t seq);
+  void apply_income_or_cost(EventType type, const DataView& d);
+  void apply_request(EventType type, const DataView& d, std::uint64_t seq, std::string_view actor);
+  void apply_terms(const DataView& d, std::uint64_t seq);
+  // The fee a contribution (or its reversal) names, in cents; 0 for none.
+  static std::int64_t fee_in(const DataView& d);
   void apply_reversal(const DataView& d, std::uint64_t seq);
   void apply_pledge_reversal(EventType type, const DataView& d, std::uint64_t seq);
   // Adds `amount` to the approved (or disbursed) figures of a proposal and
@@ -226,7 +240,8 @@ std::string entity_key(EntityKind kind, std::string_view id);
 
 // The id index's key for the business id an event creates, where the ledger
 // refuses to see one twice but the fund keeps no state for it: a
-// contribution, a disbursement or a refund. nullopt for other events. The
+// contribution, a disbursement, a refund, an income or a cost. nullopt for
+// other events. The
 // key starts with 0x01, which no event id can start with.
 std::optional<std::string> business_key(EventType type, const DataView& data);
 // What kind of record a business key names, and its id ("disbursement",

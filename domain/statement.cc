@@ -49,6 +49,23 @@ bool is_year(std::string_view s) {
   return year >= kDateYearMin && year <= kDateYearMax;
 }
 
+std::int64_t total_of(const std::map<std::string, std::int64_t>& amounts) {
+  std::int64_t total = 0;
+  for (const auto& [key, a] : amounts) add_to(total, a);
+  return total;
+}
+
+// Income or costs of the period: the total and each kind's, every kind
+// listed.
+json kinds_json(const std::map<std::string, std::int64_t>& amounts, std::span<const std::string_view> kinds) {
+  json each = json::object();
+  for (const std::string_view kind : kinds) {
+    const auto found = amounts.find(std::string(kind));
+    each[std::string(kind)] = usd(found == amounts.end() ? 0 : found->second);
+  }
+  return {{"total", usd(total_of(amounts))}, {"by_kind", std::move(each)}};
+}
+
 Status bad_period(std::string message) { return Status::error(Code::kInvalidPeriod, std::move(message), "period"); }
 
 }  // namespace
@@ -69,6 +86,10 @@ Status rests_on_present(const FundState& state, std::uint64_t seq, EventType typ
     case EventType::kDisbursementMade:
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased: present = decided(ProposalStatus::kApproved); break;
+    case EventType::kDisbursementRequested: present = decided(ProposalStatus::kApproved); break;
+    case EventType::kDisbursementCancelled:
+      present = state.totals().requests.contains(std::string(d.get("disbursement")));
+      break;
     case EventType::kEntryReversed:
       present = d.has("proposal") ? decided(ProposalStatus::kApproved)
                                   : !d.has("pledge") || !state.pledge_owner(d.get("pledge")).empty();
@@ -130,12 +151,15 @@ std::string statement_csv(const json& s) {
     line("source_usd", donor, "USD", f["usd"]);
     for (const auto& [currency, a] : f["by_currency"].items()) line("source", donor, currency, a);
   }
+  for (const auto& [kind, a] : s["sources"]["income"]["by_kind"].items()) line("source_income", kind, "USD", a);
   line("sources_total", "", "USD", s["sources"]["total"]);
   for (const char* by : {"by_call", "by_programme", "by_region"}) {
     for (const auto& [id, a] : s["uses"][by].items()) line(std::string("use_") + by, id, "USD", a);
   }
   line("uses_disbursed", "", "USD", s["uses"]["disbursed"]);
   line("uses_refunded", "", "USD", s["uses"]["refunded"]);
+  line("uses_transfers", "", "USD", s["uses"]["transfers"]);
+  for (const auto& [kind, a] : s["uses"]["costs"]["by_kind"].items()) line("use_cost", kind, "USD", a);
   line("uses_total", "", "USD", s["uses"]["total"]);
   line("closing_cash", "", "USD", s["closing_cash"]);
   for (const json& m : s["cash_by_month"]) line("cash_at_month_end", m["month"].get<std::string>(), "USD", m["cash"]);
@@ -179,7 +203,7 @@ Status StatementBuilder::add(std::uint64_t seq, EventType type, const DataView& 
     count(type, data, 1, date);
   }
   state_.set_seq(seq - 1);
-  state_.apply(type, data, seq);
+  state_.apply(type, data, seq, "");  // who recorded it moves no figure of a statement
   return Status::ok();
 }
 
@@ -188,12 +212,15 @@ void StatementBuilder::count(EventType type, const DataView& d, std::int64_t sig
   switch (type) {
     case EventType::kContributionReceived: {
       const std::int64_t credited = sign * cents(d, "usd");
-      if (before) return add_to(opening_cash_, credited);
+      // The administrative agent's fee is a cost of the same day.
+      const std::int64_t fee = d.has("admin_fee_usd") ? sign * cents(d, "admin_fee_usd") : 0;
+      if (before) return add_to(opening_cash_, credited - fee);
       DonorSources& s = flows_.sources[std::string(d.get("donor"))];
       add_to(s.usd, credited);
       add_to(s.by_currency[std::string(d.get("currency"))], sign * minor(d, "amount", d.get("currency")));
       s.contributions += sign;
-      return add_to(flows_.cash_by_month[std::string(date.substr(0, 7))], credited);
+      if (fee != 0) add_to(flows_.costs["admin_fee"], fee);
+      return add_to(flows_.cash_by_month[std::string(date.substr(0, 7))], credited - fee);
     }
     case EventType::kPledgeRecorded:
     case EventType::kPledgeWrittenOff: {
@@ -215,9 +242,27 @@ void StatementBuilder::count(EventType type, const DataView& d, std::int64_t sig
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased:
       return count_money_out(type, d, sign, date);
+    case EventType::kIncomeReceived:
+    case EventType::kCostCharged:
+      return count_income_or_cost(type, d, sign, date);
     default:
       return;
   }
+}
+
+void StatementBuilder::count_income_or_cost(EventType type, const DataView& d, std::int64_t sign,
+                                            std::string_view date) {
+  const std::int64_t a = sign * cents(d, "amount_usd");
+  const std::int64_t in = type == EventType::kIncomeReceived ? a : -a;
+  if (date < period_.from) return add_to(opening_cash_, in);
+  add_to((type == EventType::kIncomeReceived ? flows_.income : flows_.costs)[std::string(d.get("kind"))], a);
+  add_to(flows_.cash_by_month[std::string(date.substr(0, 7))], in);
+}
+
+std::int64_t StatementBuilder::transfers() const {
+  std::int64_t net = flows_.disbursed;
+  add_to(net, -flows_.refunded);
+  return net;
 }
 
 void StatementBuilder::count_money_out(EventType type, const DataView& d, std::int64_t sign, std::string_view date) {
@@ -251,7 +296,12 @@ json StatementBuilder::sources_json() const {
                     {"usd", usd(s.usd)},
                     {"by_currency", std::move(currencies)}};
   }
-  return {{"contributions", usd(total)}, {"by_donor", std::move(by_donor)}, {"total", usd(total)}};
+  std::int64_t all = total;
+  add_to(all, total_of(flows_.income));
+  return {{"contributions", usd(total)},
+          {"income", kinds_json(flows_.income, income_kinds())},
+          {"by_donor", std::move(by_donor)},
+          {"total", usd(all)}};
 }
 
 json StatementBuilder::uses_json() const {
@@ -262,11 +312,13 @@ json StatementBuilder::uses_json() const {
   };
   json regions = json::object();
   for (std::size_t r = 0; r < kRegionCount; ++r) regions[std::string(kRegions[r])] = usd(flows_.uses_by_region[r]);
-  std::int64_t net = flows_.disbursed;
-  add_to(net, -flows_.refunded);
+  std::int64_t all = transfers();
+  add_to(all, total_of(flows_.costs));
   return {{"disbursed", usd(flows_.disbursed)},
           {"refunded", usd(-flows_.refunded)},
-          {"total", usd(net)},
+          {"transfers", usd(transfers())},
+          {"costs", kinds_json(flows_.costs, cost_kinds())},
+          {"total", usd(all)},
           {"by_call", amounts(flows_.uses_by_call)},
           {"by_programme", amounts(flows_.uses_by_programme)},
           {"by_region", std::move(regions)}};
@@ -327,8 +379,9 @@ StatementFigures StatementBuilder::figures() const {
   StatementFigures f;
   f.opening_cash = opening_cash_;
   for (const auto& [id, s] : flows_.sources) add_to(f.sources, s.usd);
-  f.uses = flows_.disbursed;
-  add_to(f.uses, -flows_.refunded);
+  add_to(f.sources, total_of(flows_.income));
+  f.uses = transfers();
+  add_to(f.uses, total_of(flows_.costs));
   f.closing_cash = opening_cash_;
   add_to(f.closing_cash, f.sources);
   add_to(f.closing_cash, -f.uses);
@@ -355,20 +408,18 @@ Status StatementBuilder::check() const {
   if (f.closing_cash != held) {
     return broken("closing cash is not the unallocated money plus the undisbursed commitments", f.closing_cash, held);
   }
-  const auto sum = [](const auto& amounts) {
-    std::int64_t total = 0;
-    for (const auto& a : amounts) add_to(total, a.second);
-    return total;
-  };
   std::int64_t by_region = 0;
   for (const std::int64_t a : flows_.uses_by_region) add_to(by_region, a);
-  for (const auto& [what, total] : {std::pair<const char*, std::int64_t>{"call", sum(flows_.uses_by_call)},
-                                    {"programme", sum(flows_.uses_by_programme)},
+  const std::int64_t paid = transfers();
+  for (const auto& [what, total] : {std::pair<const char*, std::int64_t>{"call", total_of(flows_.uses_by_call)},
+                                    {"programme", total_of(flows_.uses_by_programme)},
                                     {"region", by_region}}) {
-    if (total != f.uses) return broken(std::string("the uses by ") + what + " do not add up to the uses", total, f.uses);
+    if (total != paid) {
+      return broken(std::string("the uses by ") + what + " do not add up to the payments less refunds", total, paid);
+    }
   }
   std::int64_t month_end = opening_cash_;
-  add_to(month_end, sum(flows_.cash_by_month));
+  add_to(month_end, total_of(flows_.cash_by_month));
   if (month_end != f.closing_cash) {
     return broken("the cash at the last month's end is not the closing cash", month_end, f.closing_cash);
   }

@@ -68,8 +68,8 @@ inline constexpr std::string_view kStatementCsvHeader = "line,id,currency,amount
 // The figures of a statement that tie to one another, in US cents.
 struct StatementFigures {
   std::int64_t opening_cash = 0;
-  std::int64_t sources = 0;
-  std::int64_t uses = 0;  // payments less refunds
+  std::int64_t sources = 0;  // contributions and other income
+  std::int64_t uses = 0;     // payments less refunds, and costs
   std::int64_t closing_cash = 0;
   std::int64_t undisbursed = 0;  // commitments not yet paid at the period's end
   std::int64_t unallocated = 0;
@@ -139,6 +139,7 @@ class StatementBuilder {
     std::int64_t released = 0;
     std::map<std::string, std::map<std::string, PledgeFlows>> pledges;  // donor -> currency
     std::map<std::string, std::int64_t> cash_by_month;  // "2015-03" -> net cash in
+    std::map<std::string, std::int64_t> income, costs;  // by kind
   };
   struct Late {
     std::uint64_t seq;
@@ -151,6 +152,9 @@ class StatementBuilder {
   // What event `type` (or its reversal, `sign` -1) did to the money.
   void count(EventType type, const DataView& d, std::int64_t sign, std::string_view date);
   void count_money_out(EventType type, const DataView& d, std::int64_t sign, std::string_view date);
+  void count_income_or_cost(EventType type, const DataView& d, std::int64_t sign, std::string_view date);
+  // Payments less refunds: the uses by call, programme and region.
+  std::int64_t transfers() const;
   nlohmann::json sources_json() const;
   nlohmann::json uses_json() const;
   nlohmann::json pledges_json() const;

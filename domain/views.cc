@@ -5,6 +5,7 @@
 
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "domain/schema.h"
 #include "util/check.h"
 
 namespace fundledger {
@@ -51,6 +52,51 @@ int units_of(const std::string& currency) {
   return currency_minor_units(currency).value_or(kUsdMinorUnits);
 }
 
+// Payments requested and waiting for a second manager: every one (the fund
+// view, without who requested them), or a proposal's (with them).
+json requests_json(const Totals& t, const Proposal* of) {
+  json out = json::array();
+  for (const auto& [id, r] : t.requests) {
+    if (of != nullptr && r.proposal != of->id) continue;
+    json j = {{"disbursement", id},
+              {"proposal", r.proposal},
+              {"amount_usd", usd(r.amount)},
+              {"requested_on", r.requested_on},
+              {"seq", r.seq}};
+    if (of != nullptr) j["requested_by"] = r.actor;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// Income or costs: the total and each kind's, every kind listed.
+json by_kind(std::int64_t total, const std::map<std::string, std::int64_t>& amounts,
+             std::span<const std::string_view> kinds) {
+  json each = json::object();
+  for (const std::string_view kind : kinds) {
+    const auto found = amounts.find(std::string(kind));
+    each[std::string(kind)] = usd(found == amounts.end() ? 0 : found->second);
+  }
+  return {{"total", usd(total)}, {"by_kind", std::move(each)}};
+}
+
+// The fund's terms, by the day each applies from.
+json terms_json(const std::vector<Terms>& all) {
+  json out = json::array();
+  for (const Terms& t : all) {
+    json j = {{"effective_on", t.effective_on},
+              {"admin_fee_bps", std::to_string(t.admin_fee_bps)},
+              {"eligible_countries", json::array()},
+              {"seq", t.seq}};
+    for (std::size_t at = 0; at + 3 <= t.eligible_countries.size(); at += 4) {
+      j["eligible_countries"].push_back(t.eligible_countries.substr(at, 3));
+    }
+    if (t.dual_control_usd > 0) j["dual_control_usd"] = usd(t.dual_control_usd);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 json fund_view(const FundState& state) {
   const Totals& t = state.totals();
   json pledges = json::array();
@@ -73,13 +119,18 @@ json fund_view(const FundState& state) {
   }
   return {{"currency", "USD"},
           {"received", usd(t.received)},
+          {"income", by_kind(t.income, t.income_by_kind, income_kinds())},
+          {"costs", by_kind(t.costs, t.costs_by_kind, cost_kinds())},
           {"approved", usd(t.approved)},
           {"disbursed", usd(t.disbursed)},
           {"cash", usd(t.cash())},
           {"unallocated", usd(t.unallocated())},
           {"undisbursed", usd(t.approved - t.disbursed)},
+          {"requested_not_paid", usd(t.reserved)},
+          {"requests", requests_json(t, nullptr)},
           {"pledges_by_currency", pledges},
           {"earmarked_received", earmarked},
+          {"terms", terms_json(t.terms)},
           {"counts",
            {{"donors", t.donors},
             {"programmes", t.programmes},
@@ -91,6 +142,10 @@ json fund_view(const FundState& state) {
             {"disbursements", t.disbursements},
             {"refunds", t.refunds},
             {"releases", t.releases},
+            {"income", t.incomes},
+            {"costs", t.charges},
+            {"payment_requests", t.payment_requests},
+            {"cancellations", t.cancellations},
             {"reversals", t.reversals}}}};
 }
 
@@ -208,7 +263,7 @@ json call_view(const FundState& state, const Call& c, ViewDetail detail) {
   return j;
 }
 
-json proposal_view(const Proposal& p) {
+json proposal_view(const FundState& state, const Proposal& p) {
   json j = {{"proposal", p.id},
             {"call", p.call},
             {"applicant", p.applicant},
@@ -224,6 +279,8 @@ json proposal_view(const Proposal& p) {
             {"refunded", usd(p.refunded)},
             {"disbursed", usd(p.disbursed)},
             {"undisbursed", usd(p.approved - p.disbursed)},
+            {"requested_not_paid", usd(p.reserved)},
+            {"requests", requests_json(state.totals(), &p)},
             {"disbursements", p.disbursements},
             {"seq", p.seq}};
   set_if(j, "focal_point", p.focal_point);
@@ -325,7 +382,7 @@ Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::s
     case ViewKind::kProposal: {
       const Proposal* p = state.proposal(id);
       if (p == nullptr) return not_found("proposal", id);
-      return proposal_view(*p);
+      return proposal_view(state, *p);
     }
     case ViewKind::kProgrammes: return programmes_view(state);
     case ViewKind::kRegions: return regions_view(state);

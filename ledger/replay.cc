@@ -20,6 +20,7 @@ struct ReadEvent {
   std::uint64_t seq = 0;
   EventType type = EventType::kDonorRegistered;
   DataView data;
+  std::string_view actor;  // into the run's bytes
 };
 
 // Consecutive events read together: their bytes in one buffer, which the
@@ -60,7 +61,7 @@ void read_run(StoreCursor& cursor, std::uint64_t first, std::uint64_t last, Even
       run.status = unreadable_event(seq);
       break;
     }
-    run.events.push_back({seq, e->type, std::move(*data)});
+    run.events.push_back({seq, e->type, std::move(*data), e->actor});
   }
 }
 
@@ -172,13 +173,13 @@ Result<Next> apply_run(const StoreReader& reader, const EventRun& run, FundState
     if (i + kSlotAhead < n) state.prefetch(run.events[i + kSlotAhead].data, false);
     if (i + kEntryAhead < n) state.prefetch(run.events[i + kEntryAhead].data, true);
     const ReadEvent& e = run.events[i];
-    Status allowed = state.check(e.type, e.data);
+    Status allowed = state.check(e.type, e.data, e.actor);
     if (allowed && e.type == EventType::kEntryReversed) allowed = check_reversal(reader, e);
     if (!allowed) {
       return Status::error(Code::kRuleViolation,
                            "event " + std::to_string(e.seq) + " breaks a rule: " + allowed.to_string());
     }
-    state.apply(e.type, e.data, e.seq);
+    state.apply(e.type, e.data, e.seq, e.actor);
     if (!after_each) continue;
     Result<Next> next = after_each(state, e.type, e.data);
     if (!next || *next == Next::kStop) return next;

@@ -101,7 +101,7 @@ Result<nlohmann::json> view_as_of_date(std::shared_ptr<const StoreReader> reader
     if (!in_view_of_day(e.type, business_date(e.type, data, e.recorded_at), day)) return Status::ok();
     FL_RETURN_IF_ERROR(rests_on_present(state, e.seq, e.type, data));
     state.set_seq(e.seq - 1);
-    state.apply(e.type, data, e.seq);
+    state.apply(e.type, data, e.seq, e.actor);
     return Status::ok();
   }));
   Result<nlohmann::json> view = render_view(state, kind, id);

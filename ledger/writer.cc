@@ -141,13 +141,19 @@ class Writer::Group {
                                "event " + std::string(id) + " was already reversed" + reversed_by(business_in_log),
                                "data.seq");
         }
+        if (draft.type == EventType::kDisbursementRequested) {
+          return Status::error(Code::kDuplicate, "payment \"" + std::string(id) + "\" was already requested",
+                               "data.disbursement");
+        }
+        const bool vowel = std::string_view("aeiou").find(what.front()) != std::string_view::npos;
         return Status::error(Code::kDuplicate,
-                             "there is already a " + std::string(what) + " \"" + std::string(id) + "\"",
+                             std::string(vowel ? "there is already an " : "there is already a ") +
+                                 std::string(what) + " \"" + std::string(id) + "\"",
                              "data." + std::string(what));
       }
     }
     const DataView data = DataView::of(draft.data);
-    FL_RETURN_IF_ERROR(state_.check(draft.type, data));
+    FL_RETURN_IF_ERROR(state_.check(draft.type, data, actor));
     const std::uint64_t seq = head_.size + 1;
     write_event_bytes(bytes_, draft, seq, recorded_at, actor);
     const Hash leaf = leaf_hash(bytes_);
@@ -161,7 +167,7 @@ class Writer::Group {
     }
     std::optional<EffectProbe> probe;
     if (changes) probe.emplace(state_, draft.type, data);
-    state_.apply(draft.type, data, seq);
+    state_.apply(draft.type, data, seq, actor);
     if (probe) *changes = probe->changes(state_);
     // Snapshots fall on multiples of kSnapshotEvents, within a write or at
     // its end, holding the fund exactly as of their seq.

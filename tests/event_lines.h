@@ -61,9 +61,10 @@ inline std::string close(const std::string& event_id, const std::string& call_id
 }
 
 inline std::string proposal(const std::string& id, const std::string& call_id, const std::string& requested,
-                     const std::string& region = "AFR", const std::string& on = "2014-07-15") {
+                     const std::string& region = "AFR", const std::string& on = "2014-07-15",
+                     const std::string& country = "KEN") {
   return event("submit-" + id, "proposal.submitted",
-               {{"proposal", id}, {"call", call_id}, {"applicant", "Applicant " + id}, {"country", "KEN"},
+               {{"proposal", id}, {"call", call_id}, {"applicant", "Applicant " + id}, {"country", country},
                 {"region", region}, {"requested_usd", requested}, {"submitted_on", on}});
 }
 
@@ -84,6 +85,12 @@ inline std::string disbursement(const std::string& id, const std::string& propos
                {{"disbursement", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"paid_on", "2014-11-01"}});
 }
 
+// The first step of a payment under dual control, requested on 2014-10-20.
+inline std::string payment_request(const std::string& id, const std::string& proposal_id, const std::string& amount) {
+  return event("request-" + id, "disbursement.requested",
+               {{"disbursement", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"requested_on", "2014-10-20"}});
+}
+
 inline std::string refund(const std::string& id, const std::string& proposal_id, const std::string& amount) {
   return event(id, "refund.received",
                {{"refund", id}, {"proposal", proposal_id}, {"amount_usd", amount}, {"received_on", "2015-06-30"}});
@@ -93,6 +100,27 @@ inline std::string release(const std::string& event_id, const std::string& propo
   return event(event_id, "allocation.released",
                {{"proposal", proposal_id}, {"amount_usd", amount}, {"released_on", "2015-07-01"},
                 {"reason", "The project cost less than planned"}});
+}
+
+// Income of `kind` (interest, investment, other) received on `on`.
+inline std::string income(const std::string& id, const std::string& kind, const std::string& amount,
+                          const std::string& on = "2015-03-31") {
+  return event(id, "income.received", {{"income", id}, {"kind", kind}, {"amount_usd", amount}, {"received_on", on}});
+}
+
+// A cost of `kind` (admin_fee, direct_cost, bank_charge, other) charged on `on`.
+inline std::string cost(const std::string& id, const std::string& kind, const std::string& amount,
+                        const std::string& on = "2015-04-30") {
+  return event(id, "cost.charged",
+               {{"cost", id}, {"kind", kind}, {"amount_usd", amount}, {"charged_on", on},
+                {"reason", "Charged by the fund's bank"}});
+}
+
+// The fund's terms from `effective_on`, with `settings` (admin_fee_bps,
+// eligible_countries, dual_control_usd).
+inline std::string terms(const std::string& effective_on, json settings) {
+  settings["effective_on"] = effective_on;
+  return event("terms-" + effective_on, "terms.set", settings);
 }
 
 // A reversal of event `seq`; `facts` restated, if given, must be the

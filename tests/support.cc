@@ -37,7 +37,7 @@ std::vector<Receipt> Ledger::append(std::string_view jsonl) {
 }
 
 AppendResult Ledger::try_append(std::string_view jsonl) {
-  return writer->append(drafts(jsonl), "manager:alice");
+  return writer->append(drafts(jsonl), actor);
 }
 
 void Ledger::close() {

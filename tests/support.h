@@ -33,9 +33,10 @@ struct Ledger {
   std::unique_ptr<Store> store;
   std::unique_ptr<Writer> writer;
   OpenOptions options;  // how reopen() opens it
+  std::string actor = "manager:alice";  // who append() records as
 
   Ledger();
-  // Appends the lines as one request, as manager:alice; requires success.
+  // Appends the lines as one request, as `actor`; requires success.
   std::vector<Receipt> append(std::string_view jsonl);
   // Appends and returns the whole result, refusals included.
   AppendResult try_append(std::string_view jsonl);

@@ -113,7 +113,7 @@ std::optional<Failure> BundleReplay::apply(Run& run) {
       return refused(i, "is recorded before the one it follows", format_timestamp(last_recorded_), e.recorded_at);
     }
     last_recorded_ = *recorded;
-    if (const Status allowed = state_.check(e.type, data[i]); !allowed) {
+    if (const Status allowed = state_.check(e.type, data[i], e.actor); !allowed) {
       return refused(i, "breaks a rule: " + allowed.to_string());
     }
     if (e.type == EventType::kEntryReversed) {
@@ -121,7 +121,7 @@ std::optional<Failure> BundleReplay::apply(Run& run) {
       if (!reversed || *reversed >= e.seq) return refused(i, "reverses no earlier event");
       reversals_.emplace_back(*reversed, e);
     }
-    state_.apply(e.type, data[i], run.first_seq + i);
+    state_.apply(e.type, data[i], run.first_seq + i, e.actor);
   }
   return std::nullopt;
 }

@@ -8,7 +8,12 @@ std::string_view demo_events_jsonl() {
   // Invented: the split of the 650,000 among Switzerland, Germany, Finland
   // and the Republic of Korea and their currencies, Switzerland's earmarked
   // pledge, every date not named above, the calls' budgets, every proposal,
-  // decision, payment, refund, release and write-off.
+  // decision, payment, refund, release and write-off, the interest and the
+  // costs. The terms from 2016 list the developing countries and economies
+  // in transition that the sources name in the framework's work (they give
+  // no official list), take no fee (the sources name none) and put
+  // payments of 100,000 USD or more under dual control (invented); the
+  // first tranche to Peru's project waits for a second manager.
   return R"JSONL({"id":"prog-ci","type":"programme.registered","data":{"programme":"ci","name":"Consumer information"}}
 {"id":"prog-sle","type":"programme.registered","data":{"programme":"sle","name":"Sustainable lifestyles and education"}}
 {"id":"prog-spp","type":"programme.registered","data":{"programme":"spp","name":"Sustainable public procurement"}}
@@ -63,6 +68,12 @@ std::string_view demo_events_jsonl() {
 {"id":"refund-spp-MDA-01","type":"refund.received","data":{"refund":"r-spp-MDA-01","proposal":"spp-MDA-01","amount_usd":"10000","received_on":"2016-02-01"}}
 {"id":"spp-TUR-01:released","type":"allocation.released","data":{"proposal":"spp-TUR-01","amount_usd":"20000","released_on":"2016-03-01","reason":"Project completed under budget"}}
 {"id":"writeoff-2014-BRA","type":"pledge.written_off","data":{"pledge":"p-2014-BRA","amount":"200000","written_off_on":"2016-12-31","reason":"Pledge reduced by the donor"}}
+{"id":"income-2014-interest","type":"income.received","data":{"income":"i-2014-interest","kind":"interest","amount_usd":"1850","received_on":"2014-12-31","reason":"Interest on the fund's account, 2014"}}
+{"id":"income-2015-interest","type":"income.received","data":{"income":"i-2015-interest","kind":"interest","amount_usd":"4200","received_on":"2015-12-31","reason":"Interest on the fund's account, 2015"}}
+{"id":"cost-2015-bank","type":"cost.charged","data":{"cost":"x-2015-bank","kind":"bank_charge","amount_usd":"320","charged_on":"2015-12-31","reason":"Bank charges on transfers to projects, 2015"}}
+{"id":"terms-2016","type":"terms.set","data":{"effective_on":"2016-01-01","dual_control_usd":"100000","eligible_countries":"ALB ARG ARM AZE BEN BFA BGD BLR BRA CHL CIV COL CRI EGY ETH GEO GHA GIN HND IDN JOR KEN KHM LAO LBN LKA MDA MLI MNE MRT MUS NAM NER PAK PHL PRY RWA SEN SRB TGO TUN UGA UKR URY VNM ZMB"}}
+{"id":"cost-2016-evaluation","type":"cost.charged","data":{"cost":"x-2016-evaluation","kind":"direct_cost","amount_usd":"12500","charged_on":"2016-06-30","reason":"Mid-term evaluation of the first call's projects"}}
+{"id":"request-sle-PER-01-1","type":"disbursement.requested","data":{"disbursement":"d-sle-PER-01-1","proposal":"sle-PER-01","amount_usd":"60000","requested_on":"2016-06-15"}}
 )JSONL";
 }
 

@@ -66,6 +66,11 @@ namespace fundledger {
   X(kPledgeMismatch, "pledge_mismatch", 422, 1, "the pledge is another donor's, or in another currency")      \
   X(kCallNotOpen, "call_not_open", 422, 1, "the call is closed, or the day is outside its dates")             \
   X(kRegionNotEligible, "region_not_eligible", 422, 1, "the call is not open to the proposal's region")       \
+  X(kCountryNotEligible, "country_not_eligible", 422, 1, "the fund's terms do not open it to the country")     \
+  X(kFeeMismatch, "fee_mismatch", 422, 1, "a contribution's fee is not what the fund's terms take")           \
+  X(kNotRequested, "not_requested", 422, 1, "a payment the terms put under dual control was not requested")    \
+  X(kSameActor, "same_actor", 422, 1, "the manager who requested a payment may not also make it")            \
+  X(kRequestMismatch, "request_mismatch", 422, 1, "a payment differs from the request it makes")              \
   X(kAlreadyDecided, "already_decided", 422, 1, "the Board already decided the proposal")                     \
   X(kExceedsRequest, "exceeds_request", 422, 1, "an approval above the amount requested")                     \
   X(kExceedsBudget, "exceeds_budget", 422, 1, "an approval above what is left of the call's budget")          \

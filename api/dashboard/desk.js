@@ -19,6 +19,12 @@ const DESK_TYPES = {
   'disbursement.made': { label: 'Record a payment', prefix: 'disbursement', key: ['disbursement'] },
   'refund.received': { label: 'Record a refund received', prefix: 'refund', key: ['refund'] },
   'allocation.released': { label: 'Release part of an allocation', prefix: 'release', key: ['proposal', 'released_on'] },
+  'income.received': { label: 'Record income: interest, investment, other', prefix: 'income', key: ['income'] },
+  'cost.charged': { label: 'Record a cost: fee, direct cost, bank charge', prefix: 'cost', key: ['cost'] },
+  'terms.set': { label: 'Set the fund\'s terms from a day', prefix: 'terms', key: ['effective_on'] },
+  'disbursement.requested': { label: 'Request a payment (a second manager makes it)', prefix: 'request',
+    key: ['disbursement'] },
+  'disbursement.cancelled': { label: 'Cancel a payment request', prefix: 'cancellation', key: ['disbursement'] },
   'entry.reversed': { label: 'Reverse an entry recorded by mistake', prefix: 'reversal', key: ['seq'] },
 };
 
@@ -26,15 +32,19 @@ const DESK_TYPES = {
 const CREATES = {
   'donor.registered': 'donor', 'programme.registered': 'programme', 'pledge.recorded': 'pledge',
   'contribution.received': 'contribution', 'call.opened': 'call', 'proposal.submitted': 'proposal',
-  'disbursement.made': 'disbursement', 'refund.received': 'refund',
+  'disbursement.made': 'disbursement', 'refund.received': 'refund', 'income.received': 'income',
+  'cost.charged': 'cost', 'disbursement.requested': 'disbursement',
 };
 
 // The order a form asks in: who and what first, then money, then dates.
 const FIELD_ORDER = [
-  'seq', 'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'name', 'kind',
+  'seq', 'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'income', 'cost',
+  'name', 'kind',
   'country', 'title', 'applicant', 'focal_point', 'region', 'regions', 'currency', 'amount', 'usd', 'requested_usd',
   'budget_usd', 'approved_usd', 'amount_usd', 'decision', 'pledged_on', 'due_on', 'received_on', 'opened_on',
-  'closes_on', 'submitted_on', 'decided_on', 'paid_on', 'written_off_on', 'released_on', 'closed_on', 'reversed_on', 'reason',
+  'closes_on', 'submitted_on', 'decided_on', 'requested_on', 'paid_on', 'written_off_on', 'released_on', 'closed_on',
+  'charged_on', 'cancelled_on', 'effective_on', 'eligible_countries', 'admin_fee_bps', 'dual_control_usd',
+  'reversed_on', 'reason',
 ];
 function fieldsOf(type) {
   const rank = f => { const i = FIELD_ORDER.indexOf(f.name); return i < 0 ? FIELD_ORDER.length : i; };
@@ -134,7 +144,8 @@ async function fieldInput(type, f) {
   }
   if (f.kind === 'seq') return reversibleInput(attrs);
   if (f.kind === 'region') { const s = el('select', attrs); options(s, ref.regions.map(r => [r.code, r.name])); return s; }
-  if (f.kind === 'donor_kind') { const s = el('select', attrs); options(s, ref.donor_kinds.map(k => [k, k])); return s; }
+  const kinds = { donor_kind: ref.donor_kinds, income_kind: ref.income_kinds, cost_kind: ref.cost_kinds }[f.kind];
+  if (kinds) { const s = el('select', attrs); options(s, kinds.map(k => [k, k.replace('_', ' ')])); return s; }
   if (f.kind === 'regions') {
     return el('fieldset', { id: attrs.id, 'data-test': attrs['data-test'] }, el('legend', {}, 'Open to (none ticked: all five)'),
       ...ref.regions.map(r => el('label', { class: 'check' }, el('input', { type: 'checkbox', value: r.code, name: 'regions' }), ' ', r.name)));
@@ -268,7 +279,11 @@ function changeWords(c, pledges) {
   const shown = v => v === null ? 'none' : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)
     ? money(v, currency).trim() : String(v);
   const where = { fund: 'the fund', regions: 'regions', programmes: 'programmes' }[c.view] || `${c.view} ${c.id}`;
-  const named = { cash: 'cash on hand', received_usd: 'received (USD)', undisbursed: 'approved, not yet paid' }[c.figure];
+  const byKind = /^(income|costs)\.by_kind\.(\w+)$/.exec(c.figure);
+  const named = byKind ? `${byKind[1] === 'income' ? 'income' : 'costs'}: ${KIND_NAMES[byKind[2]].toLowerCase()}`
+    : { cash: 'cash on hand', received_usd: 'received (USD)', undisbursed: 'approved, not yet paid',
+        'income.total': 'other income', 'costs.total': 'costs', 'counts.income': 'number of income entries',
+        'counts.costs': 'number of costs charged' }[c.figure];
   const what = named || c.figure.replace(/^counts\./, 'number of ').replaceAll('_', ' ').replace(/\.|\[|\]/g, ' ')
     .replace(/\s+/g, ' ').trim();
   return `${where}: ${what} ${shown(c.before)} → ${shown(c.after)}`;

@@ -52,6 +52,12 @@ async function readableDonors() {
   return [(await view('/v1/donors/' + encodeURIComponent(state.donor))).view];
 }
 
+// The kinds of income and cost, as the fund's statements name them.
+const KIND_NAMES = {
+  interest: 'Interest', investment: 'Investment income', other: 'Other', admin_fee: 'Administrative agent\'s fee',
+  direct_cost: 'Direct costs', bank_charge: 'Bank charges',
+};
+
 async function showFund() {
   const [fund, list] = await Promise.all([view('/v1/fund'), readableDonors()]);
   const donors = { view: { donors: list } };
@@ -59,15 +65,24 @@ async function showFund() {
   const f = fund.view;
   $('fund-cards').replaceChildren(
     card('Received', money(f.received, f.currency), 'fund-received'),
+    card('Other income', money(f.income.total, f.currency), 'fund-income'),
+    card('Costs', money(f.costs.total, f.currency), 'fund-costs'),
     card('Approved', money(f.approved, f.currency), 'fund-approved'),
     card('Disbursed', money(f.disbursed, f.currency), 'fund-disbursed'),
     card('Cash', money(f.cash, f.currency), 'fund-cash'),
     card('Unallocated', money(f.unallocated, f.currency), 'fund-unallocated'),
-    card('Approved, not yet paid', money(f.undisbursed, f.currency), 'fund-undisbursed'));
+    card('Approved, not yet paid', money(f.undisbursed, f.currency), 'fund-undisbursed'),
+    card('Requested, waiting for a second manager', money(f.requested_not_paid, f.currency), 'fund-requested'));
+  $('fund-requests').replaceChildren(...(f.requests.length ? f.requests.map(r => requestLine(r, f.currency))
+    : [el('li', {}, 'None: no payment is waiting.')]));
   $('fund-outstanding').replaceChildren(...(f.pledges_by_currency.length
     ? f.pledges_by_currency.map(c => el('li', { 'data-test': `outstanding-${c.currency}` },
         `${money(c.outstanding, c.currency)} outstanding of ${money(c.pledged, c.currency)} pledged`))
     : [el('li', {}, 'No pledges recorded.')]));
+  const kindLines = (figures, what) => Object.entries(figures.by_kind).filter(([, a]) => toMinor(a, 2) !== 0n)
+    .map(([kind, a]) => el('li', { 'data-test': `${what}-${kind}` }, `${KIND_NAMES[kind]}: ${money(a, f.currency)}`));
+  const lines = [...kindLines(f.income, 'income'), ...kindLines(f.costs, 'cost')];
+  $('fund-income-costs').replaceChildren(...(lines.length ? lines : [el('li', {}, 'No other income or costs recorded.')]));
   const rows = [], body = [];
   for (const d of donors.view.donors) {
     for (const c of d.currencies) {
@@ -187,6 +202,18 @@ async function showCalls() {
     cell(proposalsText(g.proposals), { 'data-test': `call-region-${g.region}-proposals` }))));
 }
 
+// A payment requested and not yet made: what, for whom, since when, and a
+// manager's way to make it (another manager than the one who asked) or
+// cancel it.
+function requestLine(r, currency) {
+  return el('li', { 'data-test': `request-${r.disbursement}` },
+    `${money(r.amount_usd, currency)} to `, el('a', { href: '#proposal/' + encodeURIComponent(r.proposal) }, r.proposal),
+    `, requested on ${r.requested_on} (${r.disbursement})` + (r.requested_by ? ` by ${r.requested_by}` : ''),
+    ...(state.role === 'manager' ? [' ', recordLink('make the payment', 'disbursement.made',
+      { disbursement: r.disbursement, proposal: r.proposal, amount_usd: r.amount_usd }), ' ',
+    recordLink('cancel', 'disbursement.cancelled', { disbursement: r.disbursement })] : []));
+}
+
 const EVENT_NAMES = {
   'proposal.submitted': 'Submitted',
   'proposal.approved': 'Approved',
@@ -194,6 +221,8 @@ const EVENT_NAMES = {
   'disbursement.made': 'Payment',
   'refund.received': 'Refund',
   'allocation.released': 'Release',
+  'disbursement.requested': 'Payment requested',
+  'disbursement.cancelled': 'Request cancelled',
   'entry.reversed': 'Reversal',
 };
 
@@ -206,6 +235,9 @@ function trailWhat(t) {
     case 'disbursement.made': return `${money(d.amount_usd, 'USD')} paid on ${d.paid_on} (${d.disbursement})`;
     case 'refund.received': return `${money(d.amount_usd, 'USD')} returned on ${d.received_on} (${d.refund})`;
     case 'allocation.released': return `${money(d.amount_usd, 'USD')} released on ${d.released_on}: ${d.reason}`;
+    case 'disbursement.requested':
+      return `${money(d.amount_usd, 'USD')} requested on ${d.requested_on} (${d.disbursement}), for a second manager to pay`;
+    case 'disbursement.cancelled': return `request ${d.disbursement} cancelled on ${d.cancelled_on}: ${d.reason}`;
     case 'entry.reversed':
       return `takes back event ${d.seq} (${(EVENT_NAMES[d.reverses] || d.reverses).toLowerCase()} of ` +
         `${money(d.amount_usd, 'USD')}) on ${d.reversed_on}: ${d.reason}`;
@@ -225,7 +257,9 @@ async function showProposal() {
     card('Requested', money(p.requested, 'USD'), 'proposal-requested'),
     card('Approved', money(p.approved, 'USD'), 'proposal-approved'),
     card('Disbursed', money(p.disbursed, 'USD'), 'proposal-disbursed'),
-    card('Not yet paid', money(p.undisbursed, 'USD'), 'proposal-undisbursed'));
+    card('Not yet paid', money(p.undisbursed, 'USD'), 'proposal-undisbursed'),
+    card('Requested, waiting', money(p.requested_not_paid, 'USD'), 'proposal-requested-not-paid'));
+  $('proposal-requests').replaceChildren(...p.requests.map(r => requestLine(r, 'USD')));
   // A reversal stands in the trail beside what it reverses: each says the other.
   const reversedBy = new Map(p.trail.filter(t => t.reverses).map(t => [t.reverses, t.seq]));
   const reversible = ['disbursement.made', 'refund.received', 'allocation.released'];

@@ -97,9 +97,13 @@ async function showStatements() {
   $('st-dates').textContent = `Business dates ${s.period.from} to ${s.period.to}, both included, as recorded up to event ${grouped(String(v.as_of.tree_size))}.`;
   amountRows('st-summary', [
     ['Opening cash', s.opening_cash, 'opening'],
-    ['Sources: contributions received', s.sources.total, 'sources'],
+    ['Sources: contributions received', s.sources.contributions, 'contributions'],
+    ['Sources: interest and other income', s.sources.income.total, 'income'],
+    ['Sources, in all', s.sources.total, 'sources'],
     ['Uses: payments', s.uses.disbursed, 'disbursed'],
     ['Uses: refunds received', s.uses.refunded, 'refunded'],
+    ['Uses: fees, direct costs and bank charges', s.uses.costs.total, 'costs'],
+    ['Uses, in all', s.uses.total, 'uses'],
     ['Closing cash', s.closing_cash, 'closing'],
     ['Commitments made in the period (approvals less releases and refunds)', s.commitments.total, 'committed'],
     ['Approved and not yet paid at the end', s.commitments.undisbursed_at_end, 'undisbursed'],

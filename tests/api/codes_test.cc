@@ -133,6 +133,24 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kPledgeMismatch, [&] { return post(contribution("c-x", "USA", "P1", "1", "JPY", "1.00")); }},
       {Code::kCallNotOpen, [&] { return post(proposal("C", "C1", "1.00", "AFR", "2015-01-01")); }},
       {Code::kRegionNotEligible, [&] { return post(proposal("C", "C1", "1.00", "WEOG")); }},
+      {Code::kCountryNotEligible, [&] {
+         return post("[" + terms("2014-01-01", {{"eligible_countries", "UGA"}}) + "," + proposal("C", "C1", "1.00") + "]");
+       }},
+      {Code::kNotRequested, [&] {
+         return post("[" + terms("2014-01-01", {{"dual_control_usd", "1.00"}}) + "," + disbursement("d-A", "A", "1.00") +
+                     "]");
+       }},
+      {Code::kSameActor, [&] {
+         return post("[" + payment_request("d-A", "A", "10.00") + "," + disbursement("d-A", "A", "10.00") + "]");
+       }},
+      {Code::kRequestMismatch, [&] {
+         return post("[" + payment_request("d-A", "A", "10.00") + "," + disbursement("d-A", "A", "9.00") + "]");
+       }},
+      {Code::kFeeMismatch, [&] {
+         json gift = json::parse(contribution("c-x", "USA", "", "10.00", "USD", "10.00"));
+         gift["data"]["admin_fee_usd"] = "0.10";
+         return post(gift.dump());
+       }},
       {Code::kAlreadyDecided, [&] { return post(approval("approve-A-again", "A", "1.00")); }},
       {Code::kExceedsRequest, [&] { return post(approval("approve-B", "B", "100.01")); }},
       {Code::kExceedsBudget, [&] { return post(approval("approve-Big", "Big", "950.01")); }},

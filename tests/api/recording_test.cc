@@ -219,8 +219,10 @@ TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event t
     {"code":"GRULAC","name":"Latin American and Caribbean States"},
     {"code":"WEOG","name":"Western European and other States"}])"));
   CHECK(ref["donor_kinds"] == json({"government", "multilateral", "private", "foundation", "other"}));
-  // The fund's fourteen types; the access events are the ledger's own.
-  REQUIRE(ref["event_types"].size() == 14);
+  // The fund's nineteen types; the access events are the ledger's own.
+  REQUIRE(ref["event_types"].size() == 19);
+  CHECK(ref["income_kinds"] == json({"interest", "investment", "other"}));
+  CHECK(ref["cost_kinds"] == json({"admin_fee", "direct_cost", "bank_charge", "other"}));
   CHECK(ref["event_types"][2] == json::parse(R"({"type":"pledge.recorded","fields":[
     {"name":"amount","kind":"amount","required":true,"filled":false},
     {"name":"currency","kind":"currency","required":true,"filled":false},
@@ -233,13 +235,20 @@ TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event t
         json({{"name", "amount"}, {"kind", "pledge_amount"}, {"required", true}, {"filled", false}}));
   // A reversal: the client names the seq, the date and the reason; the
   // ledger fills in the rest from the event reversed.
-  const json& reversal = ref["event_types"][13];
+  const json& reversal = ref["event_types"][18];
   CHECK(reversal["type"] == "entry.reversed");
   std::vector<std::string> sent, filled;
   for (const json& f : reversal["fields"]) (f["filled"].get<bool>() ? filled : sent).push_back(f["name"]);
   CHECK(sent == std::vector<std::string>{"reason", "reversed_on", "seq"});
-  CHECK(filled == std::vector<std::string>{"amount", "amount_usd", "contribution", "currency", "disbursement", "donor",
-                                           "pledge", "proposal", "refund", "reverses", "usd"});
+  CHECK(filled == std::vector<std::string>{"admin_fee_usd", "amount", "amount_usd", "contribution", "currency",
+                                           "disbursement", "donor", "pledge", "proposal", "refund", "reverses", "usd"});
+  // A contribution's fee is the terms' own, which the ledger fills in.
+  const json& contribution = ref["event_types"][4];
+  CHECK(contribution["type"] == "contribution.received");
+  CHECK(contribution["fields"][0] ==
+        json({{"name", "admin_fee_usd"}, {"kind", "usd"}, {"required", false}, {"filled", true}}));
+  CHECK(ref["event_types"][15]["type"] == "terms.set");
+  CHECK(ref["event_types"][16]["type"] == "disbursement.requested");
   check_error(c.send(http::verb::get, "/v1/reference", ""), 401, "unauthorized");
 }
 

@@ -92,6 +92,9 @@ TEST_CASE("the statement as CSV, a line per figure", "[server][statement]") {
         "source,CHN,USD,500000.00\r\n"
         "source_usd,NOR,USD,800000.00\r\n"
         "source,NOR,NOK,5000000.00\r\n"
+        "source_income,interest,USD,0.00\r\n"
+        "source_income,investment,USD,0.00\r\n"
+        "source_income,other,USD,0.00\r\n"
         "sources_total,,USD,1300000.00\r\n"
         "use_by_call,c-2014,USD,200000.00\r\n"
         "use_by_programme,spp,USD,200000.00\r\n"
@@ -102,6 +105,11 @@ TEST_CASE("the statement as CSV, a line per figure", "[server][statement]") {
         "use_by_region,WEOG,USD,0.00\r\n"
         "uses_disbursed,,USD,200000.00\r\n"
         "uses_refunded,,USD,0.00\r\n"
+        "uses_transfers,,USD,200000.00\r\n"
+        "use_cost,admin_fee,USD,0.00\r\n"
+        "use_cost,bank_charge,USD,0.00\r\n"
+        "use_cost,direct_cost,USD,0.00\r\n"
+        "use_cost,other,USD,0.00\r\n"
         "uses_total,,USD,200000.00\r\n"
         "closing_cash,,USD,1100000.00\r\n" +
             months +

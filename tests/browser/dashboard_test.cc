@@ -103,6 +103,17 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     CHECK(page.text("fund-cash") == usd(fund["cash"]));
     CHECK(page.text("fund-unallocated") == usd(fund["unallocated"]));
     CHECK(page.text("fund-received") == "2,565,000.00 USD");
+    // Other income and costs, and the payment waiting for a second manager.
+    CHECK(page.text("fund-income") == usd(fund["income"]["total"]));
+    CHECK(page.text("fund-costs") == usd(fund["costs"]["total"]));
+    CHECK(page.text("fund-income") == "6,050.00 USD");
+    CHECK(page.text("fund-costs") == "12,820.00 USD");
+    CHECK(page.text("income-interest") == "Interest: 6,050.00 USD");
+    CHECK(page.text("cost-bank_charge") == "Bank charges: 320.00 USD");
+    CHECK(page.text("cost-direct_cost") == "Direct costs: 12,500.00 USD");
+    CHECK(page.text("fund-requested") == "60,000.00 USD");
+    CHECK(page.text("request-d-sle-PER-01-1") ==
+          "60,000.00 USD to sle-PER-01, requested on 2016-06-15 (d-sle-PER-01-1)");
     CHECK(page.text("view-signature") == "Views signed by the log key: verified.");
     // One donor: Switzerland, pledged in francs.
     const json che = get("/v1/donors/CHE")["view"];
@@ -152,7 +163,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     const json then = get("/v1/fund?as_of=20")["view"];
     CHECK(page.text("fund-received") == usd(then["received"]));
     CHECK(page.text("fund-received") != usd(fund["received"]));
-    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 55.");
+    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 61.");
     save_screenshot(page.screenshot(), "as-of.png");
   }
 
@@ -177,7 +188,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
 
     page.evaluate("document.querySelector('[data-test=\"check-24\"]').click(); true");
     page.wait_for("document.querySelector('[data-test=\"proof-24\"]').textContent.startsWith('verified')");
-    CHECK(page.text("proof-24") == "verified: in the checkpoint of 55 events");
+    CHECK(page.text("proof-24") == "verified: in the checkpoint of 61 events");
     save_screenshot(page.screenshot(), "proposal.png");
 
     // Every inclusion proof now comes back with one hash of its path changed.
@@ -212,7 +223,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     page.show("chain", "chain");
     CHECK(page.errors() == "");
     const json checkpoint = get("/v1/audit/checkpoint");
-    CHECK(page.text("chain-size") == "55 events");
+    CHECK(page.text("chain-size") == "61 events");
     CHECK(page.text("chain-root") == checkpoint["root_hash"]);
     CHECK(page.text("chain-time") == checkpoint["last_recorded_at"]);
     CHECK(page.text("chain-signature") == "verified in this browser (Ed25519, WebCrypto)");

@@ -94,7 +94,7 @@ TEST_CASE("the Statements page shows the API's statement, signed, and prints on 
   CHECK(page.evaluate("document.getElementById('st-biennium').value") == "2014-2015");
   const json biennium = get("/v1/statements?period=2014-2015");
   check_figures(page, biennium["view"]);
-  CHECK(page.text("st-sources") == "2,565,000.00 USD");
+  CHECK(page.text("st-sources") == "2,571,050.00 USD");
   CHECK(page.text("view-signature") == "Views signed by the log key: verified.");
   CHECK(page.text("st-signature") == biennium["signature"].get<std::string>());
   CHECK(page.text("st-tree-size") == grouped(std::to_string(biennium["as_of"]["tree_size"].get<int>())) + " events");

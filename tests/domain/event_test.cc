@@ -57,6 +57,16 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
        R"({"amount_usd":"0.50","proposal":"pr1","received_on":"2016-02-01","refund":"r1"})"},
       {R"({"id":"e13","type":"allocation.released","data":{"proposal":"pr1","amount_usd":"20000","released_on":"2016-03-01","reason":"Under budget"}})",
        R"({"amount_usd":"20000.00","proposal":"pr1","reason":"Under budget","released_on":"2016-03-01"})"},
+      {R"({"id":"e17","type":"income.received","data":{"income":"i1","kind":"interest","amount_usd":"1850","received_on":"2014-12-31"}})",
+       R"({"amount_usd":"1850.00","income":"i1","kind":"interest","received_on":"2014-12-31"})"},
+      {R"({"id":"e18","type":"cost.charged","data":{"cost":"x1","kind":"bank_charge","amount_usd":"12.5","charged_on":"2015-01-31","reason":"Transfer fees"}})",
+       R"({"amount_usd":"12.50","charged_on":"2015-01-31","cost":"x1","kind":"bank_charge","reason":"Transfer fees"})"},
+      {R"({"id":"e19","type":"terms.set","data":{"effective_on":"2015-01-01","eligible_countries":"UGA KEN","admin_fee_bps":"100","dual_control_usd":"100000"}})",
+       R"({"admin_fee_bps":"100","dual_control_usd":"100000.00","effective_on":"2015-01-01","eligible_countries":"KEN UGA"})"},
+      {R"({"id":"e20","type":"disbursement.requested","data":{"disbursement":"d2","proposal":"pr1","amount_usd":"90000","requested_on":"2015-04-01"}})",
+       R"({"amount_usd":"90000.00","disbursement":"d2","proposal":"pr1","requested_on":"2015-04-01"})"},
+      {R"({"id":"e21","type":"disbursement.cancelled","data":{"disbursement":"d2","cancelled_on":"2015-04-02","reason":"Bank details changed"}})",
+       R"({"cancelled_on":"2015-04-02","disbursement":"d2","reason":"Bank details changed"})"},
       {R"({"id":"e16","type":"entry.reversed","data":{"seq":"11","reversed_on":"2015-03-21","reason":"Paid twice","amount_usd":"90000"}})",
        R"({"amount_usd":"90000.00","reason":"Paid twice","reversed_on":"2015-03-21","seq":"11"})"},
       {R"({"id":"e14","type":"access.granted","data":{"token":"0123456789abcdef","role":"board","name":"bea","expires_on":"2027-03-01"}})",
@@ -71,6 +81,39 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
     CHECK(d.data_bytes == c.data_bytes);
   }
   CHECK(type == kEventTypeCount);
+}
+
+TEST_CASE("an income or a cost names one of its kinds; terms a fee of 0 to 10000 basis points and each country "
+          "once",
+          "[event]") {
+  const auto message = [](std::string_view text) {
+    Result<Draft> d = decode_draft(text);
+    REQUIRE_FALSE(d.is_ok());
+    return d.status().to_string();
+  };
+  CHECK(message(R"({"id":"i","type":"income.received","data":{"income":"i","kind":"gift","amount_usd":"1","received_on":"2015-01-01"}})") ==
+        "invalid_value: must be one of interest, investment, other (data.kind)");
+  CHECK(message(R"({"id":"x","type":"cost.charged","data":{"cost":"x","kind":"interest","amount_usd":"1","charged_on":"2015-01-01","reason":"r"}})") ==
+        "invalid_value: must be one of admin_fee, direct_cost, bank_charge, other (data.kind)");
+  const std::string bad_fee = "invalid_value: must be a whole number of basis points (hundredths of a percent) from 0 "
+                              "to 10000 (data.admin_fee_bps)";
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","admin_fee_bps":"10001"}})") == bad_fee);
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","admin_fee_bps":"0100"}})") == bad_fee);
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","admin_fee_bps":"-1"}})") == bad_fee);
+  CHECK(decoded(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","admin_fee_bps":"10000"}})").data_bytes ==
+        R"({"admin_fee_bps":"10000","effective_on":"2015-01-01"})");
+  CHECK(decoded(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","admin_fee_bps":"0"}})").data_bytes ==
+        R"({"admin_fee_bps":"0","effective_on":"2015-01-01"})");
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","eligible_countries":"KEN UGA KEN"}})") ==
+        "invalid_value: names KEN twice (data.eligible_countries)");
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","eligible_countries":"KEN  UGA"}})") ==
+        "invalid_country: \"\" is not an ISO 3166-1 alpha-3 country code (codes are separated by one space) "
+        "(data.eligible_countries)");
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","eligible_countries":"KE"}})") ==
+        "invalid_country: \"KE\" is not an ISO 3166-1 alpha-3 country code (codes are separated by one space) "
+        "(data.eligible_countries)");
+  CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","eligible_countries":""}})") ==
+        "invalid_value: must name at least one country (data.eligible_countries)");
 }
 
 TEST_CASE("an access event names a role and a token hash's first 16 hex digits, and no client may send one",

@@ -42,6 +42,15 @@ TEST_CASE("generated events are canonical, valid, and pass the fund's rules one 
   CHECK(counts[EventType::kProposalSubmitted] > 10 * counts[EventType::kDonorRegistered]);
   CHECK(counts[EventType::kDisbursementMade] > counts[EventType::kProposalApproved]);
   CHECK(counts[EventType::kRefundReceived] < counts[EventType::kDisbursementMade] / 10);
+  // About three of each a thousand: interest now and then, a bank charge.
+  CHECK(counts[EventType::kIncomeReceived] >= 5);
+  CHECK(counts[EventType::kIncomeReceived] <= 30);
+  CHECK(counts[EventType::kCostCharged] >= 5);
+  CHECK(counts[EventType::kCostCharged] <= 30);
+  // A request now and then, each cancelled a little later.
+  CHECK(counts[EventType::kDisbursementRequested] >= 1);
+  CHECK(counts[EventType::kDisbursementCancelled] >= 1);
+  CHECK(counts[EventType::kDisbursementCancelled] <= counts[EventType::kDisbursementRequested]);
   // A few corrections a thousand events, of every type that can be
   // reversed, each with the facts of the event it names.
   CHECK(counts[EventType::kEntryReversed] >= 2 * 5);
@@ -60,8 +69,8 @@ TEST_CASE("generated events are canonical, valid, and pass the fund's rules one 
                 .to_string() == "ok");
       reversed.insert(*d.data.get("reverses"));
     }
-    REQUIRE(fund.check(d.type, data).to_string() == "ok");
-    fund.apply(d.type, data, seq);
+    REQUIRE(fund.check(d.type, data, "manager:alice").to_string() == "ok");
+    fund.apply(d.type, data, seq, "manager:alice");
   }
   CHECK(reversed.size() == 5);
   CHECK(fund.totals().proposals == static_cast<std::uint64_t>(counts[EventType::kProposalSubmitted]));

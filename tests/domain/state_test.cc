@@ -37,19 +37,20 @@ TEST_CASE("a refused event leaves the fund in memory as it was", "[state]") {
            R"({"id":"d1","type":"donor.registered","data":{"donor":"JPN","name":"Japan","kind":"government"}})"
            "\n"
            R"({"id":"c1","type":"contribution.received","data":{"contribution":"c1","donor":"JPN","amount":"10.00","currency":"USD","usd":"10.00","received_on":"2014-07-01"}})")) {
-    REQUIRE(fund.check(d.type, DataView::of(d.data)).to_string() == "ok");
-    fund.apply(d.type, DataView::of(d.data), ++seq);
+    REQUIRE(fund.check(d.type, DataView::of(d.data), "manager:alice").to_string() == "ok");
+    fund.apply(d.type, DataView::of(d.data), ++seq, "manager:alice");
   }
   std::vector<Draft> pay = test::drafts(
       R"({"id":"p1","type":"programme.registered","data":{"programme":"spp","name":"SPP"}})");
   const Status duplicate_donor = fund.check(
       EventType::kDonorRegistered,
-      DataView::of(test::drafts(R"({"id":"d2","type":"donor.registered","data":{"donor":"JPN","name":"J","kind":"other"}})")[0].data));
+      DataView::of(test::drafts(R"({"id":"d2","type":"donor.registered","data":{"donor":"JPN","name":"J","kind":"other"}})")[0].data),
+      "manager:alice");
   CHECK(duplicate_donor.to_string() == "duplicate: there is already a donor \"JPN\" (data.donor)");
   CHECK(fund.totals().received == 1000);
   CHECK(fund.totals().donors == 1);
   CHECK(fund.invariants().to_string() == "ok");
-  REQUIRE(fund.check(pay[0].type, DataView::of(pay[0].data)).to_string() == "ok");
+  REQUIRE(fund.check(pay[0].type, DataView::of(pay[0].data), "manager:alice").to_string() == "ok");
 }
 
 }  // namespace

@@ -305,19 +305,31 @@ TEST_CASE("the IATI files validate against the 2.03 schemas and sum to the propo
   CHECK(activities == approved);
   CHECK(activities > 0);
 
-  // The fund's activity: incoming funds sum to what the fund received.
+  // The fund's activity: incoming funds sum to what the fund received and
+  // its other income, expenditure to its costs (fees among them).
   const std::size_t fund_end = xml.find("</iati-activity>");
   const std::string fund = xml.substr(0, fund_end);
-  // A reversed contribution is a negative one.
-  const std::regex incoming_re(R"re(<transaction-type code="1"/>\s*<transaction-date iso-date="[^"]+"/>\s*<value currency="USD" value-date="[^"]+">(-?)([0-9.]+)</value>)re");
-  std::int64_t received = 0;
+  const auto sum = [&](int code, std::size_t& negative) {
+    // A reversed contribution (or its fee) is a negative one.
+    const std::regex re("<transaction-type code=\"" + std::to_string(code) +
+                        R"re("/>\s*<transaction-date iso-date="[^"]+"/>\s*<value currency="USD" value-date="[^"]+">(-?)([0-9.]+)</value>)re");
+    std::int64_t total = 0;
+    for (auto t = std::sregex_iterator(fund.begin(), fund.end(), re); t != std::sregex_iterator(); ++t) {
+      negative += (*t)[1] == "-";
+      total += ((*t)[1] == "-" ? -1 : 1) * usd((*t)[2]);
+    }
+    return total;
+  };
   std::size_t negative = 0;
-  for (auto t = std::sregex_iterator(fund.begin(), fund.end(), incoming_re); t != std::sregex_iterator(); ++t) {
-    negative += (*t)[1] == "-";
-    received += ((*t)[1] == "-" ? -1 : 1) * usd((*t)[2]);
-  }
+  const json totals = view(ledger, ViewKind::kFund);
+  const auto cents = [](const json& amount) {
+    std::string digits = amount.get<std::string>();
+    digits.erase(digits.find('.'), 1);
+    return std::stoll(digits);
+  };
+  CHECK(sum(1, negative) == cents(totals["received"]) + cents(totals["income"]["total"]));
   CHECK(negative > 0);
-  CHECK(format_amount(received, 2) == view(ledger, ViewKind::kFund)["received"]);
+  CHECK(sum(4, negative) == cents(totals["costs"]["total"]));
 }
 
 }  // namespace

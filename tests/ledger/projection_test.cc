@@ -74,14 +74,14 @@ TEST_CASE("no mix of valid and invalid events breaks a rule or the cash identity
         REQUIRE(draft.status().to_string() == "ok");
         Status s = state.prepare(*draft);
         const DataView data = DataView::of(draft->data);
-        if (s) s = state.check(draft->type, data);
+        if (s) s = state.check(draft->type, data, "manager:alice");
         if (!s) {
           ++refused;
           ++refusals[std::string(code_name(s.code()))];
           continue;
         }
         ++accepted;
-        state.apply(draft->type, data, state.seq() + 1);
+        state.apply(draft->type, data, state.seq() + 1, "manager:alice");
         state.set_seq(state.seq() + 1);
         REQUIRE(state.invariants().to_string() == "ok");
         if (draft->type == EventType::kProposalApproved || draft->type == EventType::kDisbursementMade ||

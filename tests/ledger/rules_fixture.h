@@ -16,6 +16,16 @@ namespace fundledger::test {
 
 // A ledger whose refusals are checked whole.
 struct Fund : Ledger {
+  nlohmann::json view(ViewKind kind, const std::string& id) {
+    nlohmann::json out;
+    REQUIRE(writer
+                ->read_state([&](const FundState& state, const Head&) {
+                  out = *render_view(state, kind, id);
+                })
+                .is_ok());
+    return out;
+  }
+
   nlohmann::json fund_view() {
     nlohmann::json out;
     REQUIRE(writer
@@ -24,6 +34,14 @@ struct Fund : Ledger {
                 })
                 .is_ok());
     return out;
+  }
+
+  // The data of stored event `seq`.
+  nlohmann::json event_data(std::uint64_t seq) {
+    const auto bytes = store->reader()->event(seq);
+    REQUIRE(bytes.is_ok());
+    REQUIRE(bytes->has_value());
+    return nlohmann::json::parse(**bytes)["data"];
   }
 
   // Requires `jsonl` to be refused with exactly this code, field and

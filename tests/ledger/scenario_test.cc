@@ -134,20 +134,28 @@ json counts(int write_offs, int contributions, int disbursements, int refunds, i
   return {{"donors", 3},        {"programmes", 2},       {"pledges", 3},
           {"write_offs", write_offs}, {"contributions", contributions}, {"calls", 2},
           {"proposals", 7},     {"disbursements", disbursements}, {"refunds", refunds},
-          {"releases", releases},  {"reversals", reversals}};
+          {"releases", releases},  {"reversals", reversals}, {"income", 0},
+          {"costs", 0},         {"payment_requests", 0}, {"cancellations", 0}};
 }
 
 json fund(const char* received, const char* approved, const char* disbursed, const char* cash,
           const char* unallocated, const char* undisbursed, json pledges, json counts) {
   return {{"currency", "USD"},
           {"received", received},
+          {"income", {{"total", "0.00"}, {"by_kind", {{"interest", "0.00"}, {"investment", "0.00"}, {"other", "0.00"}}}}},
+          {"costs",
+           {{"total", "0.00"},
+            {"by_kind", {{"admin_fee", "0.00"}, {"bank_charge", "0.00"}, {"direct_cost", "0.00"}, {"other", "0.00"}}}}},
           {"approved", approved},
           {"disbursed", disbursed},
           {"cash", cash},
           {"unallocated", unallocated},
           {"undisbursed", undisbursed},
+          {"requested_not_paid", "0.00"},
+          {"requests", json::array()},
           {"pledges_by_currency", std::move(pledges)},
           {"earmarked_received", json::array({{{"programme", "spp"}, {"received", "270000.00"}}})},
+          {"terms", json::array()},
           {"counts", std::move(counts)}};
 }
 
@@ -271,7 +279,7 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
     "proposal":"p-eeg","call":"call-spp-1","applicant":"Public Procurement Agency","country":"MDA",
     "region":"EEG","submitted_on":"2014-10-02","status":"approved","currency":"USD",
     "requested":"80000.00","approved":"65000.00","approved_initial":"80000.00","released":"15000.00",
-    "refunded":"0.00","disbursed":"40000.00","undisbursed":"25000.00","disbursements":1,"seq":16,
+    "refunded":"0.00","disbursed":"40000.00","undisbursed":"25000.00","requested_not_paid":"0.00","requests":[],"disbursements":1,"seq":16,
     "decision":"BD/2014/1","decided_on":"2014-11-20"})"));
   // Its trail: every event that touched it, each with its actor, time and data.
   REQUIRE(eeg_trail.size() == 4);
@@ -302,7 +310,7 @@ TEST_CASE("a year of the fund: every figure the Board and the donors read", "[sc
     "proposal":"p-apg","call":"call-spp-1","applicant":"Public Procurement Agency","country":"VNM",
     "region":"APG","submitted_on":"2014-09-25","status":"approved","currency":"USD",
     "requested":"90000.00","approved":"80000.00","approved_initial":"90000.00","released":"0.00",
-    "refunded":"10000.00","disbursed":"80000.00","undisbursed":"0.00","disbursements":1,"seq":15,
+    "refunded":"10000.00","disbursed":"80000.00","undisbursed":"0.00","requested_not_paid":"0.00","requests":[],"disbursements":1,"seq":15,
     "decision":"BD/2014/1","decided_on":"2014-11-20"})"));
   CHECK(apg_trail == std::vector<std::pair<std::uint64_t, std::string>>{
                          {15, "proposal.submitted"}, {23, "proposal.approved"}, {30, "disbursement.made"},

@@ -66,7 +66,10 @@ const std::map<std::string, std::string> kDateFields = {
     {"call.closed", "closed_on"},             {"proposal.submitted", "submitted_on"},
     {"proposal.approved", "decided_on"},      {"proposal.rejected", "decided_on"},
     {"disbursement.made", "paid_on"},         {"refund.received", "received_on"},
-    {"allocation.released", "released_on"},   {"entry.reversed", "reversed_on"}};
+    {"allocation.released", "released_on"},   {"entry.reversed", "reversed_on"},
+    {"income.received", "received_on"},       {"cost.charged", "charged_on"},
+    {"terms.set", "effective_on"},            {"disbursement.requested", "requested_on"},
+    {"disbursement.cancelled", "cancelled_on"}};
 
 struct GeneratedFund {
   test::Ledger ledger;
@@ -120,13 +123,23 @@ void check_adds_up(const json& s) {
   CHECK(cents(s["opening_cash"]) + cents(s["sources"]["total"]) - cents(s["uses"]["total"]) ==
         cents(s["closing_cash"]));
   CHECK(cents(s["closing_cash"]) == cents(s["unallocated_at_end"]) + cents(s["commitments"]["undisbursed_at_end"]));
-  CHECK(cents(s["uses"]["disbursed"]) + cents(s["uses"]["refunded"]) == cents(s["uses"]["total"]));
+  // Uses: payments less refunds (the transfers, by region), and costs.
+  CHECK(cents(s["uses"]["disbursed"]) + cents(s["uses"]["refunded"]) == cents(s["uses"]["transfers"]));
+  CHECK(cents(s["uses"]["transfers"]) + cents(s["uses"]["costs"]["total"]) == cents(s["uses"]["total"]));
   std::int64_t by_region = 0;
   for (const auto& [r, a] : s["uses"]["by_region"].items()) by_region += cents(a);
-  CHECK(by_region == cents(s["uses"]["total"]));
+  CHECK(by_region == cents(s["uses"]["transfers"]));
+  std::int64_t costs = 0;
+  for (const auto& [kind, a] : s["uses"]["costs"]["by_kind"].items()) costs += cents(a);
+  CHECK(costs == cents(s["uses"]["costs"]["total"]));
+  // Sources: the donors' contributions, and other income.
   std::int64_t by_donor = 0;
   for (const auto& [d, f] : s["sources"]["by_donor"].items()) by_donor += cents(f["usd"]);
-  CHECK(by_donor == cents(s["sources"]["total"]));
+  CHECK(by_donor == cents(s["sources"]["contributions"]));
+  std::int64_t income = 0;
+  for (const auto& [kind, a] : s["sources"]["income"]["by_kind"].items()) income += cents(a);
+  CHECK(income == cents(s["sources"]["income"]["total"]));
+  CHECK(by_donor + income == cents(s["sources"]["total"]));
 }
 
 TEST_CASE("statements add up, and adjacent periods make their union", "[statement][property][slow]") {
@@ -205,7 +218,7 @@ TEST_CASE("a view as of a day is the replay of the events dated on or before it"
       const auto field = kDateFields.find(std::string(event_type_name(e.type)));
       if (field != kDateFields.end() && *e.data.get(field->second) > d) continue;
       expected.set_seq(e.seq - 1);
-      expected.apply(e.type, DataView::of(e.data), e.seq);
+      expected.apply(e.type, DataView::of(e.data), e.seq, e.actor);
     }
     for (ViewKind kind : {ViewKind::kFund, ViewKind::kDonors, ViewKind::kCalls, ViewKind::kProgrammes,
                           ViewKind::kRegions}) {

@@ -25,11 +25,22 @@ json statement(const test::Ledger& ledger, const std::string& name, std::optiona
   return (*s)["view"];
 }
 
+// Payments less refunds of `total` by call and programme, and `by_region`;
+// the story has no costs.
 json money_out(const std::string& total, const json& by_region) {
   json regions = {{"AFR", "0.00"}, {"APG", "0.00"}, {"EEG", "0.00"}, {"GRULAC", "0.00"}, {"WEOG", "0.00"}};
   for (const auto& [r, a] : by_region.items()) regions[r] = a;
-  return {{"by_call", {{"c-2014", total}}}, {"by_programme", {{"spp", total}}}, {"by_region", regions}};
+  return {{"by_call", {{"c-2014", total}}},
+          {"by_programme", {{"spp", total}}},
+          {"by_region", regions},
+          {"transfers", total},
+          {"costs",
+           {{"total", "0.00"},
+            {"by_kind", {{"admin_fee", "0.00"}, {"bank_charge", "0.00"}, {"direct_cost", "0.00"}, {"other", "0.00"}}}}}};
 }
+
+// The story has no income but its contributions.
+const json kNoIncome = {{"total", "0.00"}, {"by_kind", {{"interest", "0.00"}, {"investment", "0.00"}, {"other", "0.00"}}}};
 
 TEST_CASE("the 2014, 2015 and 2014-2015 statements, before and after a late entry", "[statement]") {
   test::Ledger ledger;
@@ -41,6 +52,7 @@ TEST_CASE("the 2014, 2015 and 2014-2015 statements, before and after a late entr
   CHECK(y2014["opening_cash"] == "0.00");
   CHECK(y2014["sources"] ==
         json{{"contributions", "1300000.00"},
+             {"income", kNoIncome},
              {"total", "1300000.00"},
              {"by_donor",
               {{"CHN", {{"name", "China"}, {"contributions", 1}, {"usd", "500000.00"}, {"by_currency", {{"USD", "500000.00"}}}}},
@@ -147,6 +159,44 @@ TEST_CASE("the 2014, 2015 and 2014-2015 statements, before and after a late entr
   CHECK((*fund)["as_of"]["tree_size"] == 21);
   CHECK((*fund)["view"]["received"] == "1685000.00");
   CHECK((*fund)["view"]["cash"] == "1055000.00");
+}
+
+TEST_CASE("interest comes in as a source and costs go out as uses, each in its period", "[statement]") {
+  using test::event_lines::cost;
+  using test::event_lines::income;
+  test::Ledger ledger;
+  ledger.append(fund_to_2016());
+  ledger.append(test::event_lines::lines({cost("x-eval", "direct_cost", "10000.00", "2014-12-31"),
+                                          income("i-2015", "interest", "5000.00", "2015-06-30"),
+                                          cost("x-bank", "bank_charge", "250.00", "2015-09-30")}));
+  const json y2015 = statement(ledger, "2015", std::nullopt);
+  // 1,100,000.00 at the end of 2014 as before, less the evaluation's cost.
+  CHECK(y2015["opening_cash"] == "1090000.00");
+  CHECK(y2015["sources"]["contributions"] == "155000.00");
+  CHECK(y2015["sources"]["income"] ==
+        json{{"total", "5000.00"}, {"by_kind", {{"interest", "5000.00"}, {"investment", "0.00"}, {"other", "0.00"}}}});
+  CHECK(y2015["sources"]["total"] == "160000.00");
+  json uses = money_out("430000.00", {{"AFR", "200000.00"}, {"APG", "230000.00"}});
+  uses["disbursed"] = "450000.00";
+  uses["refunded"] = "-20000.00";
+  uses["costs"] = {{"total", "250.00"},
+                   {"by_kind", {{"admin_fee", "0.00"}, {"bank_charge", "250.00"}, {"direct_cost", "0.00"}, {"other", "0.00"}}}};
+  uses["total"] = "430250.00";
+  CHECK(y2015["uses"] == uses);
+  // 1,090,000.00 + 160,000.00 - 430,250.00, all of it unallocated.
+  CHECK(y2015["closing_cash"] == "819750.00");
+  CHECK(y2015["unallocated_at_end"] == "819750.00");
+  CHECK(y2015["commitments"]["undisbursed_at_end"] == "0.00");
+  CHECK(y2015["cash_by_month"][5] == json{{"month", "2015-06"}, {"cash", "800000.00"}});
+  CHECK(y2015["cash_by_month"][8] == json{{"month", "2015-09"}, {"cash", "799750.00"}});
+  const json y2014 = statement(ledger, "2014", std::nullopt);
+  CHECK(y2014["uses"]["costs"]["by_kind"]["direct_cost"] == "10000.00");
+  CHECK(y2014["closing_cash"] == "1090000.00");
+  CHECK(y2014["unallocated_at_end"] == "640000.00");
+  const std::string csv = statement_csv(y2015);
+  CHECK(csv.find("source_income,interest,USD,5000.00\r\n") != std::string::npos);
+  CHECK(csv.find("use_cost,bank_charge,USD,250.00\r\n") != std::string::npos);
+  CHECK(csv.find("uses_transfers,,USD,430000.00\r\n") != std::string::npos);
 }
 
 TEST_CASE("a log that dates a payment before its approval is refused by date, never followed", "[statement]") {

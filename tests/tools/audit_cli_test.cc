@@ -19,6 +19,7 @@
 #include "audit/note.h"
 #include "ledger/store.h"
 #include "tests/event_lines.h"
+#include "tests/money_story.h"
 #include "tests/support.h"
 #include "util/hash.h"
 
@@ -43,14 +44,18 @@ NoteSigner log_key() {
 // A ledger of `events` (JSON lines) made on the tests' fixed clock, so
 // that the same lines give the same bytes in every ledger, with the log's
 // key beside it as init writes it.
-std::unique_ptr<test::Ledger> ledger_of(const std::string& events) {
-  auto ledger = std::make_unique<test::Ledger>();
-  ledger->append(events);
+std::unique_ptr<test::Ledger> with_log_key(std::unique_ptr<test::Ledger> ledger) {
   ledger->close();
   const NoteSigner key = log_key();
   REQUIRE(write_signing_key(ledger->dir.path() / "log.key", key).to_string() == "ok");
   std::ofstream(ledger->dir.path() / "verifier.key") << key.verifier_key() << "\n";
   return ledger;
+}
+
+std::unique_ptr<test::Ledger> ledger_of(const std::string& events) {
+  auto ledger = std::make_unique<test::Ledger>();
+  ledger->append(events);
+  return with_log_key(std::move(ledger));
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -123,6 +128,31 @@ TEST_CASE("an exported bundle audits with its key alone and implies the ledger's
   const test::Run other_key = run_cli("audit " + bundle + " --key " + (dir.path() / "published.key").string());
   CHECK(other_key.exit_code == 1);
   CHECK(json_of(other_key.out)["check"] == "verifier_key");
+}
+
+TEST_CASE("a bundle with terms, fees, income, costs and payments under dual control audits to the ledger's views",
+          "[cli][audit]") {
+  auto recorded = std::make_unique<test::Ledger>();
+  test::money_story::record(*recorded);
+  const auto ledger = with_log_key(std::move(recorded));
+  const std::string data = " --data " + ledger->dir.path().string();
+  test::TempDir dir;
+  const std::string bundle = (dir.path() / "bundle").string();
+  REQUIRE(run_cli("export --out " + bundle + data).exit_code == 0);
+  const test::Run audited = run_cli("audit " + bundle);
+  REQUIRE(audited.exit_code == 0);
+  const nlohmann::json a = json_of(audited.out);
+  CHECK(a["ok"] == true);
+  CHECK(a["tree_size"] == 21);
+  for (const std::string view : {"fund", "donors", "programmes", "calls", "regions"}) {
+    CHECK(a["views"][view] == json_of(run_cli("view " + view + data).out));
+  }
+  const nlohmann::json& fund = a["views"]["fund"]["view"];
+  CHECK(fund["costs"]["by_kind"]["admin_fee"] == "3500.00");
+  CHECK(fund["income"]["total"] == "1200.00");
+  CHECK(fund["requested_not_paid"] == "100000.00");
+  CHECK(fund["terms"][0]["dual_control_usd"] == "100000.00");
+  CHECK(run_cli("verify" + data).exit_code == 0);
 }
 
 TEST_CASE("an event changed in a bundle is caught at its seq with its hashes", "[cli][audit]") {
