@@ -11,7 +11,7 @@ using json = nlohmann::json;
 // elements come and go: its own id, or its programme, region and currency.
 std::string element_key(const json& element, std::size_t index) {
   if (!element.is_object()) return std::to_string(index);
-  for (const char* id : {"pledge", "proposal", "call", "donor", "seq"}) {
+  for (const char* id : {"disbursement", "pledge", "proposal", "call", "donor", "seq"}) {
     const auto it = element.find(id);
     if (it == element.end()) continue;
     return it->is_string() ? it->get<std::string>() : it->dump();

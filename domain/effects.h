@@ -8,9 +8,10 @@
 // A figure is named by its path in its view: "cash", "counts.donors",
 // "currencies[EUR].received", "by_region[AFR].approved",
 // "trail[57].type". A list of objects is keyed by the member that names
-// an element (pledge, proposal, call, donor, seq; or its programme,
-// region and currency together, joined by ','), so that a new element
-// does not shift the names of the others; an empty list has no figures.
+// an element (disbursement, pledge, proposal, call, donor, seq; or its
+// programme, region and currency together, joined by ','), so that a new
+// element does not shift the names of the others; an empty list has no
+// figures.
 
 #include <map>
 #include <string>

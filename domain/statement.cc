@@ -6,6 +6,7 @@
 #include "domain/iso_codes.h"
 #include "domain/money.h"
 #include "domain/schema.h"
+#include "domain/views.h"
 #include "util/check.h"
 #include "util/timestamp.h"
 
@@ -53,17 +54,6 @@ std::int64_t total_of(const std::map<std::string, std::int64_t>& amounts) {
   std::int64_t total = 0;
   for (const auto& [key, a] : amounts) add_to(total, a);
   return total;
-}
-
-// Income or costs of the period: the total and each kind's, every kind
-// listed.
-json kinds_json(const std::map<std::string, std::int64_t>& amounts, std::span<const std::string_view> kinds) {
-  json each = json::object();
-  for (const std::string_view kind : kinds) {
-    const auto found = amounts.find(std::string(kind));
-    each[std::string(kind)] = usd(found == amounts.end() ? 0 : found->second);
-  }
-  return {{"total", usd(total_of(amounts))}, {"by_kind", std::move(each)}};
 }
 
 Status bad_period(std::string message) { return Status::error(Code::kInvalidPeriod, std::move(message), "period"); }
@@ -299,7 +289,7 @@ json StatementBuilder::sources_json() const {
   std::int64_t all = total;
   add_to(all, total_of(flows_.income));
   return {{"contributions", usd(total)},
-          {"income", kinds_json(flows_.income, income_kinds())},
+          {"income", amounts_by_kind(total_of(flows_.income), flows_.income, income_kinds())},
           {"by_donor", std::move(by_donor)},
           {"total", usd(all)}};
 }
@@ -317,7 +307,7 @@ json StatementBuilder::uses_json() const {
   return {{"disbursed", usd(flows_.disbursed)},
           {"refunded", usd(-flows_.refunded)},
           {"transfers", usd(transfers())},
-          {"costs", kinds_json(flows_.costs, cost_kinds())},
+          {"costs", amounts_by_kind(total_of(flows_.costs), flows_.costs, cost_kinds())},
           {"total", usd(all)},
           {"by_call", amounts(flows_.uses_by_call)},
           {"by_programme", amounts(flows_.uses_by_programme)},

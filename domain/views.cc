@@ -69,17 +69,6 @@ json requests_json(const Totals& t, const Proposal* of) {
   return out;
 }
 
-// Income or costs: the total and each kind's, every kind listed.
-json by_kind(std::int64_t total, const std::map<std::string, std::int64_t>& amounts,
-             std::span<const std::string_view> kinds) {
-  json each = json::object();
-  for (const std::string_view kind : kinds) {
-    const auto found = amounts.find(std::string(kind));
-    each[std::string(kind)] = usd(found == amounts.end() ? 0 : found->second);
-  }
-  return {{"total", usd(total)}, {"by_kind", std::move(each)}};
-}
-
 // The fund's terms, by the day each applies from.
 json terms_json(const std::vector<Terms>& all) {
   json out = json::array();
@@ -119,8 +108,8 @@ json fund_view(const FundState& state) {
   }
   return {{"currency", "USD"},
           {"received", usd(t.received)},
-          {"income", by_kind(t.income, t.income_by_kind, income_kinds())},
-          {"costs", by_kind(t.costs, t.costs_by_kind, cost_kinds())},
+          {"income", amounts_by_kind(t.income, t.income_by_kind, income_kinds())},
+          {"costs", amounts_by_kind(t.costs, t.costs_by_kind, cost_kinds())},
           {"approved", usd(t.approved)},
           {"disbursed", usd(t.disbursed)},
           {"cash", usd(t.cash())},
@@ -341,6 +330,16 @@ std::optional<ViewKind> view_from_name(std::string_view name) {
 
 bool view_takes_id(ViewKind kind) {
   return kind == ViewKind::kDonor || kind == ViewKind::kCall || kind == ViewKind::kProposal;
+}
+
+json amounts_by_kind(std::int64_t total, const std::map<std::string, std::int64_t>& amounts,
+                     std::span<const std::string_view> kinds) {
+  json each = json::object();
+  for (const std::string_view kind : kinds) {
+    const auto found = amounts.find(std::string(kind));
+    each[std::string(kind)] = usd(found == amounts.end() ? 0 : found->second);
+  }
+  return {{"total", usd(total)}, {"by_kind", std::move(each)}};
 }
 
 std::string share(std::int64_t part, std::int64_t whole) {

@@ -5,7 +5,11 @@
 // strings with four places, members are sorted by key and lists by id, so
 // that the same events always give byte-identical views.
 
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +36,12 @@ enum class ViewDetail { kFull, kFigures };
 // proposal).
 Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id,
                                    ViewDetail detail = ViewDetail::kFull);
+
+// Income or costs as the views and statements show them, in USD:
+// {"total","by_kind"} with every one of `kinds`, those without an amount
+// at "0.00".
+nlohmann::json amounts_by_kind(std::int64_t total, const std::map<std::string, std::int64_t>& amounts,
+                               std::span<const std::string_view> kinds);
 
 // A region's share of the fund's approvals, with four places: "0.3793".
 // Rounded half up; "0.0000" when nothing is approved.

@@ -183,6 +183,7 @@ async function proposalChoices(type) {
   };
   kinds['proposal.rejected'] = kinds['proposal.approved'];
   kinds['allocation.released'] = kinds['disbursement.made'];
+  kinds['disbursement.requested'] = kinds['disbursement.made'];
   const [wanted, words] = kinds[type];
   const decision = type.startsWith('proposal.');
   const calls = (await api('/v1/calls')).view.calls

@@ -277,6 +277,10 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
     open_form(page, "record/disbursement.made");
     CHECK(offers(choices("proposal"),
                  "P-2016-1: Ministry of Environment, approved 80,000.00 USD, not yet paid 40,000.00 USD"));
+    // A payment under dual control is requested from the same choices.
+    open_form(page, "record/disbursement.requested");
+    CHECK(offers(choices("proposal"),
+                 "P-2016-1: Ministry of Environment, approved 80,000.00 USD, not yet paid 40,000.00 USD"));
     open_form(page, "record/proposal.rejected");
     CHECK_FALSE(offers(choices("proposal"), "P-2016-1: Ministry of Environment (AFR), requested 100,000.00 USD"));
     CHECK(offers(choices("proposal"), "P-2016-2: Ministry of Environment (AFR), requested 100,000.00 USD"));
