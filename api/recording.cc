@@ -234,6 +234,7 @@ Response reference(const Services&, const Call&) {
   Response r = json_response({{"countries", names_json(country_names())},
                               {"currencies", std::move(currencies)},
                               {"cost_kinds", listed(cost_kinds())},
+                              {"decision_kinds", listed(decision_kinds())},
                               {"donor_kinds", listed(donor_kinds())},
                               {"income_kinds", listed(income_kinds())},
                               {"event_types", std::move(types)},

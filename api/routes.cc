@@ -447,6 +447,8 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/proposals/{id}", kFundRoles, view<ViewKind::kProposal>, false},
     {"GET", "/v1/programmes", kReaders, view<ViewKind::kProgrammes>, false},
     {"GET", "/v1/regions", kReaders, view<ViewKind::kRegions>, false},
+    {"GET", "/v1/decisions", kFundRoles, view<ViewKind::kDecisions>, false},
+    {"GET", "/v1/decisions/{id}", kFundRoles, view<ViewKind::kDecision>, false},
     {"GET", "/v1/statements", kReaders, statement, kBlocks},
     {"GET", "/v1/audit/checkpoint", kPublic, checkpoint, false},
     {"GET", "/v1/audit/key", kPublic, key, false},

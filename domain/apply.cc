@@ -68,6 +68,8 @@ void FundState::apply(EventType type, const DataView& d, std::uint64_t seq, std:
       return apply_income_or_cost(type, d);
     case EventType::kTermsSet:
       return apply_terms(d, seq);
+    case EventType::kDecisionRecorded:
+      return apply_decision(d, seq);
     case EventType::kDisbursementRequested:
     case EventType::kDisbursementCancelled:
       return apply_request(type, d, seq, actor);
@@ -162,6 +164,8 @@ void FundState::apply_call(EventType type, const DataView& d, std::uint64_t seq)
   c.programme = d.get("programme");
   c.opened_on = d.get("opened_on");
   c.closes_on = d.get("closes_on");
+  c.decision = d.get("decision");
+  decision_for_change(c.decision).calls.push_back(c.id);
   c.budget = amount(d, "budget_usd", kUsdMinorUnits);
   c.seq = seq;
   if (d.has_regions()) {
@@ -225,12 +229,16 @@ void FundState::apply_proposal(EventType type, const DataView& d, std::uint64_t 
   p.status = decided;
   p.decision = d.get("decision");
   p.decided_on = d.get("decided_on");
+  Decision& decision = decision_for_change(p.decision);
   if (decided == ProposalStatus::kRejected) {
     p.reason = d.get("reason");
+    decision.rejected.push_back(p.id);
     return;
   }
   const std::int64_t a = amount(d, "approved_usd", kUsdMinorUnits);
   p.approved_initial = a;
+  decision.approved.push_back(p.id);
+  decision.approved_usd += a;
   ProposalContext x{p, c, programme, t};
   add_approved(x, a);
 }

@@ -19,8 +19,8 @@ const std::vector<CsvKind>& csv_kinds() {
       {"contributions.csv",
        {"seq", "contribution", "donor", "pledge", "amount", "currency", "usd", "received_on", "admin_fee_usd"}},
       {"calls.csv",
-       {"seq", "call", "title", "programme", "budget_usd", "opened_on", "closes_on", "regions", "closed_on",
-        "closed_seq"}},
+       {"seq", "call", "title", "programme", "decision", "budget_usd", "opened_on", "closes_on", "regions",
+        "closed_on", "closed_seq"}},
       {"proposals.csv",
        {"seq", "proposal", "call", "applicant", "country", "region", "requested_usd", "submitted_on",
         "focal_point"}},
@@ -37,6 +37,7 @@ const std::vector<CsvKind>& csv_kinds() {
       {"terms.csv", {"seq", "effective_on", "eligible_countries", "admin_fee_bps", "dual_control_usd"}},
       {"requests.csv", {"seq", "disbursement", "proposal", "amount_usd", "requested_on"}},
       {"cancellations.csv", {"seq", "disbursement", "cancelled_on", "reason"}},
+      {"board_decisions.csv", {"seq", "decision", "meeting_on", "kind", "summary"}},
   };
   return kinds;
 }
@@ -79,6 +80,7 @@ int csv_kind_of(EventType type) {
     case EventType::kTermsSet: return 15;
     case EventType::kDisbursementRequested: return 16;
     case EventType::kDisbursementCancelled: return 17;
+    case EventType::kDecisionRecorded: return 18;
   }
   return -1;
 }
@@ -128,8 +130,8 @@ struct CsvState {
   std::unordered_map<std::string, std::size_t> call_row;  // call id -> row in `calls`
   std::unordered_map<std::string, std::string> pledge_currency;
   static constexpr std::size_t kCallsKind = 5;
-  static constexpr std::size_t kClosedOnColumn = 8;
-  static constexpr std::size_t kClosedSeqColumn = 9;
+  static constexpr std::size_t kClosedOnColumn = 9;
+  static constexpr std::size_t kClosedSeqColumn = 10;
 };
 
 class CsvOutput final : public Output {

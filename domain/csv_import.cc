@@ -220,6 +220,8 @@ const std::vector<PlainFile>& plain_files() {
        {"disbursement", "proposal", "amount_usd", "requested_on"}},
       {"cancellations.csv", "disbursement.cancelled", "cancellation-", {"disbursement"},
        {"disbursement", "cancelled_on", "reason"}},
+      {"board_decisions.csv", "decision.recorded", "decision-", {"decision"},
+       {"decision", "meeting_on", "kind", "summary"}},
   };
   return kFiles;
 }
@@ -243,7 +245,7 @@ Result<std::vector<std::pair<std::optional<std::uint64_t>, std::string>>> row_ev
     return one(id, plain.type, data_of(c, plain.fields));
   }
   if (file == "calls.csv") {
-    json data = data_of(c, {"call", "title", "programme", "budget_usd", "opened_on", "closes_on"});
+    json data = data_of(c, {"call", "title", "programme", "decision", "budget_usd", "opened_on", "closes_on"});
     if (json regions = regions_of(c.get("regions")); !regions.is_null()) data["regions"] = std::move(regions);
     Out out = one("call-" + c.get("call"), "call.opened", std::move(data));
     if (!c.get("closed_on").empty()) out.emplace_back(number(c.get("closed_seq")), closing_of(c));
@@ -297,7 +299,7 @@ std::vector<EventType> types_of(std::string_view file) {
       {"releases.csv", {T::kAllocationReleased}},   {"reversals.csv", {T::kEntryReversed}},
       {"income.csv", {T::kIncomeReceived}},         {"costs.csv", {T::kCostCharged}},
       {"terms.csv", {T::kTermsSet}},                {"requests.csv", {T::kDisbursementRequested}},
-      {"cancellations.csv", {T::kDisbursementCancelled}}};
+      {"cancellations.csv", {T::kDisbursementCancelled}}, {"board_decisions.csv", {T::kDecisionRecorded}}};
   const auto found = kTypes.find(file);
   return found == kTypes.end() ? std::vector<EventType>{} : found->second;
 }
@@ -402,9 +404,10 @@ Result<CsvImport> import_csv(const std::vector<ExportFile>& files, ImportRow& wh
       if (!events) return events.status();
       for (std::size_t e = 0; e < events->size(); ++e) {
         auto& [seq, line] = (*events)[e];
-        // Rows without a seq: the terms first, as they govern the rest,
-        // then file by file.
-        const std::uint64_t rank = kinds[k].file == std::string_view("terms.csv") ? 0 : k + 1;
+        // Rows without a seq: the terms and the Board's decisions first,
+        // as the rest rests on them, then file by file.
+        const std::string_view name = kinds[k].file;
+        const std::uint64_t rank = name == "terms.csv" || name == "board_decisions.csv" ? 0 : k + 1;
         Pending p{seq, rank * (1ull << 40) + r, std::move(line), where};
         (e == 1 && !seq ? closings : pending).push_back(std::move(p));
       }

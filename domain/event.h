@@ -46,6 +46,9 @@ enum class EventType : std::uint8_t {
   // cancelled.
   kDisbursementRequested,
   kDisbursementCancelled,
+  // A decision of the Board at one of its meetings, which calls opened and
+  // proposals approved or rejected rest on.
+  kDecisionRecorded,
   // A correction: the exact opposite of an earlier contribution, write-off,
   // disbursement, refund or release (see is_reversible).
   kEntryReversed,
@@ -54,9 +57,9 @@ enum class EventType : std::uint8_t {
   kAccessGranted,
   kAccessRevoked,
 };
-inline constexpr std::size_t kEventTypeCount = 21;
+inline constexpr std::size_t kEventTypeCount = 22;
 // The fund's own types: every type but the two access events.
-inline constexpr std::size_t kFundEventTypeCount = 19;
+inline constexpr std::size_t kFundEventTypeCount = 20;
 
 // Whether `type` records who may use the API (access.granted,
 // access.revoked): the ledger writes these from its tokens file, and a

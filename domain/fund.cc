@@ -36,6 +36,18 @@ std::map<std::string, std::int64_t> get_map(Decoder& d) {
   return m;
 }
 
+void put(Encoder& e, const std::vector<std::string>& ids) {
+  e.u64(ids.size());
+  for (const std::string& id : ids) e.str(id);
+}
+
+std::vector<std::string> get_ids(Decoder& d) {
+  std::vector<std::string> ids;
+  const std::uint64_t n = d.u64();
+  for (std::uint64_t i = 0; i < n && !d.failed(); ++i) ids.push_back(d.str());
+  return ids;
+}
+
 template <typename T>
 std::optional<T> finished(Decoder& d, T value) {
   if (!d.done()) return std::nullopt;
@@ -167,11 +179,10 @@ std::string encode(const Call& c) {
   out.reserve(256 + 16 * c.proposals.size());
   Encoder e(out);
   e.u64(kRecordVersion).str(c.id).str(c.title).str(c.programme).str(c.opened_on);
-  e.str(c.closes_on).str(c.closed_on).u64(c.regions).u64(c.seq).i64(c.budget);
+  e.str(c.closes_on).str(c.closed_on).str(c.decision).u64(c.regions).u64(c.seq).i64(c.budget);
   put(e, c.total);
   for (const RegionFigures& r : c.by_region) put(e, r);
-  e.u64(c.proposals.size());
-  for (const std::string& id : c.proposals) e.str(id);
+  put(e, c.proposals);
   return out;
 }
 
@@ -185,14 +196,42 @@ std::optional<Call> decode_call(std::string_view bytes) {
   c.opened_on = d.str();
   c.closes_on = d.str();
   c.closed_on = d.str();
+  c.decision = d.str();
   c.regions = static_cast<std::uint8_t>(d.u64());
   c.seq = d.u64();
   c.budget = d.i64();
   c.total = get_region(d);
   for (RegionFigures& r : c.by_region) r = get_region(d);
-  const std::uint64_t proposals = d.u64();
-  for (std::uint64_t i = 0; i < proposals && !d.failed(); ++i) c.proposals.push_back(d.str());
+  c.proposals = get_ids(d);
   return finished(d, std::move(c));
+}
+
+std::string encode(const Decision& x) {
+  std::string out;
+  out.reserve(96 + x.summary.size() + 16 * (x.calls.size() + x.approved.size() + x.rejected.size()));
+  Encoder e(out);
+  e.u64(kRecordVersion).str(x.id).str(x.meeting_on).str(x.kind).str(x.summary).u64(x.seq);
+  put(e, x.calls);
+  put(e, x.approved);
+  put(e, x.rejected);
+  e.i64(x.approved_usd);
+  return out;
+}
+
+std::optional<Decision> decode_decision(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  Decision x;
+  x.id = d.str();
+  x.meeting_on = d.str();
+  x.kind = d.str();
+  x.summary = d.str();
+  x.seq = d.u64();
+  x.calls = get_ids(d);
+  x.approved = get_ids(d);
+  x.rejected = get_ids(d);
+  x.approved_usd = d.i64();
+  return finished(d, std::move(x));
 }
 
 std::string encode(const Proposal& p) {
@@ -293,7 +332,7 @@ std::string encode(const Totals& t) {
   for (const RegionFigures& r : t.regions) put(e, r);
   for (std::uint64_t n : {t.donors, t.programmes, t.pledges, t.write_offs, t.contributions, t.calls, t.proposals,
                           t.disbursements, t.refunds, t.releases, t.reversals, t.incomes, t.charges,
-                          t.payment_requests, t.cancellations}) {
+                          t.payment_requests, t.cancellations, t.decisions}) {
     e.u64(n);
   }
   return out;
@@ -339,7 +378,7 @@ std::optional<Totals> decode_totals(std::string_view bytes) {
   for (RegionFigures& r : t.regions) r = get_region(d);
   for (std::uint64_t* n : {&t.donors, &t.programmes, &t.pledges, &t.write_offs, &t.contributions, &t.calls,
                            &t.proposals, &t.disbursements, &t.refunds, &t.releases, &t.reversals, &t.incomes,
-                           &t.charges, &t.payment_requests, &t.cancellations}) {
+                           &t.charges, &t.payment_requests, &t.cancellations, &t.decisions}) {
     *n = d.u64();
   }
   return finished(d, std::move(t));

@@ -106,6 +106,7 @@ struct Call {
   std::string opened_on;
   std::string closes_on;
   std::string closed_on;  // "" while open
+  std::string decision;   // the Board's decision it was opened under
   std::uint8_t regions = 0x1F;  // bit i: kRegions[i] is eligible
   std::uint64_t seq = 0;
   std::int64_t budget = 0;
@@ -123,7 +124,8 @@ struct Call {
 // Version 3: the reversals (a donor's list, a touch's `reverses`, the
 // fund's count) and a call's list of its proposals. Version 4: the fund's
 // other income and costs (and the event types' numbers moved by them).
-inline constexpr std::uint64_t kRecordVersion = 4;
+// Version 5: the Board's decisions, and a call's decision.
+inline constexpr std::uint64_t kRecordVersion = 5;
 
 struct Proposal {
   std::string id;
@@ -156,6 +158,21 @@ struct Proposal {
   };
   std::vector<Touch> trail;
   bool operator==(const Proposal&) const = default;
+};
+
+// A decision of the Board (decision.recorded) and what rests on it: the
+// calls opened and the proposals approved and rejected under it.
+struct Decision {
+  std::string id;
+  std::string meeting_on;
+  std::string kind;  // call, approval, programme, terms or other
+  std::string summary;
+  std::uint64_t seq = 0;
+  std::vector<std::string> calls;     // their ids, in the order opened
+  std::vector<std::string> approved;  // proposals, in the order decided
+  std::vector<std::string> rejected;
+  std::int64_t approved_usd = 0;  // as the Board approved it, before releases and refunds
+  bool operator==(const Decision&) const = default;
 };
 
 // The fund's terms from a day on (terms.set): each setting applies to the
@@ -208,7 +225,8 @@ struct Totals {
   // Counts of events; those of reversible types net of their reversals.
   std::uint64_t donors = 0, programmes = 0, pledges = 0, write_offs = 0, contributions = 0,
                 calls = 0, proposals = 0, disbursements = 0, refunds = 0, releases = 0,
-                reversals = 0, incomes = 0, charges = 0, payment_requests = 0, cancellations = 0;
+                reversals = 0, incomes = 0, charges = 0, payment_requests = 0, cancellations = 0,
+                decisions = 0;
   // The terms in force on `day`: those of the latest effective_on on or
   // before it; nullptr before the first (no restriction, no fee).
   const Terms* terms_on(std::string_view day) const;
@@ -227,11 +245,13 @@ std::string encode(const Donor& d);
 std::string encode(const Programme& p);
 std::string encode(const Call& c);
 std::string encode(const Proposal& p);
+std::string encode(const Decision& d);
 std::string encode(const Totals& t);
 std::optional<Donor> decode_donor(std::string_view bytes);
 std::optional<Programme> decode_programme(std::string_view bytes);
 std::optional<Call> decode_call(std::string_view bytes);
 std::optional<Proposal> decode_proposal(std::string_view bytes);
+std::optional<Decision> decode_decision(std::string_view bytes);
 std::optional<Totals> decode_totals(std::string_view bytes);
 
 }  // namespace fundledger

@@ -206,12 +206,29 @@ bool Generator::Impl::receive_contribution(nlohmann::json& e) {
   return true;
 }
 
+std::optional<std::string> Generator::Impl::board_decision(nlohmann::json& e, std::string_view kind) {
+  Meeting& m = kind == "call" ? call_meeting_ : approval_meeting_;
+  if (m.day == today()) return m.decision;
+  m.day = today();
+  m.decision = numbered("BD-", ++decisions_, 6);
+  set(e, "decision.recorded",
+      {{"decision", m.decision},
+       {"meeting_on", date(today())},
+       {"kind", kind},
+       {"summary", kind == "call" ? "The Board opens a call for proposals"
+                                  : "The Board decides on the proposals before it"}});
+  return std::nullopt;
+}
+
 void Generator::Impl::open_call(nlohmann::json& e) {
+  const std::optional<std::string> decision = board_decision(e, "call");
+  if (!decision) return;
   Call c{numbered("call-", calls_.size() + 1, 5), today() + static_cast<int>(rng_.between(60, 180)),
          0x1F, rng_.between(1'000, 8'000) * 100'000};
   nlohmann::json data = {{"call", c.id},
                          {"title", "Call for proposals " + std::to_string(calls_.size() + 1)},
                          {"programme", numbered("prog-", rng_.below(programmes_) + 1, 2)},
+                         {"decision", *decision},
                          {"budget_usd", usd(c.budget)},
                          {"opened_on", date(today())},
                          {"closes_on", date(c.closes_day)}};
@@ -273,6 +290,8 @@ bool Generator::Impl::submit_proposal(nlohmann::json& e) {
 
 bool Generator::Impl::approve(nlohmann::json& e) {
   if (undecided_.empty()) return false;
+  const std::optional<std::string> decision = board_decision(e, "approval");
+  if (!decision) return true;
   const std::size_t at = rng_.below(undecided_.size());
   const std::size_t i = undecided_[at];
   Proposal& p = proposals_[i];
@@ -288,17 +307,20 @@ bool Generator::Impl::approve(nlohmann::json& e) {
   approved_ += amount;
   set(e, "proposal.approved", {{"proposal", p.id},
                                {"approved_usd", usd(amount)},
-                               {"decision", decision()},
+                               {"decision", *decision},
                                {"decided_on", date(today())}});
   undisbursed_.push_back(i);
   return true;
 }
 
 bool Generator::Impl::reject(nlohmann::json& e) {
+  if (undecided_.empty()) return false;
+  const std::optional<std::string> decision = board_decision(e, "approval");
+  if (!decision) return true;
   const auto i = pick(rng_, undecided_, [](std::size_t) { return true; }, true);
   if (!i) return false;
   set(e, "proposal.rejected", {{"proposal", proposals_[*i].id},
-                               {"decision", decision()},
+                               {"decision", *decision},
                                {"decided_on", date(today())},
                                {"reason", "Not eligible under the call's criteria"}});
   return true;

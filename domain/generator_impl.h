@@ -67,7 +67,10 @@ class Generator::Impl {
   bool close_call(nlohmann::json& e);
   void close(nlohmann::json& e, std::size_t i);
   bool submit_proposal(nlohmann::json& e);
-  std::string decision() { return "Board decision " + generator::numbered("B-", ++decisions_, 6); }
+  // The Board's decision of today for `kind` (call or approval), which a
+  // call or a decision on a proposal rests on. When the Board has not met
+  // on it today, this step records the decision instead and gives nullopt.
+  std::optional<std::string> board_decision(nlohmann::json& e, std::string_view kind);
   bool approve(nlohmann::json& e);
   bool reject(nlohmann::json& e);
   // A proposal with money approved and not yet paid, and how much of it is
@@ -114,6 +117,11 @@ class Generator::Impl {
   std::vector<std::size_t> open_pledges_, open_calls_, undecided_, undisbursed_, paid_;
   std::uint64_t contributions_ = 0, decisions_ = 0, disbursements_ = 0, refunds_ = 0, incomes_ = 0, costs_ = 0;
   bool terms_set_ = false;
+  struct Meeting {
+    int day = -1;
+    std::string decision;
+  };
+  Meeting call_meeting_, approval_meeting_;  // the latest decision of each kind
   struct PendingRequest {
     std::string id;
     std::size_t proposal;

@@ -444,6 +444,7 @@ void IatiOutput::add(const Event& e) {
     case EventType::kTermsSet:
     case EventType::kDisbursementRequested:  // money reserved, not yet a transaction
     case EventType::kDisbursementCancelled:
+    case EventType::kDecisionRecorded:  // the approvals that rest on it name it
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked:
       break;

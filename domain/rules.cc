@@ -48,6 +48,8 @@ Status FundState::check(EventType type, const DataView& d, std::string_view acto
       return check_cost(d);
     case EventType::kTermsSet:
       return Status::ok();  // terms apply from their day to the events recorded after them
+    case EventType::kDecisionRecorded:
+      return check_decision(d);
     case EventType::kEntryReversed:
       return check_reversal(d);
     case EventType::kAccessGranted:
@@ -143,6 +145,7 @@ Status FundState::check_call(EventType type, const DataView& d) const {
       return unknown(Code::kUnknownProgramme, "programme", d.get("programme"), "programme");
     }
     if (call(id) != nullptr) return duplicate("call", id, "call");
+    FL_RETURN_IF_ERROR(check_rests_on_decision(type, d));
     const Result<std::int64_t> budget = amount_of(d, "budget_usd", kUsdMinorUnits);
     if (!budget) return budget.status();
     return fits(totals().budgets, *budget, "calls' budgets", "budget_usd");
@@ -216,6 +219,7 @@ Status FundState::check_proposal(EventType type, const DataView& d) const {
                   "proposal");
   }
   FL_RETURN_IF_ERROR(not_before(d, "decided_on", p->submitted_on, "proposal " + in_quotes(id) + " was submitted"));
+  FL_RETURN_IF_ERROR(check_rests_on_decision(type, d));
   if (type == EventType::kProposalRejected) return Status::ok();
   const Result<std::int64_t> a = amount_of(d, "approved_usd", kUsdMinorUnits);
   if (!a) return a.status();

@@ -9,191 +9,19 @@
 #include "domain/formats.h"
 #include "domain/iso_codes.h"
 #include "domain/money.h"
+#include "domain/schema_table.h"
 #include "util/check.h"
 
 namespace fundledger {
 namespace {
 
-enum class Kind {
-  kId,            // a business id
-  kText,          // free text: a name, a title, a reason
-  kDate,          // YYYY-MM-DD
-  kAmount,        // money in the currency of the event's `currency` field
-  kUsd,           // money in US dollars
-  kPledgeAmount,  // money in the currency of the pledge it names
-  kCurrency,
-  kCountry,
-  kRegion,
-  kRegions,       // a non-empty list of distinct regions
-  kDonorKind,
-  kRole,          // manager, board or auditor
-  kTokenHash,     // the first 16 hex digits of a token's SHA-256
-  kSeq,           // an event's seq, decimal without leading zeros
-  kReversible,    // the name of a type is_reversible() accepts
-  kIncomeKind,    // interest, investment or other
-  kCostKind,      // admin_fee, direct_cost, bank_charge or other
-  kBasisPoints,   // a whole number of hundredths of a percent, 0 to 10000
-  kCountries,     // ISO 3166-1 alpha-3 codes separated by spaces
-};
-
-std::string_view kind_name(Kind kind) {
-  static constexpr std::array<std::string_view, 19> kNames = {
-      "id",      "text",   "date",    "amount",     "usd",  "pledge_amount", "currency",
-      "country", "region", "regions", "donor_kind", "role", "token_hash",    "seq",
-      "event_type", "income_kind", "cost_kind", "basis_points", "countries"};
-  return kNames[static_cast<std::size_t>(kind)];
-}
-
-struct Field {
-  std::string_view name;
-  Kind kind;
-  bool required;
-  bool filled = false;  // the ledger copies it from the event reversed
-};
-
-struct TypeSchema {
-  std::string_view name;
-  std::vector<Field> fields;  // sorted by name, so refusals come in a stable order
-};
-
-constexpr bool kRequired = true;
-constexpr bool kOptional = false;
-constexpr bool kFilled = true;
-
-// Indexed by EventType.
-const std::array<TypeSchema, kEventTypeCount>& schemas() {
-  static const std::array<TypeSchema, kEventTypeCount> kSchemas = {{
-      {"donor.registered",
-       {{"country", Kind::kCountry, kOptional},
-        {"donor", Kind::kId, kRequired},
-        {"kind", Kind::kDonorKind, kRequired},
-        {"name", Kind::kText, kRequired}}},
-      {"programme.registered",
-       {{"name", Kind::kText, kRequired}, {"programme", Kind::kId, kRequired}}},
-      {"pledge.recorded",
-       {{"amount", Kind::kAmount, kRequired},
-        {"currency", Kind::kCurrency, kRequired},
-        {"donor", Kind::kId, kRequired},
-        {"due_on", Kind::kDate, kOptional},
-        {"pledge", Kind::kId, kRequired},
-        {"pledged_on", Kind::kDate, kRequired},
-        {"programme", Kind::kId, kOptional}}},
-      {"pledge.written_off",
-       {{"amount", Kind::kPledgeAmount, kRequired},
-        {"pledge", Kind::kId, kRequired},
-        {"reason", Kind::kText, kRequired},
-        {"written_off_on", Kind::kDate, kRequired}}},
-      {"contribution.received",
-       {{"admin_fee_usd", Kind::kUsd, kOptional, kFilled},
-        {"amount", Kind::kAmount, kRequired},
-        {"contribution", Kind::kId, kRequired},
-        {"currency", Kind::kCurrency, kRequired},
-        {"donor", Kind::kId, kRequired},
-        {"pledge", Kind::kId, kOptional},
-        {"received_on", Kind::kDate, kRequired},
-        {"usd", Kind::kUsd, kRequired}}},
-      {"call.opened",
-       {{"budget_usd", Kind::kUsd, kRequired},
-        {"call", Kind::kId, kRequired},
-        {"closes_on", Kind::kDate, kRequired},
-        {"opened_on", Kind::kDate, kRequired},
-        {"programme", Kind::kId, kRequired},
-        {"regions", Kind::kRegions, kOptional},
-        {"title", Kind::kText, kRequired}}},
-      {"call.closed",
-       {{"call", Kind::kId, kRequired}, {"closed_on", Kind::kDate, kRequired}}},
-      {"proposal.submitted",
-       {{"applicant", Kind::kText, kRequired},
-        {"call", Kind::kId, kRequired},
-        {"country", Kind::kCountry, kRequired},
-        {"focal_point", Kind::kText, kOptional},
-        {"proposal", Kind::kId, kRequired},
-        {"region", Kind::kRegion, kRequired},
-        {"requested_usd", Kind::kUsd, kRequired},
-        {"submitted_on", Kind::kDate, kRequired}}},
-      {"proposal.approved",
-       {{"approved_usd", Kind::kUsd, kRequired},
-        {"decided_on", Kind::kDate, kRequired},
-        {"decision", Kind::kText, kRequired},
-        {"proposal", Kind::kId, kRequired}}},
-      {"proposal.rejected",
-       {{"decided_on", Kind::kDate, kRequired},
-        {"decision", Kind::kText, kRequired},
-        {"proposal", Kind::kId, kRequired},
-        {"reason", Kind::kText, kRequired}}},
-      {"disbursement.made",
-       {{"amount_usd", Kind::kUsd, kRequired},
-        {"disbursement", Kind::kId, kRequired},
-        {"paid_on", Kind::kDate, kRequired},
-        {"proposal", Kind::kId, kRequired}}},
-      {"refund.received",
-       {{"amount_usd", Kind::kUsd, kRequired},
-        {"proposal", Kind::kId, kRequired},
-        {"received_on", Kind::kDate, kRequired},
-        {"refund", Kind::kId, kRequired}}},
-      {"allocation.released",
-       {{"amount_usd", Kind::kUsd, kRequired},
-        {"proposal", Kind::kId, kRequired},
-        {"reason", Kind::kText, kRequired},
-        {"released_on", Kind::kDate, kRequired}}},
-      {"income.received",
-       {{"amount_usd", Kind::kUsd, kRequired},
-        {"income", Kind::kId, kRequired},
-        {"kind", Kind::kIncomeKind, kRequired},
-        {"reason", Kind::kText, kOptional},
-        {"received_on", Kind::kDate, kRequired}}},
-      {"cost.charged",
-       {{"amount_usd", Kind::kUsd, kRequired},
-        {"charged_on", Kind::kDate, kRequired},
-        {"cost", Kind::kId, kRequired},
-        {"kind", Kind::kCostKind, kRequired},
-        {"reason", Kind::kText, kRequired}}},
-      {"terms.set",
-       {{"admin_fee_bps", Kind::kBasisPoints, kOptional},
-        {"dual_control_usd", Kind::kUsd, kOptional},
-        {"effective_on", Kind::kDate, kRequired},
-        {"eligible_countries", Kind::kCountries, kOptional}}},
-      {"disbursement.requested",
-       {{"amount_usd", Kind::kUsd, kRequired},
-        {"disbursement", Kind::kId, kRequired},
-        {"proposal", Kind::kId, kRequired},
-        {"requested_on", Kind::kDate, kRequired}}},
-      {"disbursement.cancelled",
-       {{"cancelled_on", Kind::kDate, kRequired},
-        {"disbursement", Kind::kId, kRequired},
-        {"reason", Kind::kText, kRequired}}},
-      {"entry.reversed",
-       {{"admin_fee_usd", Kind::kUsd, kOptional, kFilled},
-        {"amount", Kind::kAmount, kOptional, kFilled},
-        {"amount_usd", Kind::kUsd, kOptional, kFilled},
-        {"contribution", Kind::kId, kOptional, kFilled},
-        {"currency", Kind::kCurrency, kOptional, kFilled},
-        {"disbursement", Kind::kId, kOptional, kFilled},
-        {"donor", Kind::kId, kOptional, kFilled},
-        {"pledge", Kind::kId, kOptional, kFilled},
-        {"proposal", Kind::kId, kOptional, kFilled},
-        {"reason", Kind::kText, kRequired},
-        {"refund", Kind::kId, kOptional, kFilled},
-        {"reversed_on", Kind::kDate, kRequired},
-        {"reverses", Kind::kReversible, kOptional, kFilled},
-        {"seq", Kind::kSeq, kRequired},
-        {"usd", Kind::kUsd, kOptional, kFilled}}},
-      {"access.granted",
-       {{"donor", Kind::kId, kOptional},
-        {"expires_on", Kind::kDate, kOptional},
-        {"name", Kind::kId, kRequired},
-        {"role", Kind::kRole, kRequired},
-        {"token", Kind::kTokenHash, kRequired}}},
-      {"access.revoked",
-       {{"name", Kind::kId, kRequired}, {"role", Kind::kRole, kRequired}, {"token", Kind::kTokenHash, kRequired}}},
-  }};
-  return kSchemas;
-}
+using namespace schema_table;
 
 constexpr std::array<std::string_view, 5> kDonorKinds = {
     "government", "multilateral", "private", "foundation", "other"};
 constexpr std::array<std::string_view, 3> kIncomeKinds = {"interest", "investment", "other"};
 constexpr std::array<std::string_view, 4> kCostKinds = {"admin_fee", "direct_cost", "bank_charge", "other"};
+constexpr std::array<std::string_view, 5> kDecisionKinds = {"call", "approval", "programme", "terms", "other"};
 
 template <std::size_t N>
 bool one_of(const std::array<std::string_view, N>& list, std::string_view s) {
@@ -265,8 +93,16 @@ Status check_listed(const Field& field, std::string_view s) {
     case Kind::kDonorKind: return listed(kDonorKinds);
     case Kind::kRole: return listed(kRoles);
     case Kind::kIncomeKind: return listed(kIncomeKinds);
+    case Kind::kDecisionKind: return listed(kDecisionKinds);
     default: return listed(kCostKinds);
   }
+}
+
+Status check_token_hash(std::string_view name, std::string_view s) {
+  if (s.size() == kTokenHashDigits && s.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+    return Status::ok();
+  }
+  return field_error(Code::kInvalidValue, name, "must be the first 16 hex digits (lower case) of the token's SHA-256");
 }
 
 // Checks one field alone. Amounts in the event's currency are only checked
@@ -305,12 +141,7 @@ Status check_value(const Field& field, std::string_view s) {
       if (region_index(s)) return Status::ok();
       return field_error(Code::kInvalidRegion, field.name, "must be one of AFR, APG, EEG, GRULAC, WEOG");
     case Kind::kTokenHash:
-      if (s.size() == kTokenHashDigits &&
-          s.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
-        return Status::ok();
-      }
-      return field_error(Code::kInvalidValue, field.name,
-                         "must be the first 16 hex digits (lower case) of the token's SHA-256");
+      return check_token_hash(field.name, s);
     case Kind::kSeq:
       if (parse_seq(s)) return Status::ok();
       return field_error(Code::kInvalidValue, field.name,
@@ -326,6 +157,7 @@ Status check_value(const Field& field, std::string_view s) {
     case Kind::kRole:
     case Kind::kIncomeKind:
     case Kind::kCostKind:
+    case Kind::kDecisionKind:
       return check_listed(field, s);
     case Kind::kBasisPoints: {
       const auto seq = parse_seq(s);
@@ -400,6 +232,7 @@ bool is_donor_kind(std::string_view kind) { return one_of(kDonorKinds, kind); }
 std::span<const std::string_view> donor_kinds() { return kDonorKinds; }
 std::span<const std::string_view> income_kinds() { return kIncomeKinds; }
 std::span<const std::string_view> cost_kinds() { return kCostKinds; }
+std::span<const std::string_view> decision_kinds() { return kDecisionKinds; }
 
 std::vector<FieldInfo> data_fields(EventType type) {
   std::vector<FieldInfo> out;
@@ -458,6 +291,7 @@ std::string_view date_field(EventType type) {
     case EventType::kTermsSet: return "effective_on";
     case EventType::kDisbursementRequested: return "requested_on";
     case EventType::kDisbursementCancelled: return "cancelled_on";
+    case EventType::kDecisionRecorded: return "meeting_on";
     case EventType::kEntryReversed: return "reversed_on";
     case EventType::kDonorRegistered:
     case EventType::kProgrammeRegistered:

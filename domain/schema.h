@@ -59,12 +59,14 @@ std::span<const std::string_view> donor_kinds();
 // `cost.charged` (admin_fee, direct_cost, bank_charge, other).
 std::span<const std::string_view> income_kinds();
 std::span<const std::string_view> cost_kinds();
+// The kinds of `decision.recorded`: call, approval, programme, terms, other.
+std::span<const std::string_view> decision_kinds();
 
 // A field of an event type's data, for a form: its name, its kind ("id",
 // "text", "date", "amount" (in the event's currency), "usd",
 // "pledge_amount" (in the pledge's currency), "currency", "country",
 // "region", "regions", "donor_kind", "role", "token_hash", "seq",
-// "event_type", "income_kind", "cost_kind", "basis_points", "countries"), whether it is required, and whether the ledger fills it
+// "event_type", "income_kind", "cost_kind", "basis_points", "countries", "decision_kind"), whether it is required, and whether the ledger fills it
 // (an entry.reversed's copy of the event it reverses).
 struct FieldInfo {
   std::string_view name;

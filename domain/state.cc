@@ -70,6 +70,7 @@ bool FundState::present(EntityKind kind, std::string_view id) const {
     case EntityKind::kProgramme: return programmes_.find(id) != nullptr;
     case EntityKind::kCall: return calls_.find(id) != nullptr;
     case EntityKind::kProposal: return proposals_.find(id) != nullptr;
+    case EntityKind::kDecision: return decisions_.find(id) != nullptr;
     case EntityKind::kPledge: return pledge_donor_.find(id) != nullptr;
   }
   return false;
@@ -132,6 +133,9 @@ std::optional<std::string> FundState::record(const std::string& key) const {
     case EntityKind::kProposal:
       if (const auto* s = proposals_.find(id)) return encode(s->value);
       return std::nullopt;
+    case EntityKind::kDecision:
+      if (const auto* s = decisions_.find(id)) return encode(s->value);
+      return std::nullopt;
     case EntityKind::kPledge:
       if (const auto* s = pledge_donor_.find(id)) return s->value;
       return std::nullopt;
@@ -160,6 +164,7 @@ std::vector<std::pair<std::string, std::string>> FundState::records_of(EntityKin
     case EntityKind::kProgramme: add(programmes_); break;
     case EntityKind::kCall: add(calls_); break;
     case EntityKind::kProposal: add(proposals_); break;
+    case EntityKind::kDecision: add(decisions_); break;
     case EntityKind::kPledge: add(pledge_donor_); break;
   }
   return out;
@@ -204,6 +209,7 @@ bool FundState::restore(EntityKind kind, std::string_view id, std::string_view r
     case EntityKind::kProgramme: return put(programmes_, decode_programme(record));
     case EntityKind::kCall: return put(calls_, decode_call(record));
     case EntityKind::kProposal: return put(proposals_, decode_proposal(record));
+    case EntityKind::kDecision: return put(decisions_, decode_decision(record));
     case EntityKind::kPledge: {
       bool added = false;
       pledge_donor_.find_or_add(id, added).value = std::string(record);
@@ -249,6 +255,12 @@ const Proposal* FundState::proposal(std::string_view id) const {
   return s == nullptr ? nullptr : &s->value;
 }
 
+const Decision* FundState::decision(std::string_view id) const {
+  load(EntityKind::kDecision, id);
+  const auto* s = decisions_.find(id);
+  return s == nullptr ? nullptr : &s->value;
+}
+
 std::vector<const Donor*> FundState::donors() const {
   load_all(EntityKind::kDonor);
   return sorted_values(donors_);
@@ -262,6 +274,11 @@ std::vector<const Programme*> FundState::programmes() const {
 std::vector<const Call*> FundState::calls() const {
   load_all(EntityKind::kCall);
   return sorted_values(calls_);
+}
+
+std::vector<const Decision*> FundState::decisions() const {
+  load_all(EntityKind::kDecision);
+  return sorted_values(decisions_);
 }
 
 std::string_view FundState::pledge_owner(std::string_view pledge) const {
@@ -315,6 +332,10 @@ Call& FundState::call_for_change(std::string_view id) { return for_change(Entity
 
 Proposal& FundState::proposal_for_change(std::string_view id) {
   return for_change(EntityKind::kProposal, proposals_, id);
+}
+
+Decision& FundState::decision_for_change(std::string_view id) {
+  return for_change(EntityKind::kDecision, decisions_, id);
 }
 
 std::int64_t FundState::amount(const DataView& d, std::string_view field, int minor_units) {

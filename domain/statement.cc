@@ -69,10 +69,13 @@ Status rests_on_present(const FundState& state, std::uint64_t seq, EventType typ
   switch (type) {
     case EventType::kPledgeWrittenOff: present = !state.pledge_owner(d.get("pledge")).empty(); break;
     case EventType::kContributionReceived: present = !d.has("pledge") || !state.pledge_owner(d.get("pledge")).empty(); break;
+    case EventType::kCallOpened: present = state.decision(d.get("decision")) != nullptr; break;
     case EventType::kCallClosed:
     case EventType::kProposalSubmitted: present = state.call(d.get("call")) != nullptr; break;
     case EventType::kProposalApproved:
-    case EventType::kProposalRejected: present = decided(ProposalStatus::kSubmitted); break;
+    case EventType::kProposalRejected:
+      present = decided(ProposalStatus::kSubmitted) && state.decision(d.get("decision")) != nullptr;
+      break;
     case EventType::kDisbursementMade:
     case EventType::kRefundReceived:
     case EventType::kAllocationReleased: present = decided(ProposalStatus::kApproved); break;

@@ -19,12 +19,12 @@
 
 namespace fundledger {
 
-enum class ViewKind { kFund, kDonors, kDonor, kCalls, kCall, kProposal, kProgrammes, kRegions };
+enum class ViewKind { kFund, kDonors, kDonor, kCalls, kCall, kProposal, kProgrammes, kRegions, kDecisions, kDecision };
 
 // "fund", "donors", "donor", ... and back.
 std::string_view view_name(ViewKind kind);
 std::optional<ViewKind> view_from_name(std::string_view name);
-// Whether the view names one entity (donor, call, proposal).
+// Whether the view names one entity (donor, call, proposal, decision).
 bool view_takes_id(ViewKind kind);
 
 // What a view holds: all of it, or its figures alone, as a dry run reports
@@ -32,8 +32,8 @@ bool view_takes_id(ViewKind kind);
 // figures are the proposals' own.
 enum class ViewDetail { kFull, kFigures };
 
-// The view of `state`. Refusals: not_found (no such donor, call or
-// proposal).
+// The view of `state`. Refusals: not_found (no such donor, call,
+// proposal or decision).
 Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id,
                                    ViewDetail detail = ViewDetail::kFull);
 

@@ -48,10 +48,26 @@ inline std::string contribution(const std::string& event_id, const std::string& 
   return event(event_id, "contribution.received", data);
 }
 
-// A call of programme "spp", open from 2014-06-01 to 2014-09-30.
+// A decision of the Board of `kind` (call, approval, programme, terms,
+// other), taken at its meeting on `meeting_on`.
+inline std::string decision(const std::string& id, const std::string& kind, const std::string& meeting_on) {
+  return event("decision-" + id, "decision.recorded",
+               {{"decision", id}, {"kind", kind}, {"meeting_on", meeting_on}, {"summary", "Decision " + id}});
+}
+
+// The decisions the calls and the proposals' decisions below rest on:
+// BD-2014-1 (to open calls, 2014-05-15) and BD-2014-3 (on proposals,
+// 2014-10-15).
+inline std::string board_decisions() {
+  return decision("BD-2014-1", "call", "2014-05-15") + "\n" + decision("BD-2014-3", "approval", "2014-10-15") + "\n";
+}
+
+// A call of programme "spp" under decision BD-2014-1, open from 2014-06-01
+// to 2014-09-30.
 inline std::string call(const std::string& id, const std::string& budget, const json& regions = nullptr) {
   json data = {{"call", id},           {"title", "Call " + id},     {"programme", "spp"},
-               {"budget_usd", budget}, {"opened_on", "2014-06-01"}, {"closes_on", "2014-09-30"}};
+               {"budget_usd", budget}, {"opened_on", "2014-06-01"}, {"closes_on", "2014-09-30"},
+               {"decision", "BD-2014-1"}};
   if (!regions.is_null()) data["regions"] = regions;
   return event("open-" + id, "call.opened", data);
 }
@@ -70,13 +86,13 @@ inline std::string proposal(const std::string& id, const std::string& call_id, c
 
 inline std::string approval(const std::string& event_id, const std::string& proposal_id, const std::string& amount) {
   return event(event_id, "proposal.approved",
-               {{"proposal", proposal_id}, {"approved_usd", amount}, {"decision", "BD/2014/3"},
+               {{"proposal", proposal_id}, {"approved_usd", amount}, {"decision", "BD-2014-3"},
                 {"decided_on", "2014-10-15"}});
 }
 
 inline std::string rejection(const std::string& event_id, const std::string& proposal_id) {
   return event(event_id, "proposal.rejected",
-               {{"proposal", proposal_id}, {"decision", "BD/2014/3"}, {"decided_on", "2014-10-16"},
+               {{"proposal", proposal_id}, {"decision", "BD-2014-3"}, {"decided_on", "2014-10-16"},
                 {"reason", "Outside the call's scope"}});
 }
 
@@ -131,6 +147,13 @@ inline std::string reversal(const std::string& event_id, std::uint64_t seq, cons
   data["reversed_on"] = "2015-08-01";
   data["reason"] = "Recorded twice";
   return event(event_id, "entry.reversed", data);
+}
+
+// `line` with its data's `field` set to `value`.
+inline std::string changed(const std::string& line, const std::string& field, const std::string& value) {
+  json e = json::parse(line);
+  e["data"][field] = value;
+  return e.dump();
 }
 
 inline std::string lines(std::initializer_list<std::string> events) {

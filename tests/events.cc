@@ -59,11 +59,12 @@ std::string mutate(const std::string& line, Dice& dice) {
       }
       break;
     case 1:
-      for (const char* field : {"donor", "pledge", "call", "proposal", "programme"}) {
+      for (const char* field : {"donor", "pledge", "call", "proposal", "programme", "decision"}) {
         if (d.contains(field) && !(e["type"] == "donor.registered" && std::string(field) == "donor") &&
             !(e["type"] == "programme.registered" && std::string(field) == "programme") &&
             !(e["type"] == "pledge.recorded" && std::string(field) == "pledge") &&
             !(e["type"] == "call.opened" && std::string(field) == "call") &&
+            !(e["type"] == "decision.recorded" && std::string(field) == "decision") &&
             !(e["type"] == "proposal.submitted" && std::string(field) == "proposal")) {
           d[field] = "no-such-" + std::string(field);
           break;
@@ -89,8 +90,10 @@ std::string all_views(const FundState& s, const std::vector<std::string>& propos
   add(ViewKind::kCalls, "");
   add(ViewKind::kProgrammes, "");
   add(ViewKind::kRegions, "");
+  add(ViewKind::kDecisions, "");
   for (const Donor* d : s.donors()) add(ViewKind::kDonor, d->id);
   for (const Call* c : s.calls()) add(ViewKind::kCall, c->id);
+  for (const Decision* x : s.decisions()) add(ViewKind::kDecision, x->id);
   for (const std::string& p : proposals) {
     if (s.proposal(p) != nullptr) add(ViewKind::kProposal, p);
   }

@@ -35,7 +35,7 @@ inline std::string submit(const std::string& id, const std::string& country, con
 
 inline std::string approve(const std::string& id, const std::string& usd) {
   return event("approve-" + id, "proposal.approved",
-               {{"proposal", id}, {"approved_usd", usd}, {"decision", "BD/2015/2"}, {"decided_on", "2015-05-10"}});
+               {{"proposal", id}, {"approved_usd", usd}, {"decision", "BD-2015-2"}, {"decided_on", "2015-05-10"}});
 }
 
 inline std::string request(const std::string& id, const std::string& usd, const std::string& on) {
@@ -48,7 +48,7 @@ inline std::string pay(const std::string& id, const std::string& proposal_id, co
                {{"disbursement", id}, {"proposal", proposal_id}, {"amount_usd", usd}, {"paid_on", on}});
 }
 
-// Events 1-16, by alice: up to her request of p1's first tranche.
+// Events 1-18, by alice: up to her request of p1's first tranche.
 inline std::string to_first_request() {
   using namespace event_lines;
   return lines({programme("spp"),
@@ -57,20 +57,22 @@ inline std::string to_first_request() {
                 terms("2015-01-01", {{"admin_fee_bps", "100"}, {"dual_control_usd", "100000.00"}}),
                 gift("c-chn-2014", "CHN", "500000.00", "USD", "500000.00", "2014-11-01"),
                 gift("c-nor-2015", "NOR", "2000000.00", "NOK", "250000.00", "2015-02-10"),
+                decision("BD-2015-1", "call", "2015-02-20"),
                 event("open-c-2015", "call.opened",
                       {{"call", "c-2015"}, {"title", "Call 2015"}, {"programme", "spp"}, {"budget_usd", "600000.00"},
-                       {"opened_on", "2015-03-01"}, {"closes_on", "2015-04-30"}}),
+                       {"opened_on", "2015-03-01"}, {"closes_on", "2015-04-30"}, {"decision", "BD-2015-1"}}),
                 submit("p1", "KEN", "AFR", "300000.00", "2015-03-15"),
-                submit("p2", "CHL", "GRULAC", "200000.00", "2015-03-20"), approve("p1", "300000.00"),
+                submit("p2", "CHL", "GRULAC", "200000.00", "2015-03-20"),
+                decision("BD-2015-2", "approval", "2015-05-10"), approve("p1", "300000.00"),
                 approve("p2", "150000.00"), income("i-2015-q2", "interest", "1200.00", "2015-06-30"),
                 cost("x-eval", "direct_cost", "8000.00", "2015-07-15"), cost("x-bank", "bank_charge", "45.50", "2015-07-31"),
                 pay("d-p2-1", "p2", "60000.00", "2015-08-01"), request("d-p1-1", "150000.00", "2015-08-10")});
 }
 
-// Event 17, by bob: the first tranche paid.
+// Event 19, by bob: the first tranche paid.
 inline const std::string kSecondManager = pay("d-p1-1", "p1", "150000.00", "2015-08-12");
 
-// Events 18-21, by alice: a request cancelled, one left waiting, and
+// Events 20-23, by alice: a request cancelled, one left waiting, and
 // China's gift of 2016.
 inline std::string after_payment() {
   using namespace event_lines;

@@ -62,6 +62,7 @@ namespace fundledger {
   X(kUnknownPledge, "unknown_pledge", 422, 1, "no such pledge")                                               \
   X(kUnknownCall, "unknown_call", 422, 1, "no such call")                                                     \
   X(kUnknownProposal, "unknown_proposal", 422, 1, "no such proposal")                                         \
+  X(kUnknownDecision, "unknown_decision", 422, 1, "no such decision of the Board")                          \
   X(kExceedsOutstanding, "exceeds_outstanding", 422, 1, "more than the pledge's outstanding amount")          \
   X(kPledgeMismatch, "pledge_mismatch", 422, 1, "the pledge is another donor's, or in another currency")      \
   X(kCallNotOpen, "call_not_open", 422, 1, "the call is closed, or the day is outside its dates")             \

@@ -9,7 +9,7 @@
 
 const TOKEN_KEY = 'fundledger.token';
 const REGIONS = ['AFR', 'APG', 'EEG', 'GRULAC', 'WEOG'];
-const PAGES = ['fund', 'regions', 'calls', 'statements', 'proposal', 'chain', 'record'];
+const PAGES = ['fund', 'regions', 'calls', 'statements', 'board', 'proposal', 'chain', 'record'];
 
 const state = {
   token: null,
@@ -23,6 +23,7 @@ const state = {
   checkpoint: null, // {tree_size, root_hash, note, verified}
   callId: null,
   proposalId: null,
+  decisionId: null,
 };
 
 // --- small helpers ---------------------------------------------------------

@@ -25,6 +25,7 @@ const DESK_TYPES = {
   'disbursement.requested': { label: 'Request a payment (a second manager makes it)', prefix: 'request',
     key: ['disbursement'] },
   'disbursement.cancelled': { label: 'Cancel a payment request', prefix: 'cancellation', key: ['disbursement'] },
+  'decision.recorded': { label: 'Record a decision of the Board', prefix: 'decision', key: ['decision'] },
   'entry.reversed': { label: 'Reverse an entry recorded by mistake', prefix: 'reversal', key: ['seq'] },
 };
 
@@ -33,13 +34,13 @@ const CREATES = {
   'donor.registered': 'donor', 'programme.registered': 'programme', 'pledge.recorded': 'pledge',
   'contribution.received': 'contribution', 'call.opened': 'call', 'proposal.submitted': 'proposal',
   'disbursement.made': 'disbursement', 'refund.received': 'refund', 'income.received': 'income',
-  'cost.charged': 'cost', 'disbursement.requested': 'disbursement',
+  'cost.charged': 'cost', 'disbursement.requested': 'disbursement', 'decision.recorded': 'decision',
 };
 
 // The order a form asks in: who and what first, then money, then dates.
 const FIELD_ORDER = [
   'seq', 'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'income', 'cost',
-  'name', 'kind',
+  'name', 'kind', 'meeting_on', 'summary',
   'country', 'title', 'applicant', 'focal_point', 'region', 'regions', 'currency', 'amount', 'usd', 'requested_usd',
   'budget_usd', 'approved_usd', 'amount_usd', 'decision', 'pledged_on', 'due_on', 'received_on', 'opened_on',
   'closes_on', 'submitted_on', 'decided_on', 'requested_on', 'paid_on', 'written_off_on', 'released_on', 'closed_on',
@@ -144,13 +145,14 @@ async function fieldInput(type, f) {
   }
   if (f.kind === 'seq') return reversibleInput(attrs);
   if (f.kind === 'region') { const s = el('select', attrs); options(s, ref.regions.map(r => [r.code, r.name])); return s; }
-  const kinds = { donor_kind: ref.donor_kinds, income_kind: ref.income_kinds, cost_kind: ref.cost_kinds }[f.kind];
+  const kinds = { donor_kind: ref.donor_kinds, income_kind: ref.income_kinds, cost_kind: ref.cost_kinds,
+                  decision_kind: ref.decision_kinds }[f.kind];
   if (kinds) { const s = el('select', attrs); options(s, kinds.map(k => [k, k.replace('_', ' ')])); return s; }
   if (f.kind === 'regions') {
     return el('fieldset', { id: attrs.id, 'data-test': attrs['data-test'] }, el('legend', {}, 'Open to (none ticked: all five)'),
       ...ref.regions.map(r => el('label', { class: 'check' }, el('input', { type: 'checkbox', value: r.code, name: 'regions' }), ' ', r.name)));
   }
-  if (f.kind === 'id' && CREATES[type] !== f.name && ['donor', 'programme', 'pledge', 'call', 'proposal'].includes(f.name)) {
+  if (f.kind === 'id' && CREATES[type] !== f.name && ['donor', 'programme', 'pledge', 'call', 'proposal', 'decision'].includes(f.name)) {
     const s = el('select', attrs);
     if (f.name === 'proposal') options(s, await proposalChoices(type));
     if (f.name === 'donor') options(s, (await donorList()).map(d => [d.donor, `${d.name} (${d.donor})`]));
@@ -162,6 +164,12 @@ async function fieldInput(type, f) {
       // A proposal goes to an open call, and only an open call closes.
       const calls = (await api('/v1/calls')).view.calls.filter(c => c.status === 'open');
       options(s, calls.map(c => [c.call, `${c.title} (${c.call})`]));
+    }
+    if (f.name === 'decision') {
+      // The Board's latest meetings first.
+      const list = (await api('/v1/decisions')).view.decisions
+        .sort((a, b) => b.meeting_on.localeCompare(a.meeting_on) || b.decision.localeCompare(a.decision));
+      options(s, list.map(d => [d.decision, `${d.decision} of ${d.meeting_on}: ${d.summary}`]));
     }
     return s;
   }

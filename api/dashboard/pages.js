@@ -260,32 +260,41 @@ async function showProposal() {
     card('Not yet paid', money(p.undisbursed, 'USD'), 'proposal-undisbursed'),
     card('Requested, waiting', money(p.requested_not_paid, 'USD'), 'proposal-requested-not-paid'));
   $('proposal-requests').replaceChildren(...p.requests.map(r => requestLine(r, 'USD')));
+  $('proposal-decision').replaceChildren(...(p.decision ? ['Decided on ' + p.decided_on + ' under the Board\'s decision ',
+    el('a', { href: '#board/' + encodeURIComponent(p.decision), 'data-test': 'proposal-decision-link' }, p.decision)]
+    : ['Not yet decided by the Board.']));
   // A reversal stands in the trail beside what it reverses: each says the other.
   const reversedBy = new Map(p.trail.filter(t => t.reverses).map(t => [t.reverses, t.seq]));
   const reversible = ['disbursement.made', 'refund.received', 'allocation.released'];
   $('trail-table').tBodies[0].replaceChildren(...p.trail.map(t => {
-    const result = el('span', { 'data-test': `proof-${t.seq}` }, '');
-    const button = el('button', { type: 'button', 'data-test': `check-${t.seq}` }, 'Check proof');
-    button.addEventListener('click', async () => {
-      result.textContent = 'checking…';
-      result.className = '';
-      try {
-        const r = await checkInclusion(t.seq);
-        result.textContent = r.text;
-        result.className = r.ok === true ? 'good' : r.ok === false ? 'bad' : 'unknown';
-      } catch (e) {
-        result.textContent = 'failed: ' + e.message;
-        result.className = 'bad';
-      }
-    });
     return el('tr', { 'data-seq': String(t.seq) },
       cell(String(t.seq), { 'data-test': 'trail-seq' }), cell(EVENT_NAMES[t.type] || t.type),
       cell(t.recorded_at), cell(t.actor),
       el('td', { 'data-test': `trail-what-${t.seq}` }, trailWhat(t),
         ...(reversedBy.has(t.seq) ? [`; reversed by event ${reversedBy.get(t.seq)}`]
           : state.role === 'manager' && reversible.includes(t.type) ? [' ', recordLink('reverse', 'entry.reversed', { seq: t.seq })] : [])),
-      el('td', {}, button, ' ', result));
+      el('td', {}, proofButton(t.seq)));
   }));
+}
+
+// A button that checks event `seq`'s inclusion proof in the page, and says
+// what it found beside it.
+function proofButton(seq) {
+  const result = el('span', { 'data-test': `proof-${seq}` }, '');
+  const button = el('button', { type: 'button', 'data-test': `check-${seq}` }, 'Check proof');
+  button.addEventListener('click', async () => {
+    result.textContent = 'checking…';
+    result.className = '';
+    try {
+      const r = await checkInclusion(seq);
+      result.textContent = r.text;
+      result.className = r.ok === true ? 'good' : r.ok === false ? 'bad' : 'unknown';
+    } catch (e) {
+      result.textContent = 'failed: ' + e.message;
+      result.className = 'bad';
+    }
+  });
+  return el('span', {}, button, ' ', result);
 }
 
 async function showChain() {
@@ -335,6 +344,7 @@ async function render() {
   const { page, arg } = route();
   if (page === 'calls') state.callId = arg;
   if (page === 'proposal') state.proposalId = arg;
+  if (page === 'board') state.decisionId = arg;
   for (const p of PAGES) $('page-' + p).hidden = p !== page;
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('current', a.dataset.page === page);
   $('as-of').hidden = page === 'chain' || page === 'record';
@@ -365,7 +375,7 @@ async function loadMe() {
 }
 
 function showNav() {
-  const open = page => state.token ? !(page === 'proposal' && state.role === 'donor') : state.public.includes(
+  const open = page => state.token ? !(['proposal', 'board'].includes(page) && state.role === 'donor') : state.public.includes(
     { fund: 'fund', regions: 'regions', calls: 'calls', statements: 'statements' }[page]) || page === 'chain';
   for (const a of document.querySelectorAll('#nav a')) a.hidden = !open(a.dataset.page);
   $('nav-record').hidden = state.role !== 'manager';

@@ -37,7 +37,8 @@ std::string call_c3(Change change) {
 }
 
 // A fund where every rule can be met: 200,000.00 USD received from USA; a
-// pledge of 100 JPY by JPN and one of 100.00 USD by USA; call C1 (AFR only,
+// pledge of 100 JPY by JPN and one of 100.00 USD by USA; the Board's
+// decisions BD-2014-1 and BD-2014-3; call C1 (AFR only,
 // budget 1,000.00) with proposals A (approved 50.00), B and Big; call C2
 // (budget 10,000,000.00) with proposal Huge.
 std::string scenario() {
@@ -45,7 +46,9 @@ std::string scenario() {
   for (const std::string& e :
        {programme("spp"), donor("JPN"), donor("USA"), pledge("pledge-P1", "P1", "JPN", "100", "JPY"),
         pledge("pledge-PU", "PU", "USA", "100.00", "USD"),
-        contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00"), call("C1", "1000.00", {"AFR"}),
+        contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00"),
+        decision("BD-2014-1", "call", "2014-05-15"), decision("BD-2014-3", "approval", "2014-10-15"),
+        call("C1", "1000.00", {"AFR"}),
         call("C2", "10000000.00"), proposal("A", "C1", "100.00"),
         proposal("B", "C1", "100.00"), proposal("Big", "C1", "2000.00"), proposal("Huge", "C2", "5000000.00"),
         approval("approve-A", "A", "50.00")}) {
@@ -129,6 +132,7 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kUnknownPledge, [&] { return post(contribution("c-x", "JPN", "P9", "1", "JPY", "1.00")); }},
       {Code::kUnknownCall, [&] { return post(close("close-C9", "C9", "2014-09-30")); }},
       {Code::kUnknownProposal, [&] { return post(approval("approve-X", "X", "1.00")); }},
+      {Code::kUnknownDecision, [&] { return post(call_c3([](json& d) { d["decision"] = "BD-1999-1"; })); }},
       {Code::kExceedsOutstanding, [&] { return post(contribution("c-x", "JPN", "P1", "101", "JPY", "1.00")); }},
       {Code::kPledgeMismatch, [&] { return post(contribution("c-x", "USA", "P1", "1", "JPY", "1.00")); }},
       {Code::kCallNotOpen, [&] { return post(proposal("C", "C1", "1.00", "AFR", "2015-01-01")); }},
@@ -165,8 +169,8 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kAlreadyReversed, [&] {
          // A contribution, its reversal and the same reversal again, in one
          // request: refused whole.
-         return post("[" + contribution("c-late", "USA", "", "10.00", "USD", "10.00") + "," + reversal("rev-14", 14) +
-                     "," + reversal("rev-14-again", 14) + "]");
+         return post("[" + contribution("c-late", "USA", "", "10.00", "USD", "10.00") + "," + reversal("rev-16", 16) +
+                     "," + reversal("rev-16-again", 16) + "]");
        }},
       {Code::kExceedsUndisbursed, [&] { return post(release("rel-A", "A", "50.01")); }},
       {Code::kAmountOverflow, [&] { return post(clf + "]"); }},
@@ -292,7 +296,7 @@ TEST_CASE("every code the server answers with comes back with the status of the 
     }
   }
   // None of the refusals above changed the fund: 13 events, as before.
-  CHECK(c.send(http::verb::get, "/healthz").body["tree_size"] == 13);
+  CHECK(c.send(http::verb::get, "/healthz").body["tree_size"] == 15);
 }
 
 TEST_CASE("a refusal names the field, with the event's place in an array", "[server][codes]") {

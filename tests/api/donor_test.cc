@@ -23,8 +23,8 @@ namespace http = boost::beast::http;
 
 // What Norway's token gets: for each route, the targets asked and their
 // statuses. Events of the story: 2 Norway registered, 4 its pledge, 5
-// China's, 6 Norway's first gift, 8 the call, 19 Norway's write-off
-// (which names its pledge alone), 21 its late gift.
+// China's, 6 Norway's first gift, 9 the call, 21 Norway's write-off
+// (which names its pledge alone), 23 its late gift.
 struct Ask {
   std::string target;
   int status;
@@ -41,8 +41,8 @@ const std::map<std::string, std::vector<Ask>> kDonorAnswers = {
     {"POST /v1/events", {{"/v1/events", 403}, {"/v1/events?dry_run=true", 403}}},
     {"GET /v1/events", {{"/v1/events", 403}}},
     {"GET /v1/events/{seq}",
-     {{"/v1/events/2", 200}, {"/v1/events/4", 200}, {"/v1/events/6", 200}, {"/v1/events/19", 200},
-      {"/v1/events/21", 200}, {"/v1/events/5", 404}, {"/v1/events/8", 404}, {"/v1/events/99", 404}}},
+     {{"/v1/events/2", 200}, {"/v1/events/4", 200}, {"/v1/events/6", 200}, {"/v1/events/21", 200},
+      {"/v1/events/23", 200}, {"/v1/events/5", 404}, {"/v1/events/9", 404}, {"/v1/events/99", 404}}},
     {"POST /v1/imports", {{"/v1/imports", 403}}},
     {"GET /v1/reference", {{"/v1/reference", 403}}},
     {"GET /v1/fund", {{"/v1/fund", 200}, {"/v1/fund?as_of_date=2015-12-31", 200}}},
@@ -53,12 +53,14 @@ const std::map<std::string, std::vector<Ask>> kDonorAnswers = {
     {"GET /v1/proposals/{id}", {{"/v1/proposals/p1", 403}}},
     {"GET /v1/programmes", {{"/v1/programmes", 200}}},
     {"GET /v1/regions", {{"/v1/regions", 200}}},
+    {"GET /v1/decisions", {{"/v1/decisions", 403}}},
+    {"GET /v1/decisions/{id}", {{"/v1/decisions/BD-2014-1", 403}}},
     {"GET /v1/statements", {{"/v1/statements?period=2015", 200}}},
     {"GET /v1/audit/checkpoint", {{"/v1/audit/checkpoint", 200}}},
     {"GET /v1/audit/key", {{"/v1/audit/key", 200}}},
     {"GET /v1/audit/inclusion",
      {{"/v1/audit/inclusion?seq=4", 200}, {"/v1/audit/inclusion?seq=5", 404}, {"/v1/audit/inclusion?seq=99", 404}}},
-    {"GET /v1/audit/consistency", {{"/v1/audit/consistency?first=4&second=21", 200}}},
+    {"GET /v1/audit/consistency", {{"/v1/audit/consistency?first=4&second=23", 200}}},
     {"GET /v1/exports/{file}",
      {{"/v1/exports/statement.csv?period=2015", 200}, {"/v1/exports/donors.csv", 403},
       {"/v1/exports/iati-activities.xml", 403}}},

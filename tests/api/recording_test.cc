@@ -21,12 +21,15 @@ using test::ServedOptions;
 namespace http = boost::beast::http;
 
 // Programme spp; JPN pledged 1,000.00 EUR and paid 400.00 EUR (440.00
-// USD); call C1 (budget 1,000.00) with proposal A, 100.00 requested and
-// 50.00 approved: seqs 1 to 7.
+// USD); the Board's decisions BD-2014-1 and BD-2014-3; call C1 (budget
+// 1,000.00) with proposal A, 100.00 requested and 50.00 approved: seqs 1
+// to 9.
 ServedOptions small_fund() {
   ServedOptions o;
   o.events = lines({programme("spp"), donor("JPN"), pledge("pledge-P1", "P1", "JPN", "1000.00", "EUR"),
-                    contribution("c-1", "JPN", "P1", "400.00", "EUR", "440.00"), call("C1", "1000.00"),
+                    contribution("c-1", "JPN", "P1", "400.00", "EUR", "440.00"),
+                    decision("BD-2014-1", "call", "2014-05-15"), decision("BD-2014-3", "approval", "2014-10-15"),
+                    call("C1", "1000.00"),
                     proposal("A", "C1", "100.00"), approval("approve-A", "A", "50.00")});
   return o;
 }
@@ -50,7 +53,7 @@ TEST_CASE("a dry run answers the figures an event would change, and writes nothi
   REQUIRE(dry.body["dry_run"] == true);
   REQUIRE(dry.body["events"].size() == 1);
   const json& event = dry.body["events"][0];
-  CHECK(event["seq"] == 8);
+  CHECK(event["seq"] == 10);
   CHECK(event["id"] == "d-A-1");
   CHECK(event["repeat"] == false);
   CHECK(event["leaf_hash"].get<std::string>().size() == 64);
@@ -63,22 +66,22 @@ TEST_CASE("a dry run answers the figures an event would change, and writes nothi
                                 change("call", "C1", "disbursed", "0.00", "20.00"),
                                 change("proposal", "A", "disbursed", "0.00", "20.00"),
                                 change("proposal", "A", "disbursements", 0, 1),
-                                change("proposal", "A", "trail[8].seq", nullptr, 8),
-                                change("proposal", "A", "trail[8].type", nullptr, "disbursement.made"),
+                                change("proposal", "A", "trail[10].seq", nullptr, 10),
+                                change("proposal", "A", "trail[10].type", nullptr, "disbursement.made"),
                                 change("proposal", "A", "undisbursed", "50.00", "30.00"),
                                 change("regions", "", "regions[AFR].disbursed", "0.00", "20.00"),
                                 change("programmes", "", "programmes[spp].disbursed", "0.00", "20.00"),
                             }));
-  // Nothing was written: the same head, no event 8, the same views.
+  // Nothing was written: the same head, no event 10, the same views.
   CHECK(s.ledger.store->head() == head);
-  check_error(c.send(http::verb::get, "/v1/events/8", s.auditor), 404, "not_found");
+  check_error(c.send(http::verb::get, "/v1/events/10", s.auditor), 404, "not_found");
   CHECK(c.send(http::verb::get, "/v1/fund", s.board).text == fund);
   CHECK(c.send(http::verb::get, "/v1/proposals/A", s.board).text == proposal_view);
 
   // The real post lands where the dry run said, and changes what it said.
   Reply real = c.send(http::verb::post, "/v1/events", s.manager, payment);
   REQUIRE(real.status == 201);
-  CHECK(real.body["events"][0]["seq"] == 8);
+  CHECK(real.body["events"][0]["seq"] == 10);
   const json after = c.send(http::verb::get, "/v1/fund", s.board).body["view"];
   CHECK(after["cash"] == "420.00");
   CHECK(after["undisbursed"] == "30.00");
@@ -86,7 +89,7 @@ TEST_CASE("a dry run answers the figures an event would change, and writes nothi
   // Again: a repeat changes nothing, and says so.
   dry = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, payment);
   REQUIRE(dry.status == 200);
-  CHECK(dry.body["events"][0]["seq"] == 8);
+  CHECK(dry.body["events"][0]["seq"] == 10);
   CHECK(dry.body["events"][0]["repeat"] == true);
   CHECK(dry.body["events"][0]["changes"] == json::array());
   CHECK(dry.body["events"][0]["chain_hash"] == real.body["events"][0]["chain_hash"]);
@@ -97,7 +100,7 @@ TEST_CASE("a dry run answers the figures an event would change, and writes nothi
   const Reply refused = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, too_much);
   check_error(refused, 422, "exceeds_allocation");
   CHECK(refused.text == c.send(http::verb::post, "/v1/events", s.manager, too_much).text);
-  CHECK(s.ledger.store->head().size == 8);
+  CHECK(s.ledger.store->head().size == 10);
 }
 
 TEST_CASE("a dry run of many events: each after the ones before it, a refusal at its place", "[server]") {
@@ -115,7 +118,7 @@ TEST_CASE("a dry run of many events: each after the ones before it, a refusal at
   Reply dry = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, good);
   REQUIRE(dry.status == 200);
   REQUIRE(dry.body["events"].size() == 3);
-  CHECK(dry.body["events"][2]["seq"] == 10);
+  CHECK(dry.body["events"][2]["seq"] == 12);
   json donor_changes = json::array();
   for (const json& ch : dry.body["events"][2]["changes"]) {
     if (ch["view"] == "donor") donor_changes.push_back(ch);
@@ -133,7 +136,7 @@ TEST_CASE("a dry run of many events: each after the ones before it, a refusal at
   const Reply refused = c.send(http::verb::post, "/v1/events?dry_run=true", s.manager, over);
   check_error(refused, 422, "exceeds_outstanding");
   CHECK(refused.body["error"]["field"] == "[2].data.amount");
-  CHECK(s.ledger.store->head().size == 7);
+  CHECK(s.ledger.store->head().size == 9);
 }
 
 TEST_CASE("only a manager may post or dry-run, and dry_run is true or false", "[server]") {
@@ -149,7 +152,7 @@ TEST_CASE("only a manager may post or dry-run, and dry_run is true or false", "[
   CHECK(bad.body["error"]["field"] == "dry_run");
   // dry_run=false is the real post.
   CHECK(c.send(http::verb::post, "/v1/events?dry_run=false", s.manager, payment).status == 201);
-  CHECK(s.ledger.store->head().size == 8);
+  CHECK(s.ledger.store->head().size == 10);
 }
 
 TEST_CASE("POST /v1/imports: a dry run row by row, then every row, and a refusal naming its file and row", "[server]") {
@@ -167,15 +170,15 @@ TEST_CASE("POST /v1/imports: a dry run row by row, then every row, and a refusal
   REQUIRE(r.body["events"].size() == 2);
   CHECK(r.body["events"][1]["file"] == "contributions.csv");
   CHECK(r.body["events"][1]["row"] == 3);
-  CHECK(r.body["events"][1]["seq"] == 9);
+  CHECK(r.body["events"][1]["seq"] == 11);
   CHECK(r.body["events"][1]["id"] == "contribution-c-3");
   CHECK(r.body["events"][1]["changes"][0] == change("fund", "", "cash", "550.00", "1100.00"));
-  CHECK(s.ledger.store->head().size == 7);
+  CHECK(s.ledger.store->head().size == 9);
   r = c.send(http::verb::post, "/v1/imports", s.manager, body(two));
   REQUIRE(r.status == 201);
-  CHECK(r.body["events"][0]["seq"] == 8);
+  CHECK(r.body["events"][0]["seq"] == 10);
   CHECK_FALSE(r.body["events"][0].contains("changes"));
-  CHECK(s.ledger.store->head().size == 9);
+  CHECK(s.ledger.store->head().size == 11);
   // Again: nothing new.
   CHECK(c.send(http::verb::post, "/v1/imports", s.manager, body(two)).status == 200);
   // The pledge is paid in full: a cent more against it, in the second row,
@@ -186,7 +189,7 @@ TEST_CASE("POST /v1/imports: a dry run row by row, then every row, and a refusal
   CHECK(r.body["error"]["file"] == "contributions.csv");
   CHECK(r.body["error"]["row"] == 3);
   CHECK(r.body["error"]["field"] == "amount");
-  CHECK(s.ledger.store->head().size == 9);
+  CHECK(s.ledger.store->head().size == 11);
   r = c.send(http::verb::post, "/v1/imports", s.manager, R"({"files":[{"name":"donor.csv","content":""}]})");
   check_error(r, 400, "invalid_csv");
   CHECK(r.body["error"]["message"] == "donor.csv is not a file of `export --format csv`");
@@ -220,9 +223,10 @@ TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event t
     {"code":"WEOG","name":"Western European and other States"}])"));
   CHECK(ref["donor_kinds"] == json({"government", "multilateral", "private", "foundation", "other"}));
   // The fund's nineteen types; the access events are the ledger's own.
-  REQUIRE(ref["event_types"].size() == 19);
+  REQUIRE(ref["event_types"].size() == 20);
   CHECK(ref["income_kinds"] == json({"interest", "investment", "other"}));
   CHECK(ref["cost_kinds"] == json({"admin_fee", "direct_cost", "bank_charge", "other"}));
+  CHECK(ref["decision_kinds"] == json({"call", "approval", "programme", "terms", "other"}));
   CHECK(ref["event_types"][2] == json::parse(R"({"type":"pledge.recorded","fields":[
     {"name":"amount","kind":"amount","required":true,"filled":false},
     {"name":"currency","kind":"currency","required":true,"filled":false},
@@ -235,7 +239,7 @@ TEST_CASE("GET /v1/reference serves the ISO tables, the regions and each event t
         json({{"name", "amount"}, {"kind", "pledge_amount"}, {"required", true}, {"filled", false}}));
   // A reversal: the client names the seq, the date and the reason; the
   // ledger fills in the rest from the event reversed.
-  const json& reversal = ref["event_types"][18];
+  const json& reversal = ref["event_types"][19];
   CHECK(reversal["type"] == "entry.reversed");
   std::vector<std::string> sent, filled;
   for (const json& f : reversal["fields"]) (f["filled"].get<bool>() ? filled : sent).push_back(f["name"]);

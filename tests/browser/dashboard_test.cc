@@ -163,7 +163,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     const json then = get("/v1/fund?as_of=20")["view"];
     CHECK(page.text("fund-received") == usd(then["received"]));
     CHECK(page.text("fund-received") != usd(fund["received"]));
-    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 61.");
+    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 67.");
     save_screenshot(page.screenshot(), "as-of.png");
   }
 
@@ -181,14 +181,15 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
       if (e["data"].value("proposal", "") == "spp-MDA-01") expected.push_back(std::to_string(e["seq"].get<int>()));
       start = end + 1;
     }
-    CHECK(expected == std::vector<std::string>{"24", "32", "40", "52"});
+    CHECK(expected == std::vector<std::string>{"26", "35", "43", "57"});
     CHECK(page.evaluate("Array.from(document.querySelectorAll('#trail-table tbody tr')).map(r => r.dataset.seq)") ==
           json(expected));
     CHECK(page.text("proposal-approved") == "110,000.00 USD");
+    CHECK(page.text("proposal-decision") == "Decided on 2015-02-10 under the Board's decision BD-2015-1");
 
-    page.evaluate("document.querySelector('[data-test=\"check-24\"]').click(); true");
-    page.wait_for("document.querySelector('[data-test=\"proof-24\"]').textContent.startsWith('verified')");
-    CHECK(page.text("proof-24") == "verified: in the checkpoint of 61 events");
+    page.evaluate("document.querySelector('[data-test=\"check-26\"]').click(); true");
+    page.wait_for("document.querySelector('[data-test=\"proof-26\"]').textContent.startsWith('verified')");
+    CHECK(page.text("proof-26") == "verified: in the checkpoint of 67 events");
     save_screenshot(page.screenshot(), "proposal.png");
 
     // Every inclusion proof now comes back with one hash of its path changed.
@@ -210,20 +211,43 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
                                          {"body", base64_encode(proof.dump())}});
     };
     page.call("Fetch.enable", {{"patterns", json::array({{{"urlPattern", "*/v1/audit/inclusion*"}, {"requestStage", "Response"}}})}});
-    page.evaluate("document.querySelector('[data-test=\"check-40\"]').click(); true");
-    page.wait_for("document.querySelector('[data-test=\"proof-40\"]').textContent.startsWith('failed')");
+    page.evaluate("document.querySelector('[data-test=\"check-43\"]').click(); true");
+    page.wait_for("document.querySelector('[data-test=\"proof-43\"]').textContent.startsWith('failed')");
     CHECK(tampered == 1);
-    CHECK(page.text("proof-40") == "failed: the proof does not lead to the signed root");
+    CHECK(page.text("proof-43") == "failed: the proof does not lead to the signed root");
     save_screenshot(page.screenshot(), "proposal-tampered.png");
     page.call("Fetch.disable");
     page.on_event = nullptr;
+  }
+
+  SECTION("the Board's decisions, each with what rests on it, and a proof one click away") {
+    page.show("board", "board");
+    CHECK(page.errors() == "");
+    CHECK(page.evaluate("Array.from(document.querySelectorAll('#decision-table tbody tr'), r => r.dataset.test)") ==
+          json({"decision-BD-2015-4", "decision-BD-2015-3", "decision-BD-2015-2", "decision-BD-2015-1",
+                "decision-BD-2014-2", "decision-BD-2014-1"}));
+    CHECK(page.text("decision-BD-2015-1-proposals") == "5 approved, 1 rejected");
+    CHECK(page.text("decision-BD-2015-1-approved") == "750,000.00 USD");
+    CHECK(page.text("decision-BD-2014-2-calls") == "1");
+    page.show("board/BD-2015-1", "board");
+    CHECK(page.text("decision-title") ==
+          "Decision BD-2015-1 of the meeting of 2015-02-10: Five proposals of the first call are approved, one of them "
+          "reduced, and one is rejected");
+    CHECK(page.text("decision-approval-spp-MDA-01") ==
+          "spp-MDA-01 (Moldovan Public Procurement Agency, EEG) approved on 2015-02-10: 120,000.00 USD");
+    CHECK(page.text("decision-rejection-spp-GHA-01") ==
+          "spp-GHA-01 (Ghana Environmental Protection Agency, AFR) rejected on 2015-02-10: Outside the scope of the call");
+    page.evaluate("document.querySelector('#decision-proof [data-test^=\"check-\"]').click(); true");
+    page.wait_for("document.querySelector('#decision-proof [data-test^=\"proof-\"]').textContent.startsWith('verified')");
+    CHECK(page.text("proof-31") == "verified: in the checkpoint of 67 events");
+    save_screenshot(page.screenshot(), "board.png");
   }
 
   SECTION("the chain: the checkpoint's signature verifies in the page") {
     page.show("chain", "chain");
     CHECK(page.errors() == "");
     const json checkpoint = get("/v1/audit/checkpoint");
-    CHECK(page.text("chain-size") == "61 events");
+    CHECK(page.text("chain-size") == "67 events");
     CHECK(page.text("chain-root") == checkpoint["root_hash"]);
     CHECK(page.text("chain-time") == checkpoint["last_recorded_at"]);
     CHECK(page.text("chain-signature") == "verified in this browser (Ed25519, WebCrypto)");

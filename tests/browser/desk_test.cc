@@ -66,8 +66,8 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
   REQUIRE(member.exit_code == 0);
   const std::string manager = json::parse(officer.out)["token"];
   const std::string board = json::parse(member.out)["token"];
-  // The demo's 54 events and the two grants.
-  constexpr int kHead = 62;
+  // The demo's 66 events and the two grants.
+  constexpr int kHead = 68;
   {
     test::ServeProcess serve(dir, data);
     test::Client api(serve.port());
@@ -248,8 +248,17 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
       INFO(hash << ": " << page.evaluate("document.getElementById('page-record').textContent").dump());
       CHECK(page.text("desk-receipt-title") == "Recorded as event " + std::to_string(++seq));
     };
+    record("record/decision.recorded", {{"decision", "BD-2015-9"}, {"kind", "call"}, {"meeting_on", "2015-12-10"},
+                                        {"summary", "A call on procurement for 2016"}});
+    record("record/decision.recorded", {{"decision", "BD-2016-1"}, {"kind", "approval"}, {"meeting_on", "2016-06-01"},
+                                        {"summary", "Proposals of the 2016 call"}});
+    // A call rests on a decision chosen from the Board's, latest first.
+    open_form(page, "record/call.opened");
+    CHECK(page.evaluate("document.getElementById('desk-decision').options[0].textContent") ==
+          "BD-2016-1 of 2016-06-01: Proposals of the 2016 call");
     record("record/call.opened", {{"call", "C-2016"}, {"programme", "spp"}, {"title", "Procurement 2016"},
-                                  {"budget_usd", "500,000"}, {"opened_on", "2016-01-01"}, {"closes_on", "2016-12-31"}});
+                                  {"decision", "BD-2015-9"}, {"budget_usd", "500,000"}, {"opened_on", "2016-01-01"},
+                                  {"closes_on", "2016-12-31"}});
     for (const char* id : {"P-2016-1", "P-2016-2"}) {
       record("record/proposal.submitted", {{"call", "C-2016"}, {"proposal", id}, {"applicant", "Ministry of Environment"},
                                            {"country", "KEN"}, {"region", "AFR"}, {"requested_usd", "100000"},
@@ -269,7 +278,7 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
       CHECK(offers(choices("proposal"), std::string(id) + ": Ministry of Environment (AFR), requested 100,000.00 USD"));
     }
     record("record/proposal.approved/proposal%3DP-2016-1",
-           {{"approved_usd", "80,000.00"}, {"decision", "BD/2016/1"}, {"decided_on", "2016-06-01"}});
+           {{"approved_usd", "80,000.00"}, {"decision", "BD-2016-1"}, {"decided_on", "2016-06-01"}});
     record("record/disbursement.made/proposal%3DP-2016-1",
            {{"disbursement", "P-2016-1-t1"}, {"amount_usd", "40,000"}, {"paid_on", "2016-07-01"}});
     // A payment's proposal, from the approved ones with money not yet
@@ -370,7 +379,7 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
   }
   const test::Run verify = test::run_cli("verify --data " + data);
   CHECK(verify.exit_code == 0);
-  CHECK(json::parse(verify.out)["tree_size"] == kHead + 13);
+  CHECK(json::parse(verify.out)["tree_size"] == kHead + 15);
 }
 
 }  // namespace

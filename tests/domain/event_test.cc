@@ -41,16 +41,16 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
        R"({"amount":"1000","pledge":"p1","reason":"Reduced","written_off_on":"2016-12-31"})"},
       {R"({"id":"e5","type":"contribution.received","data":{"contribution":"c1","donor":"DEU","pledge":"p2","amount":"150000.5","currency":"EUR","usd":"204000","received_on":"2014-04-22"}})",
        R"({"amount":"150000.50","contribution":"c1","currency":"EUR","donor":"DEU","pledge":"p2","received_on":"2014-04-22","usd":"204000.00"})"},
-      {R"({"id":"e6","type":"call.opened","data":{"call":"c1","title":"First call","programme":"spp","budget_usd":"1000000","opened_on":"2014-10-01","closes_on":"2014-12-15","regions":["GRULAC","AFR"]}})",
-       R"({"budget_usd":"1000000.00","call":"c1","closes_on":"2014-12-15","opened_on":"2014-10-01","programme":"spp","regions":["GRULAC","AFR"],"title":"First call"})"},
+      {R"({"id":"e6","type":"call.opened","data":{"call":"c1","title":"First call","programme":"spp","decision":"B-2014-1","budget_usd":"1000000","opened_on":"2014-10-01","closes_on":"2014-12-15","regions":["GRULAC","AFR"]}})",
+       R"({"budget_usd":"1000000.00","call":"c1","closes_on":"2014-12-15","decision":"B-2014-1","opened_on":"2014-10-01","programme":"spp","regions":["GRULAC","AFR"],"title":"First call"})"},
       {R"({"id":"e7","type":"call.closed","data":{"call":"c1","closed_on":"2014-12-15"}})",
        R"({"call":"c1","closed_on":"2014-12-15"})"},
       {R"({"id":"e8","type":"proposal.submitted","data":{"proposal":"pr1","call":"c1","applicant":"Kenya NCPC","country":"KEN","region":"AFR","requested_usd":"200000","submitted_on":"2014-11-03","focal_point":"Ministry"}})",
        R"({"applicant":"Kenya NCPC","call":"c1","country":"KEN","focal_point":"Ministry","proposal":"pr1","region":"AFR","requested_usd":"200000.00","submitted_on":"2014-11-03"})"},
-      {R"({"id":"e9","type":"proposal.approved","data":{"proposal":"pr1","approved_usd":"180000","decision":"B/2015/1","decided_on":"2015-02-10"}})",
-       R"({"approved_usd":"180000.00","decided_on":"2015-02-10","decision":"B/2015/1","proposal":"pr1"})"},
-      {R"({"id":"e10","type":"proposal.rejected","data":{"proposal":"pr2","decision":"B/2015/1","decided_on":"2015-02-10","reason":"Out of scope"}})",
-       R"({"decided_on":"2015-02-10","decision":"B/2015/1","proposal":"pr2","reason":"Out of scope"})"},
+      {R"({"id":"e9","type":"proposal.approved","data":{"proposal":"pr1","approved_usd":"180000","decision":"B-2015-1","decided_on":"2015-02-10"}})",
+       R"({"approved_usd":"180000.00","decided_on":"2015-02-10","decision":"B-2015-1","proposal":"pr1"})"},
+      {R"({"id":"e10","type":"proposal.rejected","data":{"proposal":"pr2","decision":"B-2015-1","decided_on":"2015-02-10","reason":"Out of scope"}})",
+       R"({"decided_on":"2015-02-10","decision":"B-2015-1","proposal":"pr2","reason":"Out of scope"})"},
       {R"({"id":"e11","type":"disbursement.made","data":{"disbursement":"d1","proposal":"pr1","amount_usd":"90000","paid_on":"2015-03-20"}})",
        R"({"amount_usd":"90000.00","disbursement":"d1","paid_on":"2015-03-20","proposal":"pr1"})"},
       {R"({"id":"e12","type":"refund.received","data":{"refund":"r1","proposal":"pr1","amount_usd":"0.5","received_on":"2016-02-01"}})",
@@ -67,6 +67,8 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
        R"({"amount_usd":"90000.00","disbursement":"d2","proposal":"pr1","requested_on":"2015-04-01"})"},
       {R"({"id":"e21","type":"disbursement.cancelled","data":{"disbursement":"d2","cancelled_on":"2015-04-02","reason":"Bank details changed"}})",
        R"({"cancelled_on":"2015-04-02","disbursement":"d2","reason":"Bank details changed"})"},
+      {R"({"id":"e22","type":"decision.recorded","data":{"decision":"B-2015-1","meeting_on":"2015-02-10","kind":"approval","summary":"Five grants of the first call"}})",
+       R"({"decision":"B-2015-1","kind":"approval","meeting_on":"2015-02-10","summary":"Five grants of the first call"})"},
       {R"({"id":"e16","type":"entry.reversed","data":{"seq":"11","reversed_on":"2015-03-21","reason":"Paid twice","amount_usd":"90000"}})",
        R"({"amount_usd":"90000.00","reason":"Paid twice","reversed_on":"2015-03-21","seq":"11"})"},
       {R"({"id":"e14","type":"access.granted","data":{"token":"0123456789abcdef","role":"board","name":"bea","expires_on":"2027-03-01"}})",
@@ -209,7 +211,7 @@ TEST_CASE("codes, kinds, regions and texts are checked", "[event]") {
   CHECK(refusal(pledge("usd")) == "invalid_currency data.currency");
   CHECK(refusal(pledge("XAU")) == "invalid_currency data.currency");
   const auto call = [](std::string regions) {
-    return R"({"id":"e","type":"call.opened","data":{"call":"c","title":"T","programme":"p","budget_usd":"1","opened_on":"2014-10-01","closes_on":"2014-12-15","regions":)" +
+    return R"({"id":"e","type":"call.opened","data":{"call":"c","title":"T","programme":"p","decision":"d","budget_usd":"1","opened_on":"2014-10-01","closes_on":"2014-12-15","regions":)" +
            regions + "}}";
   };
   CHECK(refusal(call(R"(["AFR","EUR"])")) == "invalid_region data.regions[1]");
@@ -223,9 +225,9 @@ TEST_CASE("codes, kinds, regions and texts are checked", "[event]") {
 }
 
 TEST_CASE("rules between two fields of one event", "[event]") {
-  CHECK(refusal(R"({"id":"e","type":"call.opened","data":{"call":"c","title":"T","programme":"p","budget_usd":"1","opened_on":"2014-10-01","closes_on":"2014-09-30"}})") ==
+  CHECK(refusal(R"({"id":"e","type":"call.opened","data":{"call":"c","title":"T","programme":"p","decision":"d","budget_usd":"1","opened_on":"2014-10-01","closes_on":"2014-09-30"}})") ==
         "invalid_dates data.closes_on");
-  CHECK(decoded(R"({"id":"e","type":"call.opened","data":{"call":"c","title":"T","programme":"p","budget_usd":"1","opened_on":"2014-10-01","closes_on":"2014-10-01"}})")
+  CHECK(decoded(R"({"id":"e","type":"call.opened","data":{"call":"c","title":"T","programme":"p","decision":"d","budget_usd":"1","opened_on":"2014-10-01","closes_on":"2014-10-01"}})")
             .type == EventType::kCallOpened);
   CHECK(refusal(R"({"id":"e","type":"contribution.received","data":{"contribution":"c","donor":"d","amount":"100","currency":"USD","usd":"99","received_on":"2014-04-22"}})") ==
         "usd_mismatch data.usd");

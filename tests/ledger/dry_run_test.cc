@@ -38,6 +38,7 @@ std::map<std::pair<std::string, std::string>, std::map<std::string, json>> figur
   add(ViewKind::kProgrammes, "");
   for (const Donor* d : s.donors()) add(ViewKind::kDonor, d->id);
   for (const Call* c : s.calls()) add(ViewKind::kCall, c->id);
+  for (const Decision* x : s.decisions()) add(ViewKind::kDecision, x->id);
   for (const std::string& p : proposals) {
     if (s.proposal(p) != nullptr) add(ViewKind::kProposal, p);
   }

@@ -66,7 +66,7 @@ TEST_CASE("a payment at or above the terms' threshold is requested by one manage
   json fund = f.fund_view();
   CHECK(fund["requested_not_paid"] == "50000.00");
   CHECK(fund["requests"] == json::parse(R"([{"disbursement":"d-2","proposal":"A","amount_usd":"50000.00",
-        "requested_on":"2014-10-20","seq":12}])"));
+        "requested_on":"2014-10-20","seq":14}])"));
   CHECK(fund["cash"] == "150000.01");
   f.refuses(pay("d-2", "A", "50000.00"), "same_actor", "data.disbursement",
             "payment \"d-2\" was requested by manager:alice; another manager makes it");
@@ -121,7 +121,7 @@ TEST_CASE("a request reserves its amount against the allocation and the cash: ex
   const json proposal = f.view(ViewKind::kProposal, "A");
   CHECK(proposal["requested_not_paid"] == "100000.00");
   CHECK(proposal["requests"] == json::parse(R"([{"disbursement":"r-A","proposal":"A","amount_usd":"100000.00",
-        "requested_on":"2014-10-20","seq":11,"requested_by":"manager:alice"}])"));
+        "requested_on":"2014-10-20","seq":13,"requested_by":"manager:alice"}])"));
   CHECK(a["requested_not_paid"] == "100000.00");
 }
 

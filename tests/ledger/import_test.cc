@@ -32,7 +32,7 @@ std::string views_of(test::Ledger& ledger, const std::vector<std::string>& propo
 
 TEST_CASE("the CSV export of a ledger, imported into an empty one, gives the same views", "[import]") {
   test::Ledger original;
-  original.append(test::generated(3000, 11));
+  original.append(test::generated(3200, 11));
   std::vector<std::string> proposals;
   const std::vector<ExportFile> files = csv_of(original);
   // Every proposal the export names, for the views of each.
@@ -51,11 +51,11 @@ TEST_CASE("the CSV export of a ledger, imported into an empty one, gives the sam
   ImportRow where;
   Result<CsvImport> imported = import_csv(files, where);
   REQUIRE(imported.status().to_string() == "ok");
-  REQUIRE(imported->drafts.size() == 3000);
+  REQUIRE(imported->drafts.size() == 3200);
   test::Ledger copy;
   AppendResult r = copy.writer->append(std::move(imported->drafts), "manager:alice");
   REQUIRE(r.status.to_string() == "ok");
-  CHECK(copy.store->head().size == 3000);
+  CHECK(copy.store->head().size == 3200);
   CHECK(views_of(copy, proposals) == views_of(original, proposals));
   // And its own export is the same again, event ids included, but for
   // when and by whom each event was recorded.
@@ -114,12 +114,12 @@ TEST_CASE("rows without seq or event_id are recorded after the others, with ids 
 }
 
 TEST_CASE("a call's regions: a list, or none or all five for every region", "[import]") {
-  const std::string header = "call,title,programme,budget_usd,opened_on,closes_on,regions\r\n";
+  const std::string header = "call,title,programme,decision,budget_usd,opened_on,closes_on,regions\r\n";
   ImportRow where;
   Result<CsvImport> imported = import_csv(
-      {{"calls.csv", header + "C1,One,spp,10.00,2014-01-01,2014-02-01,AFR WEOG\r\n" +
-                         "C2,Two,spp,10.00,2014-01-01,2014-02-01,\r\n" +
-                         "C3,Three,spp,10.00,2014-01-01,2014-02-01,WEOG GRULAC EEG APG AFR\r\n"}},
+      {{"calls.csv", header + "C1,One,spp,BD-1,10.00,2014-01-01,2014-02-01,AFR WEOG\r\n" +
+                         "C2,Two,spp,BD-1,10.00,2014-01-01,2014-02-01,\r\n" +
+                         "C3,Three,spp,BD-1,10.00,2014-01-01,2014-02-01,WEOG GRULAC EEG APG AFR\r\n"}},
       where);
   REQUIRE(imported.status().to_string() == "ok");
   REQUIRE(imported->drafts.size() == 3);

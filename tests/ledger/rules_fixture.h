@@ -26,15 +26,7 @@ struct Fund : Ledger {
     return out;
   }
 
-  nlohmann::json fund_view() {
-    nlohmann::json out;
-    REQUIRE(writer
-                ->read_state([&](const FundState& state, const Head&) {
-                  out = *render_view(state, ViewKind::kFund, "");
-                })
-                .is_ok());
-    return out;
-  }
+  nlohmann::json fund_view() { return view(ViewKind::kFund, ""); }
 
   // The data of stored event `seq`.
   nlohmann::json event_data(std::uint64_t seq) {
@@ -60,12 +52,14 @@ struct Fund : Ledger {
     CHECK(fund_view() == before);
   }
 
-  // A fund with programme "spp", donors JPN and USA, and 200,000.00 USD
-  // received from USA.
+  // A fund with programme "spp", donors JPN and USA, 200,000.00 USD
+  // received from USA (seqs 1 to 4), and the Board's decisions BD-2014-1
+  // and BD-2014-3 (seqs 5 and 6).
   void with_cash() {
     using namespace event_lines;
     append(lines({programme("spp"), donor("JPN"), donor("USA"),
-                  contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00")}));
+                  contribution("c-usa", "USA", "", "200000.00", "USD", "200000.00")}) +
+           board_decisions());
   }
 };
 

@@ -32,7 +32,7 @@ TEST_CASE("a donor, programme, pledge, call or proposal is recorded once: duplic
             "there is already a pledge \"P1\"");
   f.refuses(event("open-C1-again", "call.opened",
                   {{"call", "C1"}, {"title", "Again"}, {"programme", "spp"}, {"budget_usd", "5.00"},
-                   {"opened_on", "2014-06-01"}, {"closes_on", "2014-06-30"}}),
+                   {"opened_on", "2014-06-01"}, {"closes_on", "2014-06-30"}, {"decision", "BD-2014-1"}}),
             "duplicate", "data.call", "there is already a call \"C1\"");
   f.refuses(event("submit-A-again", "proposal.submitted",
                   {{"proposal", "A"}, {"call", "C1"}, {"applicant", "Other"}, {"country", "PER"},
@@ -41,7 +41,7 @@ TEST_CASE("a donor, programme, pledge, call or proposal is recorded once: duplic
   // A new id of each kind passes.
   f.append(lines({donor("DEU"), programme("ci"), pledge("pledge-2", "P2", "USA", "5.00", "USD"),
                   call("C2", "5.00"), proposal("B", "C1", "1.00")}));
-  CHECK(f.store->head().size == 12);
+  CHECK(f.store->head().size == 14);
 }
 
 TEST_CASE("a reference to a donor, programme, pledge, call or proposal that does not exist", "[rules]") {
@@ -71,7 +71,7 @@ TEST_CASE("a reference to a donor, programme, pledge, call or proposal that does
   // even their ids.
   f.append(lines({pledge("pledge-1", "P1", "JPN", "100", "JPY"), call("C1", "10.00"),
                   proposal("A", "C1", "10.00")}));
-  CHECK(f.store->head().size == 7);
+  CHECK(f.store->head().size == 9);
 }
 
 TEST_CASE("a contribution or write-off of the pledge's outstanding passes, one minor unit more is refused: "
@@ -147,52 +147,45 @@ TEST_CASE("a call closes on or after the day it opens: invalid_dates", "[rules]"
   f.append(close("close-C1", "C1", "2014-06-01"));
 }
 
-// `line` with its data's `field` set to `day`.
-std::string dated(const std::string& line, const std::string& field, const std::string& day) {
-  json e = json::parse(line);
-  e["data"][field] = day;
-  return e.dump();
-}
-
 TEST_CASE("an event dated on the day of what it rests on passes, a day before is refused: invalid_dates",
           "[rules]") {
   Fund f;
   f.with_cash();
   // Pledge P1 made on 2014-06-10; proposal A submitted on 2014-07-15.
   f.append(lines({pledge("pledge-P1", "P1", "JPN", "1000", "JPY"), call("C1", "1000.00"),
-                  proposal("A", "C1", "100.00")}));
+                  proposal("A", "C1", "100.00"), decision("BD-2014-2", "approval", "2014-07-01")}));
   const std::string gift = contribution("c-jpn", "JPN", "P1", "100", "JPY", "0.90");
-  f.refuses(dated(gift, "received_on", "2014-06-09"), "invalid_dates", "data.received_on",
+  f.refuses(changed(gift, "received_on", "2014-06-09"), "invalid_dates", "data.received_on",
             "received_on 2014-06-09 is before pledge \"P1\" was made on 2014-06-10");
-  f.append(dated(gift, "received_on", "2014-06-10"));
+  f.append(changed(gift, "received_on", "2014-06-10"));
   const std::string off = write_off("w-1", "P1", "100");
-  f.refuses(dated(off, "written_off_on", "2014-06-09"), "invalid_dates", "data.written_off_on",
+  f.refuses(changed(off, "written_off_on", "2014-06-09"), "invalid_dates", "data.written_off_on",
             "written_off_on 2014-06-09 is before pledge \"P1\" was made on 2014-06-10");
-  f.append(dated(off, "written_off_on", "2014-06-10"));
+  f.append(changed(off, "written_off_on", "2014-06-10"));
 
-  const std::string approve = approval("approve-A", "A", "100.00");
-  f.refuses(dated(approve, "decided_on", "2014-07-14"), "invalid_dates", "data.decided_on",
+  const std::string approve = changed(approval("approve-A", "A", "100.00"), "decision", "BD-2014-2");
+  f.refuses(changed(approve, "decided_on", "2014-07-14"), "invalid_dates", "data.decided_on",
             "decided_on 2014-07-14 is before proposal \"A\" was submitted on 2014-07-15");
-  f.append(dated(approve, "decided_on", "2014-07-15"));
+  f.append(changed(approve, "decided_on", "2014-07-15"));
   const std::string pay = disbursement("d-1", "A", "60.00");
-  f.refuses(dated(pay, "paid_on", "2014-07-14"), "invalid_dates", "data.paid_on",
+  f.refuses(changed(pay, "paid_on", "2014-07-14"), "invalid_dates", "data.paid_on",
             "paid_on 2014-07-14 is before proposal \"A\" was approved on 2014-07-15");
-  f.append(dated(pay, "paid_on", "2014-07-15"));
+  f.append(changed(pay, "paid_on", "2014-07-15"));
   const std::string back = refund("r-1", "A", "10.00");
-  f.refuses(dated(back, "received_on", "2014-07-14"), "invalid_dates", "data.received_on",
+  f.refuses(changed(back, "received_on", "2014-07-14"), "invalid_dates", "data.received_on",
             "received_on 2014-07-14 is before proposal \"A\" was approved on 2014-07-15");
-  f.append(dated(back, "received_on", "2014-07-15"));
+  f.append(changed(back, "received_on", "2014-07-15"));
   const std::string free = release("rel-1", "A", "10.00");
-  f.refuses(dated(free, "released_on", "2014-07-14"), "invalid_dates", "data.released_on",
+  f.refuses(changed(free, "released_on", "2014-07-14"), "invalid_dates", "data.released_on",
             "released_on 2014-07-14 is before proposal \"A\" was approved on 2014-07-15");
-  f.append(dated(free, "released_on", "2014-07-15"));
+  f.append(changed(free, "released_on", "2014-07-15"));
 
-  // The refund is event 12; its reversal on the day of the refund.
-  REQUIRE(f.store->head().size == 13);
-  const std::string undo = reversal("rev-12", 12);
-  f.refuses(dated(undo, "reversed_on", "2014-07-14"), "invalid_dates", "data.reversed_on",
-            "reversed_on 2014-07-14 is before event 12 happened, on 2014-07-15");
-  f.append(dated(undo, "reversed_on", "2014-07-15"));
+  // The refund is event 15; its reversal on the day of the refund.
+  REQUIRE(f.store->head().size == 16);
+  const std::string undo = reversal("rev-15", 15);
+  f.refuses(changed(undo, "reversed_on", "2014-07-14"), "invalid_dates", "data.reversed_on",
+            "reversed_on 2014-07-14 is before event 15 happened, on 2014-07-15");
+  f.append(changed(undo, "reversed_on", "2014-07-15"));
 }
 
 TEST_CASE("a proposal comes in while its call is open, from opening day to closing day: call_not_open", "[rules]") {
@@ -226,7 +219,7 @@ TEST_CASE("a proposal comes from a region its call is open to: region_not_eligib
   for (const char* region : {"AFR", "APG", "EEG", "GRULAC", "WEOG"}) {
     f.append(proposal(std::string("C2-") + region, "C2", "10.00", region));
   }
-  CHECK(f.store->head().size == 13);
+  CHECK(f.store->head().size == 15);
 }
 
 TEST_CASE("the Board decides a proposal once: already_decided", "[rules]") {
@@ -243,7 +236,7 @@ TEST_CASE("the Board decides a proposal once: already_decided", "[rules]") {
   // The same decision sent again is a repeat, not a second decision.
   const auto again = f.append(approval("approve-A", "A", "100.00"));
   CHECK(again[0].repeat);
-  CHECK(again[0].seq == 8);
+  CHECK(again[0].seq == 10);
 }
 
 TEST_CASE("an approval up to the amount requested passes, a cent more is refused: exceeds_request", "[rules]") {
@@ -276,6 +269,7 @@ TEST_CASE("approvals up to the fund's unallocated money pass, a cent more is ref
           "[rules]") {
   Fund f;
   f.append(lines({programme("spp"), donor("USA"), contribution("c-usa", "USA", "", "80000.00", "USD", "80000.00"),
+                  decision("BD-2014-1", "call", "2014-05-15"), decision("BD-2014-3", "approval", "2014-10-15"),
                   call("C1", "1000000.00"), proposal("A", "C1", "30000.00"), proposal("B", "C1", "60000.00"),
                   approval("approve-A", "A", "30000.00")}));
   f.refuses(approval("approve-B", "B", "50000.01"), "insufficient_funds", "data.approved_usd",
@@ -314,6 +308,7 @@ TEST_CASE("a disbursement equal to the cash passes, a cent more is refused: insu
   // the allocation too, and the cash, checked first, is what it names.
   Fund f;
   f.append(lines({programme("spp"), donor("USA"), contribution("c-usa", "USA", "", "80000.00", "USD", "80000.00"),
+                  decision("BD-2014-1", "call", "2014-05-15"), decision("BD-2014-3", "approval", "2014-10-15"),
                   call("C1", "1000000.00"), proposal("A", "C1", "200000.00"), approval("approve-A", "A", "80000.00")}));
   f.refuses(disbursement("d-A-1", "A", "120000.00"), "insufficient_cash", "data.amount_usd",
             "disbursement of 120,000.00 USD exceeds the cash on hand of 80,000.00 USD");

@@ -33,7 +33,7 @@ TEST_CASE("a proposal from a country the terms in force leave out is refused fro
   f.with_cash();
   f.append(lines({call("C1", "100000.00"), terms("2014-07-15", {{"eligible_countries", "UGA KEN"}})}));
   CHECK(f.fund_view()["terms"] ==
-        json::parse(R"([{"effective_on":"2014-07-15","admin_fee_bps":"0","eligible_countries":["KEN","UGA"],"seq":6}])"));
+        json::parse(R"([{"effective_on":"2014-07-15","admin_fee_bps":"0","eligible_countries":["KEN","UGA"],"seq":8}])"));
   // The day before the terms, any country; from their day, those listed.
   f.append(proposal("A", "C1", "100.00", "AFR", "2014-07-14", "TZA"));
   f.refuses(proposal("B", "C1", "100.00", "AFR", "2014-07-15", "TZA"), "country_not_eligible", "data.country",
@@ -61,14 +61,14 @@ TEST_CASE("the terms' fee is taken from each contribution received from their da
   CHECK(fund["cash"] == "399000.00");
   CHECK(fund["unallocated"] == "399000.00");
   // The writer filled the fee in: the log says what was taken.
-  CHECK(f.event_data(7) == json::parse(R"({"admin_fee_usd":"1000.00","amount":"100000.00","contribution":"c-first-day",
+  CHECK(f.event_data(9) == json::parse(R"({"admin_fee_usd":"1000.00","amount":"100000.00","contribution":"c-first-day",
         "currency":"USD","donor":"USA","received_on":"2015-01-01","usd":"100000.00"})"));
-  CHECK_FALSE(f.event_data(6).contains("admin_fee_usd"));
+  CHECK_FALSE(f.event_data(8).contains("admin_fee_usd"));
   // Half a cent rounds up; less than half a cent is no fee.
   f.append(gift("c-half", "0.50", "2015-02-01"));
   f.append(gift("c-less", "0.49", "2015-02-01"));
-  CHECK(f.event_data(8)["admin_fee_usd"] == "0.01");
-  CHECK_FALSE(f.event_data(9).contains("admin_fee_usd"));
+  CHECK(f.event_data(10)["admin_fee_usd"] == "0.01");
+  CHECK_FALSE(f.event_data(11).contains("admin_fee_usd"));
   // A client may name the fee; it must be the terms' own.
   f.refuses(gift("c-named", "2000.00", "2015-03-01", "20.01"), "fee_mismatch", "data.admin_fee_usd",
             "the administrative agent's fee on 2,000.00 USD received on 2015-03-01 is 20.00 USD (the terms from "
@@ -84,8 +84,8 @@ TEST_CASE("the terms' fee is taken from each contribution received from their da
   CHECK(fund["costs"]["by_kind"]["admin_fee"] == "1020.01");
   CHECK(fund["cash"] == "400980.98");
   // Taking the contribution back gives its fee back too.
-  f.append(reversal("rev-7", 7));
-  CHECK(f.event_data(11)["admin_fee_usd"] == "1000.00");
+  f.append(reversal("rev-9", 9));
+  CHECK(f.event_data(13)["admin_fee_usd"] == "1000.00");
   fund = f.fund_view();
   CHECK(fund["costs"]["by_kind"]["admin_fee"] == "20.01");
   CHECK(fund["received"] == "302000.99");
@@ -97,9 +97,9 @@ TEST_CASE("a fee of all of a contribution leaves nothing of it to allocate", "[r
   f.with_cash();
   f.append(terms("2015-01-01", {{"admin_fee_bps", "10000"}, {"eligible_countries", "UGA KEN"}}));
   f.append(terms("2016-01-01", {{"admin_fee_bps", "0"}}));
-  CHECK(f.event_data(5)["eligible_countries"] == "KEN UGA");
+  CHECK(f.event_data(7)["eligible_countries"] == "KEN UGA");
   f.append(gift("c-all", "10.00", "2015-06-01"));
-  CHECK(f.event_data(7)["admin_fee_usd"] == "10.00");
+  CHECK(f.event_data(9)["admin_fee_usd"] == "10.00");
   CHECK(f.fund_view()["unallocated"] == "200000.00");
   f.append(gift("c-none", "10.00", "2016-01-01"));
   CHECK(f.fund_view()["unallocated"] == "200010.00");

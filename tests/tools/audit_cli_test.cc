@@ -109,7 +109,7 @@ TEST_CASE("an exported bundle audits with its key alone and implies the ledger's
   CHECK(a["chain_hash"] == verified["chain_hash"]);
   CHECK(a["verifier_key"] == key);
   // Each view the bundle implies is the ledger's own, as of the same head.
-  for (const std::string view : {"fund", "donors", "programmes", "calls", "regions"}) {
+  for (const std::string view : {"fund", "donors", "programmes", "calls", "regions", "decisions"}) {
     CHECK(a["views"][view] == json_of(run_cli("view " + view + data).out));
   }
   // The ledger's signed view verifies with the published key, and is the
@@ -143,8 +143,8 @@ TEST_CASE("a bundle with terms, fees, income, costs and payments under dual cont
   REQUIRE(audited.exit_code == 0);
   const nlohmann::json a = json_of(audited.out);
   CHECK(a["ok"] == true);
-  CHECK(a["tree_size"] == 21);
-  for (const std::string view : {"fund", "donors", "programmes", "calls", "regions"}) {
+  CHECK(a["tree_size"] == 23);
+  for (const std::string view : {"fund", "donors", "programmes", "calls", "regions", "decisions"}) {
     CHECK(a["views"][view] == json_of(run_cli("view " + view + data).out));
   }
   const nlohmann::json& fund = a["views"]["fund"]["view"];

@@ -30,7 +30,7 @@ TEST_CASE("statement prints a period's sources and uses, signed when asked", "[c
   REQUIRE(run_cli("init" + data).exit_code == 0);
   REQUIRE(run_cli("append" + data, test::story::fund_to_2016() + test::story::kLate + "\n").exit_code == 0);
 
-  test::Run r = run_cli("statement --period 2015 --recorded-after 20 --signed" + data);
+  test::Run r = run_cli("statement --period 2015 --recorded-after 22 --signed" + data);
   REQUIRE(r.exit_code == 0);
   const json signed_statement = json::parse(r.out);
   std::ifstream key_file(dir.path() / "verifier.key");
@@ -39,9 +39,9 @@ TEST_CASE("statement prints a period's sources and uses, signed when asked", "[c
   CHECK(check_audited_view(signed_statement, *NoteVerifier::parse(verifier_key)).to_string() == "ok");
   CHECK(signed_statement["view"]["period"]["name"] == "2015");
   CHECK(signed_statement["view"]["sources"]["total"] == "385000.00");
-  CHECK(signed_statement["view"]["recorded_after"]["events"][0]["seq"] == 21);
+  CHECK(signed_statement["view"]["recorded_after"]["events"][0]["seq"] == 23);
 
-  r = run_cli("statement --from 2015-01-01 --to 2015-12-31 --as-of 20" + data);
+  r = run_cli("statement --from 2015-01-01 --to 2015-12-31 --as-of 22" + data);
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["view"]["closing_cash"] == "825000.00");
   CHECK_FALSE(json::parse(r.out).contains("signature"));
@@ -50,7 +50,7 @@ TEST_CASE("statement prints a period's sources and uses, signed when asked", "[c
   REQUIRE(r.exit_code == 0);
   const json fund = json::parse(r.out);
   CHECK(fund["as_of"]["date"] == "2014-12-31");
-  CHECK(fund["as_of"]["tree_size"] == 21);
+  CHECK(fund["as_of"]["tree_size"] == 23);
   CHECK(fund["view"]["cash"] == "1100000.00");
 
   r = run_cli("statement --period 2014-2016" + data);
@@ -60,7 +60,7 @@ TEST_CASE("statement prints a period's sources and uses, signed when asked", "[c
   CHECK(r.exit_code == 2);
   CHECK(json::parse(r.err)["error"]["message"] ==
         "a period is --period 2014 (or 2014-2015), or --from DAY --to DAY");
-  r = run_cli("statement --period 2015 --as-of 22" + data);
+  r = run_cli("statement --period 2015 --as-of 24" + data);
   CHECK(r.exit_code == 2);
   CHECK(json::parse(r.err)["error"]["code"] == "invalid_as_of");
   r = run_cli("view fund --as-of-date 2015-13-01" + data);
@@ -90,12 +90,12 @@ TEST_CASE("export --format csv writes the statement beside the records, import l
   CHECK(all.find("\r\nclosing_cash,,USD,1555000.00\r\n") != std::string::npos);
   CHECK(all.find("\r\ncash_at_month_end,2016-12,USD,1555000.00\r\n") != std::string::npos);
 
-  // A period, as the Board saw it at seq 20: the file is the statement
+  // A period, as the Board saw it at seq 22: the file is the statement
   // command's, line for line.
-  r = run_cli("export --format csv --period 2015 --as-of 20 --out " + dir.str() + "/2015" + data);
+  r = run_cli("export --format csv --period 2015 --as-of 22 --out " + dir.str() + "/2015" + data);
   REQUIRE(r.exit_code == 0);
   const std::string of_2015 = read_file(dir.path() / "2015" / "statement.csv");
-  r = run_cli("statement --period 2015 --as-of 20" + data);
+  r = run_cli("statement --period 2015 --as-of 22" + data);
   REQUIRE(r.exit_code == 0);
   CHECK(of_2015 == statement_csv(json::parse(r.out)["view"]));
   CHECK(of_2015.find("\r\nclosing_cash,,USD,825000.00\r\n") != std::string::npos);
@@ -118,7 +118,7 @@ TEST_CASE("export --format csv writes the statement beside the records, import l
   const std::size_t rows = std::count(all.begin(), all.end(), '\n') - 1;
   CHECK(rows > 40);
   CHECK(json::parse(r.out)["left_out"] == json({{"access.csv", 0}, {"statement.csv", rows}}));
-  CHECK(json::parse(r.out)["recorded"] == 21);
+  CHECK(json::parse(r.out)["recorded"] == 23);
 
   // verify's replay builds the statement of the whole log by business date
   // and checks that it ties.
