@@ -449,6 +449,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/regions", kReaders, view<ViewKind::kRegions>, false},
     {"GET", "/v1/decisions", kFundRoles, view<ViewKind::kDecisions>, false},
     {"GET", "/v1/decisions/{id}", kFundRoles, view<ViewKind::kDecision>, false},
+    {"GET", "/v1/board", kFundRoles, view<ViewKind::kBoard>, false},
     {"GET", "/v1/statements", kReaders, statement, kBlocks},
     {"GET", "/v1/audit/checkpoint", kPublic, checkpoint, false},
     {"GET", "/v1/audit/key", kPublic, key, false},

@@ -70,6 +70,9 @@ void FundState::apply(EventType type, const DataView& d, std::uint64_t seq, std:
       return apply_terms(d, seq);
     case EventType::kDecisionRecorded:
       return apply_decision(d, seq);
+    case EventType::kBoardMemberAppointed:
+    case EventType::kBoardMemberLeft:
+      return apply_member(type, d, seq);
     case EventType::kDisbursementRequested:
     case EventType::kDisbursementCancelled:
       return apply_request(type, d, seq, actor);

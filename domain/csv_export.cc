@@ -38,6 +38,9 @@ const std::vector<CsvKind>& csv_kinds() {
       {"requests.csv", {"seq", "disbursement", "proposal", "amount_usd", "requested_on"}},
       {"cancellations.csv", {"seq", "disbursement", "cancelled_on", "reason"}},
       {"board_decisions.csv", {"seq", "decision", "meeting_on", "kind", "summary"}},
+      {"board_members.csv",
+       {"seq", "member", "country", "region", "seat", "from", "to", "shared_with", "co_chair_to"}},
+      {"board_departures.csv", {"seq", "member", "left_on", "reason"}},
   };
   return kinds;
 }
@@ -81,6 +84,8 @@ int csv_kind_of(EventType type) {
     case EventType::kDisbursementRequested: return 16;
     case EventType::kDisbursementCancelled: return 17;
     case EventType::kDecisionRecorded: return 18;
+    case EventType::kBoardMemberAppointed: return 19;
+    case EventType::kBoardMemberLeft: return 20;
   }
   return -1;
 }

@@ -222,6 +222,9 @@ const std::vector<PlainFile>& plain_files() {
        {"disbursement", "cancelled_on", "reason"}},
       {"board_decisions.csv", "decision.recorded", "decision-", {"decision"},
        {"decision", "meeting_on", "kind", "summary"}},
+      {"board_members.csv", "board.member.appointed", "member-", {"member"},
+       {"member", "country", "region", "seat", "from", "to", "shared_with", "co_chair_to"}},
+      {"board_departures.csv", "board.member.left", "member-left-", {"member"}, {"member", "left_on", "reason"}},
   };
   return kFiles;
 }
@@ -299,7 +302,8 @@ std::vector<EventType> types_of(std::string_view file) {
       {"releases.csv", {T::kAllocationReleased}},   {"reversals.csv", {T::kEntryReversed}},
       {"income.csv", {T::kIncomeReceived}},         {"costs.csv", {T::kCostCharged}},
       {"terms.csv", {T::kTermsSet}},                {"requests.csv", {T::kDisbursementRequested}},
-      {"cancellations.csv", {T::kDisbursementCancelled}}, {"board_decisions.csv", {T::kDecisionRecorded}}};
+      {"cancellations.csv", {T::kDisbursementCancelled}}, {"board_decisions.csv", {T::kDecisionRecorded}},
+      {"board_members.csv", {T::kBoardMemberAppointed}},   {"board_departures.csv", {T::kBoardMemberLeft}}};
   const auto found = kTypes.find(file);
   return found == kTypes.end() ? std::vector<EventType>{} : found->second;
 }

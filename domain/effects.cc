@@ -66,6 +66,7 @@ EffectProbe::EffectProbe(const FundState& state, EventType type, const DataView&
   if (!call.empty()) targets_.push_back({ViewKind::kCall, call});
   if (data.has("proposal")) targets_.push_back({ViewKind::kProposal, std::string(data.get("proposal"))});
   if (data.has("decision")) targets_.push_back({ViewKind::kDecision, std::string(data.get("decision"))});
+  if (data.has("member")) targets_.push_back({ViewKind::kBoard, ""});
   targets_.push_back({ViewKind::kRegions, ""});
   targets_.push_back({ViewKind::kProgrammes, ""});
   before_.reserve(targets_.size());

@@ -49,6 +49,10 @@ enum class EventType : std::uint8_t {
   // A decision of the Board at one of its meetings, which calls opened and
   // proposals approved or rejected rest on.
   kDecisionRecorded,
+  // The Board's members: a country appointed to a seat of its regional
+  // group for a term, and its leaving before the term ends.
+  kBoardMemberAppointed,
+  kBoardMemberLeft,
   // A correction: the exact opposite of an earlier contribution, write-off,
   // disbursement, refund or release (see is_reversible).
   kEntryReversed,
@@ -57,9 +61,9 @@ enum class EventType : std::uint8_t {
   kAccessGranted,
   kAccessRevoked,
 };
-inline constexpr std::size_t kEventTypeCount = 22;
+inline constexpr std::size_t kEventTypeCount = 24;
 // The fund's own types: every type but the two access events.
-inline constexpr std::size_t kFundEventTypeCount = 20;
+inline constexpr std::size_t kFundEventTypeCount = 22;
 
 // Whether `type` records who may use the API (access.granted,
 // access.revoked): the ledger writes these from its tokens file, and a

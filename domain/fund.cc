@@ -234,6 +234,36 @@ std::optional<Decision> decode_decision(std::string_view bytes) {
   return finished(d, std::move(x));
 }
 
+bool BoardMember::sits_on(std::string_view day) const {
+  return from <= day && (to.empty() || day <= to) && (left_on.empty() || day < left_on);
+}
+
+std::string encode(const BoardMember& m) {
+  std::string out;
+  out.reserve(96);
+  Encoder e(out);
+  e.u64(kRecordVersion).str(m.id).str(m.country).u64(m.region).str(m.seat).str(m.from).str(m.to);
+  e.str(m.shared_with).str(m.co_chair_to).str(m.left_on).u64(m.seq);
+  return out;
+}
+
+std::optional<BoardMember> decode_member(std::string_view bytes) {
+  Decoder d(bytes);
+  if (!version_ok(d)) return std::nullopt;
+  BoardMember m;
+  m.id = d.str();
+  m.country = d.str();
+  m.region = static_cast<std::uint8_t>(d.u64());
+  m.seat = d.str();
+  m.from = d.str();
+  m.to = d.str();
+  m.shared_with = d.str();
+  m.co_chair_to = d.str();
+  m.left_on = d.str();
+  m.seq = d.u64();
+  return finished(d, std::move(m));
+}
+
 std::string encode(const Proposal& p) {
   std::string out;
   out.reserve(128 + p.id.size() + p.call.size() + p.applicant.size() + p.focal_point.size() +
@@ -332,7 +362,8 @@ std::string encode(const Totals& t) {
   for (const RegionFigures& r : t.regions) put(e, r);
   for (std::uint64_t n : {t.donors, t.programmes, t.pledges, t.write_offs, t.contributions, t.calls, t.proposals,
                           t.disbursements, t.refunds, t.releases, t.reversals, t.incomes, t.charges,
-                          t.payment_requests, t.cancellations, t.decisions}) {
+                          t.payment_requests, t.cancellations, t.decisions, t.appointments,
+                          t.departures}) {
     e.u64(n);
   }
   return out;
@@ -378,7 +409,8 @@ std::optional<Totals> decode_totals(std::string_view bytes) {
   for (RegionFigures& r : t.regions) r = get_region(d);
   for (std::uint64_t* n : {&t.donors, &t.programmes, &t.pledges, &t.write_offs, &t.contributions, &t.calls,
                            &t.proposals, &t.disbursements, &t.refunds, &t.releases, &t.reversals, &t.incomes,
-                           &t.charges, &t.payment_requests, &t.cancellations, &t.decisions}) {
+                           &t.charges, &t.payment_requests, &t.cancellations, &t.decisions,
+                           &t.appointments, &t.departures}) {
     *n = d.u64();
   }
   return finished(d, std::move(t));

@@ -124,8 +124,9 @@ struct Call {
 // Version 3: the reversals (a donor's list, a touch's `reverses`, the
 // fund's count) and a call's list of its proposals. Version 4: the fund's
 // other income and costs (and the event types' numbers moved by them).
-// Version 5: the Board's decisions, and a call's decision.
-inline constexpr std::uint64_t kRecordVersion = 5;
+// Version 5: the Board's decisions, and a call's decision. Version 6: the
+// Board's members.
+inline constexpr std::uint64_t kRecordVersion = 6;
 
 struct Proposal {
   std::string id;
@@ -173,6 +174,31 @@ struct Decision {
   std::vector<std::string> rejected;
   std::int64_t approved_usd = 0;  // as the Board approved it, before releases and refunds
   bool operator==(const Decision&) const = default;
+};
+
+// A member of the Board (board.member.appointed): a country on a seat of
+// its regional group for a term, perhaps sharing the seat with another
+// country, perhaps co-chairing the Board. It sits on a day from `from`
+// through `to` and before `left_on`.
+// Two members from each UN regional group (DOMAIN.md); a shared seat is
+// one seat.
+inline constexpr std::size_t kBoardSeatsPerRegion = 2;
+
+struct BoardMember {
+  std::string id;
+  std::string country;
+  std::uint8_t region = 0;  // index in kRegions
+  std::string seat;
+  std::string from;
+  std::string to;           // "" for a term without a set end
+  std::string shared_with;  // "" for a seat of its own
+  std::string co_chair_to;  // "" when it does not co-chair
+  std::string left_on;      // "" while it has not left
+  std::uint64_t seq = 0;
+  // Whether it sits on `day`, and co-chairs then.
+  bool sits_on(std::string_view day) const;
+  bool co_chairs_on(std::string_view day) const { return !co_chair_to.empty() && sits_on(day) && day <= co_chair_to; }
+  bool operator==(const BoardMember&) const = default;
 };
 
 // The fund's terms from a day on (terms.set): each setting applies to the
@@ -226,7 +252,7 @@ struct Totals {
   std::uint64_t donors = 0, programmes = 0, pledges = 0, write_offs = 0, contributions = 0,
                 calls = 0, proposals = 0, disbursements = 0, refunds = 0, releases = 0,
                 reversals = 0, incomes = 0, charges = 0, payment_requests = 0, cancellations = 0,
-                decisions = 0;
+                decisions = 0, appointments = 0, departures = 0;
   // The terms in force on `day`: those of the latest effective_on on or
   // before it; nullptr before the first (no restriction, no fee).
   const Terms* terms_on(std::string_view day) const;
@@ -246,12 +272,14 @@ std::string encode(const Programme& p);
 std::string encode(const Call& c);
 std::string encode(const Proposal& p);
 std::string encode(const Decision& d);
+std::string encode(const BoardMember& m);
 std::string encode(const Totals& t);
 std::optional<Donor> decode_donor(std::string_view bytes);
 std::optional<Programme> decode_programme(std::string_view bytes);
 std::optional<Call> decode_call(std::string_view bytes);
 std::optional<Proposal> decode_proposal(std::string_view bytes);
 std::optional<Decision> decode_decision(std::string_view bytes);
+std::optional<BoardMember> decode_member(std::string_view bytes);
 std::optional<Totals> decode_totals(std::string_view bytes);
 
 }  // namespace fundledger

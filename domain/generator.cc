@@ -63,6 +63,7 @@ void Generator::Impl::make(nlohmann::json& e) {
   if (programmes_ < kProgrammes.size()) return register_programme(e);
   if (donors_.size() < 3) return register_donor(e);
   if (!terms_set_) return set_terms(e);
+  if (appoint_member(e)) return;
   // Each kind of event has a share of a thousand; one that cannot happen
   // now (no pledge outstanding, no money to approve) gives way to a
   // proposal, which always can.
@@ -83,13 +84,55 @@ void Generator::Impl::make(nlohmann::json& e) {
   if (r < 954 && r >= 951 && charge_cost(e)) return;
   if (r < 958 && r >= 954 && reverse(e)) return;
   if (r < 970 && r >= 958 && refund(e)) return;
-  if (r >= 970 && release(e)) return;
+  if (r < 999 && r >= 970 && release(e)) return;
+  if (r >= 999 && member_leaves(e)) return;
   submit_proposal(e);
 }
 
 void Generator::Impl::set(nlohmann::json& e, std::string_view type, nlohmann::json data) {
   e["type"] = type;
   e["data"] = std::move(data);
+}
+
+bool Generator::Impl::appoint_member(nlohmann::json& e) {
+  if (board_to_appoint_.empty()) {
+    if (today() <= board_to_) return false;
+    board_from_ = today();
+    board_to_ = board_from_ + 2 * 365 - 1;
+    sitting_.clear();
+    for (std::size_t r = 0; r < kRegions.size(); ++r) {
+      std::vector<std::string_view> group;
+      for (const CountryOfRegion& c : kApplicantCountries) {
+        if (c.region == r) group.push_back(c.country);
+      }
+      // Three countries of the group: two seats, the second perhaps shared
+      // with the third.
+      for (std::size_t i = 0; i < 3; ++i) std::swap(group[i], group[i + rng_.below(group.size() - i)]);
+      board_to_appoint_.push_back({group[0], "", r, 1});
+      board_to_appoint_.push_back({group[1], rng_.percent(20) ? group[2] : "", r, 2});
+    }
+  }
+  const Seat seat = board_to_appoint_.back();
+  board_to_appoint_.pop_back();
+  nlohmann::json data = {{"member", numbered("member-", ++members_, 5)},
+                         {"country", seat.country},
+                         {"region", kRegions[seat.region]},
+                         {"seat", std::string(kRegions[seat.region]) + "-" + std::to_string(seat.seat)},
+                         {"from", date(board_from_)},
+                         {"to", date(board_to_)}};
+  if (!seat.shared_with.empty()) data["shared_with"] = seat.shared_with;
+  sitting_.push_back(data["member"].get<std::string>());
+  set(e, "board.member.appointed", std::move(data));
+  return true;
+}
+
+bool Generator::Impl::member_leaves(nlohmann::json& e) {
+  if (sitting_.empty()) return false;
+  const std::size_t i = rng_.below(sitting_.size());
+  set(e, "board.member.left",
+      {{"member", sitting_[i]}, {"left_on", date(today())}, {"reason", "The government recalled its member"}});
+  sitting_.erase(sitting_.begin() + static_cast<std::ptrdiff_t>(i));
+  return true;
 }
 
 void Generator::Impl::set_terms(nlohmann::json& e) {

@@ -54,6 +54,14 @@ class Generator::Impl {
   // agent's fee of 1% that many trust funds pay, and no restriction on
   // countries.
   void set_terms(nlohmann::json& e);
+  // The Board: two members from each regional group, appointed for two
+  // years, a new Board as each term ends, one appointment an event; now
+  // and then a seat shared with another country of the group. False when
+  // the Board in office has all its members.
+  bool appoint_member(nlohmann::json& e);
+  // Now and then a member of the Board in office leaves before its term
+  // ends; its seat stays empty until the next Board.
+  bool member_leaves(nlohmann::json& e);
   void register_programme(nlohmann::json& e);
   void register_donor(nlohmann::json& e);
 
@@ -122,6 +130,15 @@ class Generator::Impl {
     std::string decision;
   };
   Meeting call_meeting_, approval_meeting_;  // the latest decision of each kind
+  struct Seat {
+    std::string_view country, shared_with;
+    std::size_t region;
+    int seat;
+  };
+  std::vector<Seat> board_to_appoint_;
+  int board_from_ = 0, board_to_ = -1;  // the term of the Board in office, as days
+  std::uint64_t members_ = 0;
+  std::vector<std::string> sitting_;  // the Board in office's members who have not left
   struct PendingRequest {
     std::string id;
     std::size_t proposal;

@@ -445,6 +445,8 @@ void IatiOutput::add(const Event& e) {
     case EventType::kDisbursementRequested:  // money reserved, not yet a transaction
     case EventType::kDisbursementCancelled:
     case EventType::kDecisionRecorded:  // the approvals that rest on it name it
+    case EventType::kBoardMemberAppointed:
+    case EventType::kBoardMemberLeft:
     case EventType::kAccessGranted:
     case EventType::kAccessRevoked:
       break;

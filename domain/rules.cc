@@ -50,6 +50,10 @@ Status FundState::check(EventType type, const DataView& d, std::string_view acto
       return Status::ok();  // terms apply from their day to the events recorded after them
     case EventType::kDecisionRecorded:
       return check_decision(d);
+    case EventType::kBoardMemberAppointed:
+      return check_appointment(d);
+    case EventType::kBoardMemberLeft:
+      return check_departure(d);
     case EventType::kEntryReversed:
       return check_reversal(d);
     case EventType::kAccessGranted:

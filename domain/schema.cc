@@ -194,6 +194,24 @@ Status normalise_amount(EventData& data, std::string_view name, int minor_units)
   return Status::ok();
 }
 
+// A Board member's term: it ends on or after it begins, a co-chair's
+// role lies within it, and a seat is shared with another country.
+Status check_term(const EventData& data) {
+  const std::string& from = *data.get("from");
+  const std::string* to = data.get("to");
+  if (to != nullptr && *to < from) return field_error(Code::kInvalidDates, "to", "the term ends before it begins");
+  if (const std::string* chair = data.get("co_chair_to")) {
+    if (*chair < from || (to != nullptr && *chair > *to)) {
+      return field_error(Code::kInvalidDates, "co_chair_to", "a co-chair's role lies within the member's term");
+    }
+  }
+  const std::string* shared = data.get("shared_with");
+  if (shared != nullptr && *shared == *data.get("country")) {
+    return field_error(Code::kInvalidValue, "shared_with", "a seat is shared with another country than the member's");
+  }
+  return Status::ok();
+}
+
 // Normalises amounts and checks the rules that relate two fields of the
 // same event.
 Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
@@ -213,6 +231,7 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
       FL_RETURN_IF_ERROR(normalise_amount(data, field.name, *units));
     }
   }
+  if (type == EventType::kBoardMemberAppointed) FL_RETURN_IF_ERROR(check_term(data));
   if (type == EventType::kCallOpened && *data.get("closes_on") < *data.get("opened_on")) {
     return field_error(Code::kInvalidDates, "closes_on", "the call closes before it opens");
   }
@@ -292,6 +311,8 @@ std::string_view date_field(EventType type) {
     case EventType::kDisbursementRequested: return "requested_on";
     case EventType::kDisbursementCancelled: return "cancelled_on";
     case EventType::kDecisionRecorded: return "meeting_on";
+    case EventType::kBoardMemberAppointed: return "from";
+    case EventType::kBoardMemberLeft: return "left_on";
     case EventType::kEntryReversed: return "reversed_on";
     case EventType::kDonorRegistered:
     case EventType::kProgrammeRegistered:

@@ -71,6 +71,7 @@ bool FundState::present(EntityKind kind, std::string_view id) const {
     case EntityKind::kCall: return calls_.find(id) != nullptr;
     case EntityKind::kProposal: return proposals_.find(id) != nullptr;
     case EntityKind::kDecision: return decisions_.find(id) != nullptr;
+    case EntityKind::kMember: return members_.find(id) != nullptr;
     case EntityKind::kPledge: return pledge_donor_.find(id) != nullptr;
   }
   return false;
@@ -136,6 +137,9 @@ std::optional<std::string> FundState::record(const std::string& key) const {
     case EntityKind::kDecision:
       if (const auto* s = decisions_.find(id)) return encode(s->value);
       return std::nullopt;
+    case EntityKind::kMember:
+      if (const auto* s = members_.find(id)) return encode(s->value);
+      return std::nullopt;
     case EntityKind::kPledge:
       if (const auto* s = pledge_donor_.find(id)) return s->value;
       return std::nullopt;
@@ -165,6 +169,7 @@ std::vector<std::pair<std::string, std::string>> FundState::records_of(EntityKin
     case EntityKind::kCall: add(calls_); break;
     case EntityKind::kProposal: add(proposals_); break;
     case EntityKind::kDecision: add(decisions_); break;
+    case EntityKind::kMember: add(members_); break;
     case EntityKind::kPledge: add(pledge_donor_); break;
   }
   return out;
@@ -210,6 +215,7 @@ bool FundState::restore(EntityKind kind, std::string_view id, std::string_view r
     case EntityKind::kCall: return put(calls_, decode_call(record));
     case EntityKind::kProposal: return put(proposals_, decode_proposal(record));
     case EntityKind::kDecision: return put(decisions_, decode_decision(record));
+    case EntityKind::kMember: return put(members_, decode_member(record));
     case EntityKind::kPledge: {
       bool added = false;
       pledge_donor_.find_or_add(id, added).value = std::string(record);
@@ -261,6 +267,12 @@ const Decision* FundState::decision(std::string_view id) const {
   return s == nullptr ? nullptr : &s->value;
 }
 
+const BoardMember* FundState::member(std::string_view id) const {
+  load(EntityKind::kMember, id);
+  const auto* s = members_.find(id);
+  return s == nullptr ? nullptr : &s->value;
+}
+
 std::vector<const Donor*> FundState::donors() const {
   load_all(EntityKind::kDonor);
   return sorted_values(donors_);
@@ -279,6 +291,11 @@ std::vector<const Call*> FundState::calls() const {
 std::vector<const Decision*> FundState::decisions() const {
   load_all(EntityKind::kDecision);
   return sorted_values(decisions_);
+}
+
+std::vector<const BoardMember*> FundState::members() const {
+  load_all(EntityKind::kMember);
+  return sorted_values(members_);
 }
 
 std::string_view FundState::pledge_owner(std::string_view pledge) const {
@@ -336,6 +353,10 @@ Proposal& FundState::proposal_for_change(std::string_view id) {
 
 Decision& FundState::decision_for_change(std::string_view id) {
   return for_change(EntityKind::kDecision, decisions_, id);
+}
+
+BoardMember& FundState::member_for_change(std::string_view id) {
+  return for_change(EntityKind::kMember, members_, id);
 }
 
 std::int64_t FundState::amount(const DataView& d, std::string_view field, int minor_units) {

@@ -41,6 +41,7 @@ enum class EntityKind : char {
   kProposal = 'R',
   kPledge = 'P',  // pledge id -> the donor that holds it
   kDecision = 'B',  // the Board's decisions
+  kMember = 'M',    // the Board's members
 };
 
 // Where entities come from when they are not in memory: a snapshot.
@@ -121,11 +122,13 @@ class FundState {
   const Call* call(std::string_view id) const;
   const Proposal* proposal(std::string_view id) const;
   const Decision* decision(std::string_view id) const;
+  const BoardMember* member(std::string_view id) const;
   // All of a kind, sorted by id.
   std::vector<const Donor*> donors() const;
   std::vector<const Programme*> programmes() const;
   std::vector<const Call*> calls() const;
   std::vector<const Decision*> decisions() const;
+  std::vector<const BoardMember*> members() const;
   // The donor that holds a pledge, "" when there is no such pledge.
   std::string_view pledge_owner(std::string_view pledge) const;
 
@@ -161,6 +164,7 @@ class FundState {
   Call& call_for_change(std::string_view id);
   Proposal& proposal_for_change(std::string_view id);
   Decision& decision_for_change(std::string_view id);
+  BoardMember& member_for_change(std::string_view id);
   template <typename T>
   T& for_change(EntityKind kind, Table<T>& table, std::string_view id);
 
@@ -187,11 +191,16 @@ class FundState {
   Status check_fee(const DataView& d, std::int64_t credited) const;
   Status check_cost(const DataView& d) const;
   Status check_reversal(const DataView& d) const;
-  // The Board's decisions (governance.cc): a decision recorded once, and
-  // the decision an event of `type` rests on, held on or before its date.
+  // The Board (governance.cc): a decision recorded once, and the decision
+  // an event of `type` rests on, held on or before its date; a member
+  // appointed to a seat that is free for the term, in a regional group
+  // with a seat left, and a member's leaving.
   Status check_decision(const DataView& d) const;
   Status check_rests_on_decision(EventType type, const DataView& d) const;
+  Status check_appointment(const DataView& d) const;
+  Status check_departure(const DataView& d) const;
   void apply_decision(const DataView& d, std::uint64_t seq);
+  void apply_member(EventType type, const DataView& d, std::uint64_t seq);
   Status check_pledge_reversal(EventType type, const DataView& d, const std::string& what) const;
   void apply_pledge(EventType type, const DataView& d, std::uint64_t seq);
   void apply_contribution(const DataView& d);
@@ -224,6 +233,7 @@ class FundState {
   mutable Table<Call> calls_;
   mutable Table<Proposal> proposals_;
   mutable Table<Decision> decisions_;
+  mutable Table<BoardMember> members_;
   mutable Table<std::string> pledge_donor_;  // pledge id -> donor id
   // Keys looked for in the source and not found there, so as not to look
   // twice; a key leaves when its entity is created.

@@ -83,6 +83,7 @@ Status rests_on_present(const FundState& state, std::uint64_t seq, EventType typ
     case EventType::kDisbursementCancelled:
       present = state.totals().requests.contains(std::string(d.get("disbursement")));
       break;
+    case EventType::kBoardMemberLeft: present = state.member(d.get("member")) != nullptr; break;
     case EventType::kEntryReversed:
       present = d.has("proposal") ? decided(ProposalStatus::kApproved)
                                   : !d.has("pledge") || !state.pledge_owner(d.get("pledge")).empty();

@@ -13,8 +13,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 10> kViewNames = {
-    "fund", "donors", "donor", "calls", "call", "proposal", "programmes", "regions", "decisions", "decision"};
+constexpr std::array<std::string_view, 11> kViewNames = {
+    "fund", "donors", "donor", "calls", "call", "proposal", "programmes", "regions", "decisions", "decision", "board"};
 
 std::string usd(std::int64_t cents) { return format_amount(cents, kUsdMinorUnits); }
 
@@ -136,6 +136,8 @@ json fund_view(const FundState& state) {
             {"payment_requests", t.payment_requests},
             {"cancellations", t.cancellations},
             {"decisions", t.decisions},
+            {"board_appointments", t.appointments},
+            {"board_departures", t.departures},
             {"reversals", t.reversals}}}};
 }
 
@@ -288,48 +290,6 @@ json proposal_view(const FundState& state, const Proposal& p) {
   return j;
 }
 
-// A decision of the Board with the counts and the money of what rests on it.
-json decision_summary(const Decision& x) {
-  return {{"decision", x.id},
-          {"meeting_on", x.meeting_on},
-          {"kind", x.kind},
-          {"summary", x.summary},
-          {"currency", "USD"},
-          {"approved", usd(x.approved_usd)},
-          {"counts", {{"calls", x.calls.size()}, {"approvals", x.approved.size()}, {"rejections", x.rejected.size()}}}};
-}
-
-json decision_view(const FundState& state, const Decision& x) {
-  json j = decision_summary(x);
-  j["seq"] = x.seq;
-  json calls = json::array();
-  for (const std::string& id : x.calls) {
-    const Call* c = state.call(id);
-    FL_CHECK(c != nullptr);
-    calls.push_back({{"call", c->id}, {"title", c->title}, {"opened_on", c->opened_on}, {"budget", usd(c->budget)}});
-  }
-  const auto decided = [&](const std::vector<std::string>& ids) {
-    json list = json::array();
-    for (const std::string& id : ids) {
-      const Proposal* p = state.proposal(id);
-      FL_CHECK(p != nullptr);
-      json one = {{"proposal", p->id},       {"call", p->call},           {"applicant", p->applicant},
-                  {"region", kRegions[p->region]}, {"decided_on", p->decided_on}};
-      if (p->status == ProposalStatus::kApproved) {
-        one["approved"] = usd(p->approved_initial);
-      } else {
-        one["reason"] = p->reason;
-      }
-      list.push_back(std::move(one));
-    }
-    return list;
-  };
-  j["calls"] = std::move(calls);
-  j["approvals"] = decided(x.approved);
-  j["rejections"] = decided(x.rejected);
-  return j;
-}
-
 json programmes_view(const FundState& state) {
   json list = json::array();
   for (const Programme* p : state.programmes()) {
@@ -395,7 +355,8 @@ std::string share(std::int64_t part, std::int64_t whole) {
   return format_amount(scaled, 4);
 }
 
-Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id, ViewDetail detail) {
+Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id, ViewDetail detail,
+                                   std::string_view day) {
   switch (kind) {
     case ViewKind::kFund: return fund_view(state);
     case ViewKind::kDonors: {
@@ -430,18 +391,13 @@ Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::s
     }
     case ViewKind::kProgrammes: return programmes_view(state);
     case ViewKind::kRegions: return regions_view(state);
-    case ViewKind::kDecisions: {
-      json list = json::array();
-      for (const Decision* x : state.decisions()) list.push_back(decision_summary(*x));
-      json out = json::object();
-      out["decisions"] = std::move(list);
-      return out;
-    }
+    case ViewKind::kDecisions: return decisions_view(state);
     case ViewKind::kDecision: {
       const Decision* x = state.decision(id);
       if (x == nullptr) return not_found("decision", id);
       return decision_view(state, *x);
     }
+    case ViewKind::kBoard: return board_view(state, day);
   }
   FL_CHECK(false);
   return json();

@@ -19,7 +19,9 @@
 
 namespace fundledger {
 
-enum class ViewKind { kFund, kDonors, kDonor, kCalls, kCall, kProposal, kProgrammes, kRegions, kDecisions, kDecision };
+enum class ViewKind {
+  kFund, kDonors, kDonor, kCalls, kCall, kProposal, kProgrammes, kRegions, kDecisions, kDecision, kBoard
+};
 
 // "fund", "donors", "donor", ... and back.
 std::string_view view_name(ViewKind kind);
@@ -32,10 +34,18 @@ bool view_takes_id(ViewKind kind);
 // figures are the proposals' own.
 enum class ViewDetail { kFull, kFigures };
 
-// The view of `state`. Refusals: not_found (no such donor, call,
-// proposal or decision).
+// The view of `state`; `day`, for a view as of a day, is that day (the
+// Board's view lists the members who sit on it). Refusals: not_found (no
+// such donor, call, proposal or decision).
 Result<nlohmann::json> render_view(const FundState& state, ViewKind kind, std::string_view id,
-                                   ViewDetail detail = ViewDetail::kFull);
+                                   ViewDetail detail = ViewDetail::kFull, std::string_view day = "");
+
+// The Board's views (board_views.cc), as render_view gives them: its
+// decisions, one decision with what rests on it, and its members by
+// regional group, all of them or those who sit on `day`.
+nlohmann::json decisions_view(const FundState& state);
+nlohmann::json decision_view(const FundState& state, const Decision& decision);
+nlohmann::json board_view(const FundState& state, std::string_view day);
 
 // Income or costs as the views and statements show them, in USD:
 // {"total","by_kind"} with every one of `kinds`, those without an amount

@@ -104,7 +104,7 @@ Result<nlohmann::json> view_as_of_date(std::shared_ptr<const StoreReader> reader
     state.apply(e.type, data, e.seq, e.actor);
     return Status::ok();
   }));
-  Result<nlohmann::json> view = render_view(state, kind, id);
+  Result<nlohmann::json> view = render_view(state, kind, id, ViewDetail::kFull, day);
   if (!view) return view.status();
   if (kind == ViewKind::kProposal) FL_RETURN_IF_ERROR(add_trail_events(*reader, (*view)["trail"]));
   Result<nlohmann::json> block = as_of_block(*reader, seq);

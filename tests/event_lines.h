@@ -149,6 +149,22 @@ inline std::string reversal(const std::string& event_id, std::uint64_t seq, cons
   return event(event_id, "entry.reversed", data);
 }
 
+// Member `id` of the Board, of `country`, on `seat` of `region` from
+// `from` to `to` ("" for no end), with `more` of the optional fields.
+inline std::string appointment(const std::string& id, const std::string& country, const std::string& region,
+                               const std::string& seat, const std::string& from, const std::string& to,
+                               const json& more = json::object()) {
+  json data = more;
+  data.update({{"member", id}, {"country", country}, {"region", region}, {"seat", seat}, {"from", from}});
+  if (!to.empty()) data["to"] = to;
+  return event("appoint-" + id + "-" + from, "board.member.appointed", data);
+}
+
+// Member `id` leaving the Board on `on`.
+inline std::string departure(const std::string& id, const std::string& on) {
+  return event("left-" + id + "-" + on, "board.member.left", {{"member", id}, {"left_on", on}});
+}
+
 // `line` with its data's `field` set to `value`.
 inline std::string changed(const std::string& line, const std::string& field, const std::string& value) {
   json e = json::parse(line);

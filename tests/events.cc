@@ -1,6 +1,7 @@
 #include "tests/events.h"
 
 #include <sstream>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -58,19 +59,27 @@ std::string mutate(const std::string& line, Dice& dice) {
         if (d.contains(field)) d[field] = tenfold(d[field].get<std::string>());
       }
       break;
-    case 1:
-      for (const char* field : {"donor", "pledge", "call", "proposal", "programme", "decision"}) {
+    case 1: {
+      // One of the records it names, chosen by the dice: never the one it
+      // creates.
+      std::vector<std::string> named;
+      for (const char* field : {"donor", "pledge", "call", "proposal", "programme", "decision", "member"}) {
         if (d.contains(field) && !(e["type"] == "donor.registered" && std::string(field) == "donor") &&
             !(e["type"] == "programme.registered" && std::string(field) == "programme") &&
             !(e["type"] == "pledge.recorded" && std::string(field) == "pledge") &&
             !(e["type"] == "call.opened" && std::string(field) == "call") &&
             !(e["type"] == "decision.recorded" && std::string(field) == "decision") &&
+            !(e["type"] == "board.member.appointed" && std::string(field) == "member") &&
             !(e["type"] == "proposal.submitted" && std::string(field) == "proposal")) {
-          d[field] = "no-such-" + std::string(field);
-          break;
+          named.push_back(field);
         }
       }
+      if (!named.empty()) {
+        const std::string& field = named[dice.next() % named.size()];
+        d[field] = "no-such-" + field;
+      }
       break;
+    }
     default:
       break;  // the same record under another event id
   }
@@ -91,6 +100,7 @@ std::string all_views(const FundState& s, const std::vector<std::string>& propos
   add(ViewKind::kProgrammes, "");
   add(ViewKind::kRegions, "");
   add(ViewKind::kDecisions, "");
+  add(ViewKind::kBoard, "");
   for (const Donor* d : s.donors()) add(ViewKind::kDonor, d->id);
   for (const Call* c : s.calls()) add(ViewKind::kCall, c->id);
   for (const Decision* x : s.decisions()) add(ViewKind::kDecision, x->id);

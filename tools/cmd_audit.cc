@@ -76,7 +76,7 @@ int run_audit(const AuditOptions& o) {
   nlohmann::json views = nlohmann::json::object();
   for (const ViewKind kind :
        {ViewKind::kFund, ViewKind::kDonors, ViewKind::kProgrammes, ViewKind::kCalls, ViewKind::kRegions,
-        ViewKind::kDecisions}) {
+        ViewKind::kDecisions, ViewKind::kBoard}) {
     Result<nlohmann::json> view = render_view(replay.state(), kind, "");
     FL_CHECK(view.is_ok());  // list views always render
     views[std::string(view_name(kind))] = unsigned_view(head, std::move(*view));

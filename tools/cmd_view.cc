@@ -31,7 +31,7 @@ int run_view(const ViewOptions& o) {
   if (!kind) {
     return fail(Status::error(Code::kUsage, "no view \"" + o.kind +
                                            "\"; the views are fund, donors, donor ID, calls, call ID, "
-                                           "proposal ID, programmes, regions, decisions, decision ID"));
+                                           "proposal ID, programmes, regions, decisions, decision ID, board"));
   }
   if (view_takes_id(*kind) == o.id.empty()) {
     return fail(Status::error(Code::kUsage, view_takes_id(*kind)

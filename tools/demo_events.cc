@@ -4,14 +4,19 @@ namespace fundledger {
 
 std::string_view demo_events_jsonl() {
   // Sourced: programmes, Japan's and Brazil's pledges (UNEA-1, June 2014),
-  // USD 650,000 received by mid-2014 in total, the first call's programme.
-  // The Board's meeting of 30 March 2014 and its approval of the sixth
-  // programme. Invented: the split of the 650,000 among Switzerland,
-  // Germany, Finland and the Republic of Korea and their currencies,
-  // Switzerland's earmarked pledge, every date not named above (the first
-  // call's decision is placed at the March 2014 meeting), the calls'
-  // budgets, every other decision, every proposal, payment, refund, release
-  // and write-off, the interest and the costs. The terms from 2016 list the developing countries and economies
+  // USD 650,000 received by mid-2014 in total, the first call's programme,
+  // the Board's meeting of 30 March 2014 and its approval of the sixth
+  // programme, and the first Board (appointed September 2013, for two
+  // years at first) with its shared seats and its co-chairs until 16
+  // September 2014, recorded last, as a Secretariat entering its Board's
+  // composition would. Invented: the split of the 650,000 among
+  // Switzerland, Germany, Finland and the Republic of Korea and their
+  // currencies, Switzerland's earmarked pledge, every date not named above
+  // (the first call's decision is placed at the March 2014 meeting; the
+  // Board's term runs from 2013-09-01 to 2015-08-31), who holds which
+  // numbered seat, the calls' budgets, every other decision, every
+  // proposal, payment, refund, release and write-off, the interest and the
+  // costs. The terms from 2016 list the developing countries and economies
   // in transition that the sources name in the framework's work (they give
   // no official list), take no fee (the sources name none) and put
   // payments of 100,000 USD or more under dual control (invented); the
@@ -82,6 +87,16 @@ std::string_view demo_events_jsonl() {
 {"id":"terms-2016","type":"terms.set","data":{"effective_on":"2016-01-01","dual_control_usd":"100000","eligible_countries":"ALB ARG ARM AZE BEN BFA BGD BLR BRA CHL CIV COL CRI EGY ETH GEO GHA GIN HND IDN JOR KEN KHM LAO LBN LKA MDA MLI MNE MRT MUS NAM NER PAK PHL PRY RWA SEN SRB TGO TUN UGA UKR URY VNM ZMB"}}
 {"id":"cost-2016-evaluation","type":"cost.charged","data":{"cost":"x-2016-evaluation","kind":"direct_cost","amount_usd":"12500","charged_on":"2016-06-30","reason":"Mid-term evaluation of the first call's projects"}}
 {"id":"request-sle-PER-01-1","type":"disbursement.requested","data":{"disbursement":"d-sle-PER-01-1","proposal":"sle-PER-01","amount_usd":"60000","requested_on":"2016-06-15"}}
+{"id":"member-board-2013-CHL","type":"board.member.appointed","data":{"member":"board-2013-CHL","country":"CHL","region":"GRULAC","seat":"GRULAC-1","from":"2013-09-01","to":"2015-08-31"}}
+{"id":"member-board-2013-MEX","type":"board.member.appointed","data":{"member":"board-2013-MEX","country":"MEX","region":"GRULAC","seat":"GRULAC-2","from":"2013-09-01","to":"2015-08-31","co_chair_to":"2014-09-16"}}
+{"id":"member-board-2013-ROU","type":"board.member.appointed","data":{"member":"board-2013-ROU","country":"ROU","region":"EEG","seat":"EEG-1","from":"2013-09-01","to":"2015-08-31"}}
+{"id":"member-board-2013-RUS","type":"board.member.appointed","data":{"member":"board-2013-RUS","country":"RUS","region":"EEG","seat":"EEG-2","from":"2013-09-01","to":"2015-08-31"}}
+{"id":"member-board-2013-CHE","type":"board.member.appointed","data":{"member":"board-2013-CHE","country":"CHE","region":"WEOG","seat":"WEOG-1","from":"2013-09-01","to":"2015-08-31"}}
+{"id":"member-board-2013-FIN","type":"board.member.appointed","data":{"member":"board-2013-FIN","country":"FIN","region":"WEOG","seat":"WEOG-2","from":"2013-09-01","to":"2015-08-31","shared_with":"DEU"}}
+{"id":"member-board-2013-JPN","type":"board.member.appointed","data":{"member":"board-2013-JPN","country":"JPN","region":"APG","seat":"APG-1","from":"2013-09-01","to":"2015-08-31","shared_with":"KOR"}}
+{"id":"member-board-2013-IDN","type":"board.member.appointed","data":{"member":"board-2013-IDN","country":"IDN","region":"APG","seat":"APG-2","from":"2013-09-01","to":"2015-08-31","shared_with":"BGD","co_chair_to":"2014-09-16"}}
+{"id":"member-board-2013-ZAF","type":"board.member.appointed","data":{"member":"board-2013-ZAF","country":"ZAF","region":"AFR","seat":"AFR-1","from":"2013-09-01","to":"2015-08-31"}}
+{"id":"member-board-2013-TZA","type":"board.member.appointed","data":{"member":"board-2013-TZA","country":"TZA","region":"AFR","seat":"AFR-2","from":"2013-09-01","to":"2015-08-31"}}
 )JSONL";
 }
 

@@ -63,6 +63,9 @@ namespace fundledger {
   X(kUnknownCall, "unknown_call", 422, 1, "no such call")                                                     \
   X(kUnknownProposal, "unknown_proposal", 422, 1, "no such proposal")                                         \
   X(kUnknownDecision, "unknown_decision", 422, 1, "no such decision of the Board")                          \
+  X(kUnknownMember, "unknown_member", 422, 1, "no such member of the Board")                                \
+  X(kSeatTaken, "seat_taken", 422, 1, "the Board's seat is held by another member for part of the term")       \
+  X(kRegionFull, "region_full", 422, 1, "the regional group's two seats are held for part of the term")        \
   X(kExceedsOutstanding, "exceeds_outstanding", 422, 1, "more than the pledge's outstanding amount")          \
   X(kPledgeMismatch, "pledge_mismatch", 422, 1, "the pledge is another donor's, or in another currency")      \
   X(kCallNotOpen, "call_not_open", 422, 1, "the call is closed, or the day is outside its dates")             \

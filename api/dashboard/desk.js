@@ -26,6 +26,8 @@ const DESK_TYPES = {
     key: ['disbursement'] },
   'disbursement.cancelled': { label: 'Cancel a payment request', prefix: 'cancellation', key: ['disbursement'] },
   'decision.recorded': { label: 'Record a decision of the Board', prefix: 'decision', key: ['decision'] },
+  'board.member.appointed': { label: 'Record a member appointed to the Board', prefix: 'member', key: ['member'] },
+  'board.member.left': { label: 'Record a member leaving the Board', prefix: 'member-left', key: ['member'] },
   'entry.reversed': { label: 'Reverse an entry recorded by mistake', prefix: 'reversal', key: ['seq'] },
 };
 
@@ -35,12 +37,13 @@ const CREATES = {
   'contribution.received': 'contribution', 'call.opened': 'call', 'proposal.submitted': 'proposal',
   'disbursement.made': 'disbursement', 'refund.received': 'refund', 'income.received': 'income',
   'cost.charged': 'cost', 'disbursement.requested': 'disbursement', 'decision.recorded': 'decision',
+  'board.member.appointed': 'member',
 };
 
 // The order a form asks in: who and what first, then money, then dates.
 const FIELD_ORDER = [
-  'seq', 'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'income', 'cost',
-  'name', 'kind', 'meeting_on', 'summary',
+  'seq', 'member', 'donor', 'programme', 'call', 'proposal', 'pledge', 'contribution', 'disbursement', 'refund', 'income', 'cost',
+  'name', 'kind', 'meeting_on', 'summary', 'seat', 'from', 'to', 'shared_with', 'co_chair_to', 'left_on',
   'country', 'title', 'applicant', 'focal_point', 'region', 'regions', 'currency', 'amount', 'usd', 'requested_usd',
   'budget_usd', 'approved_usd', 'amount_usd', 'decision', 'pledged_on', 'due_on', 'received_on', 'opened_on',
   'closes_on', 'submitted_on', 'decided_on', 'requested_on', 'paid_on', 'written_off_on', 'released_on', 'closed_on',
@@ -57,7 +60,8 @@ function fieldsOf(type) {
 const FIELD_LABELS = {
   usd: 'Amount in USD', amount_usd: 'Amount (USD)', approved_usd: 'Amount approved (USD)',
   requested_usd: 'Amount requested (USD)', budget_usd: 'Budget (USD)', focal_point: 'Focal point',
-  closes_on: 'Closes on', opened_on: 'Opened on', seq: 'Entry to reverse',
+  closes_on: 'Closes on', opened_on: 'Opened on', seq: 'Entry to reverse', meeting_on: 'Meeting on',
+  from: 'Term from', to: 'Term to', shared_with: 'Seat shared with', co_chair_to: 'Co-chairs until', left_on: 'Left on',
 };
 function fieldLabel(name) {
   return FIELD_LABELS[name] || name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' ');
@@ -152,7 +156,7 @@ async function fieldInput(type, f) {
     return el('fieldset', { id: attrs.id, 'data-test': attrs['data-test'] }, el('legend', {}, 'Open to (none ticked: all five)'),
       ...ref.regions.map(r => el('label', { class: 'check' }, el('input', { type: 'checkbox', value: r.code, name: 'regions' }), ' ', r.name)));
   }
-  if (f.kind === 'id' && CREATES[type] !== f.name && ['donor', 'programme', 'pledge', 'call', 'proposal', 'decision'].includes(f.name)) {
+  if (f.kind === 'id' && CREATES[type] !== f.name && ['donor', 'programme', 'pledge', 'call', 'proposal', 'decision', 'member'].includes(f.name)) {
     const s = el('select', attrs);
     if (f.name === 'proposal') options(s, await proposalChoices(type));
     if (f.name === 'donor') options(s, (await donorList()).map(d => [d.donor, `${d.name} (${d.donor})`]));
@@ -164,6 +168,12 @@ async function fieldInput(type, f) {
       // A proposal goes to an open call, and only an open call closes.
       const calls = (await api('/v1/calls')).view.calls.filter(c => c.status === 'open');
       options(s, calls.map(c => [c.call, `${c.title} (${c.call})`]));
+    }
+    if (f.name === 'member') {
+      // A member leaves once: those who have not left yet.
+      const board = (await api('/v1/board')).view;
+      options(s, board.regions.flatMap(r => r.members.filter(m => !m.left_on)
+        .map(m => [m.member, `${m.member}: ${m.country}, seat ${m.seat}, from ${m.from}`])));
     }
     if (f.name === 'decision') {
       // The Board's latest meetings first.

@@ -133,6 +133,16 @@ TEST_CASE("every code the server answers with comes back with the status of the 
       {Code::kUnknownCall, [&] { return post(close("close-C9", "C9", "2014-09-30")); }},
       {Code::kUnknownProposal, [&] { return post(approval("approve-X", "X", "1.00")); }},
       {Code::kUnknownDecision, [&] { return post(call_c3([](json& d) { d["decision"] = "BD-1999-1"; })); }},
+      {Code::kUnknownMember, [&] { return post(departure("m-x", "2014-01-01")); }},
+      {Code::kSeatTaken, [&] {
+         return post("[" + appointment("m-a", "CHL", "GRULAC", "GRULAC-1", "2013-09-01", "") + "," +
+                     appointment("m-b", "MEX", "GRULAC", "GRULAC-1", "2014-09-01", "") + "]");
+       }},
+      {Code::kRegionFull, [&] {
+         return post("[" + appointment("m-a", "CHL", "GRULAC", "GRULAC-1", "2013-09-01", "") + "," +
+                     appointment("m-b", "MEX", "GRULAC", "GRULAC-2", "2013-09-01", "") + "," +
+                     appointment("m-c", "PER", "GRULAC", "GRULAC-3", "2013-09-01", "") + "]");
+       }},
       {Code::kExceedsOutstanding, [&] { return post(contribution("c-x", "JPN", "P1", "101", "JPY", "1.00")); }},
       {Code::kPledgeMismatch, [&] { return post(contribution("c-x", "USA", "P1", "1", "JPY", "1.00")); }},
       {Code::kCallNotOpen, [&] { return post(proposal("C", "C1", "1.00", "AFR", "2015-01-01")); }},

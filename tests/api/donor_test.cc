@@ -55,6 +55,7 @@ const std::map<std::string, std::vector<Ask>> kDonorAnswers = {
     {"GET /v1/regions", {{"/v1/regions", 200}}},
     {"GET /v1/decisions", {{"/v1/decisions", 403}}},
     {"GET /v1/decisions/{id}", {{"/v1/decisions/BD-2014-1", 403}}},
+    {"GET /v1/board", {{"/v1/board", 403}}},
     {"GET /v1/statements", {{"/v1/statements?period=2015", 200}}},
     {"GET /v1/audit/checkpoint", {{"/v1/audit/checkpoint", 200}}},
     {"GET /v1/audit/key", {{"/v1/audit/key", 200}}},

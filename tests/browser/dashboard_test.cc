@@ -163,7 +163,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     const json then = get("/v1/fund?as_of=20")["view"];
     CHECK(page.text("fund-received") == usd(then["received"]));
     CHECK(page.text("fund-received") != usd(fund["received"]));
-    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 67.");
+    CHECK(page.text("as-of-status") == "Showing the ledger as it stood after event 20 of 77.");
     save_screenshot(page.screenshot(), "as-of.png");
   }
 
@@ -189,7 +189,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
 
     page.evaluate("document.querySelector('[data-test=\"check-26\"]').click(); true");
     page.wait_for("document.querySelector('[data-test=\"proof-26\"]').textContent.startsWith('verified')");
-    CHECK(page.text("proof-26") == "verified: in the checkpoint of 67 events");
+    CHECK(page.text("proof-26") == "verified: in the checkpoint of 77 events");
     save_screenshot(page.screenshot(), "proposal.png");
 
     // Every inclusion proof now comes back with one hash of its path changed.
@@ -223,6 +223,23 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
   SECTION("the Board's decisions, each with what rests on it, and a proof one click away") {
     page.show("board", "board");
     CHECK(page.errors() == "");
+    // The Board last appointed, on its first day, by regional group.
+    CHECK(page.text("board-status") == "10 members on 2013-09-01; co-chairs IDN and MEX");
+    CHECK(page.text("board-GRULAC-seats") == "2 of 2");
+    CHECK(page.text("board-GRULAC-members") ==
+          "CHL — seat GRULAC-1, 2013-09-01 to 2015-08-31; MEX, co-chair — seat GRULAC-2, 2013-09-01 to 2015-08-31");
+    CHECK(page.text("board-APG-members") ==
+          "JPN (sharing with KOR) — seat APG-1, 2013-09-01 to 2015-08-31; IDN (sharing with BGD), co-chair — seat APG-2, "
+          "2013-09-01 to 2015-08-31");
+    const auto on = [&](const std::string& day, const std::string& status) {
+      page.evaluate("(() => { const d = document.getElementById('board-day'); d.value = '" + day +
+                    "'; d.dispatchEvent(new Event('change')); return true; })()");
+      page.wait_for("document.getElementById('board-status').textContent.includes('" + day + "')");
+      CHECK(page.text("board-status") == status);
+    };
+    on("2014-09-17", "10 members on 2014-09-17");
+    on("2015-09-01", "No member sits on the Board on 2015-09-01.");
+    on("2014-09-16", "10 members on 2014-09-16; co-chairs IDN and MEX");
     CHECK(page.evaluate("Array.from(document.querySelectorAll('#decision-table tbody tr'), r => r.dataset.test)") ==
           json({"decision-BD-2015-4", "decision-BD-2015-3", "decision-BD-2015-2", "decision-BD-2015-1",
                 "decision-BD-2014-2", "decision-BD-2014-1"}));
@@ -239,7 +256,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
           "spp-GHA-01 (Ghana Environmental Protection Agency, AFR) rejected on 2015-02-10: Outside the scope of the call");
     page.evaluate("document.querySelector('#decision-proof [data-test^=\"check-\"]').click(); true");
     page.wait_for("document.querySelector('#decision-proof [data-test^=\"proof-\"]').textContent.startsWith('verified')");
-    CHECK(page.text("proof-31") == "verified: in the checkpoint of 67 events");
+    CHECK(page.text("proof-31") == "verified: in the checkpoint of 77 events");
     save_screenshot(page.screenshot(), "board.png");
   }
 
@@ -247,7 +264,7 @@ TEST_CASE("the dashboard in Chromium shows the API's figures, a proposal's trail
     page.show("chain", "chain");
     CHECK(page.errors() == "");
     const json checkpoint = get("/v1/audit/checkpoint");
-    CHECK(page.text("chain-size") == "67 events");
+    CHECK(page.text("chain-size") == "77 events");
     CHECK(page.text("chain-root") == checkpoint["root_hash"]);
     CHECK(page.text("chain-time") == checkpoint["last_recorded_at"]);
     CHECK(page.text("chain-signature") == "verified in this browser (Ed25519, WebCrypto)");

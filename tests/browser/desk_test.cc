@@ -66,8 +66,8 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
   REQUIRE(member.exit_code == 0);
   const std::string manager = json::parse(officer.out)["token"];
   const std::string board = json::parse(member.out)["token"];
-  // The demo's 66 events and the two grants.
-  constexpr int kHead = 68;
+  // The demo's 76 events and the two grants.
+  constexpr int kHead = 78;
   {
     test::ServeProcess serve(dir, data);
     test::Client api(serve.port());
@@ -252,6 +252,14 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
                                         {"summary", "A call on procurement for 2016"}});
     record("record/decision.recorded", {{"decision", "BD-2016-1"}, {"kind", "approval"}, {"meeting_on", "2016-06-01"},
                                         {"summary", "Proposals of the 2016 call"}});
+    // The Board's next member for Chile's seat, and its leaving, chosen
+    // from the members who have not left.
+    record("record/board.member.appointed", {{"member", "board-2015-PER"}, {"country", "PER"}, {"region", "GRULAC"},
+                                             {"seat", "GRULAC-1"}, {"from", "2015-09-01"}, {"to", "2017-08-31"}});
+    open_form(page, "record/board.member.left");
+    CHECK(page.evaluate("Array.from(document.getElementById('desk-member').options, o => o.value).includes("
+                        "'board-2015-PER')") == true);
+    record("record/board.member.left", {{"member", "board-2015-PER"}, {"left_on", "2016-12-31"}});
     // A call rests on a decision chosen from the Board's, latest first.
     open_form(page, "record/call.opened");
     CHECK(page.evaluate("document.getElementById('desk-decision').options[0].textContent") ==
@@ -379,7 +387,7 @@ TEST_CASE("a manager records through the desk, the page's figures stay the API's
   }
   const test::Run verify = test::run_cli("verify --data " + data);
   CHECK(verify.exit_code == 0);
-  CHECK(json::parse(verify.out)["tree_size"] == kHead + 15);
+  CHECK(json::parse(verify.out)["tree_size"] == kHead + 17);
 }
 
 }  // namespace

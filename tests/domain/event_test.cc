@@ -69,6 +69,10 @@ TEST_CASE("each event type decodes, with its data in canonical form", "[event]")
        R"({"cancelled_on":"2015-04-02","disbursement":"d2","reason":"Bank details changed"})"},
       {R"({"id":"e22","type":"decision.recorded","data":{"decision":"B-2015-1","meeting_on":"2015-02-10","kind":"approval","summary":"Five grants of the first call"}})",
        R"({"decision":"B-2015-1","kind":"approval","meeting_on":"2015-02-10","summary":"Five grants of the first call"})"},
+      {R"({"id":"e23","type":"board.member.appointed","data":{"member":"m-fin","country":"FIN","region":"WEOG","seat":"WEOG-2","from":"2013-09-01","to":"2015-08-31","shared_with":"DEU"}})",
+       R"({"country":"FIN","from":"2013-09-01","member":"m-fin","region":"WEOG","seat":"WEOG-2","shared_with":"DEU","to":"2015-08-31"})"},
+      {R"({"id":"e24","type":"board.member.left","data":{"member":"m-fin","left_on":"2015-01-31","reason":"Germany takes the seat"}})",
+       R"({"left_on":"2015-01-31","member":"m-fin","reason":"Germany takes the seat"})"},
       {R"({"id":"e16","type":"entry.reversed","data":{"seq":"11","reversed_on":"2015-03-21","reason":"Paid twice","amount_usd":"90000"}})",
        R"({"amount_usd":"90000.00","reason":"Paid twice","reversed_on":"2015-03-21","seq":"11"})"},
       {R"({"id":"e14","type":"access.granted","data":{"token":"0123456789abcdef","role":"board","name":"bea","expires_on":"2027-03-01"}})",
@@ -116,6 +120,22 @@ TEST_CASE("an income or a cost names one of its kinds; terms a fee of 0 to 10000
         "(data.eligible_countries)");
   CHECK(message(R"({"id":"t","type":"terms.set","data":{"effective_on":"2015-01-01","eligible_countries":""}})") ==
         "invalid_value: must name at least one country (data.eligible_countries)");
+}
+
+TEST_CASE("a Board member's term ends after it begins, co-chairs within it, shares its seat with another country",
+          "[event][board]") {
+  const auto member = [](const std::string& more) {
+    return R"({"id":"a","type":"board.member.appointed","data":{"member":"m","country":"MEX","region":"GRULAC",)"
+           R"("seat":"GRULAC-2","from":"2013-09-01")" + more + "}}";
+  };
+  CHECK(refusal(member(R"(,"to":"2013-08-31")")) == "invalid_dates data.to");
+  CHECK(decoded(member(R"(,"to":"2013-09-01")")).type == EventType::kBoardMemberAppointed);
+  CHECK(refusal(member(R"(,"to":"2015-08-31","co_chair_to":"2015-09-01")")) == "invalid_dates data.co_chair_to");
+  CHECK(refusal(member(R"(,"co_chair_to":"2013-08-31")")) == "invalid_dates data.co_chair_to");
+  CHECK(decoded(member(R"(,"to":"2015-08-31","co_chair_to":"2015-08-31")")).type == EventType::kBoardMemberAppointed);
+  CHECK(decoded(member(R"(,"co_chair_to":"2013-09-01")")).type == EventType::kBoardMemberAppointed);
+  CHECK(refusal(member(R"(,"shared_with":"MEX")")) == "invalid_value data.shared_with");
+  CHECK(decoded(member(R"(,"shared_with":"USA")")).type == EventType::kBoardMemberAppointed);
 }
 
 TEST_CASE("an access event names a role and a token hash's first 16 hex digits, and no client may send one",

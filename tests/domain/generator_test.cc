@@ -51,6 +51,10 @@ TEST_CASE("generated events are canonical, valid, and pass the fund's rules one 
   CHECK(counts[EventType::kDisbursementRequested] >= 1);
   CHECK(counts[EventType::kDisbursementCancelled] >= 1);
   CHECK(counts[EventType::kDisbursementCancelled] <= counts[EventType::kDisbursementRequested]);
+  // A Board of ten as the fund starts, and a member leaving now and then.
+  CHECK(counts[EventType::kBoardMemberAppointed] >= 10);
+  CHECK(counts[EventType::kBoardMemberLeft] >= 1);
+  CHECK(counts[EventType::kBoardMemberLeft] <= 10);
   // A few corrections a thousand events, of every type that can be
   // reversed, each with the facts of the event it names.
   CHECK(counts[EventType::kEntryReversed] >= 2 * 5);

@@ -36,6 +36,7 @@ std::map<std::pair<std::string, std::string>, std::map<std::string, json>> figur
   add(ViewKind::kFund, "");
   add(ViewKind::kRegions, "");
   add(ViewKind::kProgrammes, "");
+  add(ViewKind::kBoard, "");
   for (const Donor* d : s.donors()) add(ViewKind::kDonor, d->id);
   for (const Call* c : s.calls()) add(ViewKind::kCall, c->id);
   for (const Decision* x : s.decisions()) add(ViewKind::kDecision, x->id);
@@ -108,7 +109,7 @@ TEST_CASE("a dry run answers as the append does, refusal for refusal and figure 
     Generator gen({.seed = seed});
     test::Dice dice(seed + 200);
     std::vector<std::string> proposals;
-    for (int i = 0; i < 250; ++i) {
+    for (int i = 0; i < 300; ++i) {
       const std::string original = gen.next();
       if (std::string p = proposal_of(original); !p.empty()) proposals.push_back(p);
       std::vector<std::string> tries;
@@ -153,7 +154,7 @@ TEST_CASE("a dry run answers as the append does, refusal for refusal and figure 
     }
   }
   // Both sides were exercised, with refusals of several kinds.
-  CHECK(previews > 6 * 250 * 9 / 10);
+  CHECK(previews > 6 * 300 * 9 / 10);
   for (const char* code : {"duplicate", "unknown_pledge", "unknown_proposal", "exceeds_outstanding"}) {
     INFO(code);
     CHECK(refusals[code] > 0);

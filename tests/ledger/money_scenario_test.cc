@@ -64,7 +64,8 @@ TEST_CASE("the Secretariat's 2015: fees, interest, costs and payments under dual
                       {{"donors", 2}, {"programmes", 1}, {"pledges", 0}, {"write_offs", 0}, {"contributions", 3},
                        {"calls", 1}, {"proposals", 2}, {"disbursements", 2}, {"refunds", 0}, {"releases", 0},
                        {"income", 1}, {"costs", 2}, {"payment_requests", 3}, {"cancellations", 1},
-                       {"decisions", 2}, {"reversals", 0}}}});
+                       {"decisions", 2}, {"board_appointments", 0}, {"board_departures", 0},
+                       {"reversals", 0}}}});
 
   Result<json> signed_2015 = statement_as_of(*f.store->reader(), *named_period("2015"), std::nullopt, std::nullopt);
   REQUIRE(signed_2015.is_ok());

@@ -139,7 +139,7 @@ json counts(int write_offs, int contributions, int disbursements, int refunds, i
           {"proposals", 7},     {"disbursements", disbursements}, {"refunds", refunds},
           {"releases", releases},  {"reversals", reversals}, {"income", 0},
           {"costs", 0},         {"payment_requests", 0}, {"cancellations", 0},
-          {"decisions", 3}};
+          {"decisions", 3},     {"board_appointments", 0}, {"board_departures", 0}};
 }
 
 json fund(const char* received, const char* approved, const char* disbursed, const char* cash,

@@ -213,7 +213,7 @@ TEST_CASE("snapshots of an earlier record layout are refused with a clear error 
     CHECK(view.status().code() == Code::kSnapshotsOutdated);
     CHECK(view.status().message() ==
           "the ledger's snapshots were written by an earlier fundledger (records of version 1, this one reads "
-          "version 5): run `fundledger rebuild`, which writes them again from the log");
+          "version 6): run `fundledger rebuild`, which writes them again from the log");
     const Result<ProjectionReport> report = verify_projection(**store);
     REQUIRE(report.status().to_string() == "ok");
     REQUIRE_FALSE(report->ok());

@@ -69,7 +69,8 @@ const std::map<std::string, std::string> kDateFields = {
     {"allocation.released", "released_on"},   {"entry.reversed", "reversed_on"},
     {"income.received", "received_on"},       {"cost.charged", "charged_on"},
     {"terms.set", "effective_on"},            {"disbursement.requested", "requested_on"},
-    {"disbursement.cancelled", "cancelled_on"}, {"decision.recorded", "meeting_on"}};
+    {"disbursement.cancelled", "cancelled_on"}, {"decision.recorded", "meeting_on"},
+    {"board.member.appointed", "from"},       {"board.member.left", "left_on"}};
 
 struct GeneratedFund {
   test::Ledger ledger;
