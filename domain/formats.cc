@@ -46,6 +46,11 @@ std::optional<std::size_t> region_index(std::string_view s) {
   return static_cast<std::size_t>(it - kRegions.begin());
 }
 
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
 bool is_actor(std::string_view s) {
   const std::size_t colon = s.find(':');
   if (colon == std::string_view::npos) return false;

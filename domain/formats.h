@@ -43,4 +43,8 @@ inline constexpr std::array<std::string_view, 4> kRoles = {"manager", "board", "
 // from [A-Za-z0-9._@-], starting with a letter or digit.
 bool is_actor(std::string_view s);
 
+// `noun` after "a" or "an", as a message names it: "a donor", "an
+// income", "an entry.reversed".
+std::string with_article(std::string_view noun);
+
 }  // namespace fundledger

@@ -171,19 +171,18 @@ struct IatiState {
   // costs (4, expenditure, counted in the organisation file's expenditure
   // of the year).
   void add_income_or_cost(const Event& e) {
-    const std::string kind = text(e, "kind");
+    // "(interest: ...)", or "(bank_charge)" where the reason is not given
+    // or, in the public's export, emptied.
     const std::string reason = text(e, "reason");
+    const std::string what = " (" + text(e, "kind") + (reason.empty() ? "" : ": " + reason) + "), " + source(e);
     if (e.type == EventType::kIncomeReceived) {
       started(text(e, "received_on"));
-      append_transaction(fund_transactions,
-                         {kIncomingFunds, e.seq, text(e, "received_on"), text(e, "amount_usd"), "USD",
-                          "Income " + text(e, "income") + " (" + kind + (reason.empty() ? "" : ": " + reason) +
-                              "), " + source(e),
-                          "", p.fund_name});
+      append_transaction(fund_transactions, {kIncomingFunds, e.seq, text(e, "received_on"), text(e, "amount_usd"),
+                                             "USD", "Income " + text(e, "income") + what, "", p.fund_name});
       return;
     }
     const Transaction t{kExpenditure, e.seq, text(e, "charged_on"), text(e, "amount_usd"), "USD",
-                        "Cost " + text(e, "cost") + " (" + kind + ": " + reason + "), " + source(e), p.fund_name, ""};
+                        "Cost " + text(e, "cost") + what, p.fund_name, ""};
     append_transaction(fund_transactions, t);
     spent(t, usd_minor(t.amount));
   }

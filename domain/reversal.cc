@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/formats.h"
 #include "domain/schema.h"
 #include "domain/state.h"
 #include "util/check.h"
@@ -19,12 +20,6 @@ namespace {
 
 Status mismatch(std::string message, std::string_view field) {
   return Status::error(Code::kReversalMismatch, std::move(message), "data." + std::string(field));
-}
-
-// "a donor.registered", "an entry.reversed".
-std::string with_article(std::string_view type) {
-  const bool vowel = !type.empty() && std::string_view("aeiou").find(type.front()) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(type);
 }
 
 // A reversal dated before the event it reverses would stand in a view as of

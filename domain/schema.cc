@@ -23,11 +23,6 @@ constexpr std::array<std::string_view, 3> kIncomeKinds = {"interest", "investmen
 constexpr std::array<std::string_view, 4> kCostKinds = {"admin_fee", "direct_cost", "bank_charge", "other"};
 constexpr std::array<std::string_view, 5> kDecisionKinds = {"call", "approval", "programme", "terms", "other"};
 
-template <std::size_t N>
-bool one_of(const std::array<std::string_view, N>& list, std::string_view s) {
-  return std::find(list.begin(), list.end(), s) != list.end();
-}
-
 using Node = JsonDoc::Node;
 using Kind_ = JsonDoc::Kind;
 
@@ -246,7 +241,9 @@ Status normalise(EventType type, const TypeSchema& schema, EventData& data) {
 
 }  // namespace
 
-bool is_donor_kind(std::string_view kind) { return one_of(kDonorKinds, kind); }
+bool is_donor_kind(std::string_view kind) {
+  return std::find(kDonorKinds.begin(), kDonorKinds.end(), kind) != kDonorKinds.end();
+}
 
 std::span<const std::string_view> donor_kinds() { return kDonorKinds; }
 std::span<const std::string_view> income_kinds() { return kIncomeKinds; }

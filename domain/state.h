@@ -92,9 +92,11 @@ class FundState {
   // The rules of SPEC section 2 for the next event, recorded by `actor`
   // (the manager who makes a payment under dual control is not the one who
   // requested it). Refusals carry the codes of SPEC section 2, and
-  // unknown_pledge, unknown_call, unknown_proposal, duplicate (an id
-  // already used for its kind), invalid_dates (a call closed before it
-  // opened), amount_overflow (a total the ledger cannot count).
+  // unknown_pledge, unknown_call, unknown_proposal, unknown_decision,
+  // unknown_member, duplicate (an id already used for its kind),
+  // invalid_dates (a call closed before it opened, an event dated before
+  // what it rests on), seat_taken and region_full (the Board's seats),
+  // amount_overflow (a total the ledger cannot count).
   Status check(EventType type, const DataView& data, std::string_view actor) const;
   // The effect of an event that check() accepted, as event `seq` by
   // `actor`.

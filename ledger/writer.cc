@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "domain/data_view.h"
+#include "domain/formats.h"
 #include "ledger/replay.h"
 #include "ledger/snapshots.h"
 #include "ledger/tree.h"
@@ -145,10 +146,8 @@ class Writer::Group {
           return Status::error(Code::kDuplicate, "payment \"" + std::string(id) + "\" was already requested",
                                "data.disbursement");
         }
-        const bool vowel = std::string_view("aeiou").find(what.front()) != std::string_view::npos;
         return Status::error(Code::kDuplicate,
-                             std::string(vowel ? "there is already an " : "there is already a ") +
-                                 std::string(what) + " \"" + std::string(id) + "\"",
+                             "there is already " + with_article(what) + " \"" + std::string(id) + "\"",
                              "data." + std::string(what));
       }
     }

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "domain/exports.h"
+#include "ledger/replay.h"
 #include "tests/event_lines.h"
 #include "tests/ledger/rules_fixture.h"
 
@@ -87,6 +89,27 @@ TEST_CASE("an income or a cost id is recorded once: duplicate", "[rules]") {
                   {{"cost", "x-1"}, {"kind", "other"}, {"amount_usd", "1.00"}, {"charged_on", "2015-05-01"},
                    {"reason", "Again"}}),
             "duplicate", "data.cost", "there is already a cost \"x-1\"");
+}
+
+TEST_CASE("IATI names each income and cost by its kind and reason, the public's by its kind alone", "[exports]") {
+  Fund f;
+  f.append(lines({donor("USA"), contribution("c-usa", "USA", "", "1000.00", "USD", "1000.00"),
+                  income("i-1", "interest", "12.50"), cost("x-bank", "bank_charge", "4.00")}));
+  const auto activities = [&](bool for_public) {
+    Exporter exporter(ExportFormat::kIati);
+    REQUIRE(for_each_event(*f.store->reader(), 4, [&](const Event& e) {
+              Event copy = e;
+              if (for_public) redact_for_public(copy);
+              exporter.add(copy);
+            }).to_string() == "ok");
+    return exporter.files()[0].content;
+  };
+  const std::string whole = activities(false);
+  CHECK(whole.find("Income i-1 (interest), event 3 (i-1)") != std::string::npos);
+  CHECK(whole.find("Cost x-bank (bank_charge: Charged by the fund") != std::string::npos);
+  const std::string open = activities(true);
+  CHECK(open.find("Cost x-bank (bank_charge), event 4 (x-bank)") != std::string::npos);
+  CHECK(open.find("Charged by the fund") == std::string::npos);
 }
 
 }  // namespace
