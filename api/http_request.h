@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "api/router.h"
-#include "api/server.h"
+#include "api/listener.h"
 
 namespace fundledger::api {
 

@@ -173,7 +173,18 @@ struct RouteMatch {
 };
 RouteMatch match_route(const Request& request);
 
-class Router {
+// What a server answers requests with: the ledger's routes (Router), or a
+// witness's one route (api/witness.h). Thread-safe.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // The route a request is for; whether it blocks decides the thread
+  // that answers it.
+  virtual RouteMatch match(const Request& request) const { return match_route(request); }
+  virtual Response handle(const Request& request, const RouteMatch& match) const = 0;
+};
+
+class Router final : public Handler {
  public:
   // Appends go through `writer`, the ledger's single writer. `store`,
   // `writer` and `metrics` outlive the router.
@@ -183,7 +194,7 @@ class Router {
          std::filesystem::path backups = {}, PublicViews public_views = {}, RateLimiter::Limits limits = {});
 
   // Thread-safe. `match` is match_route(request).
-  Response handle(const Request& request, const RouteMatch& match) const;
+  Response handle(const Request& request, const RouteMatch& match) const override;
   Response handle(const Request& request) const { return handle(request, match_route(request)); }
   // The tokens it answers to, which the server replaces when the file changes.
   LiveTokens& tokens() { return tokens_; }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "api/listener.h"
 #include "api/public_access.h"
 #include "api/tokens.h"
 #include "audit/note.h"
@@ -20,38 +21,9 @@
 
 namespace fundledger::api {
 
-// Every limit of the server, in one place (README, "Limits").
-struct Limits {
-  std::size_t header_bytes_max = 16 * 1024;
-  std::size_t body_bytes_max = 1 << 20;  // 413 above, from the header
-  std::chrono::seconds handshake_timeout{10};
-  // A request's header must have arrived this long after the connection
-  // opened or the last answer was sent (an idle keep-alive connection is
-  // closed then too); its body, this long after its header.
-  std::chrono::seconds header_timeout{30};
-  std::chrono::seconds body_timeout{10};
-  std::chrono::seconds write_timeout{30};
-  // A closing connection's TLS shutdown.
-  std::chrono::seconds close_timeout{5};
-  // Connections open at once, from one client address, and in their TLS
-  // handshake; past each, a connection doing nothing gives up its slot
-  // (api/connections.h).
-  int connections_max = 1024;
-  std::size_t per_address_max = 64;
-  std::size_t handshakes_max = 256;
-};
-
-struct ServerOptions {
-  std::string address = "127.0.0.1";
-  std::uint16_t port = 8443;  // 0: any free port (tests)
-  std::filesystem::path cert;
-  std::filesystem::path key;
-  unsigned threads = 0;  // 0: one per core
-  Limits limits;
+struct ServerOptions : ListenOptions {
   // A checkpoint is signed this often while the log grows, and on stop.
   std::chrono::seconds checkpoint_interval{60};
-  // How long stop() waits for requests in flight.
-  std::chrono::seconds drain_timeout{10};
   // Where POST /v1/backups writes (ledger/backup.h); empty: it is refused.
   std::filesystem::path backups;
   // The tokens file the tokens given came from: read again within a

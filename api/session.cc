@@ -43,7 +43,7 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
   Session(tcp::socket socket, const SessionShared& shared)
       : stream_(std::move(socket), shared.tls),
         buffer_(shared.limits.header_bytes_max + shared.limits.body_bytes_max + kPipelinedBytesMax),
-        router_(shared.router),
+        handler_(shared.handler),
         blocking_(shared.blocking),
         limits_(shared.limits),
         draining_(shared.draining),
@@ -154,18 +154,18 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
     const auto started = std::chrono::steady_clock::now();
     Request request = router_request(req);
     request.client = address_;
-    const RouteMatch match = match_route(request);
+    const RouteMatch match = handler_.match(request);
     if (match.blocks()) {
       // On the pool for work that blocks, so that the connections' threads
       // go on serving (and the appends of many connections meet in one
       // group commit).
       net::post(blocking_, [self = shared_from_this(), request, match, started] {
-        auto r = std::make_shared<Response>(self->router_.handle(request, match));
+        auto r = std::make_shared<Response>(self->handler_.handle(request, match));
         net::post(self->stream_.get_executor(), [self, r, started] { self->answered(*r, started); });
       });
       return;
     }
-    answered(router_.handle(request, match), started);
+    answered(handler_.handle(request, match), started);
   }
 
   // Counts and logs the answer to the request just read, and sends it.
@@ -266,7 +266,7 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
   // pipelined behind it (kPipelinedBytesMax).
   beast::flat_buffer buffer_;
   std::optional<HttpParser> parser_;
-  const Router& router_;
+  const Handler& handler_;
   net::thread_pool& blocking_;
   const Limits& limits_;
   const std::atomic<bool>& draining_;

@@ -13,14 +13,14 @@
 #include "api/connections.h"
 #include "api/metrics.h"
 #include "api/router.h"
-#include "api/server.h"
+#include "api/listener.h"
 
 namespace fundledger::api {
 
 // What every connection shares with the server, which outlives them.
 struct SessionShared {
   boost::asio::ssl::context& tls;
-  const Router& router;
+  const Handler& handler;
   const Limits& limits;
   const std::atomic<bool>& draining;
   Metrics& metrics;

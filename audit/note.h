@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/status.h"
 
@@ -29,8 +30,50 @@ using Ed25519Signature = std::array<std::uint8_t, 64>;
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
-// The key id of a key name and Ed25519 public key.
-std::uint32_t note_key_id(std::string_view name, const Ed25519PublicKey& key);
+// The key id of a key name and Ed25519 public key: the first four bytes
+// of SHA-256(name || 0x0A || type || public key), with the signature type
+// 0x01 of a note's signer unless another is given (a cosigner's is 0x04,
+// audit/cosignature.h).
+inline constexpr std::uint8_t kEd25519NoteType = 0x01;
+std::uint32_t note_key_id(std::string_view name, const Ed25519PublicKey& key, std::uint8_t type = kEd25519NoteType);
+
+// A verifier key "name+<key id hex>+base64(type || public key)" of a
+// 32-byte key, and its parts.
+struct VerifierKey {
+  std::string name;
+  std::uint32_t key_id = 0;
+  std::uint8_t type = 0;
+  Ed25519PublicKey public_key{};
+};
+std::string verifier_key_text(std::string_view name, std::uint8_t type, const Ed25519PublicKey& key);
+// nullopt when `text` is not a verifier key of a 32-byte key of `type`
+// whose key id matches.
+std::optional<VerifierKey> parse_verifier_key(std::string_view text, std::uint8_t type);
+
+// A note taken apart: its text (ending in a newline) and its signature
+// lines, each its key name, key id and the bytes after the key id.
+struct NoteSignatureLine {
+  std::string name;
+  std::uint32_t key_id = 0;
+  std::string signature;
+};
+struct SplitNote {
+  std::string body;
+  std::vector<NoteSignatureLine> signatures;
+};
+// Refusal: note_malformed (no blank line before the signatures, a text
+// that check_note_text refuses, a malformed signature line, more than
+// kNoteSignaturesMax of them).
+inline constexpr std::size_t kNoteSignaturesMax = 100;
+Result<SplitNote> split_note(std::string_view note);
+// "— name base64(key id || signature)\n".
+std::string note_signature_line(std::string_view name, std::uint32_t key_id, std::string_view signature);
+// Whether `signature` is the Ed25519 signature of `message` by `key`.
+bool ed25519_verifies(const Ed25519PublicKey& key, std::string_view message, const Ed25519Signature& signature);
+// The Ed25519 signature of `message` by the key of `seed`.
+Ed25519Signature ed25519_sign(const Ed25519Seed& seed, std::string_view message);
+// The public key of `seed`.
+Ed25519PublicKey ed25519_public_key(const Ed25519Seed& seed);
 
 // Whether `name` may name a key: non-empty, printable, no spaces and no '+'.
 bool valid_key_name(std::string_view name);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,9 +20,11 @@
 #include "api/public_access.h"
 #include "api/server.h"
 #include "api/tokens.h"
+#include "api/witness.h"
 #include "ledger/checkpoints.h"
 #include "ledger/writer.h"
 #include "tools/cli.h"
+#include "util/files.h"
 #include "tools/commands.h"
 #include "util/log.h"
 
@@ -68,18 +71,28 @@ void hand_back_freed_memory() {
   if (!ok) log::warn("jemalloc's decay could not be set; freed memory stays with the process");
 }
 
-// Serves until SIGINT or SIGTERM (SIGHUP reads the tokens again), then
-// stops gracefully; a second signal exits at once.
-int serve_until_stopped(api::Server& server, const sigset_t& signals) {
+// SIGINT, SIGTERM and SIGHUP, taken by the thread that waits for them
+// alone (sigwait), not by the server's threads, which inherit the mask.
+sigset_t blocked_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+// Serves until SIGINT or SIGTERM (SIGHUP calls `reload`), then stops
+// gracefully; a second signal exits at once.
+int serve_until_stopped(const std::function<void()>& stop, const std::function<void()>& reload,
+                        const sigset_t& signals) {
   int received = 0;
-  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
-    log::info("reading the tokens again", {{"signal", "SIGHUP"}});
-    server.reload_tokens();
-  }
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) reload();
   log::info("stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
   std::atomic<bool> stopped{false};
   std::thread stopper([&] {
-    server.stop();
+    stop();
     stopped = true;
   });
   const timespec tick{0, 100'000'000};
@@ -95,16 +108,30 @@ int serve_until_stopped(api::Server& server, const sigset_t& signals) {
   return kExitOk;
 }
 
-int run_serve(const ServeOptions& o) {
-  const auto colon = o.listen.rfind(':');
+// --listen's ADDRESS:PORT into `options`. Refusal: usage.
+Status parse_listen(const std::string& listen, api::ListenOptions& options) {
+  const auto colon = listen.rfind(':');
   unsigned port = 0;
   if (colon == std::string::npos || colon == 0 ||
-      std::sscanf(o.listen.c_str() + colon + 1, "%u", &port) != 1 || port > 65535 ||
-      std::to_string(port) != o.listen.substr(colon + 1)) {
-    return fail(Status::error(Code::kUsage, "--listen is ADDRESS:PORT, e.g. 127.0.0.1:8443", "listen"));
+      std::sscanf(listen.c_str() + colon + 1, "%u", &port) != 1 || port > 65535 ||
+      std::to_string(port) != listen.substr(colon + 1)) {
+    return Status::error(Code::kUsage, "--listen is ADDRESS:PORT, e.g. 127.0.0.1:8443", "listen");
   }
-  std::string address = o.listen.substr(0, colon);
+  std::string address = listen.substr(0, colon);
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  options.address = address;
+  options.port = static_cast<std::uint16_t>(port);
+  return Status::ok();
+}
+
+// The URL a server listening as `listen` answers at, on the port it got.
+std::string served_url(const std::string& listen, std::uint16_t port) {
+  return "https://" + listen.substr(0, listen.rfind(':')) + ":" + std::to_string(port) + "/";
+}
+
+int run_serve(const ServeOptions& o) {
+  api::ServerOptions options;
+  if (const Status listen = parse_listen(o.listen, options); !listen) return fail(listen);
 
   raise_file_limit();
   hand_back_freed_memory();
@@ -119,18 +146,7 @@ int run_serve(const ServeOptions& o) {
                                                  : api::read_public_views(o.data);
   if (!open) return fail(open.status());
 
-  // SIGINT and SIGTERM are taken by this thread alone (sigwait below), not
-  // by the server's threads, which inherit the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  api::ServerOptions options;
-  options.address = address;
-  options.port = static_cast<std::uint16_t>(port);
+  const sigset_t signals = blocked_signals();
   options.cert = o.cert.empty() ? std::filesystem::path(o.data) / api::kCertificateFile : std::filesystem::path(o.cert);
   options.key = o.key.empty() ? std::filesystem::path(o.data) / api::kCertificateKeyFile : std::filesystem::path(o.key);
   options.threads = o.threads;
@@ -149,13 +165,66 @@ int run_serve(const ServeOptions& o) {
       api::Server::start(*store, writer, std::move(*tokens), std::move(*signer), options);
   if (!server) return fail(server.status());
   nlohmann::ordered_json out;
-  out["url"] = "https://" + o.listen.substr(0, colon) + ":" + std::to_string((*server)->port()) + "/";
+  out["url"] = served_url(o.listen, (*server)->port());
   out["tree_size"] = store->head().size;
   out["tokens"] = token_count;
   out["public"] = open->names;
   print_json(out);
   std::cout.flush();  // the URL, at once: whoever started the server waits for it
-  return serve_until_stopped(**server, signals);
+  api::Server& served = **server;
+  return serve_until_stopped([&] { served.stop(); },
+                             [&] {
+                               log::info("reading the tokens again", {{"signal", "SIGHUP"}});
+                               served.reload_tokens();
+                             },
+                             signals);
+}
+
+struct WitnessOptions {
+  std::string dir;
+  std::string name;
+  std::string listen = "127.0.0.1:7380";
+};
+
+int run_witness_init(const WitnessOptions& o) {
+  Result<std::string> vkey = api::create_witness(o.dir, o.name);
+  if (!vkey) return fail(vkey.status());
+  nlohmann::ordered_json out;
+  out["witness"] = o.dir;
+  out["verifier_key"] = *vkey;
+  out["logs_file"] = (std::filesystem::path(o.dir) / api::kWitnessLogsFile).string();
+  print_json(out);
+  return kExitOk;
+}
+
+int run_witness_serve(const WitnessOptions& o) {
+  api::ListenOptions options;
+  if (const Status listen = parse_listen(o.listen, options); !listen) return fail(listen);
+  const std::filesystem::path dir(o.dir);
+  options.cert = dir / api::kCertificateFile;
+  options.key = dir / api::kCertificateKeyFile;
+  Result<Cosigner> cosigner = api::read_witness_key(dir);
+  if (!cosigner) return fail(cosigner.status());
+  Result<std::string> logs_text = read_text_file(dir / api::kWitnessLogsFile);
+  if (!logs_text) return fail(logs_text.status());
+  Result<std::vector<WitnessedLog>> logs = parse_witnessed_logs(*logs_text);
+  if (!logs) return fail(logs.status());
+  Result<std::unique_ptr<WitnessState>> state = WitnessState::open(dir / api::kWitnessStateDir);
+  if (!state) return fail(state.status());
+  const sigset_t signals = blocked_signals();
+  const std::string vkey = cosigner->verifier_key();
+  const std::size_t log_count = logs->size();
+  Result<std::unique_ptr<api::WitnessServer>> server =
+      api::WitnessServer::start(std::move(*logs), std::move(*cosigner), **state, options);
+  if (!server) return fail(server.status());
+  nlohmann::ordered_json out;
+  out["url"] = served_url(o.listen, (*server)->port());
+  out["verifier_key"] = vkey;
+  out["logs"] = log_count;
+  print_json(out);
+  std::cout.flush();
+  api::WitnessServer& served = **server;
+  return serve_until_stopped([&] { served.stop(); }, [] {}, signals);
 }
 
 }  // namespace
@@ -177,6 +246,18 @@ void add_serve_commands(CLI::App& app, Action& action) {
                     "Requests a second one client address may make without a token, thrice that at once (default 20)");
   serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
 
+  auto w = std::make_shared<WitnessOptions>();
+  CLI::App* witness = app.add_subcommand("witness", "A witness that cosigns logs' checkpoints (c2sp.org/tlog-witness)");
+  witness->require_subcommand(1);
+  CLI::App* init = witness->add_subcommand("init", "Make a witness's directory: its key, logs file and certificate");
+  init->add_option("--dir", w->dir, "The witness's directory, new or empty")->required();
+  init->add_option("--name", w->name, "The witness's name, as its cosignatures carry it (e.g. witness.example.org)")
+      ->required();
+  init->callback([w, &action] { action = [w] { return run_witness_init(*w); }; });
+  CLI::App* run = witness->add_subcommand("serve", "Answer POST /add-checkpoint over HTTPS until SIGINT or SIGTERM");
+  run->add_option("--dir", w->dir, "The witness's directory")->required();
+  run->add_option("--listen", w->listen, "ADDRESS:PORT to listen on (default 127.0.0.1:7380; port 0: any free one)");
+  run->callback([w, &action] { action = [w] { return run_witness_serve(*w); }; });
 }
 
 }  // namespace fundledger::cli

@@ -63,8 +63,7 @@ int main(int argc, char** argv) {
   }
   // A server logs what it does (its access log); a command only what goes
   // wrong.
-  log::set_level(verbose                    ? log::Level::kDebug
-                 : app.got_subcommand("serve") ? log::Level::kInfo
-                                               : log::Level::kWarn);
+  const bool serves = app.got_subcommand("serve") || app.get_subcommand("witness")->got_subcommand("serve");
+  log::set_level(verbose ? log::Level::kDebug : serves ? log::Level::kInfo : log::Level::kWarn);
   return action ? action() : cli::kExitUsage;
 }

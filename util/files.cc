@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 namespace fundledger {
 namespace {
@@ -52,6 +54,14 @@ Status write_new_file(const std::filesystem::path& path, std::string_view bytes,
 
 Status replace_file(const std::filesystem::path& path, std::string_view bytes, mode_t mode) {
   return write_durably(path, bytes, mode, true);
+}
+
+Result<std::string> read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return Status::error(Code::kStorageError, "cannot read " + path.string() + ": " + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::error(Code::kStorageError, "cannot read " + path.string());
+  return text;
 }
 
 Status sync_directory(const std::filesystem::path& dir) {

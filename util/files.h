@@ -24,6 +24,10 @@ Status write_new_file(const std::filesystem::path& path, std::string_view bytes,
 // new one.
 Status replace_file(const std::filesystem::path& path, std::string_view bytes, mode_t mode);
 
+// The whole of a small file (a list, a key). Refusal: storage_error
+// ("cannot read PATH: REASON").
+Result<std::string> read_text_file(const std::filesystem::path& path);
+
 // Syncs a directory, so that the names just made or renamed in it last
 // through a crash. Refusal: storage_error.
 Status sync_directory(const std::filesystem::path& dir);
