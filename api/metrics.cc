@@ -32,6 +32,11 @@ void Metrics::request(const std::string& route, int status, double seconds) {
   ++latency_count_;
 }
 
+void Metrics::witness_cosigned(const std::string& name, std::uint64_t tree_size) {
+  std::lock_guard lock(mu_);
+  witnesses_[name] = tree_size;
+}
+
 std::string Metrics::render(std::uint64_t tree_size, std::uint64_t groups, std::uint64_t events_appended,
                             std::size_t largest_group) const {
   std::string out;
@@ -61,6 +66,17 @@ std::string Metrics::render(std::uint64_t tree_size, std::uint64_t groups, std::
   scalar(out, "fundledger_open_connections", "gauge", "Connections open now.", open_.load());
   scalar(out, "fundledger_requests_in_flight", "gauge",
          "Requests whose header has arrived and whose answer is not yet sent.", in_flight_.load());
+  if (witnesses_.empty()) return out;
+  out += "# HELP fundledger_witness_cosigned_size The latest tree size each witness cosigned.\n";
+  out += "# TYPE fundledger_witness_cosigned_size gauge\n";
+  for (const auto& [name, size] : witnesses_) {
+    out += "fundledger_witness_cosigned_size{witness=\"" + name + "\"} " + std::to_string(size) + "\n";
+  }
+  out += "# HELP fundledger_witness_lag Events in the log that each witness has not cosigned yet.\n";
+  out += "# TYPE fundledger_witness_lag gauge\n";
+  for (const auto& [name, size] : witnesses_) {
+    out += "fundledger_witness_lag{witness=\"" + name + "\"} " + std::to_string(tree_size > size ? tree_size - size : 0) + "\n";
+  }
   return out;
 }
 

@@ -30,6 +30,9 @@ class Metrics {
   // Connections open now (the server's limit reads it too).
   std::int64_t open_connections() const { return open_.load(); }
 
+  // The latest tree size witness `name` cosigned (api/witness_push.h).
+  void witness_cosigned(const std::string& name, std::uint64_t tree_size);
+
   // The text of /metrics, with the writer's and the log's figures given.
   std::string render(std::uint64_t tree_size, std::uint64_t groups, std::uint64_t events_appended,
                      std::size_t largest_group) const;
@@ -40,6 +43,7 @@ class Metrics {
   std::array<std::uint64_t, kBuckets.size() + 1> latency_{};      // guarded by mu_
   double latency_sum_ = 0;                                         // guarded by mu_
   std::uint64_t latency_count_ = 0;                                // guarded by mu_
+  std::map<std::string, std::uint64_t> witnesses_;                 // guarded by mu_
   std::atomic<std::int64_t> open_{0};
   std::atomic<std::int64_t> in_flight_{0};
 };

@@ -83,6 +83,7 @@ struct Server::Impl {
       }
       signed_size = head.size;
       log::info("checkpoint signed", {{"tree_size", head.size}});
+      if (pusher) pusher->wake();
     });
     if (!status) log::error("checkpoint not signed", {{"code", code_name(status.code())}, {"message", status.message()}});
   }
@@ -172,6 +173,7 @@ struct Server::Impl {
   NoteSigner signer;
   Router router;
   std::unique_ptr<Listener> listener;
+  std::unique_ptr<WitnessPusher> pusher;  // when there are witnesses
   std::optional<net::steady_timer> checkpoint_timer;
   std::optional<net::steady_timer> disk_timer;
   std::optional<net::steady_timer> tokens_timer;
@@ -191,6 +193,9 @@ Result<std::unique_ptr<Server>> Server::start(Store& store, Writer& writer, Toke
   Result<std::unique_ptr<Listener>> listener = Listener::open(options, impl->router, impl->metrics);
   if (!listener) return listener.status();
   impl->listener = std::move(*listener);
+  if (!options.witnesses.empty()) {
+    impl->pusher = std::make_unique<WitnessPusher>(store, writer, options.witnesses, impl->metrics, options.witness_backoff);
+  }
   impl->start_timers();
   if (!options.tokens_file.empty()) {
     impl->router.tokens().merge_used(read_used(options.tokens_file.parent_path() / kTokensUsedFile));
@@ -219,6 +224,7 @@ void Server::stop() {
     impl.tokens_timer->cancel();
   });
   impl.listener->stop();
+  if (impl.pusher) impl.pusher->stop();
   // A last checkpoint of everything appended, and the tokens' last uses.
   impl.sign_if_grown();
   if (!impl.options.tokens_file.empty() && !impl.tokens_busy.exchange(true)) impl.write_used();

@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/listener.h"
 #include "api/public_access.h"
 #include "api/tokens.h"
+#include "api/witness_push.h"
 #include "audit/note.h"
 #include "ledger/store.h"
 #include "ledger/writer.h"
@@ -36,6 +38,10 @@ struct ServerOptions : ListenOptions {
   // may ask for them (api/public_access.h). None by default.
   PublicViews public_views;
   RateLimiter::Limits public_limits;
+  // The witnesses each new checkpoint is sent to (api/witness_push.h),
+  // and how soon one that failed is tried again.
+  std::vector<WitnessEndpoint> witnesses;
+  WitnessPusher::Backoff witness_backoff;
 };
 
 class Server {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "audit/policy.h"
 #include "audit/proof.h"
 
 namespace fundledger {
@@ -35,25 +36,15 @@ std::string hash_base64(const Hash& h) {
 
 Result<std::vector<WitnessedLog>> parse_witnessed_logs(std::string_view text) {
   std::vector<WitnessedLog> logs;
-  std::size_t number = 0;
-  for (std::size_t at = 0; at < text.size();) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(at, end - at);
-    at = end + 1;
-    ++number;
-    if (line.empty() || line[0] == '#') continue;
-    const auto bad = [&](const std::string& what) {
-      return Status::error(Code::kUsage, "line " + std::to_string(number) + " of the logs file: " + what);
-    };
-    if (!line.starts_with("log ")) return bad("a line is \"log <verifier key>\"");
-    const std::string_view key_text = line.substr(4, line.find(' ', 4) - 4);
-    std::optional<NoteVerifier> key = NoteVerifier::parse(key_text);
-    if (!key) return bad("\"" + std::string(key_text) + "\" is not an Ed25519 verifier key");
+  FL_RETURN_IF_ERROR(for_each_policy_line(text, Code::kUsage, "the logs file", [&](const auto& f) -> std::optional<std::string> {
+    if (f[0] != "log" || f.size() < 2 || f.size() > 3) return "a line is \"log <verifier key> [<URL>]\"";
+    std::optional<NoteVerifier> key = NoteVerifier::parse(f[1]);
+    if (!key) return "\"" + std::string(f[1]) + "\" is not an Ed25519 verifier key";
     auto same = std::find_if(logs.begin(), logs.end(), [&](const WitnessedLog& l) { return l.origin == key->name(); });
     if (same == logs.end()) same = logs.insert(logs.end(), WitnessedLog{key->name(), {}});
     same->keys.push_back(std::move(*key));
-  }
+    return std::nullopt;
+  }));
   return logs;
 }
 

@@ -64,6 +64,29 @@ Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer) {
   return note;
 }
 
+Status add_cosignatures(Store& store, std::uint64_t tree_size, std::string_view lines) {
+  Result<std::optional<std::string>> kept = store.reader()->get(Family::kMeta, checkpoint_key(tree_size));
+  if (!kept) return kept.status();
+  if (!kept->has_value()) {
+    return Status::error(Code::kNotFound, "no checkpoint is kept at tree size " + std::to_string(tree_size));
+  }
+  std::string note = **kept;
+  bool added = false;
+  for (std::size_t at = 0; at < lines.size();) {
+    std::size_t end = lines.find('\n', at);
+    if (end == std::string_view::npos) end = lines.size() - 1;
+    const std::string_view line = lines.substr(at, end + 1 - at);
+    at = end + 1;
+    if (note.find(line) != std::string::npos) continue;
+    note += line;
+    added = true;
+  }
+  if (!added) return Status::ok();
+  StoreBatch batch(store);
+  batch.put(Family::kMeta, checkpoint_key(tree_size), note);
+  return store.write(batch, store.head());
+}
+
 Result<KeptCheckpoints> verify_kept_checkpoints(const StoreReader& reader, const NoteVerifier& verifier) {
   KeptCheckpoints kept;
   std::optional<Failure>& bad = kept.failure;

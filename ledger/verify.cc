@@ -12,6 +12,7 @@
 #include "ledger/snapshots.h"
 #include "ledger/tree.h"
 #include "util/check.h"
+#include "util/files.h"
 #include "util/keyed_hash.h"
 
 namespace fundledger {
@@ -258,6 +259,33 @@ Result<std::optional<Failure>> check_earlier(const StoreReader& reader, const st
   return f;
 }
 
+// Under a policy: the latest checkpoint kept, and the earlier one when it
+// is a note, must meet the quorum; the latest's cosigners are reported.
+Result<std::optional<Failure>> check_policy(const StoreReader& reader, const VerifyOptions& options,
+                                            LedgerReport& report) {
+  const Policy& policy = *options.policy;
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(reader);
+  if (!latest) return latest.status();
+  if (!latest->has_value()) {
+    return std::optional<Failure>(Failure(0, Code::kQuorum, "the ledger kept no checkpoint for the witnesses to cosign"));
+  }
+  QuorumReport quorum;
+  const Result<Checkpoint> cosigned = read_policy_checkpoint((*latest)->second, policy, quorum);
+  report.quorum = quorum;
+  if (!cosigned) return std::optional<Failure>(Failure(0, cosigned.status().code(), cosigned.status().message()));
+  if (!options.earlier.empty() && std::filesystem::is_regular_file(options.earlier)) {
+    Result<std::string> note = read_text_file(options.earlier);
+    if (!note) return note.status();
+    QuorumReport earlier;
+    const Result<Checkpoint> then = read_policy_checkpoint(*note, policy, earlier);
+    if (!then) {
+      return std::optional<Failure>(
+          Failure(0, then.status().code(), "the earlier checkpoint: " + then.status().message()));
+    }
+  }
+  return std::optional<Failure>();
+}
+
 Status no_verifier(const char* why) {
   return Status::error(Code::kNoSigningKey, std::string("no verifier key: ") + why +
                                                 "; give the one the fund published with --key FILE");
@@ -305,6 +333,11 @@ Result<LedgerReport> verify_ledger(const Store& store, const VerifyOptions& opti
     Result<std::optional<Failure>> extended = check_earlier(*reader, options.earlier, *options.verifier, report.extends);
     if (!extended) return extended.status();
     if ((report.failure = *extended)) return report;
+  }
+  if (options.policy) {
+    Result<std::optional<Failure>> quorum = check_policy(*reader, options, report);
+    if (!quorum) return quorum.status();
+    if ((report.failure = *quorum)) return report;
   }
 
   // The log is what was appended; now the projection must be what the log

@@ -11,6 +11,7 @@
 
 #include "audit/bundle.h"
 #include "audit/note.h"
+#include "audit/policy.h"
 #include "domain/statement.h"
 #include "ledger/store.h"
 #include "ledger/verify_log.h"
@@ -27,6 +28,9 @@ struct VerifyOptions {
   // An earlier checkpoint (a file holding the signed note) or bundle (its
   // directory) that the log must extend; empty for none.
   std::filesystem::path earlier;
+  // A policy (audit/policy.h): the latest checkpoint kept, and an earlier
+  // one given as a note, must carry cosignatures that meet its quorum.
+  std::optional<Policy> policy;
   // Progress of the pass over the log and of the replay, from the calling
   // thread.
   std::function<void(std::uint64_t done, std::uint64_t total)> on_log_progress;
@@ -51,6 +55,7 @@ struct LedgerReport {
   Hash chain = kZeroHash;  // the head's chain hash, recomputed
   std::uint64_t checkpoints_kept = 0;
   std::optional<Checkpoint> extends;  // the earlier checkpoint, when it was given and the log extends it
+  std::optional<QuorumReport> quorum;  // the latest checkpoint's cosigners, under a policy
   std::optional<Failure> failure;     // the first check that failed
   std::optional<LogStatement> statement;
   bool ok() const { return !failure.has_value(); }
@@ -59,7 +64,9 @@ struct LedgerReport {
 // Verifies the ledger `store` holds (open read-only, without the head
 // check, so that a damaged head is reported, not refused). Failures are the
 // checks of verify_log, RecomputedTree::compare_stored,
-// verify_kept_checkpoints, check_extends and verify_projection. Refusals:
+// verify_kept_checkpoints, check_extends, the policy's quorum (quorum, or
+// policy when the policy names no log of the ledger's origin) and
+// verify_projection. Refusals:
 // no_signing_key (checkpoints were kept, or an earlier one is given, but
 // there is no verifier), storage_error, store_corrupt.
 Result<LedgerReport> verify_ledger(const Store& store, const VerifyOptions& options);

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -24,10 +25,15 @@ namespace fundledger::test {
 class ServeProcess {
  public:
   explicit ServeProcess(const TempDir& dir, const std::string& data)
-      : out_(dir.str() + "/out"), err_(dir.str() + "/err"), pid_file_(dir.str() + "/pid"), rc_(dir.str() + "/rc") {
+      : ServeProcess(dir.str(), "serve --data " + data) {}
+  // Any serving command (`witness serve --dir D`), its files named from
+  // `files` (a path prefix), on a free port.
+  ServeProcess(const std::string& files, const std::string& command)
+      : out_(files + "/out"), err_(files + "/err"), pid_file_(files + "/pid"), rc_(files + "/rc") {
+    for (const std::string& f : {out_, err_, pid_file_, rc_}) std::remove(f.c_str());
     // The server, its pid and, once it exits, its status.
-    const std::string script = std::string(FUNDLEDGER_BIN) + " serve --data " + data + " --listen 127.0.0.1:0 >" +
-                               out_ + " 2>" + err_ + " & echo $! >" + pid_file_ + "; wait $!; echo $? >" + rc_;
+    const std::string script = std::string(FUNDLEDGER_BIN) + " " + command + " --listen 127.0.0.1:0 >" + out_ +
+                               " 2>" + err_ + " & echo $! >" + pid_file_ + "; wait $!; echo $? >" + rc_;
     REQUIRE(std::system(("sh -c '" + script + "' &").c_str()) == 0);
     const std::string listening = first_line(out_, 100);
     REQUIRE_FALSE(listening.empty());

@@ -40,7 +40,20 @@ struct ServeOptions {
   std::string backups;
   std::optional<std::string> public_views;  // --public; nullopt: the ledger's `public` file, if any
   double public_rate = api::RateLimiter::Limits{}.per_second;  // requests/s per address; thrice that at once
+  unsigned checkpoint_interval = 60;  // seconds
+  std::string witnesses;  // --witnesses; empty: the ledger's `witnesses` file, if any
 };
+
+// The witnesses each checkpoint is sent to: --witnesses, else the
+// ledger's `witnesses` file when there is one, else none.
+Result<std::vector<api::WitnessEndpoint>> read_witnesses(const ServeOptions& o) {
+  const std::filesystem::path path =
+      o.witnesses.empty() ? std::filesystem::path(o.data) / api::kWitnessesFile : std::filesystem::path(o.witnesses);
+  if (o.witnesses.empty() && !std::filesystem::exists(path)) return std::vector<api::WitnessEndpoint>{};
+  Result<std::string> text = read_text_file(path);
+  if (!text) return text.status();
+  return api::parse_witness_endpoints(*text);
+}
 
 // As many open files as the system lets this process have: every
 // connection is one, and so is every table file of the store.
@@ -145,6 +158,8 @@ int run_serve(const ServeOptions& o) {
   Result<api::PublicViews> open = o.public_views ? api::parse_public_views(*o.public_views)
                                                  : api::read_public_views(o.data);
   if (!open) return fail(open.status());
+  Result<std::vector<api::WitnessEndpoint>> witnesses = read_witnesses(o);
+  if (!witnesses) return fail(witnesses.status());
 
   const sigset_t signals = blocked_signals();
   options.cert = o.cert.empty() ? std::filesystem::path(o.data) / api::kCertificateFile : std::filesystem::path(o.cert);
@@ -156,6 +171,12 @@ int run_serve(const ServeOptions& o) {
   if (!(o.public_rate > 0)) return fail(Status::error(Code::kUsage, "--public-rate is above 0", "public_rate"));
   options.public_limits.per_second = o.public_rate;
   options.public_limits.burst = 3 * o.public_rate;
+  options.witnesses = std::move(*witnesses);
+  if (o.checkpoint_interval == 0) {
+    return fail(Status::error(Code::kUsage, "--checkpoint-interval is a number of seconds above 0", "checkpoint_interval"));
+  }
+  options.checkpoint_interval = std::chrono::seconds(o.checkpoint_interval);
+  const std::size_t witness_count = options.witnesses.size();
   const std::size_t token_count = tokens->size();
   // A checkpoint of the log as it stands, before the writer starts (the
   // server signs the next ones).
@@ -169,6 +190,7 @@ int run_serve(const ServeOptions& o) {
   out["tree_size"] = store->head().size;
   out["tokens"] = token_count;
   out["public"] = open->names;
+  out["witnesses"] = witness_count;
   print_json(out);
   std::cout.flush();  // the URL, at once: whoever started the server waits for it
   api::Server& served = **server;
@@ -244,6 +266,11 @@ void add_serve_commands(CLI::App& app, Action& action) {
                     "exports (default: those of the ledger's `public` file, else none)");
   serve->add_option("--public-rate", s->public_rate,
                     "Requests a second one client address may make without a token, thrice that at once (default 20)");
+  serve->add_option("--checkpoint-interval", s->checkpoint_interval,
+                    "Seconds between checkpoints while the log grows (default 60); each goes to the witnesses");
+  serve->add_option("--witnesses", s->witnesses,
+                    "The witnesses each checkpoint is sent to, lines \"witness NAME VERIFIER_KEY URL\" "
+                    "(default: the ledger's `witnesses` file, if any)");
   serve->callback([s, &action] { action = [s] { return run_serve(*s); }; });
 
   auto w = std::make_shared<WitnessOptions>();

@@ -4,6 +4,7 @@
 // a bundle) kept elsewhere; and check that the statement of sources and
 // uses of the whole log ties, printing its figures. The work is verify_ledger (ledger/verify.h).
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "ledger/verify.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "util/files.h"
 
 namespace fundledger::cli {
 namespace {
@@ -21,7 +23,30 @@ struct VerifyCommand {
   std::string data;
   std::string key_file;    // the verifier key trusted; default the ledger's
   std::string checkpoint;  // an earlier note or bundle the log must extend
+  std::string policy;      // a policy of c2sp.org/tlog-policy the checkpoints must meet
 };
+
+// The cosigners of the latest checkpoint, as verify prints them.
+nlohmann::ordered_json quorum_json(const QuorumReport& q, const std::string& quorum) {
+  nlohmann::ordered_json out;
+  out["quorum"] = quorum;
+  out["met"] = q.met;
+  out["signed"] = nlohmann::ordered_json::array();
+  for (const QuorumReport::Signed& s : q.signed_by) out["signed"].push_back({{"witness", s.name}, {"time", s.time}});
+  out["not_signed"] = q.missing;
+  out["bad_signature"] = q.bad;
+  return out;
+}
+
+// The auditor's policy names the log's key: the ledger's own file is not
+// what is trusted then. Refusal: policy, when it names no log of `origin`.
+Status take_policy_key(const std::string& origin, VerifyOptions& options) {
+  const auto& logs = options.policy->logs;
+  const auto log = std::find_if(logs.begin(), logs.end(), [&](const NoteVerifier& k) { return k.name() == origin; });
+  if (log == logs.end()) return Status::error(Code::kPolicy, "the policy names no log of origin " + origin, "policy");
+  options.verifier = *log;
+  return Status::ok();
+}
 
 int run_verify(const VerifyCommand& o) {
   // The key first: a mistake in how verify was called is reported before
@@ -35,11 +60,20 @@ int run_verify(const VerifyCommand& o) {
     return fail(Status::error(Code::kUsage, "no verifier key in " + o.key_file, "key"));
   }
   options.earlier = o.checkpoint;
+  if (!o.policy.empty()) {
+    Result<std::string> text = read_text_file(o.policy);
+    Result<Policy> policy = text ? parse_policy(*text) : Result<Policy>(text.status());
+    if (!policy) return fail(policy.status());
+    options.policy = std::move(*policy);
+  }
   int exit_code = kExitOk;
   // Read-only, and without the open-time head check: a damaged head is
   // exactly what verify is there to describe.
   const auto store = open_store(o.data, OpenOptions{.read_only = true, .check_head = false}, exit_code);
   if (!store) return exit_code;
+  if (options.policy && o.key_file.empty()) {
+    if (const Status key = take_policy_key(store->origin(), options); !key) return fail(key);
+  }
   Progress log_progress("verify");
   Progress replay_progress("verify: replay");
   options.on_log_progress = [&](std::uint64_t done, std::uint64_t total) { log_progress.update(done, total); };
@@ -54,6 +88,7 @@ int run_verify(const VerifyCommand& o) {
   if (!report->ok()) {
     nlohmann::ordered_json out = failure_json(*report->failure);
     out["tree_size"] = report->size;
+    if (report->quorum) out["witnesses"] = quorum_json(*report->quorum, options.policy->quorum);
     print_json(out);
     return kExitRefused;
   }
@@ -63,6 +98,7 @@ int run_verify(const VerifyCommand& o) {
   out["root_hash"] = to_hex(report->root);
   out["chain_hash"] = to_hex(report->chain);
   out["checkpoints_kept"] = report->checkpoints_kept;
+  if (report->quorum) out["witnesses"] = quorum_json(*report->quorum, options.policy->quorum);
   if (report->extends) {
     out["extends"] = {{"tree_size", report->extends->size}, {"root_hash", to_hex(report->extends->root)}};
   }
@@ -91,6 +127,9 @@ void add_verify_command(CLI::App& app, Action& action) {
                 "that the log must extend");
   c->add_option("--key", o->key_file,
                 "A file holding the verifier key to trust (default: the ledger's verifier.key)");
+  c->add_option("--policy", o->policy,
+                "A policy (c2sp.org/tlog-policy: the log's key, the witnesses' keys, groups and a quorum) that the "
+                "latest checkpoint's cosignatures, and an earlier checkpoint's, must meet");
   c->callback([o, &action] { action = [o] { return run_verify(*o); }; });
 }
 

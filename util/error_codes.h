@@ -172,6 +172,8 @@ namespace fundledger {
   X(kNoteMalformed, "note_malformed", 0, 1, "not a signed note of c2sp.org/signed-note")                      \
   X(kNoteUnsigned, "note_unsigned", 0, 1, "the note carries no signature by the key")                         \
   X(kNoteSignatureInvalid, "note_signature_invalid", 0, 1, "the key's signature of the note does not verify") \
+  X(kPolicy, "policy", 0, 1, "not a policy of c2sp.org/tlog-policy, or not one for this log")               \
+  X(kQuorum, "quorum", 0, 1, "the checkpoint's cosignatures do not meet the policy's quorum")                \
   X(kViewMalformed, "view_malformed", 0, 1, "an audited view not of the shape of SPEC 3")                    \
   X(kViewSignatureInvalid, "view_signature_invalid", 0, 1, "an audited view's signature does not verify")
 
