@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "api/ledger_dir.h"
+#include "util/files.h"
 #include "domain/formats.h"
 #include "util/check.h"
 
@@ -124,6 +125,23 @@ std::optional<NoteSigner> ledger_key(const std::string& dir, const Store& store,
     return std::nullopt;
   }
   return std::move(*signer);
+}
+
+nlohmann::ordered_json quorum_json(const QuorumReport& q, const std::string& quorum) {
+  nlohmann::ordered_json out;
+  out["quorum"] = quorum;
+  out["met"] = q.met;
+  out["signed"] = nlohmann::ordered_json::array();
+  for (const QuorumReport::Signed& s : q.signed_by) out["signed"].push_back({{"witness", s.name}, {"time", s.time}});
+  out["not_signed"] = q.missing;
+  out["bad_signature"] = q.bad;
+  return out;
+}
+
+Result<Policy> read_policy(const std::string& path) {
+  Result<std::string> text = read_text_file(path);
+  if (!text) return text.status();
+  return parse_policy(*text);
 }
 
 }  // namespace fundledger::cli

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/note.h"
+#include "audit/policy.h"
 #include "domain/statement.h"
 #include "ledger/store.h"
 #include "util/status.h"
@@ -40,6 +41,11 @@ void add_period_options(CLI::App& command, PeriodOptions& period, const std::str
 
 // Prints one line of JSON on stdout.
 void print_json(const nlohmann::ordered_json& value);
+// A checkpoint's cosigners under a policy, as verify and audit print them:
+// {"quorum","met","signed":[{"witness","time"}],"not_signed","bad_signature"}.
+nlohmann::ordered_json quorum_json(const QuorumReport& report, const std::string& quorum);
+// A policy file (c2sp.org/tlog-policy). Refusals: storage_error, policy.
+Result<Policy> read_policy(const std::string& path);
 void print_json(const nlohmann::json& value);
 
 // Prints {"error":{"code","message","field"?,...extra}} on stderr and returns

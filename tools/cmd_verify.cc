@@ -14,7 +14,6 @@
 #include "ledger/verify.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
-#include "util/files.h"
 
 namespace fundledger::cli {
 namespace {
@@ -25,18 +24,6 @@ struct VerifyCommand {
   std::string checkpoint;  // an earlier note or bundle the log must extend
   std::string policy;      // a policy of c2sp.org/tlog-policy the checkpoints must meet
 };
-
-// The cosigners of the latest checkpoint, as verify prints them.
-nlohmann::ordered_json quorum_json(const QuorumReport& q, const std::string& quorum) {
-  nlohmann::ordered_json out;
-  out["quorum"] = quorum;
-  out["met"] = q.met;
-  out["signed"] = nlohmann::ordered_json::array();
-  for (const QuorumReport::Signed& s : q.signed_by) out["signed"].push_back({{"witness", s.name}, {"time", s.time}});
-  out["not_signed"] = q.missing;
-  out["bad_signature"] = q.bad;
-  return out;
-}
 
 // The auditor's policy names the log's key: the ledger's own file is not
 // what is trusted then. Refusal: policy, when it names no log of `origin`.
@@ -61,8 +48,7 @@ int run_verify(const VerifyCommand& o) {
   }
   options.earlier = o.checkpoint;
   if (!o.policy.empty()) {
-    Result<std::string> text = read_text_file(o.policy);
-    Result<Policy> policy = text ? parse_policy(*text) : Result<Policy>(text.status());
+    Result<Policy> policy = read_policy(o.policy);
     if (!policy) return fail(policy.status());
     options.policy = std::move(*policy);
   }

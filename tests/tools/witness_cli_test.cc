@@ -181,6 +181,13 @@ TEST_CASE("three witnesses cosign the log's checkpoints; a quorum of two survive
   checked = run_cli(verify);
   CHECK(checked.exit_code == 0);
   CHECK(nlohmann::json::parse(checked.out)["witnesses"]["signed"].size() == 3);
+  // An audit bundle carries the cosignatures: audit --policy reads them.
+  const std::string bundle = (dir.path() / "bundle").string();
+  REQUIRE(run_cli("export --data " + data.string() + " --out " + bundle).exit_code == 0);
+  checked = run_cli("audit " + bundle + " --policy " + (dir.path() / "policy").string());
+  CHECK(checked.exit_code == 0);
+  CHECK(nlohmann::json::parse(checked.out)["witnesses"]["met"] == true);
+  CHECK(nlohmann::json::parse(checked.out)["witnesses"]["signed"].size() == 3);
 
   // A forged log under the same key and origin: another history of 250
   // events, its own hashes and checkpoint. Every witness refuses it.
