@@ -4,6 +4,9 @@
 #include <vector>
 
 #include "audit/proof.h"
+#include "audit/receipt.h"
+#include "domain/event.h"
+#include "ledger/checkpoints.h"
 #include "ledger/tree.h"
 
 namespace fundledger::api {
@@ -64,6 +67,43 @@ Result<nlohmann::ordered_json> consistency_answer(const StoreReader& reader, std
   out["second"] = second;
   out["path"] = hex_list(*path);
   return out;
+}
+
+Result<nlohmann::json> checkpoint_answer(const StoreReader& reader) {
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(reader);
+  if (!latest) return latest.status();
+  if (!latest->has_value()) return Status::error(Code::kNotFound, "the ledger has signed no checkpoint yet");
+  const auto& [size, note] = **latest;
+  Result<LogHead> head = log_head(reader, size);
+  if (!head) return head.status();
+  nlohmann::json out{
+      {"chain_hash", to_hex(head->chain)}, {"note", note}, {"root_hash", to_hex(head->root)}, {"tree_size", size}};
+  if (size > 0) {
+    Result<std::optional<std::string>> last = reader.event(size);
+    if (!last) return last.status();
+    const std::optional<Envelope> envelope = *last ? read_envelope(**last) : std::nullopt;
+    if (!envelope) return Status::error(Code::kStoreCorrupt, "event " + std::to_string(size) + " unreadable");
+    out["last_recorded_at"] = envelope->recorded_at;
+  }
+  return out;
+}
+
+Result<std::string> receipt_answer(const StoreReader& reader, std::uint64_t seq) {
+  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(reader);
+  if (!latest) return latest.status();
+  if (!latest->has_value() || (*latest)->first < seq) {
+    return Status::error(Code::kNotCheckpointed, "event " + std::to_string(seq) +
+                                                     " is not under a checkpoint yet; the server signs one within a "
+                                                     "minute of an append");
+  }
+  const auto& [size, note] = **latest;
+  const StoredTree tree(reader);
+  std::optional<std::vector<Hash>> path = inclusion_proof(tree, seq - 1, size);
+  if (!path) return tree.status();
+  Result<std::optional<std::string>> event = reader.event(seq);
+  if (!event) return event.status();
+  if (!event->has_value()) return unreadable_event(seq);
+  return receipt_text(EventReceipt{**event, seq - 1, std::move(*path), note});
 }
 
 }  // namespace fundledger::api

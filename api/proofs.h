@@ -1,10 +1,12 @@
 #pragma once
-// The answers of GET /v1/audit/inclusion and /v1/audit/consistency (SPEC
-// 6), which `fundledger prove` prints too: RFC 9162 proofs read through the
+// The answers of GET /v1/audit/checkpoint, /v1/audit/inclusion,
+// /v1/audit/consistency (SPEC 6) and /v1/events/{seq}/receipt, which
+// `fundledger prove` and `receipt` print too: RFC 9162 proofs read through the
 // Merkle tree kept in the store.
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -26,5 +28,17 @@ Result<nlohmann::ordered_json> inclusion_answer(const StoreReader& reader, std::
 // storage_error.
 Result<nlohmann::ordered_json> consistency_answer(const StoreReader& reader, std::uint64_t first,
                                                   std::uint64_t second);
+
+// {"chain_hash","note","root_hash","tree_size","last_recorded_at"?}: the
+// latest checkpoint kept, with every cosignature gathered, the log head it
+// states and when the log reached that size (the time of its last event).
+// Refusals: not_found (none signed yet), store_corrupt, storage_error.
+Result<nlohmann::json> checkpoint_answer(const StoreReader& reader);
+
+// The receipt (audit/receipt.h, c2sp.org/tlog-proof) of event `seq`, which
+// the log holds, under the latest checkpoint kept. Refusals:
+// not_checkpointed (that checkpoint is older than the event),
+// store_corrupt, storage_error.
+Result<std::string> receipt_answer(const StoreReader& reader, std::uint64_t seq);
 
 }  // namespace fundledger::api

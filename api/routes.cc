@@ -155,29 +155,8 @@ Response key(const Services& s, const Call&) {
       {{"origin", s.store.origin()}, {"public_key_pem", pem}, {"verifier_key", s.signer.verifier_key()}});
 }
 
-// The latest checkpoint with the log head it states, and when the log
-// reached that size (the time of its last event).
-Result<nlohmann::json> latest_checkpoint_json(const StoreReader& reader) {
-  Result<std::optional<std::pair<std::uint64_t, std::string>>> latest = latest_checkpoint(reader);
-  if (!latest) return latest.status();
-  if (!latest->has_value()) return Status::error(Code::kNotFound, "the ledger has signed no checkpoint yet");
-  const auto& [size, note] = **latest;
-  Result<LogHead> head = log_head(reader, size);
-  if (!head) return head.status();
-  nlohmann::json out{
-      {"chain_hash", to_hex(head->chain)}, {"note", note}, {"root_hash", to_hex(head->root)}, {"tree_size", size}};
-  if (size > 0) {
-    Result<std::optional<std::string>> last = reader.event(size);
-    if (!last) return last.status();
-    const std::optional<Envelope> envelope = *last ? read_envelope(**last) : std::nullopt;
-    if (!envelope) return Status::error(Code::kStoreCorrupt, "event " + std::to_string(size) + " unreadable");
-    out["last_recorded_at"] = envelope->recorded_at;
-  }
-  return out;
-}
-
 Response checkpoint(const Services& s, const Call&) {
-  Result<nlohmann::json> out = latest_checkpoint_json(*s.store.reader());
+  Result<nlohmann::json> out = checkpoint_answer(*s.store.reader());
   if (!out) return refusal_response(out.status());
   return json_response(*out);
 }
@@ -277,6 +256,23 @@ Response event(const Services& s, const Call& c) {
   Response r;
   if (const Status read = append_events(*reader, *seq, *seq, '\n', r.body); !read) return refusal_response(read);
   r.body += "\n";
+  return r;
+}
+
+// A receipt (audit/receipt.h) of event `seq`, under the latest checkpoint
+// kept, as a file to keep.
+Response receipt(const Services& s, const Call& c) {
+  const std::optional<std::uint64_t> seq = parse_seq(c.param);
+  const auto reader = s.store.reader();
+  if (!seq || *seq == 0 || *seq > reader->head().size || (is_donor(c) && !donors_event(s, *seq, c.owner->donor))) {
+    return no_event(c.param);
+  }
+  Result<std::string> text = receipt_answer(*reader, *seq);
+  if (!text) return refusal_response(text.status());
+  Response r;
+  r.body = std::move(*text);
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"event-" + std::to_string(*seq) + ".tlog-proof\"");
   return r;
 }
 
@@ -437,6 +433,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/events", kManager, post_events, kBlocks},
     {"GET", "/v1/events", kEventReaders, events, false},
     {"GET", "/v1/events/{seq}", kRecordReaders, event, false},
+    {"GET", "/v1/events/{seq}/receipt", kRecordReaders, receipt, false},
     {"POST", "/v1/imports", kManager, post_import, kBlocks},
     {"GET", "/v1/reference", kFundRoles, reference, false},
     {"GET", "/v1/fund", kReaders, view<ViewKind::kFund>, false},

@@ -15,7 +15,7 @@ void add_ledger_commands(CLI::App& app, Action& action);  // init, append, event
 void add_verify_command(CLI::App& app, Action& action);   // verify
 void add_gen_commands(CLI::App& app, Action& action);     // gen, demo
 void add_view_commands(CLI::App& app, Action& action);    // view, statement, rebuild
-void add_prove_commands(CLI::App& app, Action& action);   // checkpoint, prove inclusion, prove consistency
+void add_prove_commands(CLI::App& app, Action& action);   // checkpoint, prove inclusion, prove consistency, receipt
 void add_export_command(CLI::App& app, Action& action);   // export
 void add_audit_command(CLI::App& app, Action& action);    // audit
 void add_serve_commands(CLI::App& app, Action& action);   // serve

@@ -124,6 +124,7 @@ namespace fundledger {
   X(kInternalError, "internal_error", 500, 1, "what the server answers for its own failures")                  \
   /* Backups (ledger/backup.h) */                                                                              \
   X(kNoBackup, "no_backup", 0, 2, "no backup of that id in the backup directory")                             \
+  X(kNotCheckpointed, "not_checkpointed", 409, 1, "a receipt of an event no checkpoint covers yet")           \
   X(kBackupsOff, "backups_off", 409, 1, "POST /v1/backups to a server started without --backups")             \
   X(kBackupCorrupt, "backup_corrupt", 0, 1, "a backup's files are not what was backed up, or not the log signed")\
   /* Importing a spreadsheet (domain/csv_import.h) */                                                          \
@@ -173,6 +174,7 @@ namespace fundledger {
   X(kNoteUnsigned, "note_unsigned", 0, 1, "the note carries no signature by the key")                         \
   X(kNoteSignatureInvalid, "note_signature_invalid", 0, 1, "the key's signature of the note does not verify") \
   X(kPolicy, "policy", 0, 1, "not a policy of c2sp.org/tlog-policy, or not one for this log")               \
+  X(kReceipt, "receipt", 0, 1, "not a receipt of c2sp.org/tlog-proof, or not one of the event given")        \
   X(kQuorum, "quorum", 0, 1, "the checkpoint's cosignatures do not meet the policy's quorum")                \
   X(kViewMalformed, "view_malformed", 0, 1, "an audited view not of the shape of SPEC 3")                    \
   X(kViewSignatureInvalid, "view_signature_invalid", 0, 1, "an audited view's signature does not verify")

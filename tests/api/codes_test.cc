@@ -232,6 +232,15 @@ TEST_CASE("every code the server answers with comes back with the status of the 
          Served slow(o);
          return Client(slow.port()).send_raw("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{");
        }},
+      {Code::kNotCheckpointed, [] {
+         // A checkpoint of its events is signed as it starts; one event
+         // more is under none until the next.
+         Served fresh;
+         Client c(fresh.port());
+         REQUIRE(c.send(http::verb::post, "/v1/events", fresh.manager, test::donor_event("d-receipt")).status == 201);
+         return c.send(http::verb::get, "/v1/events/" + std::to_string(fresh.ledger.store->head().size) + "/receipt",
+                       fresh.auditor);
+       }},
       {Code::kShuttingDown, [] {
          Served stopping;
          return test::request_while_stopping(stopping);

@@ -10,6 +10,7 @@
 
 #include "audit/checkpoint.h"
 #include "audit/proof.h"
+#include "audit/receipt.h"
 #include "ledger/verify.h"
 #include "tests/api/served.h"
 
@@ -205,6 +206,28 @@ TEST_CASE("complete pages of events carry a strong ETag, are immutable, and answ
   const Reply v2 = c.send(http::verb::get, "/v1/calls?as_of=200", s.board);
   CHECK(v1.text == v2.text);
   CHECK(v1.cache_control == "no-store");
+}
+
+TEST_CASE("an event's receipt is a file that verifies offline with the log's key alone", "[server][receipt]") {
+  Served s;
+  Client c(s.port());
+  const Reply r = c.send(http::verb::get, "/v1/events/3/receipt", s.auditor);
+  REQUIRE(r.status == 200);
+  CHECK(r.content_type == "text/plain; charset=utf-8");
+  CHECK(r.headers.at("content-disposition") == "attachment; filename=\"event-3.tlog-proof\"");
+  const Result<EventReceipt> receipt = parse_receipt(r.text);
+  REQUIRE(receipt.is_ok());
+  CHECK(receipt->index == 2);
+  const NoteVerifier key = *NoteVerifier::parse(s.signer.verifier_key());
+  const Result<ReceiptCheck> check = check_receipt(*receipt, std::nullopt, &key, nullptr);
+  REQUIRE(check.is_ok());
+  CHECK(check->checkpoint.size == s.ledger.store->head().size);
+  // The event it carries is the one the log serves, less its hashes.
+  const Reply event = c.send(http::verb::get, "/v1/events/3", s.auditor);
+  CHECK(check->event == *event_canonical_bytes(event.text));
+  // The Board reads views, not events; a seq the log does not hold is none.
+  check_error(c.send(http::verb::get, "/v1/events/3/receipt", s.board), 403, "forbidden");
+  check_error(c.send(http::verb::get, "/v1/events/999/receipt", s.auditor), 404, "not_found");
 }
 
 }  // namespace

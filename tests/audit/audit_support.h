@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/merkle.h"
+#include "audit/note.h"
 
 namespace fundledger::test {
 
@@ -24,6 +25,13 @@ inline Hash reference_root(const std::vector<Hash>& leaves, std::size_t begin, s
   std::size_t k = 1;
   while (k * 2 < n) k *= 2;
   return node_hash(reference_root(leaves, begin, begin + k), reference_root(leaves, begin + k, end));
+}
+
+// An Ed25519 seed of 32 times `fill`: a fixed key for a test.
+inline Ed25519Seed seed_of(std::uint8_t fill) {
+  Ed25519Seed seed;
+  seed.fill(fill);
+  return seed;
 }
 
 // A JSON file of tests/testdata, by its path under that directory.

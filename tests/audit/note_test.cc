@@ -21,11 +21,7 @@ std::string outcome(const NoteVerifier& verifier, const std::string& note) {
 
 using test::read_testdata;
 
-Ed25519Seed seed_of(std::uint8_t fill) {
-  Ed25519Seed seed;
-  seed.fill(fill);
-  return seed;
-}
+using test::seed_of;
 
 const std::string kText = "example.org/fund\n42\nqiBfsVkmqq/LDE4izWy10TWPeterNeumannc74f20a3AYEKF=\n";
 

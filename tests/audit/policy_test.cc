@@ -4,17 +4,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/audit/audit_support.h"
+
 #include "audit/checkpoint.h"
 #include "audit/policy.h"
 
 namespace fundledger {
 namespace {
 
-Ed25519Seed seed_of(std::uint8_t fill) {
-  Ed25519Seed seed;
-  seed.fill(fill);
-  return seed;
-}
+using test::seed_of;
 
 struct Fixture {
   NoteSigner log = *NoteSigner::from_seed("fund.example/ledger", seed_of(1));

@@ -174,7 +174,7 @@ TEST_CASE("usage errors exit 2 with a JSON error", "[cli]") {
   CHECK(unknown.exit_code == 2);
   CHECK(json_lines(unknown.err)[0]["error"]["code"] == "usage");
   CHECK(json_lines(unknown.err)[0]["error"]["message"] ==
-        "there is no command \"verfy\"; the commands are init, append, events, import, verify, checkpoint, prove, gen, "
+        "there is no command \"verfy\"; the commands are init, append, events, import, verify, receipt, checkpoint, prove, gen, "
         "demo, view, statement, rebuild, export, audit, serve, witness, token, backup, restore");
   const test::Run bad_option = run_cli("events --from 0 --data " + dir.str());
   CHECK(bad_option.exit_code == 2);

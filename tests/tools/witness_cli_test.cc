@@ -189,6 +189,15 @@ TEST_CASE("three witnesses cosign the log's checkpoints; a quorum of two survive
   CHECK(nlohmann::json::parse(checked.out)["witnesses"]["met"] == true);
   CHECK(nlohmann::json::parse(checked.out)["witnesses"]["signed"].size() == 3);
 
+  // A receipt of event 150, made offline, verifies with the policy alone.
+  const test::Run receipt = run_cli("receipt 150 --data " + data.string());
+  REQUIRE(receipt.exit_code == 0);
+  write_file(dir.path() / "150.tlog-proof", receipt.out);
+  checked = run_cli("receipt verify " + (dir.path() / "150.tlog-proof").string() + " --policy " + (dir.path() / "policy").string());
+  CHECK(checked.exit_code == 0);
+  CHECK(nlohmann::json::parse(checked.out)["seq"] == 150);
+  CHECK(nlohmann::json::parse(checked.out)["witnesses"]["signed"].size() == 3);
+
   // A forged log under the same key and origin: another history of 250
   // events, its own hashes and checkpoint. Every witness refuses it.
   const std::filesystem::path forged = dir.path() / "forged";
@@ -213,6 +222,11 @@ TEST_CASE("three witnesses cosign the log's checkpoints; a quorum of two survive
   report = nlohmann::json::parse(checked.out);
   CHECK(report["check"] == "quorum");
   CHECK(report["message"] == "the checkpoint of size 250 does not meet the quorum board: signed by none; not signed by w1, w2, w3");
+  // Its receipts are refused too.
+  write_file(dir.path() / "forged.tlog-proof", run_cli("receipt 150 --data " + forged.string()).out);
+  checked = run_cli("receipt verify " + (dir.path() / "forged.tlog-proof").string() + " --policy " + (dir.path() / "policy").string());
+  CHECK(checked.exit_code == 1);
+  CHECK(nlohmann::json::parse(checked.out)["check"] == "quorum");
 }
 
 }  // namespace
