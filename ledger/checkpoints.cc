@@ -1,5 +1,7 @@
 #include "ledger/checkpoints.h"
 
+#include <algorithm>
+
 #include "audit/checkpoint.h"
 #include "audit/proof.h"
 #include "ledger/tree.h"
@@ -70,20 +72,31 @@ Status add_cosignatures(Store& store, std::uint64_t tree_size, std::string_view 
   if (!kept->has_value()) {
     return Status::error(Code::kNotFound, "no checkpoint is kept at tree size " + std::to_string(tree_size));
   }
-  std::string note = **kept;
-  bool added = false;
-  for (std::size_t at = 0; at < lines.size();) {
-    std::size_t end = lines.find('\n', at);
-    if (end == std::string_view::npos) end = lines.size() - 1;
-    const std::string_view line = lines.substr(at, end + 1 - at);
-    at = end + 1;
-    if (note.find(line) != std::string::npos) continue;
-    note += line;
-    added = true;
+  Result<SplitNote> note = split_note(**kept);
+  Result<SplitNote> added = split_note(note ? note->body + "\n" + std::string(lines) : std::string());
+  if (!note || !added) return Status::error(Code::kStoreCorrupt, "the checkpoint kept at " + std::to_string(tree_size) + " is not a note");
+  // One line a key: a witness that cosigns the same checkpoint again (after
+  // the server restarts) replaces its line, so the note never grows past
+  // one line a witness.
+  bool changed = false;
+  for (NoteSignatureLine& line : added->signatures) {
+    const auto same = std::find_if(note->signatures.begin(), note->signatures.end(), [&](const NoteSignatureLine& l) {
+      return l.name == line.name && l.key_id == line.key_id;
+    });
+    if (same == note->signatures.end()) {
+      note->signatures.push_back(std::move(line));
+    } else if (same->signature != line.signature) {
+      *same = std::move(line);
+    } else {
+      continue;
+    }
+    changed = true;
   }
-  if (!added) return Status::ok();
+  if (!changed) return Status::ok();
+  std::string text = note->body + "\n";
+  for (const NoteSignatureLine& l : note->signatures) text += note_signature_line(l.name, l.key_id, l.signature);
   StoreBatch batch(store);
-  batch.put(Family::kMeta, checkpoint_key(tree_size), note);
+  batch.put(Family::kMeta, checkpoint_key(tree_size), text);
   return store.write(batch, store.head());
 }
 

@@ -31,11 +31,12 @@ Result<std::optional<std::pair<std::uint64_t, std::string>>> latest_checkpoint(c
 Result<std::string> sign_checkpoint(Store& store, const NoteSigner& signer);
 
 // Adds to the checkpoint kept at `tree_size` the signature lines of
-// `lines` it does not carry yet (witnesses' cosignatures, checked by the
-// caller), so that it is served and exported with them; other keys'
-// signatures leave it verifying with the log's key. Refusals: not_found
-// (no checkpoint kept at that size), storage_error. Needs the store open
-// for writing and no writer appending.
+// `lines` (witnesses' cosignatures, checked by the caller), so that it is
+// served and exported with them; other keys' signatures leave it
+// verifying with the log's key. A line of a key the note already carries
+// replaces that key's line: one line a key. Refusals: not_found (no
+// checkpoint kept at that size), store_corrupt, storage_error. Needs the
+// store open for writing and no writer appending.
 Status add_cosignatures(Store& store, std::uint64_t tree_size, std::string_view lines);
 
 // Checks every checkpoint kept against the log: each verifies with

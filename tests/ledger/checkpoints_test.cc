@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "audit/checkpoint.h"
+#include "audit/cosignature.h"
 #include "audit/merkle.h"
 #include "ledger/checkpoints.h"
 #include "ledger/tree.h"
@@ -144,6 +145,28 @@ TEST_CASE("verify checks every kept checkpoint against the log", "[checkpoint]")
     CHECK(f->expected == "1200");
     CHECK(f->found == "900");
   }
+}
+
+TEST_CASE("a kept checkpoint carries one cosignature a witness, the latest, and still verifies", "[checkpoint][witness]") {
+  test::Ledger ledger;
+  ledger.append(test::generated(50, 2));
+  const NoteSigner signer = *NoteSigner::generate(ledger.store->origin());
+  const std::string note = *sign_checkpoint(*ledger.store, signer);
+  const std::string text = note.substr(0, note.find("\n\n") + 1);
+  const Cosigner a = *Cosigner::generate("a.witness.example");
+  const Cosigner b = *Cosigner::generate("b.witness.example");
+  const auto kept = [&] { return **ledger.store->reader()->get(Family::kMeta, checkpoint_key(50)); };
+  const auto lines = [](const std::string& n) { return split_note(n)->signatures.size(); };
+  REQUIRE(add_cosignatures(*ledger.store, 50, a.cosign(text, 100)).is_ok());
+  CHECK(kept() == note + a.cosign(text, 100));
+  // The same line again changes nothing; a later one of the same witness
+  // takes its place (the server restarted and pushed again).
+  REQUIRE(add_cosignatures(*ledger.store, 50, a.cosign(text, 100)).is_ok());
+  CHECK(lines(kept()) == 2);
+  REQUIRE(add_cosignatures(*ledger.store, 50, a.cosign(text, 200) + b.cosign(text, 200)).is_ok());
+  CHECK(kept() == note + a.cosign(text, 200) + b.cosign(text, 200));
+  CHECK(read(signer, kept()).size == 50);
+  CHECK(add_cosignatures(*ledger.store, 49, a.cosign(text, 1)).code() == Code::kNotFound);
 }
 
 }  // namespace
